@@ -1,0 +1,32 @@
+import type { ChatMessage, ToolCall } from './chat-message';
+
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  cachedInputTokens?: number;
+  reasoningTokens?: number;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
+
+/** The assembled result of one chat call. */
+export interface ChatCompletion {
+  id: string;
+  model: string;
+  provider: string;
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  usage: Usage;
+  credentialId?: string;
+  /** The assistant message, ready to append to the history. */
+  message: ChatMessage;
+  raw?: unknown;
+}
+
+/** A usage with every count at zero. */
+export function emptyUsage(): Usage {
+  return { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+}

@@ -1,0 +1,183 @@
+import { linkAbort, abortedError } from './abort';
+import type { ChatCompletion } from './chat-completion';
+import type { ChatStream } from './chat-stream.types';
+import { createUpstreamError } from './classify-error';
+import { singleKeySource, type CredentialSource } from './credential-source';
+import { readEnvironmentVariable } from './environment';
+import type { GenerateOptions } from './generate-options';
+import { resolveGenerateOptions } from './generate-options-schema';
+import { createEventEmitter, type KitEvent } from './kit-event';
+import { KitError, toKitError } from './kit-error';
+import { maskSecrets } from './mask-secrets';
+import type { HealthStatus, ModelInfo } from './model-info';
+import type { CallOptions, GetModelsOptions, Provider } from './provider';
+import type { ProviderDefinition, WireRequest } from './provider-definition';
+import { ProviderMetricsTracker } from './provider-metrics-tracker';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, providerSettingsShape, type ProviderSettings } from './provider-settings';
+import { RequestEngine } from './request-engine';
+import { object } from './schema';
+import { parseOrThrow } from './validate';
+
+/** How long a live model list is reused. */
+export const MODELS_CACHE_TTL_MS = 10 * 60_000;
+
+const commonSettingsSchema = object(providerSettingsShape);
+
+/**
+ * Builds a complete `Provider` from a provider's wire knowledge. Provider packages validate their own settings
+ * strictly, then call this; core adds credentials, the engine, events, metrics, models cache and health checks.
+ */
+export function createChatProvider(definition: ProviderDefinition, settings: ProviderSettings = {}): Provider {
+  parseOrThrow(commonSettingsSchema, settings, 'invalid_config', { what: `invalid ${definition.type} settings`, provider: definition.type });
+  const name = settings.name ?? definition.type;
+  const tracker = new ProviderMetricsTracker();
+  const metricsSink = settings.metrics;
+  const emit = createEventEmitter([
+    (event: KitEvent) => tracker.record(event),
+    settings.onEvent,
+    metricsSink ? (event: KitEvent) => metricsSink.record(event) : undefined,
+  ]);
+  const credentials: CredentialSource = settings.credentials ?? singleKeySource(() => resolveApiKey(definition, settings, name));
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const fetchImplementation = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const engine = new RequestEngine({
+    provider: name,
+    definition,
+    credentials,
+    baseURL: settings.baseURL,
+    headers: settings.headers ?? {},
+    timeoutMs,
+    maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
+    fetch: fetchImplementation,
+    emit,
+  });
+  const defaultModel = settings.defaultModel ?? definition.defaultModel;
+  let modelsCache: { at: number; models: ModelInfo[] } | undefined;
+
+  /** One authenticated attempt without retries (model list, health check). */
+  async function sendOnce(request: WireRequest, options: CallOptions = {}): Promise<unknown> {
+    const controller = new AbortController();
+    const unlink = linkAbort(controller, options.signal, () => abortedError(name));
+    const limit = options.timeoutMs ?? timeoutMs;
+    const timer = setTimeout(() => controller.abort(new KitError('timeout', `${name}: no answer within ${limit} ms`, { provider: name })), limit);
+    const lease = await credentials.acquire({ signal: controller.signal });
+    try {
+      const { url, headers } = engine.prepare(lease, request, undefined, false);
+      const response = await fetchImplementation(url, {
+        method: request.method ?? 'GET',
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: controller.signal,
+      });
+      const text = await response.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // keep the text: error bodies may be plain
+      }
+      if (!response.ok) {
+        throw createUpstreamError(
+          { status: response.status, body, headers: response.headers },
+          { provider: name, credentialId: lease.id, secrets: [lease.secret], refine: definition.refineError },
+        );
+      }
+      credentials.reportSuccess(lease.id);
+      return body;
+    } catch (error) {
+      const kitError =
+        controller.signal.aborted && KitError.is(controller.signal.reason)
+          ? controller.signal.reason
+          : toKitError(error, 'network', { provider: name, credentialId: lease.id, secrets: [lease.secret] });
+      if (kitError.code !== 'aborted') credentials.reportFailure(lease.id, kitError);
+      throw kitError;
+    } finally {
+      clearTimeout(timer);
+      unlink();
+    }
+  }
+
+  async function generateChatCompletion(options: GenerateOptions): Promise<ChatStream> {
+    const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: true });
+    const own = resolved.providerOptions?.[definition.type];
+    if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
+    return engine.generate(resolved);
+  }
+
+  async function complete(options: GenerateOptions): Promise<ChatCompletion> {
+    const stream = await generateChatCompletion({ ...options, stream: options?.stream ?? false });
+    return stream.final();
+  }
+
+  async function getModels(options: GetModelsOptions = {}): Promise<ModelInfo[]> {
+    if (!definition.models) return [...definition.fallbackModels];
+    if (!options.refresh && modelsCache && Date.now() - modelsCache.at < MODELS_CACHE_TTL_MS) return [...modelsCache.models];
+    try {
+      const models = definition.models.parse(await sendOnce(definition.models.request, options), name);
+      modelsCache = { at: Date.now(), models };
+      return [...models];
+    } catch (error) {
+      if (KitError.is(error) && error.code === 'aborted') throw error;
+      return [...definition.fallbackModels];
+    }
+  }
+
+  async function healthCheck(options: CallOptions = {}): Promise<HealthStatus> {
+    const request = definition.healthCheckRequest ?? definition.models?.request;
+    const started = Date.now();
+    let health: HealthStatus;
+    if (!request) {
+      health = { healthy: false, checkedAt: started, message: `${name} has no health-check endpoint` };
+    } else {
+      try {
+        await sendOnce(request, options);
+        health = { healthy: true, checkedAt: started, latencyMs: Date.now() - started };
+      } catch (error) {
+        const kitError = toKitError(error);
+        health = { healthy: false, checkedAt: started, latencyMs: Date.now() - started, message: kitError.message };
+        if (kitError.status !== undefined) health.statusCode = kitError.status;
+      }
+    }
+    tracker.setHealth(health);
+    return health;
+  }
+
+  return {
+    name,
+    type: definition.type,
+    capabilities: { ...definition.capabilities },
+    credentials,
+    generateChatCompletion,
+    complete,
+    getModels,
+    getDefaultModel: () => defaultModel,
+    healthCheck,
+    getMetrics: () => tracker.snapshot(),
+    getConfig: () => describeSettings(definition, settings, name, defaultModel),
+  };
+}
+
+function resolveApiKey(definition: ProviderDefinition, settings: ProviderSettings, name: string): string {
+  if (settings.apiKey) return settings.apiKey;
+  const fromEnvironment = definition.apiKeyEnvVar ? readEnvironmentVariable(definition.apiKeyEnvVar) : undefined;
+  if (fromEnvironment) return fromEnvironment;
+  if (definition.apiKeyOptional) return '';
+  const where = definition.apiKeyEnvVar ? `set ${definition.apiKeyEnvVar}, or pass` : 'pass';
+  throw new KitError('invalid_config', `apiKey: ${name} has no API key: ${where} \`apiKey\` or \`credentials\``, { provider: name });
+}
+
+function describeSettings(definition: ProviderDefinition, settings: ProviderSettings, name: string, defaultModel: string) {
+  const headers = Object.fromEntries(
+    Object.entries(settings.headers ?? {}).map(([key, value]) => [key, maskSecrets(`${key}: ${value}`).slice(key.length + 2)]),
+  );
+  return {
+    name,
+    type: definition.type,
+    baseURL: settings.baseURL ?? definition.defaultBaseURL,
+    defaultModel,
+    timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
+    headers,
+    credentials: settings.credentials ? 'custom' : settings.apiKey ? 'api-key' : `environment (${definition.apiKeyEnvVar ?? 'none'})`,
+  };
+}

@@ -1,0 +1,45 @@
+import type { KitError } from './kit-error';
+import type { RateLimitInfo } from './rate-limit-info';
+
+/** One credential handed out for one attempt. `id` is stable and never contains the secret. */
+export interface CredentialLease {
+  id: string;
+  secret: string;
+  kind: 'api-key' | 'oauth';
+  /** A base URL this credential must use (an OAuth account's resource URL). */
+  baseURL?: string;
+}
+
+export interface AcquireOptions {
+  signal?: AbortSignal;
+  /** Ask for this credential again (after `onUnauthorized` refreshed it). */
+  id?: string;
+}
+
+/** What the engine tells a source after a successful attempt. */
+export interface CredentialSuccessInfo {
+  latencyMs?: number;
+  rateLimit?: RateLimitInfo;
+  inputTokens?: number;
+  outputTokens?: number;
+}
+
+/** Where the engine gets credentials from: `KeyManager`, `OAuthManager`, or anything a third party writes. */
+export interface CredentialSource {
+  acquire(options: AcquireOptions): Promise<CredentialLease>;
+  reportSuccess(id: string, info?: CredentialSuccessInfo): void;
+  reportFailure(id: string, error: KitError): void;
+  /** OAuth: refresh once after a 401; `true` means "retry with the same credential". */
+  onUnauthorized?(id: string): Promise<boolean>;
+  /** Rate-limit headers seen on a response of this credential (a source may skip it until the reset). */
+  reportRateLimit?(id: string, info: RateLimitInfo): void;
+}
+
+/** A `CredentialSource` over one fixed key (the `apiKey` setting or an environment variable). */
+export function singleKeySource(resolveKey: () => string, id = 'default'): CredentialSource {
+  return {
+    acquire: async () => ({ id, secret: resolveKey(), kind: 'api-key' }),
+    reportSuccess: () => {},
+    reportFailure: () => {},
+  };
+}

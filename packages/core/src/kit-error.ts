@@ -1,0 +1,80 @@
+import { errorPolicies, type KitErrorCode } from './error-codes';
+import { maskSecrets } from './mask-secrets';
+
+export interface KitErrorOptions {
+  status?: number;
+  provider?: string;
+  credentialId?: string;
+  retryable?: boolean;
+  retryAfterMs?: number;
+  requestId?: string;
+  cause?: unknown;
+  /** Exact secret values to mask out of the message (the credential of the failed attempt). */
+  secrets?: readonly (string | undefined)[];
+}
+
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+
+/** The one error type of @kit. Its message never holds a credential. */
+export class KitError extends Error {
+  override readonly name = 'KitError';
+  readonly code: KitErrorCode;
+  readonly status?: number;
+  readonly provider?: string;
+  readonly credentialId?: string;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly requestId?: string;
+
+  constructor(code: KitErrorCode, message: string, options: KitErrorOptions = {}) {
+    const secrets = options.secrets ?? [];
+    const cause = sanitiseCause(options.cause, secrets);
+    super(maskSecrets(message, secrets), cause === undefined ? undefined : { cause });
+    this.code = code;
+    this.retryable = options.retryable ?? errorPolicies[code].retryable;
+    if (options.status !== undefined) this.status = options.status;
+    if (options.provider !== undefined) this.provider = options.provider;
+    if (options.credentialId !== undefined) this.credentialId = options.credentialId;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (this.stack) this.stack = maskSecrets(this.stack, secrets);
+  }
+
+  /** Whether a value is a `KitError` (also across bundled copies of core). */
+  static is(value: unknown): value is KitError {
+    return value instanceof KitError || (value instanceof Error && value.name === 'KitError' && 'code' in value);
+  }
+
+  /** Plain data without secrets, for logs and events. */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = { name: this.name, code: this.code, message: this.message, retryable: this.retryable };
+    if (this.status !== undefined) json.status = this.status;
+    if (this.provider !== undefined) json.provider = this.provider;
+    if (this.credentialId !== undefined) json.credentialId = this.credentialId;
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    if (this.requestId !== undefined) json.requestId = this.requestId;
+    if (this.cause !== undefined) json.cause = KitError.is(this.cause) ? this.cause.toJSON() : String((this.cause as Error).message ?? this.cause);
+    return json;
+  }
+
+  [inspectSymbol](): string {
+    return `${this.stack ?? `${this.name}: ${this.message}`}\n${JSON.stringify(this.toJSON(), null, 2)}`;
+  }
+}
+
+// A cause may be a fetch/ky error holding request headers; keep only a masked message, never the object.
+function sanitiseCause(cause: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (cause === undefined || cause === null) return undefined;
+  if (KitError.is(cause)) return cause;
+  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  const safe = new Error(maskSecrets(message, secrets));
+  safe.stack = safe.message;
+  return safe;
+}
+
+/** Turns anything thrown into a `KitError` (unknown errors become `network`). */
+export function toKitError(error: unknown, fallback: KitErrorCode = 'network', options: KitErrorOptions = {}): KitError {
+  if (KitError.is(error)) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new KitError(fallback, message, { ...options, cause: error });
+}

@@ -1,0 +1,90 @@
+import type { ErrorRefiner } from './classify-error';
+import type { CredentialLease } from './credential-source';
+import type { ResolvedGenerateOptions } from './generate-options';
+import type { ModelInfo } from './model-info';
+import type { ProviderCapabilities } from './provider';
+import type { RateLimitInfo } from './rate-limit-info';
+import type { StreamEvent } from './stream-event';
+
+/** One HTTP request in wire terms; `path` is appended to the base URL. */
+export interface WireRequest {
+  path: string;
+  method?: 'GET' | 'POST';
+  /** JSON body. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One framed unit of a response stream: an SSE event (name + data) or one NDJSON line (data). */
+export interface WireChunk {
+  event?: string;
+  data: string;
+}
+
+export type EmitEvent = (event: StreamEvent) => void;
+
+/** What a wire mapper knows of the call it serves. */
+export interface RequestContext {
+  provider: string;
+  model: string;
+  stream: boolean;
+  credential: Omit<CredentialLease, 'secret'>;
+}
+
+/**
+ * Turns one response stream's wire chunks into `StreamEvent`s. One instance per stream (it may keep state,
+ * e.g. tool-call arguments by index). It throws a `KitError` for an error the upstream sent inside the stream.
+ */
+export interface StreamMapper {
+  push(chunk: WireChunk, emit: EmitEvent): void;
+  /** The upstream closed the stream: emit what is still pending (complete tool calls, `finish`). */
+  end(emit: EmitEvent): void;
+}
+
+/** A provider's chat wire knowledge: request mapping, stream mapping, response mapping. */
+export interface ChatWire {
+  framing: 'sse' | 'ndjson';
+  buildRequest(options: ResolvedGenerateOptions, context: RequestContext): WireRequest;
+  createStreamMapper(context: RequestContext): StreamMapper;
+  /** A non-streaming JSON answer, replayed as the same events a stream would give (`start` … `finish`). */
+  parseResponse(body: unknown, context: RequestContext, emit: EmitEvent): void;
+}
+
+/** How to list models live. */
+export interface ModelsWire {
+  request: WireRequest;
+  parse(body: unknown, provider: string): ModelInfo[];
+}
+
+/**
+ * Everything core needs to know of a provider's API to build a full `Provider` from it (`createChatProvider`).
+ * Only wire knowledge lives here; credentials, retries, timeouts, events and metrics are core's.
+ */
+export interface ProviderDefinition {
+  type: string;
+  defaultBaseURL: string;
+  defaultModel: string;
+  /** The environment variable holding the key, read at request time when no key is configured. */
+  apiKeyEnvVar?: string;
+  /** Local servers: with no key configured, send requests without authentication. */
+  apiKeyOptional?: boolean;
+  capabilities: ProviderCapabilities;
+  /** Served by `getModels()` when the live list cannot be fetched. */
+  fallbackModels: readonly ModelInfo[];
+  /** The authentication headers for a credential. */
+  authHeaders(lease: CredentialLease): Record<string, string>;
+  /** Headers sent on every request (beyond the user's `headers`). */
+  headers?: Record<string, string>;
+  /** The base URL for one credential (an OAuth account may carry its own). */
+  baseURLFor?(lease: CredentialLease, configuredBaseURL: string): string;
+  chat: ChatWire;
+  models?: ModelsWire;
+  /** The request `healthCheck()` sends; default `models.request`. */
+  healthCheckRequest?: WireRequest;
+  /** The provider's error identifiers and retry hints, beyond the generic classification. */
+  refineError?: ErrorRefiner;
+  /** Reads the provider's rate-limit headers. */
+  rateLimits?(headers: Headers, now: number): RateLimitInfo | undefined;
+  /** Checks `providerOptions[type]`; throws `KitError('invalid_request')` naming the field. */
+  validateProviderOptions?(options: Record<string, unknown>): void;
+}

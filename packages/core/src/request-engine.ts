@@ -1,0 +1,425 @@
+import { abortedError, linkAbort, sleep } from './abort';
+import { retryDelayMs } from './backoff';
+import { KitChatStream } from './chat-stream';
+import { createUpstreamError } from './classify-error';
+import type { CredentialLease, CredentialSource } from './credential-source';
+import { errorPolicies, type KitErrorCode } from './error-codes';
+import type { ResolvedGenerateOptions } from './generate-options';
+import { IdleWatchdog } from './idle-watchdog';
+import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
+import { KitError, toKitError } from './kit-error';
+import type { ProviderDefinition, RequestContext, WireRequest } from './provider-definition';
+import type { StreamEvent } from './stream-event';
+import { isContentEvent } from './stream-event';
+import { WireEventReader } from './wire-event-reader';
+
+/** What the engine needs of a provider instance. */
+export interface EngineConfig {
+  provider: string;
+  definition: ProviderDefinition;
+  credentials: CredentialSource;
+  baseURL: string | undefined;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  maxRetries: number;
+  fetch: typeof globalThis.fetch;
+  emit: KitEventListener;
+}
+
+/** Codes that say "this credential is bad", as opposed to "try again later". */
+const persistentCredentialFaults: ReadonlySet<KitErrorCode> = new Set(['authentication', 'permission', 'quota_exceeded']);
+
+interface AttemptResult {
+  lease: CredentialLease;
+  buffered: StreamEvent[];
+  reader?: WireEventReader;
+  controller: AbortController;
+  watchdog?: IdleWatchdog;
+  startedAt: number;
+  firstContentAt?: number;
+}
+
+/** One HTTP attempt's resources: its controller (abort + timeouts) and the link to the call's signal. */
+class Attempt {
+  readonly controller = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly unlink: () => void;
+
+  constructor(callSignal: AbortSignal, timeoutMs: number, provider: string, what: string) {
+    this.unlink = linkAbort(this.controller, callSignal, () => callSignal.reason);
+    this.timer = setTimeout(
+      () => this.controller.abort(new KitError('timeout', `${provider}: no answer within ${timeoutMs} ms (${what})`, { provider })),
+      timeoutMs,
+    );
+  }
+
+  clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    this.unlink();
+  }
+}
+
+/** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
+function classifyThrown(error: unknown, signal: AbortSignal, context: { provider: string; credentialId?: string; secret?: string }): KitError {
+  if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
+  if (KitError.is(error)) return error;
+  const name = (error as { name?: string } | undefined)?.name;
+  const code: KitErrorCode = name === 'AbortError' ? 'aborted' : 'network';
+  const message = error instanceof Error ? error.message : String(error);
+  return new KitError(code, `${context.provider}: ${code === 'network' ? 'connection failed' : 'aborted'}: ${message}`, {
+    provider: context.provider,
+    credentialId: context.credentialId,
+    secrets: [context.secret],
+    cause: error,
+  });
+}
+
+function eventError(error: KitError): { code: KitErrorCode; status?: number; message: string } {
+  const plain: { code: KitErrorCode; status?: number; message: string } = { code: error.code, message: error.message };
+  if (error.status !== undefined) plain.status = error.status;
+  return plain;
+}
+
+/**
+ * The request engine: the only retry loop of @kit. Per call it acquires a credential, sends, classifies,
+ * fails over or retries (SPEC §4), and resolves with a `ChatStream` once the upstream accepted the request
+ * and, for streams, produced its first content event (a stream may fail over only before that).
+ */
+export class RequestEngine {
+  constructor(private readonly config: EngineConfig) {}
+
+  /** The URL and headers of a request for a credential. */
+  prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
+    const { definition } = this.config;
+    const configured = (this.config.baseURL ?? definition.defaultBaseURL).replace(/\/+$/, '');
+    const base = (definition.baseURLFor?.(lease, configured) ?? configured).replace(/\/+$/, '');
+    const headers: Record<string, string> = {
+      accept: stream ? 'text/event-stream' : 'application/json',
+      ...definition.headers,
+      ...request.headers,
+      ...this.config.headers,
+      ...extraHeaders,
+      ...(lease.secret ? definition.authHeaders(lease) : {}),
+    };
+    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    return { url: base + request.path, headers };
+  }
+
+  async generate(options: ResolvedGenerateOptions): Promise<KitChatStream> {
+    const { provider, credentials, emit } = this.config;
+    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
+    const maxRetries = options.maxRetries ?? this.config.maxRetries;
+    const deadlineMs = options.deadlineMs ?? timeoutMs * (maxRetries + 1);
+    const call = new AbortController();
+    const unlinkCaller = linkAbort(call, options.signal, () => abortedError(provider));
+    const deadline = setTimeout(
+      () => call.abort(new KitError('timeout', `${provider}: the call did not succeed within its ${deadlineMs} ms deadline`, { provider })),
+      deadlineMs,
+    );
+    const deadlineAt = Date.now() + deadlineMs;
+    const finishCall = () => {
+      clearTimeout(deadline);
+      unlinkCaller();
+    };
+
+    let retriesUsed = 0;
+    let attemptNumber = 0;
+    let lastError: KitError | undefined;
+    let invalidResponseRetried = false;
+    let sawTransient = false;
+    let preferId: string | undefined;
+    let previousId: string | undefined;
+    const failedWith = new Map<string, KitError>();
+    const refreshed = new Set<string>();
+
+    const useRetry = (error: KitError): number => {
+      if (retriesUsed >= maxRetries) throw error;
+      const delay = retryDelayMs(retriesUsed, error.retryAfterMs);
+      if (Date.now() + delay >= deadlineAt) throw error;
+      retriesUsed += 1;
+      return delay;
+    };
+
+    try {
+      for (;;) {
+        if (call.signal.aborted) throw call.signal.reason;
+        let lease: CredentialLease;
+        try {
+          lease = await credentials.acquire({ signal: call.signal, ...(preferId ? { id: preferId } : {}) });
+        } catch (error) {
+          const kitError = call.signal.aborted ? toKitError(call.signal.reason) : toKitError(error, 'credentials_exhausted', { provider });
+          if (kitError.code !== 'credentials_exhausted') throw kitError;
+          // Every credential is cooling down: wait for the soonest one when the error was transient and it fits.
+          const wait = kitError.retryAfterMs;
+          if (sawTransient && wait !== undefined && retriesUsed < maxRetries && Date.now() + wait < deadlineAt) {
+            retriesUsed += 1;
+            await sleep(wait, call.signal);
+            continue;
+          }
+          throw lastError
+            ? new KitError('credentials_exhausted', `${kitError.message}; last error: ${lastError.message}`, {
+                provider,
+                retryAfterMs: kitError.retryAfterMs,
+                cause: lastError,
+              })
+            : kitError;
+        }
+        preferId = undefined;
+
+        const earlier = failedWith.get(lease.id);
+        if (earlier) {
+          // The source handed back a credential that already failed in this call.
+          if (persistentCredentialFaults.has(earlier.code)) throw earlier;
+          if (earlier.code === 'rate_limit') await sleep(useRetry(earlier), call.signal);
+          failedWith.delete(lease.id);
+        }
+        if (previousId !== undefined && previousId !== lease.id && lastError) {
+          this.emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
+        }
+        previousId = lease.id;
+
+        attemptNumber += 1;
+        const startedAt = Date.now();
+        this.emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
+        let result: AttemptResult;
+        try {
+          result = await this.attempt(lease, options, call.signal, timeoutMs, startedAt);
+        } catch (thrown) {
+          const error = toKitError(thrown);
+          lastError = error;
+          if (error.code === 'aborted' || call.signal.aborted) {
+            this.emitRequestError(error, startedAt, lease.id, options, false);
+            throw call.signal.aborted ? toKitError(call.signal.reason) : error;
+          }
+          if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
+            refreshed.add(lease.id);
+            const refreshedOk = await credentials.onUnauthorized(lease.id).catch(() => false);
+            if (refreshedOk) {
+              this.emitRequestError(error, startedAt, lease.id, options, true);
+              preferId = lease.id;
+              continue;
+            }
+          }
+          safely(() => credentials.reportFailure(lease.id, error));
+          const policy = errorPolicies[error.code];
+          let willRetry = policy.retryable && retriesUsed < maxRetries;
+          if (policy.switchesCredential) willRetry = policy.retryable;
+          if (error.code === 'invalid_response' && invalidResponseRetried) willRetry = false;
+          this.emitRequestError(error, startedAt, lease.id, options, willRetry);
+          if (!willRetry) throw error;
+          failedWith.set(lease.id, error);
+          if (error.code === 'rate_limit') sawTransient = true;
+          if (policy.switchesCredential) continue; // next credential at once, no retry spent
+          sawTransient = true;
+          if (error.code === 'invalid_response') invalidResponseRetried = true;
+          await sleep(useRetry(error), call.signal);
+          continue;
+        }
+        finishCall();
+        return this.toChatStream(result, options);
+      }
+    } catch (error) {
+      finishCall();
+      throw toKitError(error);
+    }
+  }
+
+  private emitEvent(event: KitEventInput): void {
+    this.config.emit({ ...event, at: Date.now(), provider: this.config.provider } as KitEvent);
+  }
+
+  private emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
+    this.emitEvent({
+      type: 'request-error',
+      latencyMs: Date.now() - startedAt,
+      error: eventError(error),
+      willRetry,
+      streaming: options.stream,
+      model: options.model,
+      credentialId,
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+    });
+  }
+
+  /** One HTTP attempt. Resolves with the events read so far (streams: up to the first content event). */
+  private async attempt(
+    lease: CredentialLease,
+    options: ResolvedGenerateOptions,
+    callSignal: AbortSignal,
+    timeoutMs: number,
+    startedAt: number,
+  ): Promise<AttemptResult> {
+    const { provider, definition } = this.config;
+    const context: RequestContext = {
+      provider,
+      model: options.model,
+      stream: options.stream,
+      credential: { id: lease.id, kind: lease.kind, ...(lease.baseURL ? { baseURL: lease.baseURL } : {}) },
+    };
+    const request = definition.chat.buildRequest(options, context);
+    const { url, headers } = this.prepare(lease, request, options.headers, options.stream);
+    const attempt = new Attempt(callSignal, timeoutMs, provider, options.stream ? 'first byte' : 'response');
+    const where = { provider, credentialId: lease.id, secret: lease.secret };
+    let watchdog: IdleWatchdog | undefined;
+    try {
+      const response = await this.config.fetch(url, {
+        method: request.method ?? 'POST',
+        headers,
+        body: request.body === undefined ? undefined : JSON.stringify(request.body),
+        signal: attempt.controller.signal,
+      });
+      this.readRateLimits(lease.id, response.headers, options.model);
+      if (!response.ok) {
+        const text = await response.text();
+        throw createUpstreamError(
+          { status: response.status, body: parseJsonOrText(text), headers: response.headers },
+          { provider, credentialId: lease.id, secrets: [lease.secret], refine: definition.refineError },
+        );
+      }
+      if (!options.stream || !response.body) {
+        const text = await response.text();
+        const body = parseJson(text, provider, lease.id);
+        const buffered: StreamEvent[] = [];
+        try {
+          definition.chat.parseResponse(body, context, (event) => buffered.push(event));
+        } catch (error) {
+          throw KitError.is(error)
+            ? error
+            : new KitError('invalid_response', `${provider}: could not read the response: ${(error as Error).message}`, {
+                provider,
+                credentialId: lease.id,
+                cause: error,
+              });
+        }
+        attempt.dispose();
+        return { lease, buffered, controller: attempt.controller, startedAt };
+      }
+      // Streaming: from here the attempt timer becomes an idle watchdog over each read.
+      attempt.clearTimer();
+      const controller = attempt.controller;
+      watchdog = new IdleWatchdog(timeoutMs, () =>
+        controller.abort(new KitError('timeout', `${provider}: the stream was idle for ${timeoutMs} ms`, { provider, credentialId: lease.id })),
+      );
+      const activeWatchdog = watchdog;
+      const reader = new WireEventReader(response.body, definition.chat.framing, definition.chat.createStreamMapper(context), {
+        beforeRead: () => activeWatchdog.waiting(),
+        afterRead: () => activeWatchdog.received(),
+      });
+      controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
+      const buffered: StreamEvent[] = [];
+      let firstContentAt: number | undefined;
+      for (;;) {
+        let event: StreamEvent | undefined;
+        try {
+          event = await reader.next();
+        } catch (error) {
+          throw classifyThrown(error, controller.signal, where);
+        }
+        if (event === undefined) break;
+        buffered.push(event);
+        if (isContentEvent(event)) {
+          firstContentAt = Date.now();
+          break;
+        }
+        if (event.type === 'finish') break;
+      }
+      return { lease, buffered, reader, controller, watchdog, startedAt, ...(firstContentAt ? { firstContentAt } : {}) };
+    } catch (error) {
+      watchdog?.stop();
+      const classified = classifyThrown(error, attempt.controller.signal, where);
+      attempt.controller.abort(classified);
+      attempt.dispose();
+      throw classified;
+    }
+  }
+
+  private readRateLimits(credentialId: string, headers: Headers, model: string): void {
+    const info = this.config.definition.rateLimits?.(headers, Date.now());
+    if (!info) return;
+    this.emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
+    safely(() => this.config.credentials.reportRateLimit?.(credentialId, info));
+  }
+
+  private toChatStream(result: AttemptResult, options: ResolvedGenerateOptions): KitChatStream {
+    const { provider, credentials } = this.config;
+    const { lease, reader, controller, watchdog, startedAt } = result;
+    let firstContentAt = result.firstContentAt;
+    const reportFirstToken = () => {
+      if (!options.stream || firstContentAt === undefined) return;
+      this.emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
+    };
+    if (firstContentAt !== undefined) reportFirstToken();
+    // From here the caller's signal aborts the stream directly (the call's deadline no longer applies).
+    const unlinkCaller = linkAbort(controller, options.signal, () => abortedError(provider));
+    const release = (reason: KitError) => {
+      watchdog?.stop();
+      unlinkCaller();
+      if (!controller.signal.aborted) controller.abort(reason);
+    };
+    return new KitChatStream({
+      provider,
+      model: options.model,
+      credentialId: lease.id,
+      buffered: result.buffered,
+      ...(reader ? { next: () => reader.next() } : {}),
+      classify: (error) => classifyThrown(error, controller.signal, { provider, credentialId: lease.id, secret: lease.secret }),
+      onFirstContent: () => {
+        if (firstContentAt !== undefined) return;
+        firstContentAt = Date.now();
+        reportFirstToken();
+      },
+      onSuccess: ({ usage, finishReason }) => {
+        watchdog?.stop();
+        unlinkCaller();
+        const latencyMs = Date.now() - startedAt;
+        safely(() =>
+          credentials.reportSuccess(lease.id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }),
+        );
+        this.emitEvent({
+          type: 'request-success',
+          latencyMs,
+          usage,
+          streaming: options.stream,
+          finishReason,
+          model: options.model,
+          credentialId: lease.id,
+          ...(options.stream && firstContentAt !== undefined ? { ttftMs: firstContentAt - startedAt } : {}),
+        });
+      },
+      onError: (error) => {
+        if (error.code !== 'aborted') safely(() => credentials.reportFailure(lease.id, error));
+        this.emitRequestError(error, startedAt, lease.id, options, false);
+      },
+      release,
+    });
+  }
+}
+
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // A credential source's bookkeeping failure must not fail the request.
+  }
+}
+
+function parseJsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function parseJson(text: string, provider: string, credentialId: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new KitError('invalid_response', `${provider}: the response is not valid JSON`, { provider, credentialId });
+  }
+}

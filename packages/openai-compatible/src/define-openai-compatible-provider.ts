@@ -1,0 +1,114 @@
+import {
+  openAIRateLimitHeaders,
+  readRateLimitHeaders,
+  type ErrorRefiner,
+  type ModelCapabilities,
+  type ModelInfo,
+  type ProviderCapabilities,
+  type ProviderDefinition,
+  type RateLimitHeaderNames,
+  type ResolvedGenerateOptions,
+} from '@kit/core';
+import { buildOpenAIChatBody, validateOpenAIProviderOptions, type MaxTokensField, type OpenAIChatBody } from './openai-chat-request';
+import { parseOpenAIChatResponse } from './openai-chat-response';
+import { refineOpenAIError } from './openai-errors';
+import { parseOpenAIModels } from './openai-models';
+import { createOpenAIStreamMapper } from './openai-stream-mapper';
+
+/** What makes one OpenAI-dialect provider different from another. */
+export interface OpenAICompatibleConfig {
+  /** Provider type (`'openai'`, `'cerebras'`, `'openai-compatible'`); also the `providerOptions` key. */
+  type: string;
+  defaultBaseURL: string;
+  defaultModel: string;
+  /** Environment variable read for the key when none is configured. */
+  apiKeyEnvVar?: string;
+  /** Local servers: send no `Authorization` header when no key is configured. */
+  apiKeyOptional?: boolean;
+  /** Merged over the defaults: streaming, tools and JSON on; vision, documents, audio, reasoning off. */
+  capabilities?: Partial<ProviderCapabilities>;
+  /** Served by `getModels()` when the live list fails; default: the default model alone. */
+  fallbackModels?: readonly ModelInfo[];
+  /** Sent on every request. */
+  headers?: Record<string, string>;
+  /** Rate-limit header names; default OpenAI's `x-ratelimit-*`. */
+  rateLimitHeaders?: RateLimitHeaderNames;
+  /** Adds or changes request fields (a thin layer's extras); runs before `providerOptions` are merged. */
+  transformRequestBody?: (body: OpenAIChatBody, options: ResolvedGenerateOptions) => OpenAIChatBody;
+  /** Which field carries `maxTokens` for a model; default `max_tokens`. */
+  maxTokensField?: (model: string) => MaxTokensField;
+  /** Provider-specific error refinement; what it leaves unset falls back to the OpenAI-generic refinement. */
+  refineError?: ErrorRefiner;
+  /** Keeps only chat models in the live model list. */
+  includeModel?: (id: string) => boolean;
+}
+
+const defaultCapabilities: ProviderCapabilities = {
+  streaming: true,
+  tools: true,
+  vision: false,
+  documents: false,
+  audio: false,
+  reasoning: false,
+  json: true,
+};
+
+/** A provider's capabilities as a model's. */
+export function modelCapabilities(capabilities: ProviderCapabilities): ModelCapabilities {
+  const { streaming, tools, vision, reasoning, json } = capabilities;
+  return { streaming, tools, vision, reasoning, json };
+}
+
+/**
+ * The one OpenAI chat-completions dialect, as a `ProviderDefinition` for core's `createChatProvider`:
+ * `POST /chat/completions` (SSE with `stream_options.include_usage`), `GET /models`, Bearer auth,
+ * `x-ratelimit-*` headers. Thin layers (`@kit/openai`, `@kit/cerebras`, presets) only change the config.
+ */
+export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): ProviderDefinition {
+  const { type } = config;
+  const capabilities: ProviderCapabilities = { ...defaultCapabilities, ...config.capabilities };
+  const fallbackModels = config.fallbackModels ?? [
+    { id: config.defaultModel, provider: type, capabilities: modelCapabilities(capabilities) },
+  ];
+  const requestConfig = { type, maxTokensField: config.maxTokensField, transformRequestBody: config.transformRequestBody };
+  const rateLimitHeaders = config.rateLimitHeaders ?? openAIRateLimitHeaders;
+  const ownRefiner = config.refineError;
+  const definition: ProviderDefinition = {
+    type,
+    defaultBaseURL: config.defaultBaseURL,
+    defaultModel: config.defaultModel,
+    capabilities,
+    fallbackModels,
+    authHeaders: (lease) => (lease.secret ? { authorization: `Bearer ${lease.secret}` } : {}),
+    chat: {
+      framing: 'sse',
+      buildRequest: (options, context) => ({ path: '/chat/completions', body: buildOpenAIChatBody(options, requestConfig, context.provider) }),
+      createStreamMapper: createOpenAIStreamMapper,
+      parseResponse: parseOpenAIChatResponse,
+    },
+    models: {
+      request: { path: '/models', method: 'GET' },
+      parse: (body, provider) =>
+        parseOpenAIModels(body, provider, {
+          knownModels: fallbackModels,
+          defaultCapabilities: modelCapabilities(capabilities),
+          ...(config.includeModel ? { include: config.includeModel } : {}),
+        }),
+    },
+    refineError: ownRefiner
+      ? (response) => {
+          const own = ownRefiner(response);
+          const generic = refineOpenAIError(response);
+          return own && generic ? { ...generic, ...own } : (own ?? generic);
+        }
+      : refineOpenAIError,
+    rateLimits: (headers, now) => readRateLimitHeaders(headers, rateLimitHeaders, now),
+    validateProviderOptions: (options) => {
+      validateOpenAIProviderOptions(options, type, type);
+    },
+  };
+  if (config.apiKeyEnvVar) definition.apiKeyEnvVar = config.apiKeyEnvVar;
+  if (config.apiKeyOptional) definition.apiKeyOptional = true;
+  if (config.headers && Object.keys(config.headers).length > 0) definition.headers = config.headers;
+  return definition;
+}

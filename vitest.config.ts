@@ -1,0 +1,35 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const packagesDir = fileURLToPath(new URL('./packages', import.meta.url));
+
+// Tests run against the sources: `@kit/<name>` and `@kit/<name>/<entry>` resolve to packages/<name>/src.
+const sourceAliases = [
+  { find: /^@kit\/([a-z-]+)\/([a-z-]+)$/, replacement: `${packagesDir}/$1/src/$2/index.ts` },
+  { find: /^@kit\/([a-z-]+)$/, replacement: `${packagesDir}/$1/src/index.ts` },
+];
+
+export default defineConfig({
+  resolve: { alias: sourceAliases },
+  test: {
+    projects: [
+      {
+        resolve: { alias: sourceAliases },
+        test: {
+          name: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        resolve: { alias: sourceAliases },
+        test: {
+          // The runtime packages must run on edge workers: their own unit tests run there too.
+          name: 'edge',
+          include: ['packages/core/src/**/*.edge.test.ts'],
+          environment: 'edge-runtime',
+        },
+      },
+    ],
+  },
+});
