@@ -17,7 +17,8 @@ export default defineConfig({
         resolve: { alias: sourceAliases },
         test: {
           name: 'node',
-          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
+          exclude: ['**/*.edge.test.ts', '**/node_modules/**'],
           environment: 'node',
         },
       },
@@ -26,7 +27,7 @@ export default defineConfig({
         test: {
           // The runtime packages must run on edge workers: their own unit tests run there too.
           name: 'edge',
-          include: ['packages/core/src/**/*.edge.test.ts'],
+          include: ['packages/*/src/**/*.edge.test.ts'],
           environment: 'edge-runtime',
         },
       },

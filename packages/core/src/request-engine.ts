@@ -24,6 +24,10 @@ export interface EngineConfig {
   maxRetries: number;
   fetch: typeof globalThis.fetch;
   emit: KitEventListener;
+  /** Waits between attempts (tests inject one that records the delay). Default: a timer. */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Jitter source of the retry backoff. Default `Math.random`. */
+  random?: () => number;
 }
 
 /** Codes that say "this credential is bad", as opposed to "try again later". */
@@ -91,7 +95,11 @@ function eventError(error: KitError): { code: KitErrorCode; status?: number; mes
  * and, for streams, produced its first content event (a stream may fail over only before that).
  */
 export class RequestEngine {
-  constructor(private readonly config: EngineConfig) {}
+  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+
+  constructor(private readonly config: EngineConfig) {
+    this.sleep = config.sleep ?? sleep;
+  }
 
   /** The URL and headers of a request for a credential. */
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
@@ -139,7 +147,7 @@ export class RequestEngine {
 
     const useRetry = (error: KitError): number => {
       if (retriesUsed >= maxRetries) throw error;
-      const delay = retryDelayMs(retriesUsed, error.retryAfterMs);
+      const delay = retryDelayMs(retriesUsed, error.retryAfterMs, this.config.random);
       if (Date.now() + delay >= deadlineAt) throw error;
       retriesUsed += 1;
       return delay;
@@ -158,7 +166,7 @@ export class RequestEngine {
           const wait = kitError.retryAfterMs;
           if (sawTransient && wait !== undefined && retriesUsed < maxRetries && Date.now() + wait < deadlineAt) {
             retriesUsed += 1;
-            await sleep(wait, call.signal);
+            await this.sleep(wait, call.signal);
             continue;
           }
           throw lastError
@@ -175,7 +183,7 @@ export class RequestEngine {
         if (earlier) {
           // The source handed back a credential that already failed in this call.
           if (persistentCredentialFaults.has(earlier.code)) throw earlier;
-          if (earlier.code === 'rate_limit') await sleep(useRetry(earlier), call.signal);
+          if (earlier.code === 'rate_limit') await this.sleep(useRetry(earlier), call.signal);
           failedWith.delete(lease.id);
         }
         if (previousId !== undefined && previousId !== lease.id && lastError) {
@@ -217,7 +225,7 @@ export class RequestEngine {
           if (policy.switchesCredential) continue; // next credential at once, no retry spent
           sawTransient = true;
           if (error.code === 'invalid_response') invalidResponseRetried = true;
-          await sleep(useRetry(error), call.signal);
+          await this.sleep(useRetry(error), call.signal);
           continue;
         }
         finishCall();

@@ -177,15 +177,20 @@ export function strictObject<S extends Shape>(shape: S): Schema<ObjectOf<S>> & {
   return object(shape, { strict: true });
 }
 
-/** The first member whose check passes; objects are told apart by `discriminator` when given. */
+/** The first member whose check passes; when none does, the issues of the member whose type matched. */
 export function union<T>(members: Schema<T>[], describe: string): Schema<T> {
   return schema((input, path, issues) => {
+    let deeper: SchemaIssue[] | undefined;
     for (const member of members) {
       const attempt: SchemaIssue[] = [];
       member.check(input, path, attempt);
       if (attempt.length === 0) return input as T;
+      // A member whose type matched but whose contents did not says more than "wrong shape".
+      const typeMatched = !attempt.some((issue) => issue.path.length === path.length && issue.code === 'invalid_type');
+      if (typeMatched && !deeper) deeper = attempt;
     }
-    issues.push({ code: 'custom', path, message: `must be ${describe}` });
+    if (deeper) issues.push(...deeper);
+    else issues.push({ code: 'custom', path, message: `must be ${describe}` });
     return input as T;
   });
 }

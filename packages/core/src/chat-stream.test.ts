@@ -1,0 +1,126 @@
+import { describe, expect, it, vi } from 'vitest';
+import { KitChatStream, type ChatStreamSource } from './chat-stream';
+import { KitError } from './kit-error';
+import type { StreamEvent } from './stream-event';
+
+const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };
+
+function source(events: StreamEvent[], rest: (StreamEvent | Error)[] = [], overrides: Partial<ChatStreamSource> = {}) {
+  const onSuccess = vi.fn();
+  const onError = vi.fn();
+  const release = vi.fn();
+  const queue = [...rest];
+  const streamSource: ChatStreamSource = {
+    provider: 'test',
+    model: 'requested-model',
+    credentialId: 'key-1',
+    buffered: [...events],
+    next: async () => {
+      const item = queue.shift();
+      if (item instanceof Error) throw item;
+      return item;
+    },
+    classify: (error) => (KitError.is(error) ? error : new KitError('network', String(error))),
+    onSuccess,
+    onError,
+    release,
+    ...overrides,
+  };
+  return { stream: new KitChatStream(streamSource), onSuccess, onError, release };
+}
+
+async function collect(stream: AsyncIterable<StreamEvent>) {
+  const events: StreamEvent[] = [];
+  for await (const event of stream) events.push(event);
+  return events;
+}
+
+describe('KitChatStream', () => {
+  it('yields start first (with the credential) and finish last, and reports success once', async () => {
+    const { stream, onSuccess } = source(
+      [{ type: 'start', id: 'resp-1', model: 'served-model' }, { type: 'text-delta', text: 'Hel' }],
+      [
+        { type: 'finish', finishReason: 'stop', usage },
+        { type: 'text-delta', text: 'lo' },
+      ],
+    );
+    const events = await collect(stream);
+    expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'text-delta', 'finish']);
+    expect(events[0]).toEqual({ type: 'start', id: 'resp-1', model: 'served-model', credentialId: 'key-1' });
+    expect(onSuccess).toHaveBeenCalledTimes(1);
+    expect(onSuccess).toHaveBeenCalledWith({ usage, finishReason: 'stop' });
+  });
+
+  it('synthesises start when the upstream sent none', async () => {
+    const { stream } = source([{ type: 'text-delta', text: 'x' }, { type: 'finish', finishReason: 'stop', usage }]);
+    const [first] = await collect(stream);
+    expect(first).toEqual({ type: 'start', model: 'requested-model', credentialId: 'key-1' });
+  });
+
+  it('assembles the completion: text, reasoning with signature, tool calls and a replayable message', async () => {
+    const { stream } = source([
+      { type: 'reasoning-delta', text: 'think', signature: 'sig' },
+      { type: 'text-delta', text: 'answer' },
+      { type: 'tool-call', toolCall: { id: 'c1', name: 'f', arguments: '{}' } },
+      { type: 'finish', finishReason: 'tool-calls', usage },
+    ]);
+    const completion = await stream.final();
+    expect(completion).toMatchObject({
+      text: 'answer',
+      reasoning: 'think',
+      finishReason: 'tool-calls',
+      usage,
+      credentialId: 'key-1',
+      provider: 'test',
+      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}' }],
+    });
+    expect(completion.message).toEqual({
+      role: 'assistant',
+      content: [
+        { type: 'reasoning', text: 'think', signature: 'sig' },
+        { type: 'text', text: 'answer' },
+      ],
+      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}' }],
+    });
+  });
+
+  it('refuses to be consumed twice', async () => {
+    const { stream } = source([{ type: 'finish', finishReason: 'stop', usage }]);
+    await stream.text();
+    expect(() => stream[Symbol.asyncIterator]()).toThrow(/already consumed/);
+    await expect(stream.final()).rejects.toThrow(/already consumed/);
+  });
+
+  it('throws a mid-stream failure from the iterator after yielding every delta, and keeps no finish', async () => {
+    const failure = new KitError('server_error', 'overloaded');
+    const { stream, onError, release } = source([{ type: 'text-delta', text: 'partial' }], [{ type: 'text-delta', text: ' more' }, failure]);
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const event of stream) if (event.type === 'text-delta') seen.push(event.text);
+      })(),
+    ).rejects.toBe(failure);
+    expect(seen).toEqual(['partial', ' more']);
+    expect(onError).toHaveBeenCalledWith(failure);
+    expect(release).toHaveBeenCalledTimes(1);
+  });
+
+  it('treats a stream that ends without finish as invalid_response', async () => {
+    const { stream, onSuccess } = source([{ type: 'text-delta', text: 'cut' }]);
+    await expect(stream.final()).rejects.toMatchObject({ code: 'invalid_response' });
+    expect(onSuccess).not.toHaveBeenCalled();
+  });
+
+  it('releases the connection when the consumer breaks out early', async () => {
+    const { stream, release, onError } = source([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }]);
+    for await (const event of stream) if (event.type === 'text-delta') break;
+    expect(release).toHaveBeenCalledTimes(1);
+    expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'aborted' });
+  });
+
+  it('abort() releases with an aborted error', () => {
+    const { stream, release } = source([{ type: 'text-delta', text: 'a' }]);
+    stream.abort();
+    expect(release.mock.calls[0]?.[0]).toMatchObject({ code: 'aborted' });
+  });
+});

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import type { StreamMapper, WireChunk } from './provider-definition';
+import type { StreamEvent } from './stream-event';
+import { WireEventReader } from './wire-event-reader';
+import { KitError } from './kit-error';
+
+function bodyOf(pieces: string[]): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    start(controller) {
+      for (const piece of pieces) controller.enqueue(encoder.encode(piece));
+      controller.close();
+    },
+  });
+}
+
+/** A mapper that turns each chunk's data into a text delta and finishes at the end. */
+function echoMapper(seen: WireChunk[]): StreamMapper {
+  return {
+    push(chunk, emit) {
+      seen.push(chunk);
+      if (chunk.data === 'boom') throw new KitError('server_error', 'in-stream error');
+      emit({ type: 'text-delta', text: chunk.data });
+    },
+    end(emit) {
+      emit({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } });
+    },
+  };
+}
+
+async function drain(reader: WireEventReader): Promise<StreamEvent[]> {
+  const events: StreamEvent[] = [];
+  for (let event = await reader.next(); event; event = await reader.next()) events.push(event);
+  return events;
+}
+
+describe('WireEventReader', () => {
+  it('frames SSE split at arbitrary byte boundaries, keeping event names and multi-byte characters', async () => {
+    const seen: WireChunk[] = [];
+    const text = 'event: delta\ndata: héllo\n\ndata: wörld\n\n: comment\n\ndata: [DONE]\n\n';
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 3) controller.enqueue(bytes.slice(i, i + 3));
+        controller.close();
+      },
+    });
+    const events = await drain(new WireEventReader(body, 'sse', echoMapper(seen)));
+    expect(seen).toEqual([
+      { event: 'delta', data: 'héllo' },
+      { event: undefined, data: 'wörld' },
+      { event: undefined, data: '[DONE]' },
+    ]);
+    expect(events.map((event) => event.type)).toEqual(['text-delta', 'text-delta', 'text-delta', 'finish']);
+  });
+
+  it('delivers an event whose stream ends without the blank line', async () => {
+    const seen: WireChunk[] = [];
+    await drain(new WireEventReader(bodyOf(['data: last']), 'sse', echoMapper(seen)));
+    expect(seen.map((chunk) => chunk.data)).toEqual(['last']);
+  });
+
+  it('frames NDJSON lines, including a last line without a newline', async () => {
+    const seen: WireChunk[] = [];
+    await drain(new WireEventReader(bodyOf(['{"a":1}\n{"b"', ':2}\n\n{"c":3}']), 'ndjson', echoMapper(seen)));
+    expect(seen.map((chunk) => chunk.data)).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+  });
+
+  it('throws the mapper error from next()', async () => {
+    const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), 'sse', echoMapper([]));
+    await expect(drain(reader)).rejects.toMatchObject({ code: 'server_error' });
+  });
+});
