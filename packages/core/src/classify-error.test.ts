@@ -26,6 +26,9 @@ describe('classifyUpstreamError', () => {
     ['503', 503, {}, 'server_error'],
     ['504', 504, {}, 'timeout'],
     ['529 overloaded', 529, { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }, 'server_error'],
+    ['403 with an invalid_request_error type stays permission', 403, { error: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported' } }, 'permission'],
+    ['504 with a server_error body stays timeout', 504, { error: { type: 'server_error', message: 'upstream timed out' } }, 'timeout'],
+    ['404 with invalid_request_error type stays not_found', 404, { error: { type: 'invalid_request_error', message: 'Unknown model' } }, 'not_found'],
     ['500 that mentions quota stays a server error', 500, { error: { message: 'insufficient_quota backend failure' } }, 'server_error'],
   ];
   for (const [name, status, body, expected] of cases) {

@@ -57,6 +57,9 @@ const bodyCodes: Record<string, KitErrorCode> = {
   deadline_exceeded: 'timeout',
 };
 
+/** Codes a 4xx body may narrow its status to: they say more than the status does. */
+const narrowingCodes: ReadonlySet<KitErrorCode> = new Set(['quota_exceeded', 'context_length', 'content_filter', 'authentication']);
+
 /** The code a bare HTTP status means (SPEC §4), before the body is read. */
 export function codeForStatus(status: number): KitErrorCode {
   if (status === 401) return 'authentication';
@@ -114,10 +117,10 @@ export function classifyUpstreamError(response: UpstreamErrorResponse): KitError
   const byBody = codeForBody(response.body, response.status);
   if (!byBody) return byStatus;
   // The body may narrow the status (429 → quota, 400 → context length / auth), never turn a 5xx into a client fault.
-  if (response.status >= 500) return byBody === 'timeout' ? 'timeout' : 'server_error';
+  if (response.status >= 500) return byBody === 'timeout' ? 'timeout' : byStatus;
   if (byStatus === 'rate_limit') return byBody === 'quota_exceeded' ? byBody : 'rate_limit';
   if (byStatus === 'invalid_request' || byStatus === 'permission' || byStatus === 'not_found') {
-    return byBody === 'server_error' || byBody === 'timeout' ? byStatus : byBody;
+    return narrowingCodes.has(byBody) ? byBody : byStatus;
   }
   return byStatus;
 }

@@ -145,6 +145,13 @@ export class RequestEngine {
     const failedWith = new Map<string, KitError>();
     const refreshed = new Set<string>();
 
+    const exhausted = (cause: KitError, from?: KitError) =>
+      new KitError('credentials_exhausted', `${from?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
+        provider,
+        ...(from?.retryAfterMs !== undefined ? { retryAfterMs: from.retryAfterMs } : {}),
+        cause,
+      });
+
     const useRetry = (error: KitError): number => {
       if (retriesUsed >= maxRetries) throw error;
       const delay = retryDelayMs(retriesUsed, error.retryAfterMs, this.config.random);
@@ -169,21 +176,16 @@ export class RequestEngine {
             await this.sleep(wait, call.signal);
             continue;
           }
-          throw lastError
-            ? new KitError('credentials_exhausted', `${kitError.message}; last error: ${lastError.message}`, {
-                provider,
-                retryAfterMs: kitError.retryAfterMs,
-                cause: lastError,
-              })
-            : kitError;
+          throw lastError ? exhausted(lastError, kitError) : kitError;
         }
         preferId = undefined;
 
         const earlier = failedWith.get(lease.id);
         if (earlier) {
-          // The source handed back a credential that already failed in this call.
-          if (persistentCredentialFaults.has(earlier.code)) throw earlier;
-          if (earlier.code === 'rate_limit') await this.sleep(useRetry(earlier), call.signal);
+          // The source handed back a credential that already failed in this call: no untried one is left.
+          // A persistent fault ends the call; a transient one (or a rate limit) spends a retry and waits.
+          if (persistentCredentialFaults.has(earlier.code)) throw failedWith.size > 1 ? exhausted(lastError ?? earlier) : earlier;
+          await this.sleep(useRetry(earlier), call.signal);
           failedWith.delete(lease.id);
         }
         if (previousId !== undefined && previousId !== lease.id && lastError) {
@@ -214,18 +216,14 @@ export class RequestEngine {
             }
           }
           safely(() => credentials.reportFailure(lease.id, error));
-          const policy = errorPolicies[error.code];
-          let willRetry = policy.retryable && retriesUsed < maxRetries;
-          if (policy.switchesCredential) willRetry = policy.retryable;
-          if (error.code === 'invalid_response' && invalidResponseRetried) willRetry = false;
+          const willRetry = errorPolicies[error.code].retryable && !(error.code === 'invalid_response' && invalidResponseRetried);
           this.emitRequestError(error, startedAt, lease.id, options, willRetry);
           if (!willRetry) throw error;
+          // Any other credential is tried at once, without sleeping; waiting and the retry budget apply only
+          // when the source hands back a credential that already failed (see above) or has none free.
           failedWith.set(lease.id, error);
-          if (error.code === 'rate_limit') sawTransient = true;
-          if (policy.switchesCredential) continue; // next credential at once, no retry spent
-          sawTransient = true;
+          if (!persistentCredentialFaults.has(error.code)) sawTransient = true;
           if (error.code === 'invalid_response') invalidResponseRetried = true;
-          await this.sleep(useRetry(error), call.signal);
           continue;
         }
         finishCall();

@@ -12,6 +12,7 @@ export class WireEventReader {
   private readonly queue: StreamEvent[] = [];
   private head = 0;
   private ended = false;
+  private cancelled: { reason: unknown } | undefined;
   private readonly feed: (text: string) => void;
   private readonly finishFraming: () => void;
   private readonly emit: EmitEvent;
@@ -54,6 +55,7 @@ export class WireEventReader {
   /** The next event, or `undefined` when the upstream closed the stream and the mapper has flushed. */
   async next(): Promise<StreamEvent | undefined> {
     while (this.head >= this.queue.length) {
+      if (this.cancelled) throw this.cancelled.reason;
       if (this.ended) return undefined;
       this.queue.length = 0;
       this.head = 0;
@@ -72,9 +74,11 @@ export class WireEventReader {
     return this.queue[this.head++];
   }
 
-  /** Stops reading and releases the connection. */
+  /** Stops reading and releases the connection; a later `next()` throws `reason`. */
   cancel(reason?: unknown): void {
+    if (this.ended) return;
     this.ended = true;
+    this.cancelled = { reason };
     this.reader.cancel(reason).catch(() => {});
   }
 }

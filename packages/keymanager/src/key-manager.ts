@@ -296,6 +296,7 @@ export class KeyManager implements CredentialSource {
     return this.getStatus();
   }
 
+  /** `util.inspect(manager)` on Node: the status summary, never the keys. */
   [inspectSymbol](): string {
     return `KeyManager ${JSON.stringify(this.getStatus())}`;
   }

@@ -154,6 +154,12 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** The words of the messages' contents: the mock's rough input token count. */
+function promptWords(messages: unknown): number {
+  if (!Array.isArray(messages)) return 0;
+  return countWords(messages.map((message: unknown) => (isRecord(message) ? message.content : undefined)));
+}
+
 /** OpenAI's chat completions wire format (`/v1/chat/completions`, `/v1/models`, Bearer keys). */
 export const openAIDialect: UpstreamDialect = {
   name: 'openai',
@@ -180,7 +186,7 @@ export const openAIDialect: UpstreamDialect = {
     const description: RequestDescription = {
       stream: body.stream === true,
       includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
-      inputTokens: countWords(body.messages ?? body),
+      inputTokens: promptWords(body.messages),
     };
     if (typeof body.model === 'string' && body.model !== '') description.model = body.model;
     return description;

@@ -7,7 +7,12 @@
  */
 export function splitText(text: string, count?: number): string[] {
   if (text === '') return [];
-  if (count === undefined) return text.split(/(?<=\s)(?=\S)/);
+  if (count === undefined) {
+    const pieces = text.split(/(?<=\s)(?=\S)/);
+    // Leading whitespace belongs to the first word.
+    if (pieces.length > 1 && (pieces[0] as string).trim() === '') pieces.splice(0, 2, `${pieces[0]}${pieces[1]}`);
+    return pieces;
+  }
   const pieces = Math.max(1, Math.min(Math.floor(count), text.length));
   const result: string[] = [];
   for (let index = 0; index < pieces; index += 1) {

@@ -1,0 +1,34 @@
+import { createOpenAI } from '@kit/openai';
+import { KeyManager } from '@kit/keymanager';
+import type { MockUpstream } from '@kit/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runDemo } from './demo';
+import { demoKeys, startLocalUpstream } from './local-upstream';
+
+describe('demo client (local upstream)', () => {
+  let upstream: MockUpstream | undefined;
+  afterEach(async () => upstream?.close());
+
+  it('streams, round-trips a tool call, and every pool call succeeds despite a revoked and a rate-limited key', async () => {
+    upstream = await startLocalUpstream();
+    const keys = new KeyManager('openai', [
+      { id: 'key-good', key: demoKeys.good },
+      { id: 'key-revoked', key: demoKeys.revoked },
+      { id: 'key-limited', key: demoKeys.rateLimited },
+    ]);
+    const single = createOpenAI({ apiKey: demoKeys.good, baseURL: upstream.url, name: 'openai' });
+    const pooled = createOpenAI({ credentials: keys, baseURL: upstream.url, name: 'openai-pool' });
+    let output = '';
+    const result = await runDemo({ single, pooled, keys, write: (text) => (output += text), poolCalls: 6 });
+
+    expect(result).toEqual({ poolSucceeded: 6, poolCalls: 6 });
+    expect(output).toContain('Three keys walk into a data centre.');
+    expect(output).toContain('model calls get_weather({"city":"Paris","unit":"celsius"})');
+    expect(output).toContain('model answers: It is 18 °C and sunny in Paris.');
+    const health = Object.fromEntries(keys.getKeyHealth().map((key) => [key.id, key]));
+    expect(health['key-good']?.healthy).toBe(true);
+    expect(health['key-revoked']?.lastErrorCode).toBe('authentication');
+    expect(health['key-limited']?.lastErrorCode).toBe('rate_limit');
+    for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
+  });
+});
