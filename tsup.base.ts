@@ -11,8 +11,6 @@ export function packageBuild(entry: Record<string, string>, overrides: Partial<O
     treeshake: true,
     target: 'es2022',
     splitting: false,
-    // eventsource-parser is ESM-only and tiny: bundle it, so the CJS output works and users install nothing more.
-    noExternal: ['eventsource-parser'],
     ...overrides,
   };
 }

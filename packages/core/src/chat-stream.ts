@@ -28,44 +28,47 @@ let generatedIds = 0;
 
 /** The `ChatStream` every provider returns: one code path for streaming and non-streaming answers. */
 export class KitChatStream implements ChatStream {
-  private mode: 'idle' | 'iterating' | 'collecting' = 'idle';
-  private started = false;
-  private sawContent = false;
-  private settled = false;
-  private heldFinish: Extract<StreamEvent, { type: 'finish' }> | undefined;
-  private readonly textParts: string[] = [];
-  private readonly reasoningParts: string[] = [];
-  private reasoningSignature: string | undefined;
-  private readonly toolCalls: ToolCall[] = [];
-  private id: string | undefined;
-  private model: string;
-  private finishReason: FinishReason = 'other';
-  private usage: Usage = emptyUsage();
+  #mode: 'idle' | 'iterating' | 'collecting' = 'idle';
+  #started = false;
+  #sawContent = false;
+  #settled = false;
+  #heldFinish: Extract<StreamEvent, { type: 'finish' }> | undefined;
+  #textParts: string[] = [];
+  #reasoningParts: string[] = [];
+  #reasoningSignature: string | undefined;
+  #toolCalls: ToolCall[] = [];
+  #id: string | undefined;
+  #model: string;
+  #finishReason: FinishReason = 'other';
+  #usage: Usage = emptyUsage();
 
-  constructor(private readonly source: ChatStreamSource) {
-    this.model = source.model;
+  readonly #source: ChatStreamSource;
+
+  constructor(source: ChatStreamSource) {
+    this.#source = source;
+    this.#model = source.model;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
-    this.claim('iterating');
+    this.#claim('iterating');
     return {
       next: async () => {
-        const event = await this.pull();
+        const event = await this.#pull();
         return event === undefined ? { done: true, value: undefined } : { done: false, value: event };
       },
       return: async () => {
-        this.abandon();
+        this.#abandon();
         return { done: true, value: undefined };
       },
     };
   }
 
   async final(): Promise<ChatCompletion> {
-    this.claim('collecting');
-    while ((await this.pull()) !== undefined) {
+    this.#claim('collecting');
+    while ((await this.#pull()) !== undefined) {
       // pull() accumulates
     }
-    return this.completion();
+    return this.#completion();
   }
 
   async text(): Promise<string> {
@@ -73,122 +76,122 @@ export class KitChatStream implements ChatStream {
   }
 
   abort(): void {
-    this.fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.source.provider }));
+    this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
   }
 
-  private claim(mode: 'iterating' | 'collecting'): void {
-    if (this.mode !== 'idle') {
+  #claim(mode: 'iterating' | 'collecting'): void {
+    if (this.#mode !== 'idle') {
       throw new KitError('invalid_request', 'this ChatStream was already consumed: iterate it once, or call final()/text() once', {
-        provider: this.source.provider,
+        provider: this.#source.provider,
       });
     }
-    this.mode = mode;
+    this.#mode = mode;
   }
 
-  private async pull(): Promise<StreamEvent | undefined> {
-    if (this.settled && this.source.buffered.length === 0) return undefined;
-    if (!this.started) {
-      this.started = true;
-      const first = this.source.buffered[0];
-      const start: StreamEvent = { type: 'start', model: this.model };
+  async #pull(): Promise<StreamEvent | undefined> {
+    if (this.#settled && this.#source.buffered.length === 0) return undefined;
+    if (!this.#started) {
+      this.#started = true;
+      const first = this.#source.buffered[0];
+      const start: StreamEvent = { type: 'start', model: this.#model };
       if (first?.type === 'start') {
-        this.source.buffered.shift();
+        this.#source.buffered.shift();
         if (first.id !== undefined) start.id = first.id;
         if (first.model) start.model = first.model;
       }
-      if (this.source.credentialId !== undefined) start.credentialId = this.source.credentialId;
-      this.id = start.id;
-      this.model = start.model;
+      if (this.#source.credentialId !== undefined) start.credentialId = this.#source.credentialId;
+      this.#id = start.id;
+      this.#model = start.model;
       return start;
     }
     for (;;) {
       let event: StreamEvent | undefined;
-      if (this.source.buffered.length > 0) {
-        event = this.source.buffered.shift();
-      } else if (this.source.next && !this.settled) {
+      if (this.#source.buffered.length > 0) {
+        event = this.#source.buffered.shift();
+      } else if (this.#source.next && !this.#settled) {
         try {
-          event = await this.source.next();
+          event = await this.#source.next();
         } catch (error) {
-          throw this.fail(this.source.classify(error));
+          throw this.#fail(this.#source.classify(error));
         }
       }
-      if (event === undefined) return this.end();
+      if (event === undefined) return this.#end();
       if (event.type === 'start') continue;
       if (event.type === 'finish') {
-        this.heldFinish = this.heldFinish ? { ...event, usage: mergeUsage(this.heldFinish.usage, event.usage) } : event;
+        this.#heldFinish = this.#heldFinish ? { ...event, usage: mergeUsage(this.#heldFinish.usage, event.usage) } : event;
         continue;
       }
-      this.accumulate(event);
+      this.#accumulate(event);
       return event;
     }
   }
 
-  private accumulate(event: StreamEvent): void {
-    if (!this.sawContent && isContentEvent(event)) {
-      this.sawContent = true;
-      this.source.onFirstContent?.();
+  #accumulate(event: StreamEvent): void {
+    if (!this.#sawContent && isContentEvent(event)) {
+      this.#sawContent = true;
+      this.#source.onFirstContent?.();
     }
-    if (event.type === 'text-delta') this.textParts.push(event.text);
+    if (event.type === 'text-delta') this.#textParts.push(event.text);
     else if (event.type === 'reasoning-delta') {
-      this.reasoningParts.push(event.text);
-      if (event.signature) this.reasoningSignature = (this.reasoningSignature ?? '') + event.signature;
-    } else if (event.type === 'tool-call') this.toolCalls.push(event.toolCall);
+      this.#reasoningParts.push(event.text);
+      if (event.signature) this.#reasoningSignature = (this.#reasoningSignature ?? '') + event.signature;
+    } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);
   }
 
-  private end(): StreamEvent | undefined {
-    if (this.settled) return undefined;
-    const finish = this.heldFinish;
+  #end(): StreamEvent | undefined {
+    if (this.#settled) return undefined;
+    const finish = this.#heldFinish;
     if (!finish) {
-      throw this.fail(
-        new KitError('invalid_response', `${this.source.provider}: the upstream closed the stream before it finished`, {
-          provider: this.source.provider,
-          credentialId: this.source.credentialId,
+      throw this.#fail(
+        new KitError('invalid_response', `${this.#source.provider}: the upstream closed the stream before it finished`, {
+          provider: this.#source.provider,
+          credentialId: this.#source.credentialId,
         }),
       );
     }
-    this.settled = true;
-    this.finishReason = finish.finishReason;
-    this.usage = finish.usage;
-    this.source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
+    this.#settled = true;
+    this.#finishReason = finish.finishReason;
+    this.#usage = finish.usage;
+    this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
     return finish;
   }
 
-  private fail(error: KitError): KitError {
-    if (this.settled) return error;
-    this.settled = true;
-    this.source.buffered.length = 0;
-    this.source.release(error);
-    this.source.onError(error);
+  #fail(error: KitError): KitError {
+    if (this.#settled) return error;
+    this.#settled = true;
+    this.#source.buffered.length = 0;
+    this.#source.release(error);
+    this.#source.onError(error);
     return error;
   }
 
-  private abandon(): void {
-    if (!this.settled) this.fail(new KitError('aborted', 'the consumer stopped reading the stream', { provider: this.source.provider }));
+  #abandon(): void {
+    if (!this.#settled) this.#fail(new KitError('aborted', 'the consumer stopped reading the stream', { provider: this.#source.provider }));
   }
 
-  private completion(): ChatCompletion {
-    const text = this.textParts.join('');
-    const reasoning = this.reasoningParts.length > 0 ? this.reasoningParts.join('') : undefined;
+  #completion(): ChatCompletion {
+    const text = this.#textParts.join('');
+    const reasoning = this.#reasoningParts.length > 0 ? this.#reasoningParts.join('') : undefined;
     const message: ChatMessage = { role: 'assistant', content: text };
     if (reasoning !== undefined) {
       const parts: ContentPart[] = [{ type: 'reasoning', text: reasoning }];
-      if (this.reasoningSignature !== undefined) (parts[0] as { signature?: string }).signature = this.reasoningSignature;
+      if (this.#reasoningSignature !== undefined) (parts[0] as { signature?: string }).signature = this.#reasoningSignature;
       if (text) parts.push({ type: 'text', text });
       message.content = parts;
     }
-    if (this.toolCalls.length > 0) message.toolCalls = [...this.toolCalls];
+    if (this.#toolCalls.length > 0) message.toolCalls = [...this.#toolCalls];
     const completion: ChatCompletion = {
-      id: this.id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
-      model: this.model,
-      provider: this.source.provider,
+      id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
+      model: this.#model,
+      provider: this.#source.provider,
       text,
-      toolCalls: [...this.toolCalls],
-      finishReason: this.finishReason,
-      usage: this.usage,
+      toolCalls: [...this.#toolCalls],
+      finishReason: this.#finishReason,
+      usage: this.#usage,
       message,
     };
     if (reasoning !== undefined) completion.reasoning = reasoning;
-    if (this.source.credentialId !== undefined) completion.credentialId = this.source.credentialId;
+    if (this.#source.credentialId !== undefined) completion.credentialId = this.#source.credentialId;
     return completion;
   }
 }

@@ -26,36 +26,22 @@ export interface ClassifyContext {
   refine?: ErrorRefiner;
 }
 
-const quotaText = /insufficient[_\s-]?(quota|credits?|balance|funds)|exceeded your current quota|credit balance|out of credits|billing|payment required/i;
-const contextText = /context[_\s-]?length|context window|maximum context|too many tokens|prompt is too long|token limit|input is too long|reduce the length/i;
-const filterText = /content[_\s-]?(filter|policy|management)|safety system|flagged/i;
-const badKeyText = /invalid[_\s-]?api[_\s-]?key|incorrect api key|api key not valid|invalid x-api-key|invalid authentication/i;
-
-const bodyCodes: Record<string, KitErrorCode> = {
-  authentication_error: 'authentication',
-  invalid_api_key: 'authentication',
-  unauthenticated: 'authentication',
-  permission_error: 'permission',
-  permission_denied: 'permission',
-  rate_limit_error: 'rate_limit',
-  rate_limit_exceeded: 'rate_limit',
-  insufficient_quota: 'quota_exceeded',
-  billing_error: 'quota_exceeded',
-  invalid_request_error: 'invalid_request',
-  invalid_argument: 'invalid_request',
-  not_found_error: 'not_found',
-  model_not_found: 'not_found',
-  context_length_exceeded: 'context_length',
-  content_filter: 'content_filter',
-  content_policy_violation: 'content_filter',
-  overloaded_error: 'server_error',
-  api_error: 'server_error',
-  server_error: 'server_error',
-  internal: 'server_error',
-  unavailable: 'server_error',
-  timeout_error: 'timeout',
-  deadline_exceeded: 'timeout',
-};
+/**
+ * How a body's identifiers (`error.code`, `error.type`, `status`…) and message map to a code, most specific first.
+ * Messages catch providers that say it only in words ("exceeded your current quota", "API key not valid").
+ */
+const bodyRules: [identifiers: RegExp, message: RegExp | undefined, code: KitErrorCode][] = [
+  [/quota|billing/, /insufficient.?(quota|credit|balance|funds)|exceeded your current quota|credit balance|billing/i, 'quota_exceeded'],
+  [/context_length/, /context.?length|context window|maximum context|too many tokens|prompt is too long|input is too long/i, 'context_length'],
+  [/content_(filter|policy)/, /content.?(filter|policy|management)|safety system|flagged/i, 'content_filter'],
+  [/auth|api_key/, /invalid.?api.?key|incorrect api key|api key not valid|invalid x-api-key/i, 'authentication'],
+  [/permission/, undefined, 'permission'],
+  [/rate_limit/, undefined, 'rate_limit'],
+  [/not_found/, undefined, 'not_found'],
+  [/invalid_(request|argument)/, undefined, 'invalid_request'],
+  [/overloaded|api_error|server_error|internal|unavailable/, undefined, 'server_error'],
+  [/timeout|deadline/, undefined, 'timeout'],
+];
 
 /** Codes a 4xx body may narrow its status to: they say more than the status does. */
 const narrowingCodes: ReadonlySet<KitErrorCode> = new Set(['quota_exceeded', 'context_length', 'content_filter', 'authentication']);
@@ -85,28 +71,20 @@ export function upstreamMessage(body: unknown): string | undefined {
   return typeof record.message === 'string' ? record.message : undefined;
 }
 
-/** The error identifiers a body carries (`error.code`, `error.type`, `error.status`, `type`, `code`). */
-function bodyIdentifiers(body: unknown): string[] {
-  if (!body || typeof body !== 'object') return [];
+/** The error identifiers a body carries (`error.code`, `error.type`, `error.status`, `type`, `code`), lower case. */
+function bodyIdentifiers(body: unknown): string {
   const record = (Array.isArray(body) ? body[0] : body) as Record<string, unknown> | undefined;
-  if (!record) return [];
-  const error = (typeof record.error === 'object' && record.error ? record.error : {}) as Record<string, unknown>;
-  return [error.code, error.type, error.status, record.type, record.code]
-    .filter((value): value is string => typeof value === 'string')
-    .map((value) => value.toLowerCase());
+  if (!record || typeof record !== 'object') return '';
+  const error = (record.error && typeof record.error === 'object' ? record.error : {}) as Record<string, unknown>;
+  return [error.code, error.type, error.status, record.type, record.code].filter((value) => typeof value === 'string').join(' ').toLowerCase();
 }
 
 /** Classifies an upstream error body by its identifiers and message alone (used for in-stream errors too). */
-export function codeForBody(body: unknown, status?: number): KitErrorCode | undefined {
+export function codeForBody(body: unknown): KitErrorCode | undefined {
   const message = upstreamMessage(body) ?? '';
   const identifiers = bodyIdentifiers(body);
-  if (identifiers.some((id) => bodyCodes[id] === 'quota_exceeded') || quotaText.test(message)) return 'quota_exceeded';
-  if (identifiers.some((id) => bodyCodes[id] === 'context_length') || contextText.test(message)) return 'context_length';
-  if (identifiers.some((id) => bodyCodes[id] === 'content_filter') || filterText.test(message)) return 'content_filter';
-  if (badKeyText.test(message) && (status === undefined || status < 500)) return 'authentication';
-  for (const id of identifiers) {
-    const code = bodyCodes[id];
-    if (code) return code;
+  for (const [byIdentifier, byMessage, code] of bodyRules) {
+    if (byIdentifier.test(identifiers) || byMessage?.test(message)) return code;
   }
   return undefined;
 }
@@ -114,7 +92,7 @@ export function codeForBody(body: unknown, status?: number): KitErrorCode | unde
 /** Status first, then the body: the code of an upstream refusal. */
 export function classifyUpstreamError(response: UpstreamErrorResponse): KitErrorCode {
   const byStatus = codeForStatus(response.status);
-  const byBody = codeForBody(response.body, response.status);
+  const byBody = codeForBody(response.body);
   if (!byBody) return byStatus;
   // The body may narrow the status (429 → quota, 400 → context length / auth), never turn a 5xx into a client fault.
   if (response.status >= 500) return byBody === 'timeout' ? 'timeout' : byStatus;

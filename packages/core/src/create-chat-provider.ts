@@ -1,7 +1,5 @@
-import { linkAbort, abortedError } from './abort';
 import type { ChatCompletion } from './chat-completion';
 import type { ChatStream } from './chat-stream.types';
-import { createUpstreamError } from './classify-error';
 import { singleKeySource, type CredentialSource } from './credential-source';
 import { readEnvironmentVariable } from './environment';
 import type { GenerateOptions } from './generate-options';
@@ -11,7 +9,7 @@ import { KitError, toKitError } from './kit-error';
 import { maskSecrets } from './mask-secrets';
 import type { HealthStatus, ModelInfo } from './model-info';
 import type { CallOptions, GetModelsOptions, Provider } from './provider';
-import type { ProviderDefinition, WireRequest } from './provider-definition';
+import type { ProviderDefinition } from './provider-definition';
 import { ProviderMetricsTracker } from './provider-metrics-tracker';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, providerSettingsShape, type ProviderSettings } from './provider-settings';
 import { RequestEngine } from './request-engine';
@@ -39,7 +37,6 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
   ]);
   const credentials: CredentialSource = settings.credentials ?? singleKeySource(() => resolveApiKey(definition, settings, name));
   const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const fetchImplementation = settings.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const engine = new RequestEngine({
     provider: name,
     definition,
@@ -48,54 +45,11 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     headers: settings.headers ?? {},
     timeoutMs,
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
-    fetch: fetchImplementation,
+    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     emit,
   });
   const defaultModel = settings.defaultModel ?? definition.defaultModel;
   let modelsCache: { at: number; models: ModelInfo[] } | undefined;
-
-  /** One authenticated attempt without retries (model list, health check). */
-  async function sendOnce(request: WireRequest, options: CallOptions = {}): Promise<unknown> {
-    const controller = new AbortController();
-    const unlink = linkAbort(controller, options.signal, () => abortedError(name));
-    const limit = options.timeoutMs ?? timeoutMs;
-    const timer = setTimeout(() => controller.abort(new KitError('timeout', `${name}: no answer within ${limit} ms`, { provider: name })), limit);
-    const lease = await credentials.acquire({ signal: controller.signal });
-    try {
-      const { url, headers } = engine.prepare(lease, request, undefined, false);
-      const response = await fetchImplementation(url, {
-        method: request.method ?? 'GET',
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: controller.signal,
-      });
-      const text = await response.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        // keep the text: error bodies may be plain
-      }
-      if (!response.ok) {
-        throw createUpstreamError(
-          { status: response.status, body, headers: response.headers },
-          { provider: name, credentialId: lease.id, secrets: [lease.secret], refine: definition.refineError },
-        );
-      }
-      credentials.reportSuccess(lease.id);
-      return body;
-    } catch (error) {
-      const kitError =
-        controller.signal.aborted && KitError.is(controller.signal.reason)
-          ? controller.signal.reason
-          : toKitError(error, 'network', { provider: name, credentialId: lease.id, secrets: [lease.secret] });
-      if (kitError.code !== 'aborted') credentials.reportFailure(lease.id, kitError);
-      throw kitError;
-    } finally {
-      clearTimeout(timer);
-      unlink();
-    }
-  }
 
   async function generateChatCompletion(options: GenerateOptions): Promise<ChatStream> {
     const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: true });
@@ -113,7 +67,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     if (!definition.models) return [...definition.fallbackModels];
     if (!options.refresh && modelsCache && Date.now() - modelsCache.at < MODELS_CACHE_TTL_MS) return [...modelsCache.models];
     try {
-      const models = definition.models.parse(await sendOnce(definition.models.request, options), name);
+      const models = definition.models.parse(await engine.requestOnce(definition.models.request, options), name);
       modelsCache = { at: Date.now(), models };
       return [...models];
     } catch (error) {
@@ -130,7 +84,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
       health = { healthy: false, checkedAt: started, message: `${name} has no health-check endpoint` };
     } else {
       try {
-        await sendOnce(request, options);
+        await engine.requestOnce(request, options);
         health = { healthy: true, checkedAt: started, latencyMs: Date.now() - started };
       } catch (error) {
         const kitError = toKitError(error);

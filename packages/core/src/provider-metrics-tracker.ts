@@ -4,7 +4,7 @@ import type { HealthStatus } from './model-info';
 
 /** Keeps a provider's in-memory `ProviderMetrics` from the events its engine emits. Counts attempts. */
 export class ProviderMetricsTracker {
-  private readonly metrics: ProviderMetrics = {
+  #metrics: ProviderMetrics = {
     requestCount: 0,
     successCount: 0,
     errorCount: 0,
@@ -14,7 +14,7 @@ export class ProviderMetricsTracker {
   };
 
   record(event: KitEvent): void {
-    const metrics = this.metrics;
+    const metrics = this.#metrics;
     switch (event.type) {
       case 'request-start':
         metrics.requestCount += 1;
@@ -23,7 +23,7 @@ export class ProviderMetricsTracker {
       case 'request-success': {
         metrics.successCount += 1;
         metrics.lastSuccessAt = event.at;
-        this.addLatency(event.latencyMs);
+        this.#addLatency(event.latencyMs);
         const tokens = metrics.tokens;
         tokens.inputTokens += event.usage.inputTokens;
         tokens.outputTokens += event.usage.outputTokens;
@@ -36,7 +36,7 @@ export class ProviderMetricsTracker {
         metrics.errorCount += 1;
         metrics.lastErrorAt = event.at;
         metrics.lastError = { ...event.error };
-        this.addLatency(event.latencyMs);
+        this.#addLatency(event.latencyMs);
         break;
       default:
         break;
@@ -44,19 +44,19 @@ export class ProviderMetricsTracker {
   }
 
   setHealth(health: HealthStatus): void {
-    this.metrics.health = health;
+    this.#metrics.health = health;
   }
 
   /** A copy: callers cannot change the tracker's state. */
   snapshot(): ProviderMetrics {
-    const copy: ProviderMetrics = { ...this.metrics, tokens: { ...this.metrics.tokens } };
-    if (this.metrics.lastError) copy.lastError = { ...this.metrics.lastError };
-    if (this.metrics.health) copy.health = { ...this.metrics.health };
+    const copy: ProviderMetrics = { ...this.#metrics, tokens: { ...this.#metrics.tokens } };
+    if (this.#metrics.lastError) copy.lastError = { ...this.#metrics.lastError };
+    if (this.#metrics.health) copy.health = { ...this.#metrics.health };
     return copy;
   }
 
-  private addLatency(latencyMs: number): void {
-    const metrics = this.metrics;
+  #addLatency(latencyMs: number): void {
+    const metrics = this.#metrics;
     metrics.totalLatencyMs += latencyMs;
     const finished = metrics.successCount + metrics.errorCount;
     metrics.averageLatencyMs = finished === 0 ? 0 : metrics.totalLatencyMs / finished;

@@ -49,8 +49,8 @@ class Attempt {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly unlink: () => void;
 
-  constructor(callSignal: AbortSignal, timeoutMs: number, provider: string, what: string) {
-    this.unlink = linkAbort(this.controller, callSignal, () => callSignal.reason);
+  constructor(callSignal: AbortSignal | undefined, timeoutMs: number, provider: string, what: string) {
+    this.unlink = linkAbort(this.controller, callSignal, () => (KitError.is(callSignal?.reason) ? callSignal?.reason : abortedError(provider)));
     this.timer = setTimeout(
       () => this.controller.abort(new KitError('timeout', `${provider}: no answer within ${timeoutMs} ms (${what})`, { provider })),
       timeoutMs,
@@ -69,7 +69,7 @@ class Attempt {
 }
 
 /** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
-function classifyThrown(error: unknown, signal: AbortSignal, context: { provider: string; credentialId?: string; secret?: string }): KitError {
+function classifyThrown(error: unknown, signal: AbortSignal, context: { provider: string; credentialId?: string | undefined; secret?: string | undefined }): KitError {
   if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
   if (KitError.is(error)) return error;
   const name = (error as { name?: string } | undefined)?.name;
@@ -95,22 +95,24 @@ function eventError(error: KitError): { code: KitErrorCode; status?: number; mes
  * and, for streams, produced its first content event (a stream may fail over only before that).
  */
 export class RequestEngine {
-  private readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #config: EngineConfig;
+  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
 
-  constructor(private readonly config: EngineConfig) {
-    this.sleep = config.sleep ?? sleep;
+  constructor(config: EngineConfig) {
+    this.#config = config;
+    this.#sleep = config.sleep ?? sleep;
   }
 
   /** The URL and headers of a request for a credential. */
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
-    const { definition } = this.config;
-    const configured = (this.config.baseURL ?? definition.defaultBaseURL).replace(/\/+$/, '');
+    const { definition } = this.#config;
+    const configured = (this.#config.baseURL ?? definition.defaultBaseURL).replace(/\/+$/, '');
     const base = (definition.baseURLFor?.(lease, configured) ?? configured).replace(/\/+$/, '');
     const headers: Record<string, string> = {
       accept: stream ? 'text/event-stream' : 'application/json',
       ...definition.headers,
       ...request.headers,
-      ...this.config.headers,
+      ...this.#config.headers,
       ...extraHeaders,
       ...(lease.secret ? definition.authHeaders(lease) : {}),
     };
@@ -118,10 +120,53 @@ export class RequestEngine {
     return { url: base + request.path, headers };
   }
 
+  /** Sends one wire request with a credential; a non-2xx answer is thrown as a classified `KitError`. */
+  async send(
+    lease: CredentialLease,
+    request: WireRequest,
+    options: { headers?: Record<string, string>; stream: boolean; signal: AbortSignal; model?: string },
+  ): Promise<Response> {
+    const { url, headers } = this.prepare(lease, request, options.headers, options.stream);
+    const response = await this.#config.fetch(url, {
+      method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      signal: options.signal,
+    });
+    this.#readRateLimits(lease.id, response.headers, options.model);
+    if (!response.ok) {
+      throw createUpstreamError(
+        { status: response.status, body: parseJsonOrText(await response.text()), headers: response.headers },
+        { provider: this.#config.provider, credentialId: lease.id, secrets: [lease.secret], refine: this.#config.definition.refineError },
+      );
+    }
+    return response;
+  }
+
+  /** One authenticated request without retries (model list, health check); resolves with the parsed JSON body. */
+  async requestOnce(request: WireRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
+    const { provider, credentials } = this.#config;
+    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider, request.path);
+    let lease: CredentialLease | undefined;
+    try {
+      lease = await credentials.acquire({ signal: attempt.controller.signal });
+      const response = await this.send(lease, request, { stream: false, signal: attempt.controller.signal });
+      const body = parseJsonOrText(await response.text());
+      safely(() => credentials.reportSuccess((lease as CredentialLease).id));
+      return body;
+    } catch (error) {
+      const kitError = classifyThrown(error, attempt.controller.signal, { provider, credentialId: lease?.id, secret: lease?.secret });
+      if (lease && kitError.code !== 'aborted') safely(() => credentials.reportFailure((lease as CredentialLease).id, kitError));
+      throw kitError;
+    } finally {
+      attempt.dispose();
+    }
+  }
+
   async generate(options: ResolvedGenerateOptions): Promise<KitChatStream> {
-    const { provider, credentials, emit } = this.config;
-    const timeoutMs = options.timeoutMs ?? this.config.timeoutMs;
-    const maxRetries = options.maxRetries ?? this.config.maxRetries;
+    const { provider, credentials, emit } = this.#config;
+    const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
+    const maxRetries = options.maxRetries ?? this.#config.maxRetries;
     const deadlineMs = options.deadlineMs ?? timeoutMs * (maxRetries + 1);
     const call = new AbortController();
     const unlinkCaller = linkAbort(call, options.signal, () => abortedError(provider));
@@ -154,7 +199,7 @@ export class RequestEngine {
 
     const useRetry = (error: KitError): number => {
       if (retriesUsed >= maxRetries) throw error;
-      const delay = retryDelayMs(retriesUsed, error.retryAfterMs, this.config.random);
+      const delay = retryDelayMs(retriesUsed, error.retryAfterMs, this.#config.random);
       if (Date.now() + delay >= deadlineAt) throw error;
       retriesUsed += 1;
       return delay;
@@ -173,7 +218,7 @@ export class RequestEngine {
           const wait = kitError.retryAfterMs;
           if (sawTransient && wait !== undefined && retriesUsed < maxRetries && Date.now() + wait < deadlineAt) {
             retriesUsed += 1;
-            await this.sleep(wait, call.signal);
+            await this.#sleep(wait, call.signal);
             continue;
           }
           throw lastError ? exhausted(lastError, kitError) : kitError;
@@ -185,39 +230,39 @@ export class RequestEngine {
           // The source handed back a credential that already failed in this call: no untried one is left.
           // A persistent fault ends the call; a transient one (or a rate limit) spends a retry and waits.
           if (persistentCredentialFaults.has(earlier.code)) throw failedWith.size > 1 ? exhausted(lastError ?? earlier) : earlier;
-          await this.sleep(useRetry(earlier), call.signal);
+          await this.#sleep(useRetry(earlier), call.signal);
           failedWith.delete(lease.id);
         }
         if (previousId !== undefined && previousId !== lease.id && lastError) {
-          this.emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
+          this.#emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
         }
         previousId = lease.id;
 
         attemptNumber += 1;
         const startedAt = Date.now();
-        this.emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
+        this.#emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
         let result: AttemptResult;
         try {
-          result = await this.attempt(lease, options, call.signal, timeoutMs, startedAt);
+          result = await this.#attempt(lease, options, call.signal, timeoutMs, startedAt);
         } catch (thrown) {
           const error = toKitError(thrown);
           lastError = error;
           if (error.code === 'aborted' || call.signal.aborted) {
-            this.emitRequestError(error, startedAt, lease.id, options, false);
+            this.#emitRequestError(error, startedAt, lease.id, options, false);
             throw call.signal.aborted ? toKitError(call.signal.reason) : error;
           }
           if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
             refreshed.add(lease.id);
             const refreshedOk = await credentials.onUnauthorized(lease.id).catch(() => false);
             if (refreshedOk) {
-              this.emitRequestError(error, startedAt, lease.id, options, true);
+              this.#emitRequestError(error, startedAt, lease.id, options, true);
               preferId = lease.id;
               continue;
             }
           }
           safely(() => credentials.reportFailure(lease.id, error));
           const willRetry = errorPolicies[error.code].retryable && !(error.code === 'invalid_response' && invalidResponseRetried);
-          this.emitRequestError(error, startedAt, lease.id, options, willRetry);
+          this.#emitRequestError(error, startedAt, lease.id, options, willRetry);
           if (!willRetry) throw error;
           // Any other credential is tried at once, without sleeping; waiting and the retry budget apply only
           // when the source hands back a credential that already failed (see above) or has none free.
@@ -227,7 +272,7 @@ export class RequestEngine {
           continue;
         }
         finishCall();
-        return this.toChatStream(result, options);
+        return this.#toChatStream(result, options);
       }
     } catch (error) {
       finishCall();
@@ -235,12 +280,12 @@ export class RequestEngine {
     }
   }
 
-  private emitEvent(event: KitEventInput): void {
-    this.config.emit({ ...event, at: Date.now(), provider: this.config.provider } as KitEvent);
+  #emitEvent(event: KitEventInput): void {
+    this.#config.emit({ ...event, at: Date.now(), provider: this.#config.provider } as KitEvent);
   }
 
-  private emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
-    this.emitEvent({
+  #emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
+    this.#emitEvent({
       type: 'request-error',
       latencyMs: Date.now() - startedAt,
       error: eventError(error),
@@ -253,14 +298,14 @@ export class RequestEngine {
   }
 
   /** One HTTP attempt. Resolves with the events read so far (streams: up to the first content event). */
-  private async attempt(
+  async #attempt(
     lease: CredentialLease,
     options: ResolvedGenerateOptions,
     callSignal: AbortSignal,
     timeoutMs: number,
     startedAt: number,
   ): Promise<AttemptResult> {
-    const { provider, definition } = this.config;
+    const { provider, definition } = this.#config;
     const context: RequestContext = {
       provider,
       model: options.model,
@@ -268,25 +313,11 @@ export class RequestEngine {
       credential: { id: lease.id, kind: lease.kind, ...(lease.baseURL ? { baseURL: lease.baseURL } : {}) },
     };
     const request = definition.chat.buildRequest(options, context);
-    const { url, headers } = this.prepare(lease, request, options.headers, options.stream);
     const attempt = new Attempt(callSignal, timeoutMs, provider, options.stream ? 'first byte' : 'response');
     const where = { provider, credentialId: lease.id, secret: lease.secret };
     let watchdog: IdleWatchdog | undefined;
     try {
-      const response = await this.config.fetch(url, {
-        method: request.method ?? 'POST',
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: attempt.controller.signal,
-      });
-      this.readRateLimits(lease.id, response.headers, options.model);
-      if (!response.ok) {
-        const text = await response.text();
-        throw createUpstreamError(
-          { status: response.status, body: parseJsonOrText(text), headers: response.headers },
-          { provider, credentialId: lease.id, secrets: [lease.secret], refine: definition.refineError },
-        );
-      }
+      const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal, model: options.model });
       if (!options.stream || !response.body) {
         const text = await response.text();
         const body = parseJson(text, provider, lease.id);
@@ -344,20 +375,20 @@ export class RequestEngine {
     }
   }
 
-  private readRateLimits(credentialId: string, headers: Headers, model: string): void {
-    const info = this.config.definition.rateLimits?.(headers, Date.now());
+  #readRateLimits(credentialId: string, headers: Headers, model: string | undefined): void {
+    const info = this.#config.definition.rateLimits?.(headers, Date.now());
     if (!info) return;
-    this.emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
-    safely(() => this.config.credentials.reportRateLimit?.(credentialId, info));
+    this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, ...(model ? { model } : {}) });
+    safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
-  private toChatStream(result: AttemptResult, options: ResolvedGenerateOptions): KitChatStream {
-    const { provider, credentials } = this.config;
+  #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions): KitChatStream {
+    const { provider, credentials } = this.#config;
     const { lease, reader, controller, watchdog, startedAt } = result;
     let firstContentAt = result.firstContentAt;
     const reportFirstToken = () => {
       if (!options.stream || firstContentAt === undefined) return;
-      this.emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
+      this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
     };
     if (firstContentAt !== undefined) reportFirstToken();
     // From here the caller's signal aborts the stream directly (the call's deadline no longer applies).
@@ -386,7 +417,7 @@ export class RequestEngine {
         safely(() =>
           credentials.reportSuccess(lease.id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }),
         );
-        this.emitEvent({
+        this.#emitEvent({
           type: 'request-success',
           latencyMs,
           usage,
@@ -399,7 +430,7 @@ export class RequestEngine {
       },
       onError: (error) => {
         if (error.code !== 'aborted') safely(() => credentials.reportFailure(lease.id, error));
-        this.emitRequestError(error, startedAt, lease.id, options, false);
+        this.#emitRequestError(error, startedAt, lease.id, options, false);
       },
       release,
     });

@@ -11,15 +11,15 @@ interface PendingToolCall {
  * Each piece is emitted as a `tool-call-delta`; `flush` emits one `tool-call` per call, in index order.
  */
 export class ToolCallAccumulator {
-  private readonly calls = new Map<number, PendingToolCall>();
-  private generatedIds = 0;
+  #calls = new Map<number, PendingToolCall>();
+  #generatedIds = 0;
 
   /** Adds a piece; `id` and `name` usually come with the first piece of a call only. */
   add(index: number, piece: { id?: string; name?: string; argumentsDelta?: string }, emit: EmitEvent): void {
-    let call = this.calls.get(index);
+    let call = this.#calls.get(index);
     if (!call) {
       call = { id: '', name: '', arguments: '' };
-      this.calls.set(index, call);
+      this.#calls.set(index, call);
     }
     if (piece.id) call.id = piece.id;
     if (piece.name) call.name += call.name && call.name === piece.name ? '' : piece.name;
@@ -37,23 +37,23 @@ export class ToolCallAccumulator {
 
   /** Whether any call is waiting to be flushed. */
   get size(): number {
-    return this.calls.size;
+    return this.#calls.size;
   }
 
   /** Emits every pending call as a complete `tool-call` (empty arguments become `{}`) and forgets them. */
   flush(emit: EmitEvent): void {
-    const indexes = [...this.calls.keys()].sort((a, b) => a - b);
+    const indexes = [...this.#calls.keys()].sort((a, b) => a - b);
     for (const index of indexes) {
-      const call = this.calls.get(index) as PendingToolCall;
+      const call = this.#calls.get(index) as PendingToolCall;
       emit({
         type: 'tool-call',
         toolCall: {
-          id: call.id || `call_${++this.generatedIds}`,
+          id: call.id || `call_${++this.#generatedIds}`,
           name: call.name,
           arguments: call.arguments.trim() === '' ? '{}' : call.arguments,
         },
       });
     }
-    this.calls.clear();
+    this.#calls.clear();
   }
 }
