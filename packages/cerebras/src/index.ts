@@ -1,1 +1,9 @@
-export {};
+export {
+  CEREBRAS_DEFAULT_MODEL,
+  cerebrasFallbackModels,
+  cerebrasSettingsSchema,
+  createCerebras,
+  defineCerebrasProvider,
+  type CerebrasSettings,
+} from './cerebras-provider';
+export { cerebrasRateLimitHeaders, readCerebrasRateLimits, refineCerebrasError } from './cerebras-rate-limits';

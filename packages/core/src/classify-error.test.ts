@@ -29,6 +29,8 @@ describe('classifyUpstreamError', () => {
     ['403 with an invalid_request_error type stays permission', 403, { error: { type: 'invalid_request_error', code: 'unsupported_country_region_territory', message: 'Country, region, or territory not supported' } }, 'permission'],
     ['504 with a server_error body stays timeout', 504, { error: { type: 'server_error', message: 'upstream timed out' } }, 'timeout'],
     ['404 with invalid_request_error type stays not_found', 404, { error: { type: 'invalid_request_error', message: 'Unknown model' } }, 'not_found'],
+    ['429 per-minute token quota stays a rate limit', 429, { type: 'too_many_requests_error', code: 'token_quota_exceeded', message: 'Tokens per minute limit exceeded' }, 'rate_limit'],
+    ['429 Gemini RESOURCE_EXHAUSTED per-minute quota stays a rate limit', 429, { error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: 'Quota exceeded for quota metric generate_content requests per minute' } }, 'rate_limit'],
     ['500 that mentions quota stays a server error', 500, { error: { message: 'insufficient_quota backend failure' } }, 'server_error'],
   ];
   for (const [name, status, body, expected] of cases) {

@@ -31,7 +31,7 @@ export interface ClassifyContext {
  * Messages catch providers that say it only in words ("exceeded your current quota", "API key not valid").
  */
 const bodyRules: [identifiers: RegExp, message: RegExp | undefined, code: KitErrorCode][] = [
-  [/quota|billing/, /insufficient.?(quota|credit|balance|funds)|exceeded your current quota|credit balance|billing/i, 'quota_exceeded'],
+  [/insufficient_quota|billing|credit/, /insufficient.?(quota|credit|balance|funds)|exceeded your current quota|credit balance|billing/i, 'quota_exceeded'],
   [/context_length/, /context.?length|context window|maximum context|too many tokens|prompt is too long|input is too long/i, 'context_length'],
   [/content_(filter|policy)/, /content.?(filter|policy|management)|safety system|flagged/i, 'content_filter'],
   [/auth|api_key/, /invalid.?api.?key|incorrect api key|api key not valid|invalid x-api-key/i, 'authentication'],

@@ -22,7 +22,8 @@ export class ToolCallAccumulator {
       this.#calls.set(index, call);
     }
     if (piece.id) call.id = piece.id;
-    if (piece.name) call.name += call.name && call.name === piece.name ? '' : piece.name;
+    // The name comes whole with the first piece; servers that repeat it on later pieces do not change it.
+    if (piece.name && !call.name) call.name = piece.name;
     const argumentsDelta = piece.argumentsDelta ?? '';
     call.arguments += argumentsDelta;
     const event: { type: 'tool-call-delta'; index: number; id?: string; name?: string; argumentsDelta: string } = {

@@ -66,6 +66,12 @@ describe('WireEventReader', () => {
     expect(seen.map((chunk) => chunk.data)).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
   });
 
+  it('hands out the events of a read before the in-stream error that came in the same read', async () => {
+    const reader = new WireEventReader(bodyOf(['data: partial\n\ndata: boom\n\ndata: never\n\n']), 'sse', echoMapper([]));
+    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'partial' });
+    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
+  });
+
   it('throws the mapper error from next()', async () => {
     const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), 'sse', echoMapper([]));
     await expect(drain(reader)).rejects.toMatchObject({ code: 'server_error' });

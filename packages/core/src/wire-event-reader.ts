@@ -67,13 +67,19 @@ export class WireEventReader {
       this.#hooks.beforeRead?.();
       const result = await this.#reader.read();
       this.#hooks.afterRead?.();
-      if (result.done) {
-        this.#ended = true;
-        this.#feed(this.#decoder.decode());
-        this.#finishFraming();
-        this.#mapper.end(this.#emit);
-      } else {
-        this.#feed(this.#decoder.decode(result.value, { stream: true }));
+      try {
+        if (result.done) {
+          this.#ended = true;
+          this.#feed(this.#decoder.decode());
+          this.#finishFraming();
+          this.#mapper.end(this.#emit);
+        } else {
+          this.#feed(this.#decoder.decode(result.value, { stream: true }));
+        }
+      } catch (error) {
+        // An in-stream error: hand out what the same read produced before it, then throw.
+        this.cancel(error);
+        if (this.#queue.length === 0) throw error;
       }
     }
     return this.#queue[this.#head++];

@@ -1,4 +1,4 @@
-import { KitError, type ChatMessage, type ContentPart, type ToolCall } from '@kit/core';
+import { KitError, type ChatMessage, type ContentPart } from '@kit/core';
 
 /** One content part of an OpenAI chat message. */
 export type OpenAIContentPart =
@@ -20,129 +20,73 @@ export type OpenAIMessage =
   | { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[]; name?: string }
   | { role: 'tool'; tool_call_id: string; content: string };
 
-const audioFormats: Record<string, 'wav' | 'mp3'> = {
-  'audio/wav': 'wav',
-  'audio/wave': 'wav',
-  'audio/x-wav': 'wav',
-  'audio/vnd.wave': 'wav',
-  'audio/mpeg': 'mp3',
-  'audio/mp3': 'mp3',
-  'audio/mpeg3': 'mp3',
-};
-
 function invalid(provider: string, field: string, problem: string): never {
   throw new KitError('invalid_request', `${provider}: ${field}: ${problem}`, { provider });
 }
 
-/** The text of a message whose parts must all be text (system, assistant, tool). */
-function textOnly(content: ChatMessage['content'], field: string, provider: string, allowReasoning: boolean): string {
+/** The text of a message whose parts must be text (system, tool; assistant also drops reasoning parts). */
+function textOf(content: ChatMessage['content'], field: string, provider: string, assistant: boolean): string {
   if (typeof content === 'string') return content;
   let text = '';
-  for (let index = 0; index < content.length; index++) {
-    const part = content[index] as ContentPart;
-    if (part?.type === 'text') text += part.text;
-    else if (!(allowReasoning && part?.type === 'reasoning')) {
-      invalid(provider, `${field}[${index}].type`, `"${String(part?.type)}" parts are not allowed here (text only)`);
-    }
-  }
+  content.forEach((part, index) => {
+    if (part.type === 'text') text += part.text;
+    else if (!(assistant && part.type === 'reasoning')) invalid(provider, `${field}[${index}].type`, `"${part.type}" is not allowed here (text only)`);
+  });
   return text;
 }
 
-function convertUserPart(part: ContentPart, field: string, provider: string): OpenAIContentPart {
-  switch (part?.type) {
-    case 'text':
-      return { type: 'text', text: part.text };
-    case 'image':
-      return {
-        type: 'image_url',
-        image_url: {
-          url: part.source.type === 'url' ? part.source.url : `data:${part.source.mediaType};base64,${part.source.data}`,
-        },
-      };
-    case 'document':
-      if (part.source.type !== 'base64') {
-        return invalid(provider, `${field}.source`, 'documents must be base64 data (the OpenAI chat API does not fetch file URLs)');
-      }
-      return {
-        type: 'file',
-        file: {
-          filename: part.title ?? 'document.pdf',
-          file_data: `data:${part.source.mediaType || 'application/pdf'};base64,${part.source.data}`,
-        },
-      };
-    case 'audio': {
-      if (part.source.type !== 'base64') return invalid(provider, `${field}.source`, 'audio must be base64 data');
-      const format = audioFormats[part.source.mediaType.toLowerCase()];
-      if (!format) return invalid(provider, `${field}.source.mediaType`, `unsupported audio type "${part.source.mediaType}" (wav or mp3)`);
-      return { type: 'input_audio', input_audio: { data: part.source.data, format } };
-    }
-    default:
-      return invalid(provider, `${field}.type`, `"${String(part?.type)}" parts are not allowed in user messages`);
+function userPart(part: ContentPart, field: string, provider: string): OpenAIContentPart {
+  if (part.type === 'text') return part;
+  if (part.type === 'reasoning') return invalid(provider, `${field}.type`, '"reasoning" is not allowed in user messages');
+  const source = part.source;
+  if (part.type === 'image') {
+    return { type: 'image_url', image_url: { url: source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}` } };
   }
-}
-
-function convertToolCalls(toolCalls: ToolCall[], field: string, provider: string): OpenAIToolCall[] {
-  return toolCalls.map((call, index) => {
-    if (!call || typeof call.id !== 'string' || call.id === '') invalid(provider, `${field}[${index}].id`, 'must be a non-empty string');
-    if (typeof call.name !== 'string' || call.name === '') invalid(provider, `${field}[${index}].name`, 'must be a non-empty string');
-    if (typeof call.arguments !== 'string') invalid(provider, `${field}[${index}].arguments`, 'must be the JSON text of the arguments');
-    return { id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } };
-  });
+  // The chat API takes files and audio only as data, never as URLs it would fetch.
+  if (source.type === 'url') return invalid(provider, `${field}.source`, `pass the ${part.type} as base64 data (URLs are not supported)`);
+  if (part.type === 'document') {
+    return { type: 'file', file: { filename: part.title ?? 'document.pdf', file_data: `data:${source.mediaType};base64,${source.data}` } };
+  }
+  const format = /wav/i.test(source.mediaType) ? 'wav' : /mp3|mpeg/i.test(source.mediaType) ? 'mp3' : undefined;
+  if (!format) return invalid(provider, `${field}.source.mediaType`, `"${source.mediaType}" is not supported (wav or mp3)`);
+  return { type: 'input_audio', input_audio: { data: source.data, format } };
 }
 
 /**
- * Converts resolved chat messages to OpenAI's chat wire format. Bad input throws `KitError('invalid_request')`
- * naming the field (`messages[2].toolCallId`). Reasoning parts of assistant messages are dropped: the OpenAI
- * dialect has no way to send them back.
+ * Converts resolved chat messages (already validated by core) to OpenAI's chat wire format. Input the dialect
+ * cannot express throws `KitError('invalid_request')` naming the field (`messages[0].content[1].source`).
+ * Reasoning parts of assistant messages are dropped: the dialect cannot send them back.
  */
 export function convertToOpenAIMessages(messages: readonly ChatMessage[], provider: string): OpenAIMessage[] {
-  const result: OpenAIMessage[] = new Array(messages.length);
-  for (let index = 0; index < messages.length; index++) {
-    const message = messages[index] as ChatMessage;
-    const field = `messages[${index}]`;
-    if (!message || typeof message !== 'object') invalid(provider, field, 'must be a message object');
-    const content = message.content;
-    if (typeof content !== 'string' && !Array.isArray(content)) {
-      invalid(provider, `${field}.content`, 'must be a string or an array of parts');
-    }
-    const name = typeof message.name === 'string' && message.name !== '' ? message.name : undefined;
+  return messages.map((message, index): OpenAIMessage => {
+    const field = `messages[${index}].content`;
+    const { content, name } = message;
+    const named = <T extends OpenAIMessage>(converted: T): T => (name ? { ...converted, name } : converted);
     switch (message.role) {
-      case 'system': {
-        const system: OpenAIMessage = { role: 'system', content: textOnly(content, `${field}.content`, provider, false) };
-        if (name) system.name = name;
-        result[index] = system;
-        break;
+      case 'system':
+        return named({ role: 'system', content: textOf(content, field, provider, false) });
+      case 'user':
+        return named({
+          role: 'user',
+          content:
+            typeof content === 'string'
+              ? content
+              : content.length === 1 && content[0]?.type === 'text'
+                ? content[0].text
+                : content.map((part, partIndex) => userPart(part, `${field}[${partIndex}]`, provider)),
+        });
+      case 'tool':
+        return { role: 'tool', tool_call_id: message.toolCallId ?? invalid(provider, `messages[${index}].toolCallId`, 'is required'), content: textOf(content, field, provider, false) };
+      default: {
+        const text = textOf(content, field, provider, true);
+        const calls = message.toolCalls ?? [];
+        if (calls.length === 0) return named({ role: 'assistant', content: text });
+        return named({
+          role: 'assistant',
+          content: text || null,
+          tool_calls: calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } })),
+        });
       }
-      case 'user': {
-        let userContent: string | OpenAIContentPart[];
-        if (typeof content === 'string') userContent = content;
-        else if (content.length === 1 && content[0]?.type === 'text') userContent = content[0].text;
-        else userContent = content.map((part, partIndex) => convertUserPart(part, `${field}.content[${partIndex}]`, provider));
-        const user: OpenAIMessage = { role: 'user', content: userContent };
-        if (name) user.name = name;
-        result[index] = user;
-        break;
-      }
-      case 'assistant': {
-        const text = textOnly(content, `${field}.content`, provider, true);
-        const toolCalls = message.toolCalls;
-        const hasToolCalls = Array.isArray(toolCalls) && toolCalls.length > 0;
-        const assistant: OpenAIMessage = { role: 'assistant', content: text === '' && hasToolCalls ? null : text };
-        if (hasToolCalls) assistant.tool_calls = convertToolCalls(toolCalls, `${field}.toolCalls`, provider);
-        if (name) assistant.name = name;
-        result[index] = assistant;
-        break;
-      }
-      case 'tool': {
-        if (typeof message.toolCallId !== 'string' || message.toolCallId === '') {
-          invalid(provider, `${field}.toolCallId`, 'is required for tool messages');
-        }
-        result[index] = { role: 'tool', tool_call_id: message.toolCallId, content: textOnly(content, `${field}.content`, provider, false) };
-        break;
-      }
-      default:
-        invalid(provider, `${field}.role`, `must be one of "system", "user", "assistant", "tool"`);
     }
-  }
-  return result;
+  });
 }

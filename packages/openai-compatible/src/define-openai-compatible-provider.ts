@@ -19,6 +19,8 @@ import { createOpenAIStreamMapper } from './openai-stream-mapper';
 export interface OpenAICompatibleConfig {
   /** Provider type (`'openai'`, `'cerebras'`, `'openai-compatible'`); also the `providerOptions` key. */
   type: string;
+  /** Instance name, written into the fallback models' `provider` (default `type`). */
+  name?: string;
   defaultBaseURL: string;
   defaultModel: string;
   /** Environment variable read for the key when none is configured. */
@@ -41,6 +43,8 @@ export interface OpenAICompatibleConfig {
   refineError?: ErrorRefiner;
   /** Keeps only chat models in the live model list. */
   includeModel?: (id: string) => boolean;
+  /** Capabilities of a listed model that `fallbackModels` does not describe; default the provider's. */
+  capabilitiesFor?: (id: string) => ModelCapabilities;
 }
 
 const defaultCapabilities: ProviderCapabilities = {
@@ -68,7 +72,7 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
   const { type } = config;
   const capabilities: ProviderCapabilities = { ...defaultCapabilities, ...config.capabilities };
   const fallbackModels = config.fallbackModels ?? [
-    { id: config.defaultModel, provider: type, capabilities: modelCapabilities(capabilities) },
+    { id: config.defaultModel, provider: config.name ?? type, capabilities: modelCapabilities(capabilities) },
   ];
   const requestConfig = { type, maxTokensField: config.maxTokensField, transformRequestBody: config.transformRequestBody };
   const rateLimitHeaders = config.rateLimitHeaders ?? openAIRateLimitHeaders;
@@ -79,7 +83,7 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
     defaultModel: config.defaultModel,
     capabilities,
     fallbackModels,
-    authHeaders: (lease) => (lease.secret ? { authorization: `Bearer ${lease.secret}` } : {}),
+    authHeaders: (lease) => ({ authorization: `Bearer ${lease.secret}` }),
     chat: {
       framing: 'sse',
       buildRequest: (options, context) => ({ path: '/chat/completions', body: buildOpenAIChatBody(options, requestConfig, context.provider) }),
@@ -91,7 +95,7 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
       parse: (body, provider) =>
         parseOpenAIModels(body, provider, {
           knownModels: fallbackModels,
-          defaultCapabilities: modelCapabilities(capabilities),
+          defaultCapabilities: config.capabilitiesFor ?? modelCapabilities(capabilities),
           ...(config.includeModel ? { include: config.includeModel } : {}),
         }),
     },

@@ -44,31 +44,19 @@ export function validateOpenAIProviderOptions(options: unknown, provider: string
   return options;
 }
 
-function convertTools(tools: readonly ToolDefinition[], provider: string) {
-  return tools.map((tool, index) => {
-    if (!tool || typeof tool.name !== 'string' || tool.name === '') invalid(provider, `tools[${index}].name`, 'must be a non-empty string');
-    const definition: { name: string; description?: string; parameters: unknown } = {
-      name: tool.name,
-      parameters: tool.parameters ?? { type: 'object', properties: {} },
-    };
-    if (tool.description) definition.description = tool.description;
-    return { type: 'function' as const, function: definition };
-  });
-}
+const convertTools = (tools: readonly ToolDefinition[]) =>
+  tools.map(({ name, description, parameters }) => ({
+    type: 'function' as const,
+    function: description ? { name, description, parameters } : { name, parameters },
+  }));
 
-function convertToolChoice(choice: ToolChoice, provider: string) {
-  if (choice === 'auto' || choice === 'none' || choice === 'required') return choice;
-  if (isPlainObject(choice) && typeof choice.name === 'string' && choice.name !== '') {
-    return { type: 'function' as const, function: { name: choice.name } };
-  }
-  return invalid(provider, 'toolChoice', 'must be "auto", "none", "required" or { name }');
-}
+const convertToolChoice = (choice: ToolChoice) => (typeof choice === 'string' ? choice : { type: 'function' as const, function: { name: choice.name } });
 
-/** Maps resolved options to an OpenAI chat request body. Unset knobs are not sent. */
+/** Maps resolved options (validated by core) to an OpenAI chat request body. Unset knobs are not sent. */
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {
   let body: OpenAIChatBody = { model: options.model, messages: convertToOpenAIMessages(options.messages, provider) };
-  if (options.tools && options.tools.length > 0) body.tools = convertTools(options.tools, provider);
-  if (options.toolChoice !== undefined) body.tool_choice = convertToolChoice(options.toolChoice, provider);
+  if (options.tools && options.tools.length > 0) body.tools = convertTools(options.tools);
+  if (options.toolChoice !== undefined) body.tool_choice = convertToolChoice(options.toolChoice);
   if (options.temperature != null) body.temperature = options.temperature;
   if (options.topP != null) body.top_p = options.topP;
   if (options.stop && options.stop.length > 0) body.stop = options.stop;

@@ -44,7 +44,8 @@ export function openAIErrorIdentifiers(body: unknown): string[] {
 export function createOpenAIErrorRefiner(codes: Readonly<Record<string, KitErrorCode>> = {}): ErrorRefiner {
   return (response: UpstreamErrorResponse): ErrorRefinement | undefined => {
     const refinement: ErrorRefinement = {};
-    for (const id of openAIErrorIdentifiers(response.body)) {
+    // Identifiers narrow client errors; a 5xx stays the server's fault whatever its body says.
+    if (response.status < 500) for (const id of openAIErrorIdentifiers(response.body)) {
       const code = codes[id];
       if (code) {
         refinement.code = code;
@@ -60,7 +61,7 @@ export function createOpenAIErrorRefiner(codes: Readonly<Record<string, KitError
 }
 
 /** The refinement every OpenAI-compatible server gets: retry waits read from the message. */
-export const refineOpenAIError: ErrorRefiner = createOpenAIErrorRefiner();
+export const refineOpenAIError: ErrorRefiner = /* @__PURE__ */ createOpenAIErrorRefiner();
 
 /**
  * The `KitError` for an error the upstream sent inside a 2xx answer (an SSE `data: {"error": …}` chunk or a JSON body).
@@ -70,7 +71,7 @@ export function openAIErrorFromBody(body: unknown, context: RequestContext): Kit
   const error = openAIErrorObject(body) ?? {};
   const numeric = typeof error.code === 'number' ? error.code : typeof error.status === 'number' ? error.status : undefined;
   const status = numeric !== undefined && numeric >= 400 && numeric < 600 ? numeric : undefined;
-  const code = codeForBody({ error }, status) ?? (status !== undefined ? codeForStatus(status) : 'server_error');
+  const code = codeForBody({ error }) ?? (status !== undefined ? codeForStatus(status) : 'server_error');
   const message = upstreamMessage({ error }) ?? 'error in the response stream';
   const retryAfterMs = retryHintMs(message);
   return new KitError(code, `${context.provider}: ${message}`, {

@@ -1,24 +1,17 @@
 import type { FinishReason, Usage } from '@kit/core';
 
-/** OpenAI's `finish_reason` as a `FinishReason`. */
+const finishReasons: Record<string, FinishReason> = {
+  stop: 'stop',
+  length: 'length',
+  tool_calls: 'tool-calls',
+  function_call: 'tool-calls',
+  content_filter: 'content-filter',
+  error: 'error',
+};
+
+/** OpenAI's `finish_reason` as a `FinishReason` (unknown reasons are `other`). */
 export function mapOpenAIFinishReason(reason: unknown): FinishReason {
-  switch (reason) {
-    case 'stop':
-    case 'end_turn':
-      return 'stop';
-    case 'length':
-    case 'max_tokens':
-      return 'length';
-    case 'tool_calls':
-    case 'function_call':
-      return 'tool-calls';
-    case 'content_filter':
-      return 'content-filter';
-    case 'error':
-      return 'error';
-    default:
-      return 'other';
-  }
+  return (typeof reason === 'string' && Object.hasOwn(finishReasons, reason) ? finishReasons[reason] : undefined) ?? 'other';
 }
 
 const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
@@ -29,11 +22,10 @@ export function mapOpenAIUsage(raw: unknown): Usage {
   const inputTokens = count(usage.prompt_tokens) ?? 0;
   const outputTokens = count(usage.completion_tokens) ?? 0;
   const result: Usage = { inputTokens, outputTokens, totalTokens: count(usage.total_tokens) ?? inputTokens + outputTokens };
-  const promptDetails = usage.prompt_tokens_details as Record<string, unknown> | null | undefined;
   // DeepSeek reports cache hits at the top level instead.
-  const cached = count(promptDetails?.cached_tokens) ?? count(usage.prompt_cache_hit_tokens);
+  const cached = count((usage.prompt_tokens_details as Record<string, unknown> | null)?.cached_tokens) ?? count(usage.prompt_cache_hit_tokens);
   if (cached !== undefined) result.cachedInputTokens = cached;
-  const reasoning = count((usage.completion_tokens_details as Record<string, unknown> | null | undefined)?.reasoning_tokens);
+  const reasoning = count((usage.completion_tokens_details as Record<string, unknown> | null)?.reasoning_tokens);
   if (reasoning !== undefined) result.reasoningTokens = reasoning;
   return result;
 }

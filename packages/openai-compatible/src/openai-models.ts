@@ -3,8 +3,8 @@ import type { ModelCapabilities, ModelInfo } from '@kit/core';
 export interface OpenAIModelsOptions {
   /** Models the provider knows (its fallback list): their metadata fills in what the API does not say. */
   knownModels?: readonly ModelInfo[];
-  /** Capabilities of a model the known list does not describe. */
-  defaultCapabilities: ModelCapabilities;
+  /** Capabilities of a model the known list does not describe (or a function of its id). */
+  defaultCapabilities: ModelCapabilities | ((id: string) => ModelCapabilities);
   /** Keeps only the ids this returns `true` for (OpenAI lists embedding, audio and image models too). */
   include?: (id: string) => boolean;
 }
@@ -35,6 +35,8 @@ export function parseOpenAIModels(body: unknown, provider: string, options: Open
   const list = Array.isArray(body) ? body : (body as { data?: unknown } | null)?.data;
   if (!Array.isArray(list)) return [];
   const known = options.knownModels ?? [];
+  const fallback = options.defaultCapabilities;
+  const capabilitiesOf = typeof fallback === 'function' ? fallback : () => fallback;
   const models: ModelInfo[] = [];
   for (const entry of list) {
     if (!entry || typeof entry !== 'object') continue;
@@ -42,7 +44,7 @@ export function parseOpenAIModels(body: unknown, provider: string, options: Open
     const id = record.id;
     if (typeof id !== 'string' || id === '' || (options.include && !options.include(id))) continue;
     const match = findKnown(id, known);
-    const model: ModelInfo = { id, provider, capabilities: { ...(match?.capabilities ?? options.defaultCapabilities) } };
+    const model: ModelInfo = { id, provider, capabilities: { ...(match?.capabilities ?? capabilitiesOf(id)) } };
     const name = record.display_name ?? record.name ?? match?.name;
     if (typeof name === 'string' && name !== '') model.name = name;
     const contextWindow = firstNumber(record, contextFields) ?? match?.contextWindow;

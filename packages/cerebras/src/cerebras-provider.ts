@@ -1,0 +1,65 @@
+import {
+  createChatProvider,
+  parseOrThrow,
+  providerSettingsShape,
+  schema,
+  type ModelInfo,
+  type Provider,
+  type ProviderDefinition,
+  type ProviderSettings,
+} from '@kit/core';
+import { defineOpenAICompatibleProvider, type OpenAIChatBody } from '@kit/openai-compatible';
+import { cerebrasRateLimitHeaders, refineCerebrasError } from './cerebras-rate-limits';
+
+/** Settings of `createCerebras`: the common provider settings. */
+export type CerebrasSettings = ProviderSettings;
+
+export const CEREBRAS_DEFAULT_MODEL = 'gpt-oss-120b';
+
+/** Strict: an unknown key is an `invalid_config` error naming it. */
+export const cerebrasSettingsSchema = /* @__PURE__ */ schema.strictObject(providerSettingsShape) as schema.Schema<CerebrasSettings>;
+
+const capabilities = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
+
+/** Served by `getModels()` when `GET /models` cannot be reached. */
+export const cerebrasFallbackModels: readonly ModelInfo[] = [
+  { id: 'gpt-oss-120b', name: 'OpenAI GPT OSS 120B', provider: 'cerebras', contextWindow: 131_072, capabilities },
+  { id: 'zai-glm-4.7', name: 'Z.ai GLM 4.7', provider: 'cerebras', capabilities },
+];
+
+// Cerebras documents string content for text: text-only part lists are sent as one string.
+function flattenTextContent(body: OpenAIChatBody): OpenAIChatBody {
+  for (const message of body.messages) {
+    const content = (message as { content: unknown }).content;
+    if (Array.isArray(content) && content.every((part: { type?: string }) => part.type === 'text')) {
+      (message as { content: unknown }).content = content.map((part: { text: string }) => part.text).join('\n');
+    }
+  }
+  return body;
+}
+
+/** Cerebras' wire definition. No system prompt is ever added: the messages go out as given. */
+export function defineCerebrasProvider(): ProviderDefinition {
+  return defineOpenAICompatibleProvider({
+    type: 'cerebras',
+    defaultBaseURL: 'https://api.cerebras.ai/v1',
+    defaultModel: CEREBRAS_DEFAULT_MODEL,
+    apiKeyEnvVar: 'CEREBRAS_API_KEY',
+    capabilities,
+    fallbackModels: cerebrasFallbackModels,
+    rateLimitHeaders: cerebrasRateLimitHeaders,
+    maxTokensField: () => 'max_completion_tokens',
+    transformRequestBody: flattenTextContent,
+    refineError: refineCerebrasError,
+  });
+}
+
+/**
+ * The Cerebras provider (`https://api.cerebras.ai/v1`, OpenAI wire format). Reasoning models stream their
+ * thinking in `reasoning`, surfaced as `reasoning-delta` events. Key from `CEREBRAS_API_KEY` unless
+ * `apiKey` or `credentials` is given.
+ */
+export function createCerebras(settings: CerebrasSettings = {}): Provider {
+  const valid = parseOrThrow(cerebrasSettingsSchema, settings ?? {}, 'invalid_config', { what: 'invalid cerebras settings', provider: 'cerebras' });
+  return createChatProvider(defineCerebrasProvider(), valid);
+}

@@ -1,0 +1,109 @@
+import { KitError, type ChatMessage } from '@kit/core';
+import { describe, expect, it } from 'vitest';
+import { convertToOpenAIMessages } from './convert-to-openai-messages';
+
+const convert = (messages: ChatMessage[]) => convertToOpenAIMessages(messages, 'openai');
+
+function errorOf(messages: unknown[]): KitError {
+  try {
+    convert(messages as ChatMessage[]);
+  } catch (error) {
+    if (KitError.is(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a KitError');
+}
+
+describe('convertToOpenAIMessages', () => {
+  it('maps system, user, assistant and tool messages', () => {
+    expect(
+      convert([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Weather in Oslo?', name: 'ada' },
+        { role: 'assistant', content: '', toolCalls: [{ id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' }] },
+        { role: 'tool', toolCallId: 'call_1', content: '{"temp":3}' },
+        { role: 'assistant', content: 'It is 3 °C.' },
+      ]),
+    ).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Weather in Oslo?', name: 'ada' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_1', content: '{"temp":3}' },
+      { role: 'assistant', content: 'It is 3 °C.' },
+    ]);
+  });
+
+  it('maps every user content part', () => {
+    const [message] = convert([
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Look:' },
+          { type: 'image', source: { type: 'url', url: 'https://example.com/cat.png' } },
+          { type: 'image', source: { type: 'base64', mediaType: 'image/png', data: 'iVBORw0KGgo=' } },
+          { type: 'document', source: { type: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' }, title: 'report.pdf' },
+          { type: 'document', source: { type: 'base64', mediaType: 'application/pdf', data: 'JVBERi0=' } },
+          { type: 'audio', source: { type: 'base64', mediaType: 'audio/wav', data: 'UklGRg==' } },
+          { type: 'audio', source: { type: 'base64', mediaType: 'audio/mpeg', data: 'SUQz' } },
+        ],
+      },
+    ]);
+    expect(message).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Look:' },
+        { type: 'image_url', image_url: { url: 'https://example.com/cat.png' } },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+        { type: 'file', file: { filename: 'report.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } },
+        { type: 'file', file: { filename: 'document.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' } },
+        { type: 'input_audio', input_audio: { data: 'UklGRg==', format: 'wav' } },
+        { type: 'input_audio', input_audio: { data: 'SUQz', format: 'mp3' } },
+      ],
+    });
+  });
+
+  it('sends a single text part as a plain string', () => {
+    expect(convert([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }])).toEqual([{ role: 'user', content: 'hi' }]);
+  });
+
+  it('drops reasoning parts from assistant history and joins text parts', () => {
+    expect(
+      convert([
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'secret thoughts', signature: 'sig' },
+            { type: 'text', text: 'Hello ' },
+            { type: 'text', text: 'there' },
+          ],
+        },
+      ]),
+    ).toEqual([{ role: 'assistant', content: 'Hello there' }]);
+  });
+
+  it('joins the text parts of tool results', () => {
+    expect(convert([{ role: 'tool', toolCallId: 'c', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }])).toEqual([
+      { role: 'tool', tool_call_id: 'c', content: 'ab' },
+    ]);
+  });
+
+  it('rejects input the dialect cannot express, naming the field', () => {
+    const cases: [unknown[], string][] = [
+      [[{ role: 'user', content: 'x' }, { role: 'user', content: 'y' }, { role: 'tool', content: 'r' }], 'messages[2].toolCallId'],
+      [[{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }], 'messages[0].content[0].type'],
+      [[{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://x/y.pdf' } }] }], 'messages[0].content[0].source'],
+      [[{ role: 'user', content: [{ type: 'audio', source: { type: 'base64', mediaType: 'audio/ogg', data: 'T2dn' } }] }], 'messages[0].content[0].source.mediaType'],
+      [[{ role: 'user', content: [{ type: 'audio', source: { type: 'url', url: 'https://x/a.wav' } }] }], 'messages[0].content[0].source'],
+      [[{ role: 'user', content: [{ type: 'reasoning', text: 'x' }] }], 'messages[0].content[0].type'],
+    ];
+    for (const [messages, field] of cases) {
+      const error = errorOf(messages);
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toContain(`${field}:`);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+import type { ProviderCapabilities } from '@kit/core';
+
+/** Where an OpenAI-compatible service lives and what it offers. */
+export interface OpenAICompatiblePreset {
+  baseURL: string;
+  /** The environment variable read for the key; absent for local servers. */
+  apiKeyEnvVar?: string;
+  /** Local servers accept requests without a key. */
+  apiKeyOptional?: boolean;
+  defaultModel: string;
+  capabilities: Partial<ProviderCapabilities>;
+}
+
+const hosted = { tools: true, json: true, reasoning: true } as const;
+const local = { tools: true, json: true, reasoning: true, vision: true } as const;
+
+/**
+ * Known OpenAI-compatible services. Default models were current when written; model catalogues change,
+ * so pass `defaultModel` (or a per-call `model`) for anything else — `getModels()` lists what a server offers.
+ */
+export const openAICompatiblePresets = {
+  /** GroqCloud. */
+  groq: { baseURL: 'https://api.groq.com/openai/v1', apiKeyEnvVar: 'GROQ_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: { ...hosted, vision: true } },
+  /** OpenCode Zen (its chat-completions models: Kimi, GLM, Qwen, …). */
+  zen: { baseURL: 'https://opencode.ai/zen/v1', apiKeyEnvVar: 'OPENCODE_API_KEY', defaultModel: 'kimi-k2.5', capabilities: hosted },
+  /** DeepSeek (`deepseek-reasoner` streams `reasoning_content`). */
+  deepseek: { baseURL: 'https://api.deepseek.com/v1', apiKeyEnvVar: 'DEEPSEEK_API_KEY', defaultModel: 'deepseek-chat', capabilities: hosted },
+  /** xAI Grok. */
+  xai: { baseURL: 'https://api.x.ai/v1', apiKeyEnvVar: 'XAI_API_KEY', defaultModel: 'grok-4.3', capabilities: { ...hosted, vision: true } },
+  /** Together AI. */
+  together: { baseURL: 'https://api.together.xyz/v1', apiKeyEnvVar: 'TOGETHER_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: { ...hosted, vision: true } },
+  /** Fireworks AI. */
+  fireworks: {
+    baseURL: 'https://api.fireworks.ai/inference/v1',
+    apiKeyEnvVar: 'FIREWORKS_API_KEY',
+    defaultModel: 'accounts/fireworks/models/gpt-oss-120b',
+    capabilities: { ...hosted, vision: true },
+  },
+  /** LM Studio's local server (the model id is the one LM Studio shows). */
+  lmstudio: { baseURL: 'http://localhost:1234/v1', apiKeyOptional: true, defaultModel: 'openai/gpt-oss-20b', capabilities: local },
+  /** llama.cpp's `llama-server` (serves the model it was started with, whatever the id). */
+  llamacpp: { baseURL: 'http://localhost:8080/v1', apiKeyOptional: true, defaultModel: 'gpt-oss-20b', capabilities: local },
+  /** vLLM's OpenAI-compatible server (the model id is the served model name). */
+  vllm: { baseURL: 'http://localhost:8000/v1', apiKeyOptional: true, defaultModel: 'openai/gpt-oss-20b', capabilities: local },
+} satisfies Record<string, OpenAICompatiblePreset>;
+
+export type OpenAICompatiblePresetName = keyof typeof openAICompatiblePresets;
+
+/** The preset names, in declaration order. */
+export const openAICompatiblePresetNames = /* @__PURE__ */ Object.keys(openAICompatiblePresets) as OpenAICompatiblePresetName[];

@@ -1,0 +1,38 @@
+import { createChatProvider, KitError, parseOrThrow, type Provider } from '@kit/core';
+import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
+import { openAICompatiblePresets, type OpenAICompatiblePreset } from './openai-compatible-presets';
+import { openAICompatibleSettingsSchema, type OpenAICompatibleSettings } from './openai-compatible-settings';
+
+const TYPE = 'openai-compatible';
+
+function missing(field: string): never {
+  throw new KitError('invalid_config', `invalid openai-compatible settings: ${field}: is required unless a preset is chosen`, { provider: TYPE });
+}
+
+/**
+ * A provider for any server that speaks OpenAI's chat-completions API: a preset (`groq`, `zen`, `deepseek`,
+ * `xai`, `together`, `fireworks`, `lmstudio`, `llamacpp`, `vllm`) or your own `baseURL` + `defaultModel`.
+ *
+ * @example
+ * const groq = createOpenAICompatible({ preset: 'groq' }); // reads GROQ_API_KEY
+ * const local = createOpenAICompatible({ baseURL: 'http://localhost:9000/v1', defaultModel: 'my-model', apiKeyOptional: true });
+ */
+export function createOpenAICompatible(settings: OpenAICompatibleSettings): Provider {
+  const parsed = parseOrThrow(openAICompatibleSettingsSchema, settings ?? {}, 'invalid_config', {
+    what: 'invalid openai-compatible settings',
+    provider: TYPE,
+  });
+  const { preset: presetName, apiKeyEnvVar, apiKeyOptional, ...common } = parsed;
+  const preset: OpenAICompatiblePreset | undefined = presetName ? openAICompatiblePresets[presetName] : undefined;
+  const name = common.name ?? presetName ?? TYPE;
+  const definition = defineOpenAICompatibleProvider({
+    type: TYPE,
+    name,
+    defaultBaseURL: common.baseURL ?? preset?.baseURL ?? missing('baseURL'),
+    defaultModel: common.defaultModel ?? preset?.defaultModel ?? missing('defaultModel'),
+    apiKeyEnvVar: apiKeyEnvVar ?? preset?.apiKeyEnvVar,
+    apiKeyOptional: apiKeyOptional ?? preset?.apiKeyOptional ?? false,
+    capabilities: preset?.capabilities,
+  });
+  return createChatProvider(definition, { ...common, name });
+}

@@ -1,0 +1,157 @@
+import { KitError, type CredentialLease, type CredentialSource, type KitEvent, type StreamEvent } from '@kit/core';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createOpenAI } from './openai-provider';
+
+const CHAT_URL = 'https://api.openai.com/v1/chat/completions';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => {
+  server.resetHandlers();
+  vi.unstubAllEnvs();
+});
+afterAll(() => server.close());
+
+const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+  JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1-mini-2025-04-14', choices: [{ index: 0, delta, finish_reason: finish }] });
+const stream = [
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ content: 'Hi' }),
+  chunk({ content: ' there' }),
+  chunk({}, 'stop'),
+  JSON.stringify({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 } } }),
+  '[DONE]',
+];
+const sse = (datas: string[], headers: Record<string, string> = {}) =>
+  new HttpResponse(datas.map((data) => `data: ${data}\n\n`).join(''), { headers: { 'content-type': 'text/event-stream', ...headers } });
+
+interface Seen {
+  headers: Headers;
+  body: Record<string, unknown>;
+}
+function onChat(respond: (seen: Seen) => Response): Seen[] {
+  const seen: Seen[] = [];
+  server.use(
+    http.post(CHAT_URL, async ({ request }) => {
+      const entry = { headers: request.headers, body: (await request.json()) as Record<string, unknown> };
+      seen.push(entry);
+      return respond(entry);
+    }),
+  );
+  return seen;
+}
+
+/** A two-key pool, the way a KeyManager is plugged in. */
+function pool(keys: string[]): CredentialSource & { failures: string[] } {
+  let next = 0;
+  const failures: string[] = [];
+  return {
+    failures,
+    acquire: async (): Promise<CredentialLease> => {
+      const index = next++ % keys.length;
+      return { id: `key-${index + 1}`, secret: keys[index] as string, kind: 'api-key' };
+    },
+    reportSuccess: () => {},
+    reportFailure: (id) => {
+      failures.push(id);
+    },
+  };
+}
+
+describe('createOpenAI', () => {
+  it('streams a chat completion with OPENAI_API_KEY, organization and project headers', async () => {
+    vi.stubEnv('OPENAI_API_KEY', 'test-key-1');
+    const seen = onChat(() => sse(stream, { 'x-ratelimit-remaining-requests': '499', 'x-ratelimit-reset-requests': '120ms' }));
+    const events: KitEvent[] = [];
+    const openai = createOpenAI({ organization: 'org-test', project: 'proj_test', onEvent: (event) => events.push(event) });
+    expect([openai.name, openai.type, openai.getDefaultModel()]).toEqual(['openai', 'openai', 'gpt-4.1-mini']);
+    const result = await openai.generateChatCompletion({ prompt: 'Hi' });
+    const received: StreamEvent[] = [];
+    for await (const event of result) received.push(event);
+    expect(received.map((event) => event.type)).toEqual(['start', 'text-delta', 'text-delta', 'finish']);
+    expect(received.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10, cachedInputTokens: 0 } });
+    expect(seen[0]?.headers.get('authorization')).toBe('Bearer test-key-1');
+    expect(seen[0]?.headers.get('openai-organization')).toBe('org-test');
+    expect(seen[0]?.headers.get('openai-project')).toBe('proj_test');
+    expect(seen[0]?.body).toMatchObject({ model: 'gpt-4.1-mini', stream: true, stream_options: { include_usage: true } });
+    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ credentialId: 'default', rateLimit: { requestsRemaining: 499 } });
+  });
+
+  it('sends max_completion_tokens to reasoning models and max_tokens to the others', async () => {
+    const seen = onChat(() => sse(stream));
+    const openai = createOpenAI({ apiKey: 'test-key-1' });
+    await (await openai.generateChatCompletion({ model: 'o4-mini', prompt: 'Hi', maxTokens: 500 })).final();
+    await (await openai.generateChatCompletion({ model: 'gpt-5-mini', prompt: 'Hi', maxTokens: 500 })).final();
+    await (await openai.generateChatCompletion({ model: 'gpt-4o', prompt: 'Hi', maxTokens: 500 })).final();
+    expect(seen.map((entry) => [entry.body.max_completion_tokens, entry.body.max_tokens])).toEqual([
+      [500, undefined],
+      [500, undefined],
+      [undefined, 500],
+    ]);
+    expect(seen[0]?.headers.has('openai-organization')).toBe(false);
+  });
+
+  it('moves to the next key of a pool after an invalid key, penalising only that key', async () => {
+    const seen = onChat(({ headers }) =>
+      headers.get('authorization') === 'Bearer test-key-1'
+        ? HttpResponse.json({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }, { status: 401 })
+        : sse(stream),
+    );
+    const credentials = pool(['test-key-1', 'test-key-2']);
+    const completion = await createOpenAI({ credentials }).complete({ prompt: 'Hi', stream: true });
+    expect(completion).toMatchObject({ text: 'Hi there', credentialId: 'key-2', finishReason: 'stop' });
+    expect(credentials.failures).toEqual(['key-1']);
+    expect(seen).toHaveLength(2);
+  });
+
+  it('fails fast on a context-length error', async () => {
+    const seen = onChat(() =>
+      HttpResponse.json(
+        { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+        { status: 400 },
+      ),
+    );
+    const error = await createOpenAI({ credentials: pool(['test-key-1', 'test-key-2']) })
+      .complete({ prompt: 'Hi' })
+      .catch((caught: unknown) => caught);
+    expect(KitError.is(error) && error.code).toBe('context_length');
+    expect(seen).toHaveLength(1);
+    expect(String((error as Error).message)).not.toContain('test-key');
+  });
+
+  it('lists only chat models, live', async () => {
+    server.use(
+      http.get('https://api.openai.com/v1/models', () =>
+        HttpResponse.json({
+          object: 'list',
+          data: [
+            { id: 'gpt-4.1-mini', object: 'model', created: 1, owned_by: 'system' },
+            { id: 'o3', object: 'model', created: 1, owned_by: 'system' },
+            { id: 'text-embedding-3-large', object: 'model', created: 1, owned_by: 'system' },
+            { id: 'whisper-1', object: 'model', created: 1, owned_by: 'openai-internal' },
+          ],
+        }),
+      ),
+    );
+    const models = await createOpenAI({ apiKey: 'test-key-1' }).getModels();
+    expect(models.map((model) => [model.id, model.capabilities.reasoning, model.contextWindow])).toEqual([
+      ['gpt-4.1-mini', false, 1_047_576],
+      ['o3', true, 200_000],
+    ]);
+  });
+
+  it('rejects unknown or bad settings, naming the field', () => {
+    const attempt = (settings: Record<string, unknown>) => {
+      try {
+        createOpenAI(settings as never);
+      } catch (error) {
+        return error as KitError;
+      }
+      throw new Error('expected an error');
+    };
+    expect(attempt({ organisation: 'org-x' })).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('organisation') });
+    expect(attempt({ project: '' }).message).toContain('project');
+    expect(attempt({ maxRetries: -1 }).message).toContain('maxRetries');
+  });
+});

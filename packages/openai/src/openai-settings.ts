@@ -1,0 +1,21 @@
+import { providerSettingsShape, schema, type ProviderSettings } from '@kit/core';
+
+/** Settings of `createOpenAI`: the common ones plus OpenAI's organization and project. */
+export interface OpenAISettings extends ProviderSettings {
+  /** Sent as `OpenAI-Organization`: bills and rate-limits the request against this organization. */
+  organization?: string;
+  /** Sent as `OpenAI-Project`. */
+  project?: string;
+}
+
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+export const OPENAI_API_KEY_ENV_VAR = 'OPENAI_API_KEY';
+/** Fast, cheap, non-reasoning (so `temperature` works), with vision, tools and a 1M-token context. */
+export const OPENAI_DEFAULT_MODEL = 'gpt-4.1-mini';
+
+/** Strict: an unknown key is an `invalid_config` error naming it. */
+export const openAISettingsSchema = /* @__PURE__ */ schema.strictObject({
+  ...providerSettingsShape,
+  organization: schema.optional(schema.string({ min: 1 })),
+  project: schema.optional(schema.string({ min: 1 })),
+}) as schema.Schema<OpenAISettings>;
