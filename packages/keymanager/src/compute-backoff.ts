@@ -21,15 +21,11 @@ export function computeBackoffMs(
   policy: BackoffPolicy,
   random: () => number,
 ): number {
-  const exponent = Math.min(Math.max(consecutiveFailures - 1, 0), 1000);
-  let backoff = Math.min(policy.initialBackoffMs * 2 ** exponent, policy.maxBackoffMs);
-  if (policy.jitter > 0) backoff = Math.max(0, Math.round(backoff * (1 + policy.jitter * (2 * random() - 1))));
-  if (error?.code === 'rate_limit' && error.retryAfterMs !== undefined && error.retryAfterMs > backoff) {
-    backoff = error.retryAfterMs;
-  }
-  if (error?.code === 'quota_exceeded') {
-    const cooldown = Math.max(policy.quotaCooldownMs, error.retryAfterMs ?? 0);
-    if (cooldown > backoff) backoff = cooldown;
-  }
-  return backoff;
+  // `|| 0`: a zero initial backoff stays 0 when 2^n overflows to Infinity (0 × Infinity is NaN).
+  let backoff = Math.min(policy.initialBackoffMs * 2 ** (consecutiveFailures - 1), policy.maxBackoffMs) || 0;
+  // jitter ≤ 1 and random() < 1 keep the factor ≥ 0.
+  if (policy.jitter) backoff = Math.round(backoff * (1 + policy.jitter * (2 * random() - 1)));
+  const code = error?.code;
+  const quota = code == 'quota_exceeded';
+  return Math.max(backoff, quota || code == 'rate_limit' ? (error?.retryAfterMs ?? 0) : 0, quota ? policy.quotaCooldownMs : 0);
 }

@@ -1,9 +1,16 @@
 import { KitError } from '@kit/core';
 
 /**
- * The `invalid_config` error every KeyManager validation throws. `field` names the bad input
+ * The one validation routine of KeyManager: throws `invalid_config` unless `ok`. `field` names the bad input
  * (`keys[2]`, `options.maxBackoffMs`, …); the message never repeats a key.
  */
-export function invalidConfig(provider: string, field: string, problem: string): KitError {
-  return new KitError('invalid_config', `KeyManager(${provider}): ${field} ${problem}`, { provider });
+export function check(ok: unknown, provider: string, field: string, problem = 'is invalid'): asserts ok {
+  if (!ok) throw new KitError('invalid_config', `KeyManager(${provider}): ${field} ${problem}`, { provider });
 }
+
+/** The problem of a field that is not expected or a key/id that is not in the pool. */
+export const UNKNOWN = 'is unknown';
+
+/** Whether `value` is a plain object (not null, not an array). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value == 'object' && !Array.isArray(value);

@@ -42,20 +42,10 @@ export interface KeyManagerStatus {
 
 /** A secret-free snapshot of one key (internal). */
 export function toKeyHealth(state: KeyState, now: number): KeyHealth {
-  const health: KeyHealth = {
-    id: state.id,
-    healthy: state.healthy,
-    available: availableAt(state) <= now,
-    consecutiveFailures: state.consecutiveFailures,
-    requests: state.requests,
-    successes: state.successes,
-    failures: state.failures,
-    weight: state.weight,
-  };
-  if (state.backoffUntil > 0) health.backoffUntil = state.backoffUntil;
-  if (state.rateLimitedUntil > now) health.rateLimitedUntil = state.rateLimitedUntil;
-  if (state.lastSuccessAt !== undefined) health.lastSuccessAt = state.lastSuccessAt;
-  if (state.lastFailureAt !== undefined) health.lastFailureAt = state.lastFailureAt;
-  if (state.lastErrorCode !== undefined) health.lastErrorCode = state.lastErrorCode;
+  const { secret, probeUntil, currentWeight, ...health }: Partial<KeyState> & KeyHealth = state as KeyState & KeyHealth;
+  health.available = availableAt(state) <= now;
+  // Only a backoff since the last success and a rate-limit skip in force are shown.
+  if (!health.backoffUntil) delete health.backoffUntil;
+  if (!(state.rateLimitedUntil > now)) delete health.rateLimitedUntil;
   return health;
 }

@@ -1,4 +1,4 @@
-import { invalidConfig } from './invalid-config';
+import { check, isRecord, UNKNOWN } from './invalid-config';
 
 /** An API key with an explicit id and/or weight. */
 export interface KeyDefinition {
@@ -18,39 +18,27 @@ export type KeyInput = string | KeyDefinition;
 
 /** A validated key (internal). */
 export interface NormalisedKey {
-  id: string;
-  secret: string;
-  weight: number;
+  readonly id: string;
+  readonly secret: string;
+  readonly weight: number;
 }
 
-const isBlank = (value: string): boolean => value.trim() === '';
+/** Whether `value` is a string with something else than whitespace in it. */
+export const isFilled = (value: unknown): value is string => typeof value == 'string' && value.trim() != '';
 
 /**
  * Validates one key input. `field` is how the input is named in errors (`keys[2]`, `key`);
  * `defaultId` is used when the input gives no id.
  */
 export function normaliseKeyInput(input: unknown, field: string, defaultId: string, provider: string): NormalisedKey {
-  if (typeof input === 'string') {
-    if (isBlank(input)) throw invalidConfig(provider, field, 'must be a non-empty string');
-    return { id: defaultId, secret: input, weight: 1 };
-  }
-  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw invalidConfig(provider, field, 'must be a string or an object { id?, key, weight? }');
-  }
-  const definition = input as Record<string, unknown>;
-  for (const name of Object.keys(definition)) {
-    if (name !== 'id' && name !== 'key' && name !== 'weight') {
-      throw invalidConfig(provider, `${field}.${name}`, 'is not a known field (expected id, key, weight)');
-    }
-  }
-  const { id, key, weight } = definition;
-  if (typeof key !== 'string' || isBlank(key)) throw invalidConfig(provider, `${field}.key`, 'must be a non-empty string');
-  if (id !== undefined) {
-    if (typeof id !== 'string' || isBlank(id)) throw invalidConfig(provider, `${field}.id`, 'must be a non-empty string');
-    if (id.includes(key)) throw invalidConfig(provider, `${field}.id`, 'must not contain the key');
-  }
-  if (weight !== undefined && (typeof weight !== 'number' || !Number.isFinite(weight) || weight <= 0)) {
-    throw invalidConfig(provider, `${field}.weight`, 'must be a positive finite number');
-  }
-  return { id: id ?? defaultId, secret: key, weight: weight ?? 1 };
+  const text = typeof input == 'string';
+  const definition: unknown = text ? { key: input } : input;
+  check(isRecord(definition), provider, field);
+  for (const name in definition) check(/^(id|key|weight)$/.test(name), provider, `${field}.${name}`, UNKNOWN);
+  const { id, key, weight = 1 } = definition;
+  // A string input is named by its position alone. An explicit id must be a non-empty string without the key.
+  check(isFilled(key), provider, text ? field : `${field}.key`);
+  check(id === undefined || (isFilled(id) && !id.includes(key)), provider, `${field}.id`);
+  check(Number.isFinite(weight) && (weight as number) > 0, provider, `${field}.weight`);
+  return { id: id ?? defaultId, secret: key, weight: weight as number };
 }

@@ -1,5 +1,5 @@
 import type { KitEventListener } from '@kit/core';
-import { invalidConfig } from './invalid-config';
+import { check, isRecord, UNKNOWN } from './invalid-config';
 
 /**
  * How `KeyManager` picks the next key among the available ones:
@@ -44,63 +44,47 @@ export interface ResolvedKeyManagerOptions {
   onEvent: KitEventListener | undefined;
 }
 
-const strategies: readonly KeySelectionStrategy[] = ['round-robin', 'weighted', 'random'];
-const knownOptions = new Set([
-  'strategy',
-  'initialBackoffMs',
-  'maxBackoffMs',
-  'unhealthyAfter',
-  'quotaCooldownMs',
-  'jitter',
-  'now',
-  'random',
-  'onEvent',
-]);
+const defaults: ResolvedKeyManagerOptions = {
+  strategy: 'round-robin',
+  initialBackoffMs: 1000,
+  maxBackoffMs: 60_000,
+  unhealthyAfter: 3,
+  quotaCooldownMs: 3_600_000,
+  jitter: 0,
+  now: Date.now,
+  random: Math.random,
+  onEvent: undefined,
+};
 
-/** Validates the options and applies the defaults; a bad value throws `invalid_config` naming the option. */
-export function resolveKeyManagerOptions(options: unknown, provider: string): ResolvedKeyManagerOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw invalidConfig(provider, 'options', 'must be an object');
+/**
+ * Validates the options and applies the defaults; a bad value throws `invalid_config` naming the option
+ * (numbers must be finite and ≥ 0, `maxBackoffMs` ≥ `initialBackoffMs`, `unhealthyAfter` an integer ≥ 1,
+ * `jitter` ≤ 1; `now`, `random` and `onEvent` functions).
+ */
+export function resolveKeyManagerOptions(options: unknown = {}, provider: string): ResolvedKeyManagerOptions {
+  check(isRecord(options), provider, 'options');
+  const resolved: Record<string, unknown> = { ...defaults, maxBackoffMs: undefined, ...options };
+  for (const name in resolved) {
+    const field = `options.${name}`;
+    const fallback = defaults[name as keyof typeof defaults];
+    check(Object.hasOwn(defaults, name), provider, field, UNKNOWN);
+    let value = resolved[name] as number;
+    // The default cap never undercuts a larger initial backoff.
+    if (value === undefined) value = resolved[name] = (name == 'maxBackoffMs' ? Math.max(60_000, resolved.initialBackoffMs as number) : fallback) as number;
+    const type = typeof value;
+    check(
+      // Only `onEvent` may stay undefined. Every value has the type of its default (`onEvent`: a function).
+      value === undefined ||
+        (type == typeof (fallback ?? check) &&
+          (type == 'number'
+            ? isFinite(value) &&
+              value >= (name == 'maxBackoffMs' ? (resolved.initialBackoffMs as number) : +(name == 'unhealthyAfter')) &&
+              (name != 'jitter' || value <= 1) &&
+              (name != 'unhealthyAfter' || value % 1 == 0)
+            : type != 'string' || /^(round-robin|weighted|random)$/.test(value as never))),
+      provider,
+      field,
+    );
   }
-  const given = options as Record<string, unknown>;
-  for (const name of Object.keys(given)) {
-    if (!knownOptions.has(name)) throw invalidConfig(provider, `options.${name}`, 'is not a known option');
-  }
-
-  const number = (name: string, fallback: number, check: (value: number) => boolean, expected: string): number => {
-    const value = given[name];
-    if (value === undefined) return fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !check(value)) {
-      throw invalidConfig(provider, `options.${name}`, `must be ${expected}`);
-    }
-    return value;
-  };
-  const callback = <T>(name: string): T | undefined => {
-    const value = given[name];
-    if (value !== undefined && typeof value !== 'function') throw invalidConfig(provider, `options.${name}`, 'must be a function');
-    return value as T | undefined;
-  };
-
-  const strategy = given.strategy ?? 'round-robin';
-  if (!strategies.includes(strategy as KeySelectionStrategy)) {
-    throw invalidConfig(provider, 'options.strategy', `must be one of ${strategies.map((name) => `'${name}'`).join(', ')}`);
-  }
-  const initialBackoffMs = number('initialBackoffMs', 1000, (value) => value >= 0, 'a finite number ≥ 0');
-  const maxBackoffMs = number('maxBackoffMs', Math.max(60_000, initialBackoffMs), (value) => value >= initialBackoffMs, 'a finite number ≥ initialBackoffMs');
-  const unhealthyAfter = number('unhealthyAfter', 3, (value) => Number.isInteger(value) && value >= 1, 'an integer ≥ 1');
-  const quotaCooldownMs = number('quotaCooldownMs', 3_600_000, (value) => value >= 0, 'a finite number ≥ 0');
-  const jitter = number('jitter', 0, (value) => value >= 0 && value <= 1, 'a number between 0 and 1');
-
-  return {
-    strategy: strategy as KeySelectionStrategy,
-    initialBackoffMs,
-    maxBackoffMs,
-    unhealthyAfter,
-    quotaCooldownMs,
-    jitter,
-    now: callback<() => number>('now') ?? Date.now,
-    random: callback<() => number>('random') ?? Math.random,
-    onEvent: callback<KitEventListener>('onEvent'),
-  };
+  return resolved as unknown as ResolvedKeyManagerOptions;
 }

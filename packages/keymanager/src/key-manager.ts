@@ -3,21 +3,20 @@ import {
   errorPolicies,
   KitError,
   maskSecrets,
-  penalisesCredential,
   toKitError,
   type AcquireOptions,
   type CredentialLease,
   type CredentialSource,
   type CredentialSuccessInfo,
-  type KitErrorCode,
+  type KitEvent,
   type KitEventListener,
   type RateLimitInfo,
 } from '@kit/core';
-import { abortable, abortedError, isAbortError, throwIfAborted } from './abort';
-import { computeBackoffMs, type BackoffPolicy } from './compute-backoff';
-import { invalidConfig } from './invalid-config';
+import { abortable, abortedError, throwIfAborted } from './abort';
+import { computeBackoffMs } from './compute-backoff';
+import { check, isRecord } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';
-import { normaliseKeyInput, type KeyInput, type NormalisedKey } from './key-input';
+import { isFilled, normaliseKeyInput, type KeyInput } from './key-input';
 import { resolveKeyManagerOptions, type KeyManagerOptions, type ResolvedKeyManagerOptions } from './key-manager-options';
 import { availableAt, createKeyState, type KeyState } from './key-state';
 import { selectKey, type SelectionCursor } from './select-key';
@@ -33,10 +32,7 @@ export interface ExecuteWithFailoverOptions {
   maxAttempts?: number;
 }
 
-const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
-
-// A code from a foreign copy of core we do not know penalises, to be safe.
-const penalises = (code: KitErrorCode): boolean => (code in errorPolicies ? penalisesCredential(code) : true);
+const DUPLICATE = 'is a duplicate';
 
 /**
  * A pool of API keys for one provider: picks a key per request (round-robin, weighted or random),
@@ -56,11 +52,8 @@ export class KeyManager implements CredentialSource {
   readonly providerName: string;
 
   readonly #keys: KeyState[] = [];
-  readonly #byId = new Map<string, KeyState>();
-  readonly #bySecret = new Map<string, KeyState>();
   readonly #cursor: SelectionCursor = { next: 0 };
   readonly #options: ResolvedKeyManagerOptions;
-  readonly #backoffPolicy: BackoffPolicy;
   readonly #emit: KitEventListener | undefined;
 
   /**
@@ -70,40 +63,12 @@ export class KeyManager implements CredentialSource {
    * @throws KitError `invalid_config` naming the bad field: empty list, empty or duplicate key, duplicate id, bad option.
    */
   constructor(providerName: string, keys: readonly KeyInput[], options?: KeyManagerOptions) {
-    if (typeof providerName !== 'string' || providerName.trim() === '') {
-      throw invalidConfig(String(providerName), 'providerName', 'must be a non-empty string');
-    }
+    check(isFilled(providerName), String(providerName), 'providerName');
     this.providerName = providerName;
-    this.#options = resolveKeyManagerOptions(options, providerName);
-    this.#backoffPolicy = this.#options;
-    this.#emit = this.#options.onEvent ? createEventEmitter([this.#options.onEvent]) : undefined;
-
-    if (!Array.isArray(keys)) throw invalidConfig(providerName, 'keys', 'must be an array of keys');
-    if (keys.length === 0) throw invalidConfig(providerName, 'keys', 'must hold at least one key');
-    const normalised: NormalisedKey[] = [];
-    const positionOfId = new Map<string, number>();
-    const positionOfSecret = new Map<string, number>();
-    keys.forEach((input: unknown, index) => {
-      const field = `keys[${index}]`;
-      const key = normaliseKeyInput(input, field, `key-${index + 1}`, providerName);
-      const sameSecret = positionOfSecret.get(key.secret);
-      if (sameSecret !== undefined) throw invalidConfig(providerName, field, `duplicates the key of keys[${sameSecret}]`);
-      const sameId = positionOfId.get(key.id);
-      if (sameId !== undefined) {
-        const idField = typeof input === 'string' ? field : `${field}.id`;
-        throw invalidConfig(providerName, idField, `has the id "${key.id}", already used by keys[${sameId}]`);
-      }
-      positionOfSecret.set(key.secret, index);
-      positionOfId.set(key.id, index);
-      normalised.push(key);
-    });
-    normalised.forEach((key, index) => {
-      const owner = positionOfId.get(key.secret);
-      if (owner !== undefined && owner !== index) {
-        throw invalidConfig(providerName, `keys[${index}]`, `equals the id of keys[${owner}]; ids and keys must be distinguishable`);
-      }
-    });
-    for (const key of normalised) this.#insert(createKeyState(key));
+    const { onEvent } = (this.#options = resolveKeyManagerOptions(options, providerName));
+    this.#emit = onEvent && createEventEmitter([onEvent]);
+    this.#check(Array.isArray(keys) && keys.length, 'keys');
+    keys.forEach((key, index) => this.#add(key, `keys[${index}]`, `key-${index + 1}`));
   }
 
   /** Number of keys in the pool. */
@@ -118,10 +83,7 @@ export class KeyManager implements CredentialSource {
    * @throws KitError `credentials_exhausted` with `retryAfterMs` = time until the soonest key is free.
    */
   getNextKey(): string {
-    const now = this.#options.now();
-    const state = this.#select(now, undefined);
-    if (state === undefined) throw this.#allInBackoff(now);
-    return state.secret;
+    return this.#pick().secret;
   }
 
   /**
@@ -129,16 +91,9 @@ export class KeyManager implements CredentialSource {
    * With `id`, that key is returned when it is available; otherwise the normal selection applies.
    * @throws KitError `aborted` if the signal has fired, `credentials_exhausted` when every key is in backoff.
    */
-  async acquire(options: AcquireOptions = {}): Promise<CredentialLease> {
-    throwIfAborted(options.signal, this.providerName);
-    const now = this.#options.now();
-    let state: KeyState | undefined;
-    if (options.id !== undefined) {
-      const wanted = this.#byId.get(options.id);
-      if (wanted !== undefined && availableAt(wanted) <= now) state = this.#take(wanted, now);
-    }
-    state ??= this.#select(now, undefined);
-    if (state === undefined) throw this.#allInBackoff(now);
+  async acquire({ signal, id }: AcquireOptions = {}): Promise<CredentialLease> {
+    throwIfAborted(signal, this.providerName);
+    const state = this.#pick(undefined, this.#keys.find((key) => key.id === id));
     return { id: state.id, secret: state.secret, kind: 'api-key' };
   }
 
@@ -148,11 +103,8 @@ export class KeyManager implements CredentialSource {
    * @param keyOrId - the key's id or the key itself; an unknown one is ignored (e.g. a key removed meanwhile).
    */
   reportSuccess(keyOrId: string, info?: CredentialSuccessInfo): void {
-    const state = this.#find(keyOrId, 'reportSuccess');
-    if (state === undefined) return;
-    const now = this.#options.now();
-    this.#recordSuccess(state, now);
-    if (info?.rateLimit !== undefined) this.#applyRateLimit(state, info.rateLimit, now);
+    this.#report(this.#find(keyOrId));
+    if (info?.rateLimit) this.reportRateLimit(keyOrId, info.rateLimit);
   }
 
   /**
@@ -165,11 +117,7 @@ export class KeyManager implements CredentialSource {
    * @param error - what went wrong; anything that is not a `KitError` counts as a failure.
    */
   reportFailure(keyOrId: string, error?: unknown): void {
-    const state = this.#find(keyOrId, 'reportFailure');
-    if (state === undefined) return;
-    const kitError = error === undefined ? undefined : this.#toKitError(error, state);
-    if (kitError !== undefined && !penalises(kitError.code)) return;
-    this.#recordFailure(state, kitError, this.#options.now());
+    this.#report(this.#find(keyOrId), error);
   }
 
   /**
@@ -178,10 +126,12 @@ export class KeyManager implements CredentialSource {
    * a later report with requests remaining lifts the skip.
    */
   reportRateLimit(keyOrId: string, info: RateLimitInfo): void {
-    const state = this.#find(keyOrId, 'reportRateLimit');
-    if (state === undefined) return;
-    if (info === null || typeof info !== 'object') throw invalidConfig(this.providerName, 'info', 'must be a RateLimitInfo object');
-    this.#applyRateLimit(state, info, this.#options.now());
+    const state = this.#find(keyOrId);
+    this.#check(isRecord(info as unknown), 'info');
+    const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
+    // Requests left lift the skip; none left skips the key until a future reset. A missing count, or none left with a
+    // missing or past reset, changes nothing (`undefined >= 0` and `undefined > now` are false).
+    if (state && remaining! >= 0 && (remaining || resetAt! > this.#now)) state.rateLimitedUntil = remaining ? 0 : resetAt!;
   }
 
   /**
@@ -193,68 +143,51 @@ export class KeyManager implements CredentialSource {
    *   or no key is available; `aborted` when `signal` fires.
    */
   async executeWithFailover<T>(operation: FailoverOperation<T>, options: ExecuteWithFailoverOptions = {}): Promise<T> {
-    const provider = this.providerName;
-    if (typeof operation !== 'function') throw invalidConfig(provider, 'operation', 'must be a function');
-    if (options === null || typeof options !== 'object') throw invalidConfig(provider, 'options', 'must be an object');
+    this.#check(typeof operation == 'function', 'operation');
+    this.#check(isRecord(options as unknown), 'options');
     const { signal, maxAttempts = this.#keys.length } = options;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-      throw invalidConfig(provider, 'maxAttempts', 'must be an integer ≥ 1');
-    }
+    this.#check(Number.isInteger(maxAttempts) && maxAttempts > 0, 'maxAttempts');
 
+    const provider = this.providerName;
     const tried = new Set<string>();
-    let lastError: KitError | undefined;
-    let lastFailedId: string | undefined;
+    let last: KitError | undefined;
+    let from = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       throwIfAborted(signal, provider);
-      const now = this.#options.now();
-      const state = this.#select(now, tried);
-      if (state === undefined) break;
+      const state = this.#pick(tried);
+      if (!state) break;
       tried.add(state.id);
-      if (lastFailedId !== undefined && lastError !== undefined && this.#emit !== undefined) {
-        this.#emit({ type: 'failover', at: now, provider, credentialId: lastFailedId, from: lastFailedId, to: state.id, reason: lastError.code });
-      }
-
-      let result: T;
+      if (last) this.#event('failover', from, { from, to: state.id, reason: last.code });
+      from = state.id;
       try {
-        result = await abortable(operation(state.secret, attempt), signal, provider);
+        const result = await abortable(operation(state.secret, attempt), signal, provider);
+        this.#report(state);
+        return result;
       } catch (thrown) {
-        if (signal?.aborted) throw abortedError(signal, provider);
-        const error = isAbortError(thrown) && !KitError.is(thrown) ? abortedError(signal, provider) : this.#toKitError(thrown, state);
-        if (!penalises(error.code)) throw error;
-        this.#recordFailure(state, error, this.#options.now());
-        lastError = error;
-        lastFailedId = state.id;
-        continue;
+        // The caller's abort, or an operation giving up because of one (an `AbortError`), is `aborted`: never the key's fault.
+        const error = signal?.aborted || (thrown as Error)?.name == 'AbortError' ? abortedError(signal, provider) : thrown;
+        if (!(last = this.#report(state, error))) throw error;
       }
-      this.#recordSuccess(state, this.#options.now());
-      return result;
     }
-
-    const now = this.#options.now();
-    if (lastError === undefined) throw this.#allInBackoff(now);
-    throw new KitError(
-      'credentials_exhausted',
-      `${provider}: ${tried.size} key(s) tried and all failed; last error (${lastError.code}): ${lastError.message}`,
-      { provider, cause: lastError, retryAfterMs: this.#soonestAvailableIn(now) },
-    );
+    throw this.#exhausted(last);
   }
 
   /** A secret-free health snapshot of every key, in pool order. */
   getKeyHealth(): KeyHealth[] {
-    const now = this.#options.now();
+    const now = this.#now;
     return this.#keys.map((state) => toKeyHealth(state, now));
   }
 
   /** Counts of the pool: total, healthy, unhealthy, in backoff, available now. */
   getStatus(): KeyManagerStatus {
-    const now = this.#options.now();
+    const health = this.getKeyHealth();
+    const total = health.length;
     let healthy = 0;
     let available = 0;
-    for (const state of this.#keys) {
-      if (state.healthy) healthy++;
-      if (availableAt(state) <= now) available++;
+    for (const key of health) {
+      healthy += +key.healthy;
+      available += +key.available;
     }
-    const total = this.#keys.length;
     return { provider: this.providerName, total, healthy, unhealthy: total - healthy, inBackoff: total - available, available };
   }
 
@@ -263,16 +196,9 @@ export class KeyManager implements CredentialSource {
    * @throws KitError `invalid_config` for an empty or duplicate key or a duplicate id.
    */
   addKey(key: KeyInput): string {
-    let position = this.#keys.length + 1;
-    while (this.#byId.has(`key-${position}`)) position++;
-    const normalised = normaliseKeyInput(key, 'key', `key-${position}`, this.providerName);
-    if (this.#bySecret.has(normalised.secret)) throw invalidConfig(this.providerName, 'key', 'is already in the pool');
-    const idField = typeof key === 'string' ? 'key' : 'key.id';
-    if (this.#byId.has(normalised.id)) throw invalidConfig(this.providerName, idField, `has the id "${normalised.id}", already in the pool`);
-    if (this.#byId.has(normalised.secret)) throw invalidConfig(this.providerName, 'key', 'equals the id of another key');
-    if (this.#bySecret.has(normalised.id)) throw invalidConfig(this.providerName, idField, 'equals another key of the pool');
-    this.#insert(createKeyState(normalised));
-    return normalised.id;
+    let position = this.#keys.length;
+    while (this.#find(`key-${++position}`));
+    return this.#add(key, 'key', `key-${position}`);
   }
 
   /**
@@ -280,15 +206,11 @@ export class KeyManager implements CredentialSource {
    * @throws KitError `invalid_config` when no key matches or when it is the last key.
    */
   removeKey(idOrKey: string): void {
-    const state = this.#find(idOrKey, 'removeKey');
-    if (state === undefined) throw invalidConfig(this.providerName, 'idOrKey', 'matches no key of the pool');
-    if (this.#keys.length === 1) throw invalidConfig(this.providerName, 'idOrKey', 'is the last key; a pool keeps at least one');
-    const index = this.#keys.indexOf(state);
-    this.#keys.splice(index, 1);
-    this.#byId.delete(state.id);
-    this.#bySecret.delete(state.secret);
+    const keys = this.#keys;
+    const index = keys.indexOf(this.#find(idOrKey, 'idOrKey')!);
+    this.#check(index >= 0 && keys.length > 1, 'idOrKey', 'is unknown or the last key');
+    keys.splice(index, 1);
     if (index < this.#cursor.next) this.#cursor.next--;
-    if (this.#cursor.next >= this.#keys.length) this.#cursor.next = 0;
   }
 
   /** The status summary: a manager serialises without its keys. */
@@ -297,102 +219,108 @@ export class KeyManager implements CredentialSource {
   }
 
   /** `util.inspect(manager)` on Node: the status summary, never the keys. */
-  [inspectSymbol](): string {
-    return `KeyManager ${JSON.stringify(this.getStatus())}`;
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `KeyManager ${JSON.stringify(this)}`;
   }
 
-  #insert(state: KeyState): void {
-    this.#keys.push(state);
-    this.#byId.set(state.id, state);
-    this.#bySecret.set(state.secret, state);
+  get #now(): number {
+    return this.#options.now();
   }
 
-  #find(keyOrId: string, method: string): KeyState | undefined {
-    if (typeof keyOrId !== 'string') throw invalidConfig(this.providerName, `${method}(keyOrId)`, 'must be a key id or a key string');
-    return this.#byId.get(keyOrId) ?? this.#bySecret.get(keyOrId);
+  #check(ok: unknown, field: string, problem?: string): asserts ok {
+    check(ok, this.providerName, field, problem);
   }
 
-  #select(now: number, excluded: ReadonlySet<string> | undefined): KeyState | undefined {
-    const state = selectKey(this.#keys, this.#options.strategy, this.#cursor, now, this.#options.random, excluded);
-    return state === undefined ? undefined : this.#take(state, now);
+  #add(input: unknown, field: string, defaultId: string): string {
+    const key = normaliseKeyInput(input, field, defaultId, this.providerName);
+    // Ids and keys must stay distinguishable, as reports accept either.
+    this.#check(!this.#find(key.secret), field, DUPLICATE);
+    this.#check(!this.#find(key.id), typeof input == 'string' ? field : `${field}.id`, DUPLICATE);
+    this.#keys.push(createKeyState(key));
+    return key.id;
   }
 
-  #take(state: KeyState, now: number): KeyState {
+  #find(keyOrId: string, field = 'keyOrId'): KeyState | undefined {
+    this.#check(typeof keyOrId == 'string', field);
+    return this.#keys.find((state) => state.id === keyOrId || state.secret === keyOrId);
+  }
+
+  /**
+   * Hands out `wanted` when it is available, else the next key by the strategy (skipping `excluded` ids), and counts
+   * the request. Without `excluded`, throws `credentials_exhausted` when no key is available.
+   */
+  #pick(excluded?: undefined, wanted?: KeyState): KeyState;
+  #pick(excluded: ReadonlySet<string>): KeyState | undefined;
+  #pick(excluded?: ReadonlySet<string>, wanted?: KeyState): KeyState | undefined {
+    const now = this.#now;
+    const { strategy, random } = this.#options;
+    const state = wanted && availableAt(wanted) <= now ? wanted : selectKey(this.#keys, strategy, this.#cursor, now, random, excluded);
+    if (!state) {
+      if (excluded) return;
+      throw this.#exhausted();
+    }
     state.requests++;
     // An unhealthy key handed out is a probe: until it is reported (or one more backoff period passes) healthy keys go first.
-    if (!state.healthy) state.probeUntil = now + state.lastBackoffMs;
+    if (!state.healthy) state.probeUntil = now + state.backoffUntil - state.lastFailureAt!;
     return state;
   }
 
-  #toKitError(error: unknown, state: KeyState): KitError {
-    return toKitError(error, 'network', { provider: this.providerName, credentialId: state.id, secrets: [state.secret] });
+  /** Emits an event of this key (`at` is now); nothing is built without a listener. */
+  #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
+    this.#emit?.({ type, at: this.#now, provider: this.providerName, credentialId, ...extra } as KitEvent);
   }
 
-  #recordSuccess(state: KeyState, now: number): void {
-    const wasUnhealthy = !state.healthy;
-    state.successes++;
-    state.lastSuccessAt = now;
-    state.consecutiveFailures = 0;
-    state.healthy = true;
-    state.backoffUntil = 0;
-    state.lastBackoffMs = 0;
-    state.probeUntil = 0;
-    if (wasUnhealthy && this.#emit !== undefined) {
-      this.#emit({ type: 'credential-recovered', at: now, provider: this.providerName, credentialId: state.id });
+  /**
+   * Records a success (no `failure` argument) or a failure of the key, if any. A failure becomes a `KitError` (masked;
+   * nothing at all counts as `server_error`) and counts unless its code does not penalise credentials.
+   * Returns the error when it counted.
+   */
+  #report(state: KeyState | undefined, ...failure: unknown[]): KitError | undefined {
+    if (!state) return;
+    const options = this.#options;
+    const now = this.#now;
+    const { id, secret, healthy } = state;
+    if (!failure.length) {
+      state.successes++;
+      state.lastSuccessAt = now;
+      state.healthy = true;
+      state.consecutiveFailures = state.backoffUntil = state.probeUntil = 0;
+      if (!healthy) this.#event('credential-recovered', id);
+      return;
     }
-  }
-
-  #recordFailure(state: KeyState, error: KitError | undefined, now: number): void {
+    const error = toKitError(failure[0] ?? new KitError('server_error', 'unspecified failure'), 'network', {
+      provider: this.providerName,
+      credentialId: id,
+      secrets: [secret],
+    });
+    // A code from a foreign copy of core that we do not know penalises, to be safe.
+    if (errorPolicies[error.code]?.penalisesCredential == false) return;
+    const consecutiveFailures = ++state.consecutiveFailures;
     state.failures++;
-    state.consecutiveFailures++;
     state.lastFailureAt = now;
+    state.lastErrorCode = error.code;
     state.probeUntil = 0;
-    const failure = error ?? new KitError('server_error', 'Failure reported without an error', { provider: this.providerName, credentialId: state.id });
-    state.lastErrorCode = failure.code;
-    const backoffMs = computeBackoffMs(state.consecutiveFailures, error, this.#backoffPolicy, this.#options.random);
     // Never shorten a longer sleep already in force (e.g. a quota cooldown hit by a late, concurrent failure).
-    const until = now + backoffMs;
-    if (until > state.backoffUntil) state.backoffUntil = until;
-    state.lastBackoffMs = state.backoffUntil - now;
-    const crossed = state.healthy && state.consecutiveFailures >= this.#options.unhealthyAfter;
-    if (crossed) state.healthy = false;
-
-    const emit = this.#emit;
-    if (emit === undefined) return;
-    const eventError: { code: KitErrorCode; status?: number; message: string } = {
-      code: failure.code,
-      message: maskSecrets(failure.message, [state.secret]),
-    };
-    if (failure.status !== undefined) eventError.status = failure.status;
-    const base = { at: now, provider: this.providerName, credentialId: state.id };
-    emit({ ...base, type: 'credential-failure', error: eventError, consecutiveFailures: state.consecutiveFailures, backoffMs: state.lastBackoffMs });
-    if (crossed) emit({ ...base, type: 'credential-unhealthy', consecutiveFailures: state.consecutiveFailures });
-  }
-
-  #applyRateLimit(state: KeyState, info: RateLimitInfo, now: number): void {
-    const remaining = info.requestsRemaining;
-    if (remaining === 0 && info.requestsResetAt !== undefined && info.requestsResetAt > now) {
-      state.rateLimitedUntil = info.requestsResetAt;
-    } else if (remaining !== undefined && remaining > 0) {
-      state.rateLimitedUntil = 0;
+    state.backoffUntil = Math.max(state.backoffUntil, now + computeBackoffMs(consecutiveFailures, error, options, options.random));
+    this.#event('credential-failure', id, {
+      error: { code: error.code, status: error.status, message: maskSecrets(error.message, [secret]) },
+      consecutiveFailures,
+      backoffMs: state.backoffUntil - now,
+    });
+    if (healthy && consecutiveFailures >= options.unhealthyAfter) {
+      state.healthy = false;
+      this.#event('credential-unhealthy', id, { consecutiveFailures });
     }
+    return error;
   }
 
-  #soonestAvailableIn(now: number): number {
-    let soonest = Number.POSITIVE_INFINITY;
-    for (const state of this.#keys) {
-      const wait = availableAt(state) - now;
-      if (wait < soonest) soonest = wait;
-    }
-    return soonest > 0 && Number.isFinite(soonest) ? soonest : 0;
-  }
-
-  #allInBackoff(now: number): KitError {
-    const retryAfterMs = this.#soonestAvailableIn(now);
+  #exhausted(cause?: KitError): KitError {
+    const now = this.#now;
+    const retryAfterMs = Math.max(0, Math.min(...this.#keys.map((state) => availableAt(state) - now)));
     return new KitError(
       'credentials_exhausted',
-      `${this.providerName}: all ${this.#keys.length} key(s) are in backoff; the soonest is free in ${retryAfterMs} ms`,
-      { provider: this.providerName, retryAfterMs },
+      `KeyManager(${this.providerName}): no key available${cause ? `, last error: ${cause.message}` : ''}`,
+      { provider: this.providerName, cause, retryAfterMs },
     );
   }
 }

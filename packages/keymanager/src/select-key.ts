@@ -7,22 +7,10 @@ export interface SelectionCursor {
   next: number;
 }
 
-// Preferred tier: available and healthy, or unhealthy without an outstanding probe.
-// Fallback tier: available unhealthy keys whose probe is still outstanding.
-const TIER_NONE = 0;
-const TIER_FALLBACK = 1;
-const TIER_PREFERRED = 2;
-
-function tierOf(state: KeyState, now: number, excluded: ReadonlySet<string> | undefined): number {
-  if (availableAt(state) > now) return TIER_NONE;
-  if (excluded !== undefined && excluded.has(state.id)) return TIER_NONE;
-  return state.healthy || state.probeUntil <= now ? TIER_PREFERRED : TIER_FALLBACK;
-}
-
 /**
  * Picks the next key, or `undefined` when none is available. Keys in backoff (or rate-limited) and
- * `excluded` ids are skipped; keys of the preferred tier are chosen before the fallback tier.
- * O(keys), allocation-free.
+ * `excluded` ids are skipped; available keys that are healthy, or unhealthy without an outstanding
+ * probe, are chosen before unhealthy keys whose probe is still outstanding. O(keys), two passes.
  */
 export function selectKey(
   keys: readonly KeyState[],
@@ -32,62 +20,38 @@ export function selectKey(
   random: () => number,
   excluded?: ReadonlySet<string>,
 ): KeyState | undefined {
+  // 0: not available; 1: unhealthy with a probe outstanding; 2: preferred.
+  const tierOf = (state: KeyState) =>
+    availableAt(state) > now || excluded?.has(state.id) ? 0 : state.healthy || state.probeUntil <= now ? 2 : 1;
   const count = keys.length;
-  if (count === 0) return undefined;
-
-  if (strategy === 'round-robin') {
-    const start = cursor.next < count ? cursor.next : 0;
-    let fallback = -1;
-    for (let offset = 0; offset < count; offset++) {
-      let index = start + offset;
-      if (index >= count) index -= count;
-      const tier = tierOf(keys[index] as KeyState, now, excluded);
-      if (tier === TIER_PREFERRED) {
-        cursor.next = index + 1;
-        return keys[index];
-      }
-      if (tier === TIER_FALLBACK && fallback < 0) fallback = index;
-    }
-    if (fallback < 0) return undefined;
-    cursor.next = fallback + 1;
-    return keys[fallback];
+  let tier = 0;
+  let size = 0;
+  for (const state of keys) {
+    const own = tierOf(state);
+    if (own > tier) (tier = own), (size = 0);
+    if (own == tier) size++;
   }
 
-  let preferred = 0;
-  let fallbacks = 0;
-  for (let index = 0; index < count; index++) {
-    const tier = tierOf(keys[index] as KeyState, now, excluded);
-    if (tier === TIER_PREFERRED) preferred++;
-    else if (tier === TIER_FALLBACK) fallbacks++;
-  }
-  const tier = preferred > 0 ? TIER_PREFERRED : fallbacks > 0 ? TIER_FALLBACK : TIER_NONE;
-  if (tier === TIER_NONE) return undefined;
-
-  if (strategy === 'weighted') {
-    // Smooth weighted round-robin (as in nginx): deterministic, exact shares over every cycle.
-    let total = 0;
-    let best: KeyState | undefined;
-    for (let index = 0; index < count; index++) {
-      const state = keys[index] as KeyState;
-      if (tierOf(state, now, excluded) !== tier) continue;
+  // Among the keys of the best tier, from the cursor on: round-robin takes the first, random the target-th,
+  // weighted the one that is furthest behind its share (smooth weighted round-robin, as in nginx: deterministic,
+  // exact shares over every cycle). Only round-robin and random move the cursor, so weighted always starts at 0.
+  const start = cursor.next < count ? cursor.next : 0;
+  let target = strategy == 'random' ? Math.min((random() * size) | 0, size - 1) : 0;
+  let total = 0;
+  let best: KeyState | undefined;
+  for (let offset = 0; tier && offset < count; offset++) {
+    const index = (start + offset) % count;
+    const state = keys[index] as KeyState;
+    if (tierOf(state) != tier) continue;
+    if (strategy == 'weighted') {
       state.currentWeight += state.weight;
       total += state.weight;
-      if (best === undefined || state.currentWeight > best.currentWeight) best = state;
+      if (!best || state.currentWeight > best.currentWeight) best = state;
+    } else if (!target--) {
+      cursor.next = index + 1;
+      return state;
     }
-    if (best !== undefined) best.currentWeight -= total;
-    return best;
   }
-
-  // random
-  const size = tier === TIER_PREFERRED ? preferred : fallbacks;
-  let target = Math.floor(random() * size);
-  if (!(target >= 0)) target = 0;
-  if (target >= size) target = size - 1;
-  for (let index = 0; index < count; index++) {
-    const state = keys[index] as KeyState;
-    if (tierOf(state, now, excluded) !== tier) continue;
-    if (target === 0) return state;
-    target--;
-  }
-  return undefined;
+  if (best) best.currentWeight -= total;
+  return best;
 }
