@@ -28,7 +28,7 @@ let generatedIds = 0;
 
 /** The `ChatStream` every provider returns: one code path for streaming and non-streaming answers. */
 export class KitChatStream implements ChatStream {
-  #mode: 'idle' | 'iterating' | 'collecting' = 'idle';
+  #claimed = false;
   #started = false;
   #sawContent = false;
   #settled = false;
@@ -39,8 +39,6 @@ export class KitChatStream implements ChatStream {
   #toolCalls: ToolCall[] = [];
   #id: string | undefined;
   #model: string;
-  #finishReason: FinishReason = 'other';
-  #usage: Usage = emptyUsage();
 
   readonly #source: ChatStreamSource;
 
@@ -50,7 +48,7 @@ export class KitChatStream implements ChatStream {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
-    this.#claim('iterating');
+    this.#claim();
     return {
       next: async () => {
         const event = await this.#pull();
@@ -64,7 +62,7 @@ export class KitChatStream implements ChatStream {
   }
 
   async final(): Promise<ChatCompletion> {
-    this.#claim('collecting');
+    this.#claim();
     while ((await this.#pull()) !== undefined) {
       // pull() accumulates
     }
@@ -79,13 +77,13 @@ export class KitChatStream implements ChatStream {
     this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
   }
 
-  #claim(mode: 'iterating' | 'collecting'): void {
-    if (this.#mode !== 'idle') {
+  #claim(): void {
+    if (this.#claimed) {
       throw new KitError('invalid_request', 'this ChatStream was already consumed: iterate it once, or call final()/text() once', {
         provider: this.#source.provider,
       });
     }
-    this.#mode = mode;
+    this.#claimed = true;
   }
 
   async #pull(): Promise<StreamEvent | undefined> {
@@ -150,8 +148,6 @@ export class KitChatStream implements ChatStream {
       );
     }
     this.#settled = true;
-    this.#finishReason = finish.finishReason;
-    this.#usage = finish.usage;
     this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
     return finish;
   }
@@ -186,8 +182,8 @@ export class KitChatStream implements ChatStream {
       provider: this.#source.provider,
       text,
       toolCalls: [...this.#toolCalls],
-      finishReason: this.#finishReason,
-      usage: this.#usage,
+      finishReason: this.#heldFinish?.finishReason ?? 'other',
+      usage: this.#heldFinish?.usage ?? emptyUsage(),
       message,
     };
     if (reasoning !== undefined) completion.reasoning = reasoning;

@@ -6,7 +6,6 @@ import type { GenerateOptions } from './generate-options';
 import { resolveGenerateOptions } from './generate-options-schema';
 import { createEventEmitter, type KitEvent } from './kit-event';
 import { KitError, toKitError } from './kit-error';
-import { maskSecrets } from './mask-secrets';
 import type { HealthStatus, ModelInfo } from './model-info';
 import type { CallOptions, GetModelsOptions, Provider } from './provider';
 import type { ProviderDefinition } from './provider-definition';
@@ -121,9 +120,6 @@ function resolveApiKey(definition: ProviderDefinition, settings: ProviderSetting
 }
 
 function describeSettings(definition: ProviderDefinition, settings: ProviderSettings, name: string, defaultModel: string) {
-  const headers = Object.fromEntries(
-    Object.entries(settings.headers ?? {}).map(([key, value]) => [key, maskSecrets(`${key}: ${value}`).slice(key.length + 2)]),
-  );
   return {
     name,
     type: definition.type,
@@ -131,7 +127,8 @@ function describeSettings(definition: ProviderDefinition, settings: ProviderSett
     defaultModel,
     timeoutMs: settings.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
-    headers,
+    // Header names only: a value may be a credential.
+    headers: Object.keys(settings.headers ?? {}),
     credentials: settings.credentials ? 'custom' : settings.apiKey ? 'api-key' : `environment (${definition.apiKeyEnvVar ?? 'none'})`,
   };
 }

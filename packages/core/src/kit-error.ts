@@ -19,12 +19,12 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 export class KitError extends Error {
   override readonly name = 'KitError';
   readonly code: KitErrorCode;
-  readonly status?: number;
-  readonly provider?: string;
-  readonly credentialId?: string;
+  readonly status: number | undefined;
+  readonly provider: string | undefined;
+  readonly credentialId: string | undefined;
   readonly retryable: boolean;
-  readonly retryAfterMs?: number;
-  readonly requestId?: string;
+  readonly retryAfterMs: number | undefined;
+  readonly requestId: string | undefined;
 
   constructor(code: KitErrorCode, message: string, options: KitErrorOptions = {}) {
     const secrets = options.secrets ?? [];
@@ -32,11 +32,11 @@ export class KitError extends Error {
     super(maskSecrets(message, secrets), cause === undefined ? undefined : { cause });
     this.code = code;
     this.retryable = options.retryable ?? errorPolicies[code].retryable;
-    if (options.status !== undefined) this.status = options.status;
-    if (options.provider !== undefined) this.provider = options.provider;
-    if (options.credentialId !== undefined) this.credentialId = options.credentialId;
-    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
-    if (options.requestId !== undefined) this.requestId = options.requestId;
+    this.status = options.status;
+    this.provider = options.provider;
+    this.credentialId = options.credentialId;
+    this.retryAfterMs = options.retryAfterMs;
+    this.requestId = options.requestId;
     if (this.stack) this.stack = maskSecrets(this.stack, secrets);
   }
 
@@ -45,16 +45,11 @@ export class KitError extends Error {
     return value instanceof KitError || (value instanceof Error && value.name === 'KitError' && 'code' in value);
   }
 
-  /** Plain data without secrets, for logs and events. */
+  /** Plain data without secrets, for logs and events (unset fields are left out by `JSON.stringify`). */
   toJSON(): Record<string, unknown> {
-    const json: Record<string, unknown> = { name: this.name, code: this.code, message: this.message, retryable: this.retryable };
-    if (this.status !== undefined) json.status = this.status;
-    if (this.provider !== undefined) json.provider = this.provider;
-    if (this.credentialId !== undefined) json.credentialId = this.credentialId;
-    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
-    if (this.requestId !== undefined) json.requestId = this.requestId;
-    if (this.cause !== undefined) json.cause = KitError.is(this.cause) ? this.cause.toJSON() : String((this.cause as Error).message ?? this.cause);
-    return json;
+    const { name, code, message, retryable, status, provider, credentialId, retryAfterMs, requestId } = this;
+    const cause = this.cause === undefined ? undefined : KitError.is(this.cause) ? this.cause.toJSON() : (this.cause as Error).message;
+    return { name, code, message, retryable, status, provider, credentialId, retryAfterMs, requestId, cause };
   }
 
   [inspectSymbol](): string {

@@ -20,14 +20,6 @@ export interface RateLimitHeaderNames {
   tokensReset?: string;
 }
 
-function numberHeader(headers: Headers, name: string | undefined): number | undefined {
-  if (!name) return undefined;
-  const value = headers.get(name);
-  if (value === null || value.trim() === '') return undefined;
-  const parsed = Number(value);
-  return Number.isFinite(parsed) ? parsed : undefined;
-}
-
 /** A reset header as an absolute time: a duration (`6m0s`, `12`), an ISO date, or epoch seconds. */
 export function parseResetHeader(value: string | null, now: number): number | undefined {
   if (value === null || value.trim() === '') return undefined;
@@ -41,17 +33,17 @@ export function parseResetHeader(value: string | null, now: number): number | un
 
 /** Reads rate-limit headers by the given names; `undefined` when none is present. */
 export function readRateLimitHeaders(headers: Headers, names: RateLimitHeaderNames, now: number = Date.now()): RateLimitInfo | undefined {
-  const info: RateLimitInfo = {};
-  const assign = (key: keyof RateLimitInfo, value: number | undefined) => {
-    if (value !== undefined) info[key] = value;
-  };
-  assign('requestsLimit', numberHeader(headers, names.requestsLimit));
-  assign('requestsRemaining', numberHeader(headers, names.requestsRemaining));
-  assign('requestsResetAt', names.requestsReset ? parseResetHeader(headers.get(names.requestsReset), now) : undefined);
-  assign('tokensLimit', numberHeader(headers, names.tokensLimit));
-  assign('tokensRemaining', numberHeader(headers, names.tokensRemaining));
-  assign('tokensResetAt', names.tokensReset ? parseResetHeader(headers.get(names.tokensReset), now) : undefined);
-  return Object.keys(info).length > 0 ? info : undefined;
+  const info: Record<string, number> = {};
+  let found = false;
+  for (const field in names) {
+    const value = headers.get(names[field as keyof RateLimitHeaderNames] as string);
+    if (value === null || value.trim() === '') continue;
+    const parsed = field.endsWith('Reset') ? parseResetHeader(value, now) : Number(value);
+    if (parsed === undefined || !Number.isFinite(parsed)) continue;
+    info[field.endsWith('Reset') ? `${field}At` : field] = parsed;
+    found = true;
+  }
+  return found ? (info as RateLimitInfo) : undefined;
 }
 
 /** The `x-ratelimit-*` names OpenAI, OpenRouter, Groq and most OpenAI-compatible servers send. */

@@ -5,7 +5,7 @@ import { createUpstreamError } from './classify-error';
 import type { CredentialLease, CredentialSource } from './credential-source';
 import { errorPolicies, type KitErrorCode } from './error-codes';
 import type { ResolvedGenerateOptions } from './generate-options';
-import { IdleWatchdog } from './idle-watchdog';
+import { Attempt } from './attempt';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
 import type { ProviderDefinition, RequestContext, WireRequest } from './provider-definition';
@@ -37,35 +37,9 @@ interface AttemptResult {
   lease: CredentialLease;
   buffered: StreamEvent[];
   reader?: WireEventReader;
-  controller: AbortController;
-  watchdog?: IdleWatchdog;
+  attempt: Attempt;
   startedAt: number;
   firstContentAt?: number;
-}
-
-/** One HTTP attempt's resources: its controller (abort + timeouts) and the link to the call's signal. */
-class Attempt {
-  readonly controller = new AbortController();
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private readonly unlink: () => void;
-
-  constructor(callSignal: AbortSignal | undefined, timeoutMs: number, provider: string, what: string) {
-    this.unlink = linkAbort(this.controller, callSignal, () => (KitError.is(callSignal?.reason) ? callSignal?.reason : abortedError(provider)));
-    this.timer = setTimeout(
-      () => this.controller.abort(new KitError('timeout', `${provider}: no answer within ${timeoutMs} ms (${what})`, { provider })),
-      timeoutMs,
-    );
-  }
-
-  clearTimer(): void {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-  }
-
-  dispose(): void {
-    this.clearTimer();
-    this.unlink();
-  }
 }
 
 /** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
@@ -146,7 +120,7 @@ export class RequestEngine {
   /** One authenticated request without retries (model list, health check); resolves with the parsed JSON body. */
   async requestOnce(request: WireRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
     const { provider, credentials } = this.#config;
-    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider, request.path);
+    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider);
     let lease: CredentialLease | undefined;
     try {
       lease = await credentials.acquire({ signal: attempt.controller.signal });
@@ -313,9 +287,9 @@ export class RequestEngine {
       credential: { id: lease.id, kind: lease.kind, ...(lease.baseURL ? { baseURL: lease.baseURL } : {}) },
     };
     const request = definition.chat.buildRequest(options, context);
-    const attempt = new Attempt(callSignal, timeoutMs, provider, options.stream ? 'first byte' : 'response');
+    const attempt = new Attempt(callSignal, timeoutMs, provider);
     const where = { provider, credentialId: lease.id, secret: lease.secret };
-    let watchdog: IdleWatchdog | undefined;
+    const { controller } = attempt;
     try {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal, model: options.model });
       if (!options.stream || !response.body) {
@@ -334,18 +308,13 @@ export class RequestEngine {
               });
         }
         attempt.dispose();
-        return { lease, buffered, controller: attempt.controller, startedAt };
+        return { lease, buffered, attempt, startedAt };
       }
-      // Streaming: from here the attempt timer becomes an idle watchdog over each read.
-      attempt.clearTimer();
-      const controller = attempt.controller;
-      watchdog = new IdleWatchdog(timeoutMs, () =>
-        controller.abort(new KitError('timeout', `${provider}: the stream was idle for ${timeoutMs} ms`, { provider, credentialId: lease.id })),
-      );
-      const activeWatchdog = watchdog;
+      // Streaming: from here the timer counts only while a read waits for bytes.
+      attempt.received();
       const reader = new WireEventReader(response.body, definition.chat.framing, definition.chat.createStreamMapper(context), {
-        beforeRead: () => activeWatchdog.waiting(),
-        afterRead: () => activeWatchdog.received(),
+        beforeRead: () => attempt.waiting(),
+        afterRead: () => attempt.received(),
       });
       controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
       const buffered: StreamEvent[] = [];
@@ -365,11 +334,10 @@ export class RequestEngine {
         }
         if (event.type === 'finish') break;
       }
-      return { lease, buffered, reader, controller, watchdog, startedAt, ...(firstContentAt ? { firstContentAt } : {}) };
+      return { lease, buffered, reader, attempt, startedAt, ...(firstContentAt ? { firstContentAt } : {}) };
     } catch (error) {
-      watchdog?.stop();
-      const classified = classifyThrown(error, attempt.controller.signal, where);
-      attempt.controller.abort(classified);
+      const classified = classifyThrown(error, controller.signal, where);
+      controller.abort(classified);
       attempt.dispose();
       throw classified;
     }
@@ -384,7 +352,8 @@ export class RequestEngine {
 
   #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions): KitChatStream {
     const { provider, credentials } = this.#config;
-    const { lease, reader, controller, watchdog, startedAt } = result;
+    const { lease, reader, attempt, startedAt } = result;
+    const { controller } = attempt;
     let firstContentAt = result.firstContentAt;
     const reportFirstToken = () => {
       if (!options.stream || firstContentAt === undefined) return;
@@ -394,7 +363,7 @@ export class RequestEngine {
     // From here the caller's signal aborts the stream directly (the call's deadline no longer applies).
     const unlinkCaller = linkAbort(controller, options.signal, () => abortedError(provider));
     const release = (reason: KitError) => {
-      watchdog?.stop();
+      attempt.dispose();
       unlinkCaller();
       if (!controller.signal.aborted) controller.abort(reason);
     };
@@ -411,7 +380,7 @@ export class RequestEngine {
         reportFirstToken();
       },
       onSuccess: ({ usage, finishReason }) => {
-        watchdog?.stop();
+        attempt.dispose();
         unlinkCaller();
         const latencyMs = Date.now() - startedAt;
         safely(() =>
