@@ -29,7 +29,7 @@ export function createEngineHarness(options: {
     random: options.random ?? (() => 0.5),
     sleep: async (ms, signal) => {
       sleeps.push(ms);
-      if (signal.aborted) throw signal.reason;
+      if (signal?.aborted) throw signal.reason;
     },
   });
   const generate = (callOptions: GenerateOptions) =>

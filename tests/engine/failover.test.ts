@@ -205,3 +205,19 @@ describe('provider metrics', () => {
     expect(metrics.averageLatencyMs).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('aborting while the engine waits', () => {
+  it('an abort during a retry backoff ends the call at once with aborted', async () => {
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: faults.serverError(500) });
+    const openai = createOpenAI({ apiKey: fakeKeys[0], baseURL: upstream.url });
+    const controller = new AbortController();
+    const pending = openai.complete({ prompt: 'hi', signal: controller.signal });
+    await upstream.waitForRequests(1);
+    await upstream.waitForIdle(); // the 500 was answered: the engine is now in its 500 ms backoff
+    const abortedAt = Date.now();
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ code: 'aborted' });
+    expect(Date.now() - abortedAt).toBeLessThan(250);
+    expect(upstream.requests).toHaveLength(1);
+  });
+});

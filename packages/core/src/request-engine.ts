@@ -1,4 +1,4 @@
-import { abortedError, linkAbort, sleep } from './abort';
+import { abortedError, sleep } from './abort';
 import { retryDelayMs } from './backoff';
 import { KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
@@ -25,7 +25,7 @@ export interface EngineConfig {
   fetch: typeof globalThis.fetch;
   emit: KitEventListener;
   /** Waits between attempts (tests inject one that records the delay). Default: a timer. */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Jitter source of the retry backoff. Default `Math.random`. */
   random?: () => number;
 }
@@ -70,18 +70,20 @@ function eventError(error: KitError): { code: KitErrorCode; status?: number; mes
  */
 export class RequestEngine {
   readonly #config: EngineConfig;
-  readonly #sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+
+  readonly #baseURL: string;
 
   constructor(config: EngineConfig) {
     this.#config = config;
     this.#sleep = config.sleep ?? sleep;
+    this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
   }
 
   /** The URL and headers of a request for a credential. */
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
     const { definition } = this.#config;
-    const configured = (this.#config.baseURL ?? definition.defaultBaseURL).replace(/\/+$/, '');
-    const base = (definition.baseURLFor?.(lease, configured) ?? configured).replace(/\/+$/, '');
+    const base = definition.baseURLFor ? withoutTrailingSlash(definition.baseURLFor(lease, this.#baseURL)) : this.#baseURL;
     const headers: Record<string, string> = {
       accept: stream ? 'text/event-stream' : 'application/json',
       ...definition.headers,
@@ -142,17 +144,10 @@ export class RequestEngine {
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
     const maxRetries = options.maxRetries ?? this.#config.maxRetries;
     const deadlineMs = options.deadlineMs ?? timeoutMs * (maxRetries + 1);
-    const call = new AbortController();
-    const unlinkCaller = linkAbort(call, options.signal, () => abortedError(provider));
-    const deadline = setTimeout(
-      () => call.abort(new KitError('timeout', `${provider}: the call did not succeed within its ${deadlineMs} ms deadline`, { provider })),
-      deadlineMs,
-    );
     const deadlineAt = Date.now() + deadlineMs;
-    const finishCall = () => {
-      clearTimeout(deadline);
-      unlinkCaller();
-    };
+    // No call-level timer or controller: each attempt's own timer is cut to what is left of the deadline, and
+    // every wait is checked against it before it starts.
+    const { signal } = options;
 
     let retriesUsed = 0;
     let attemptNumber = 0;
@@ -181,18 +176,22 @@ export class RequestEngine {
 
     try {
       for (;;) {
-        if (call.signal.aborted) throw call.signal.reason;
+        if (signal?.aborted) throw abortedError(provider);
+        const remainingMs = deadlineAt - Date.now();
+        if (remainingMs <= 0) {
+          throw new KitError('timeout', `${provider}: the call did not succeed within its ${deadlineMs} ms deadline`, { provider, cause: lastError });
+        }
         let lease: CredentialLease;
         try {
-          lease = await credentials.acquire({ signal: call.signal, ...(preferId ? { id: preferId } : {}) });
+          lease = await credentials.acquire({ signal, ...(preferId ? { id: preferId } : {}) });
         } catch (error) {
-          const kitError = call.signal.aborted ? toKitError(call.signal.reason) : toKitError(error, 'credentials_exhausted', { provider });
+          const kitError = signal?.aborted ? abortedError(provider) : toKitError(error, 'credentials_exhausted', { provider });
           if (kitError.code !== 'credentials_exhausted') throw kitError;
           // Every credential is cooling down: wait for the soonest one when the error was transient and it fits.
           const wait = kitError.retryAfterMs;
           if (sawTransient && wait !== undefined && retriesUsed < maxRetries && Date.now() + wait < deadlineAt) {
             retriesUsed += 1;
-            await this.#sleep(wait, call.signal);
+            await this.#sleep(wait, signal);
             continue;
           }
           throw lastError ? exhausted(lastError, kitError) : kitError;
@@ -204,7 +203,7 @@ export class RequestEngine {
           // The source handed back a credential that already failed in this call: no untried one is left.
           // A persistent fault ends the call; a transient one (or a rate limit) spends a retry and waits.
           if (persistentCredentialFaults.has(earlier.code)) throw failedWith.size > 1 ? exhausted(lastError ?? earlier) : earlier;
-          await this.#sleep(useRetry(earlier), call.signal);
+          await this.#sleep(useRetry(earlier), signal);
           failedWith.delete(lease.id);
         }
         if (previousId !== undefined && previousId !== lease.id && lastError) {
@@ -217,13 +216,13 @@ export class RequestEngine {
         this.#emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
         let result: AttemptResult;
         try {
-          result = await this.#attempt(lease, options, call.signal, timeoutMs, startedAt);
+          result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - Date.now()), startedAt);
         } catch (thrown) {
           const error = toKitError(thrown);
           lastError = error;
-          if (error.code === 'aborted' || call.signal.aborted) {
+          if (error.code === 'aborted' || signal?.aborted) {
             this.#emitRequestError(error, startedAt, lease.id, options, false);
-            throw call.signal.aborted ? toKitError(call.signal.reason) : error;
+            throw signal?.aborted ? abortedError(provider) : error;
           }
           if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
             refreshed.add(lease.id);
@@ -245,12 +244,10 @@ export class RequestEngine {
           if (error.code === 'invalid_response') invalidResponseRetried = true;
           continue;
         }
-        finishCall();
         return this.#toChatStream(result, options);
       }
     } catch (error) {
-      finishCall();
-      throw toKitError(error);
+      throw signal?.aborted ? abortedError(provider) : toKitError(error);
     }
   }
 
@@ -275,7 +272,6 @@ export class RequestEngine {
   async #attempt(
     lease: CredentialLease,
     options: ResolvedGenerateOptions,
-    callSignal: AbortSignal,
     timeoutMs: number,
     startedAt: number,
   ): Promise<AttemptResult> {
@@ -287,7 +283,7 @@ export class RequestEngine {
       credential: { id: lease.id, kind: lease.kind, ...(lease.baseURL ? { baseURL: lease.baseURL } : {}) },
     };
     const request = definition.chat.buildRequest(options, context);
-    const attempt = new Attempt(callSignal, timeoutMs, provider);
+    const attempt = new Attempt(options.signal, timeoutMs, provider);
     const where = { provider, credentialId: lease.id, secret: lease.secret };
     const { controller } = attempt;
     try {
@@ -360,11 +356,9 @@ export class RequestEngine {
       this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
     };
     if (firstContentAt !== undefined) reportFirstToken();
-    // From here the caller's signal aborts the stream directly (the call's deadline no longer applies).
-    const unlinkCaller = linkAbort(controller, options.signal, () => abortedError(provider));
+    // The attempt stays linked to the caller's signal until the stream ends.
     const release = (reason: KitError) => {
       attempt.dispose();
-      unlinkCaller();
       if (!controller.signal.aborted) controller.abort(reason);
     };
     return new KitChatStream({
@@ -381,7 +375,6 @@ export class RequestEngine {
       },
       onSuccess: ({ usage, finishReason }) => {
         attempt.dispose();
-        unlinkCaller();
         const latencyMs = Date.now() - startedAt;
         safely(() =>
           credentials.reportSuccess(lease.id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }),
@@ -404,6 +397,10 @@ export class RequestEngine {
       release,
     });
   }
+}
+
+function withoutTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
 }
 
 function safely(action: () => void): void {
