@@ -2,7 +2,7 @@ import type { FinishReason, Usage } from './chat-completion';
 import type { KitErrorCode } from './error-codes';
 import type { RateLimitInfo } from './rate-limit-info';
 
-interface EventBase {
+export interface EventBase {
   at: number;
   provider: string;
   model?: string;
