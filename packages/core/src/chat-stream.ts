@@ -33,8 +33,8 @@ export class KitChatStream implements ChatStream {
   #sawContent = false;
   #settled = false;
   #heldFinish: Extract<StreamEvent, { type: 'finish' }> | undefined;
-  #textParts: string[] = [];
-  #reasoningParts: string[] = [];
+  #text = '';
+  #reasoning: string | undefined;
   #reasoningSignature: string | undefined;
   #toolCalls: ToolCall[] = [];
   #id: string | undefined;
@@ -79,7 +79,7 @@ export class KitChatStream implements ChatStream {
 
   #claim(): void {
     if (this.#claimed) {
-      throw new KitError('invalid_request', 'this ChatStream was already consumed: iterate it once, or call final()/text() once', {
+      throw new KitError('invalid_request', 'ChatStream already consumed: iterate it, or call final() or text(), once', {
         provider: this.#source.provider,
       });
     }
@@ -91,16 +91,10 @@ export class KitChatStream implements ChatStream {
     if (!this.#started) {
       this.#started = true;
       const first = this.#source.buffered[0];
-      const start: StreamEvent = { type: 'start', model: this.#model };
-      if (first?.type === 'start') {
-        this.#source.buffered.shift();
-        if (first.id !== undefined) start.id = first.id;
-        if (first.model) start.model = first.model;
-      }
-      if (this.#source.credentialId !== undefined) start.credentialId = this.#source.credentialId;
-      this.#id = start.id;
-      this.#model = start.model;
-      return start;
+      const upstream = first?.type === 'start' ? (this.#source.buffered.shift(), first) : undefined;
+      this.#id = upstream?.id;
+      this.#model = upstream?.model || this.#model;
+      return { type: 'start', id: this.#id, model: this.#model, credentialId: this.#source.credentialId };
     }
     for (;;) {
       let event: StreamEvent | undefined;
@@ -116,7 +110,9 @@ export class KitChatStream implements ChatStream {
       if (event === undefined) return this.#end();
       if (event.type === 'start') continue;
       if (event.type === 'finish') {
-        this.#heldFinish = this.#heldFinish ? { ...event, usage: mergeUsage(this.#heldFinish.usage, event.usage) } : event;
+        // Held back so that it is last; a second finish keeps the first one's usage unless it brings its own.
+        const { usage } = event;
+        this.#heldFinish = usage.totalTokens || usage.inputTokens || usage.outputTokens || !this.#heldFinish ? event : { ...event, usage: this.#heldFinish.usage };
         continue;
       }
       this.#accumulate(event);
@@ -129,9 +125,9 @@ export class KitChatStream implements ChatStream {
       this.#sawContent = true;
       this.#source.onFirstContent?.();
     }
-    if (event.type === 'text-delta') this.#textParts.push(event.text);
+    if (event.type === 'text-delta') this.#text += event.text;
     else if (event.type === 'reasoning-delta') {
-      this.#reasoningParts.push(event.text);
+      this.#reasoning = (this.#reasoning ?? '') + event.text;
       if (event.signature) this.#reasoningSignature = (this.#reasoningSignature ?? '') + event.signature;
     } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);
   }
@@ -166,32 +162,25 @@ export class KitChatStream implements ChatStream {
   }
 
   #completion(): ChatCompletion {
-    const text = this.#textParts.join('');
-    const reasoning = this.#reasoningParts.length > 0 ? this.#reasoningParts.join('') : undefined;
-    const message: ChatMessage = { role: 'assistant', content: text };
-    if (reasoning !== undefined) {
-      const parts: ContentPart[] = [{ type: 'reasoning', text: reasoning }];
-      if (this.#reasoningSignature !== undefined) (parts[0] as { signature?: string }).signature = this.#reasoningSignature;
-      if (text) parts.push({ type: 'text', text });
-      message.content = parts;
-    }
-    if (this.#toolCalls.length > 0) message.toolCalls = [...this.#toolCalls];
-    const completion: ChatCompletion = {
+    const text = this.#text;
+    const reasoning = this.#reasoning;
+    const toolCalls = this.#toolCalls;
+    const content: ContentPart[] = [];
+    if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning, signature: this.#reasoningSignature });
+    if (reasoning !== undefined && text) content.push({ type: 'text', text });
+    const message: ChatMessage = { role: 'assistant', content: reasoning === undefined ? text : content };
+    if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
+    return {
       id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
       model: this.#model,
       provider: this.#source.provider,
       text,
-      toolCalls: [...this.#toolCalls],
+      reasoning,
+      toolCalls: [...toolCalls],
       finishReason: this.#heldFinish?.finishReason ?? 'other',
       usage: this.#heldFinish?.usage ?? emptyUsage(),
+      credentialId: this.#source.credentialId,
       message,
     };
-    if (reasoning !== undefined) completion.reasoning = reasoning;
-    if (this.#source.credentialId !== undefined) completion.credentialId = this.#source.credentialId;
-    return completion;
   }
-}
-
-function mergeUsage(earlier: Usage, later: Usage): Usage {
-  return later.totalTokens > 0 || later.inputTokens > 0 || later.outputTokens > 0 ? later : earlier;
 }

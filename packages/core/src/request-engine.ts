@@ -43,24 +43,16 @@ interface AttemptResult {
 }
 
 /** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
-function classifyThrown(error: unknown, signal: AbortSignal, context: { provider: string; credentialId?: string | undefined; secret?: string | undefined }): KitError {
+function classifyThrown(error: unknown, signal: AbortSignal, provider: string, lease?: CredentialLease): KitError {
   if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
   if (KitError.is(error)) return error;
-  const name = (error as { name?: string } | undefined)?.name;
-  const code: KitErrorCode = name === 'AbortError' ? 'aborted' : 'network';
-  const message = error instanceof Error ? error.message : String(error);
-  return new KitError(code, `${context.provider}: ${code === 'network' ? 'connection failed' : 'aborted'}: ${message}`, {
-    provider: context.provider,
-    credentialId: context.credentialId,
-    secrets: [context.secret],
+  const code: KitErrorCode = (error as Error | undefined)?.name === 'AbortError' ? 'aborted' : 'network';
+  return new KitError(code, `${provider}: ${code}: ${(error as Error | undefined)?.message ?? error}`, {
+    provider,
+    credentialId: lease?.id,
+    secrets: [lease?.secret],
     cause: error,
   });
-}
-
-function eventError(error: KitError): { code: KitErrorCode; status?: number; message: string } {
-  const plain: { code: KitErrorCode; status?: number; message: string } = { code: error.code, message: error.message };
-  if (error.status !== undefined) plain.status = error.status;
-  return plain;
 }
 
 /**
@@ -131,7 +123,7 @@ export class RequestEngine {
       safely(() => credentials.reportSuccess((lease as CredentialLease).id));
       return body;
     } catch (error) {
-      const kitError = classifyThrown(error, attempt.controller.signal, { provider, credentialId: lease?.id, secret: lease?.secret });
+      const kitError = classifyThrown(error, attempt.controller.signal, provider, lease);
       if (lease && kitError.code !== 'aborted') safely(() => credentials.reportFailure((lease as CredentialLease).id, kitError));
       throw kitError;
     } finally {
@@ -256,15 +248,16 @@ export class RequestEngine {
   }
 
   #emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
+    const { code, status, message, requestId } = error;
     this.#emitEvent({
       type: 'request-error',
       latencyMs: Date.now() - startedAt,
-      error: eventError(error),
+      error: { code, status, message },
       willRetry,
       streaming: options.stream,
       model: options.model,
       credentialId,
-      ...(error.requestId ? { requestId: error.requestId } : {}),
+      requestId,
     });
   }
 
@@ -284,24 +277,19 @@ export class RequestEngine {
     };
     const request = definition.chat.buildRequest(options, context);
     const attempt = new Attempt(options.signal, timeoutMs, provider);
-    const where = { provider, credentialId: lease.id, secret: lease.secret };
     const { controller } = attempt;
     try {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal, model: options.model });
+      const buffered: StreamEvent[] = [];
       if (!options.stream || !response.body) {
         const text = await response.text();
-        const body = parseJson(text, provider, lease.id);
-        const buffered: StreamEvent[] = [];
         try {
-          definition.chat.parseResponse(body, context, (event) => buffered.push(event));
+          definition.chat.parseResponse(JSON.parse(text), context, (event) => buffered.push(event));
         } catch (error) {
+          // Not JSON, or JSON of a shape the provider cannot read.
           throw KitError.is(error)
             ? error
-            : new KitError('invalid_response', `${provider}: could not read the response: ${(error as Error).message}`, {
-                provider,
-                credentialId: lease.id,
-                cause: error,
-              });
+            : new KitError('invalid_response', `${provider}: unreadable response: ${(error as Error).message}`, { provider, credentialId: lease.id, cause: error });
         }
         attempt.dispose();
         return { lease, buffered, attempt, startedAt };
@@ -313,26 +301,14 @@ export class RequestEngine {
         afterRead: () => attempt.received(),
       });
       controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
-      const buffered: StreamEvent[] = [];
-      let firstContentAt: number | undefined;
-      for (;;) {
-        let event: StreamEvent | undefined;
-        try {
-          event = await reader.next();
-        } catch (error) {
-          throw classifyThrown(error, controller.signal, where);
-        }
-        if (event === undefined) break;
+      for (let event = await reader.next(); event; event = await reader.next()) {
         buffered.push(event);
-        if (isContentEvent(event)) {
-          firstContentAt = Date.now();
-          break;
-        }
+        if (isContentEvent(event)) return { lease, buffered, reader, attempt, startedAt, firstContentAt: Date.now() };
         if (event.type === 'finish') break;
       }
-      return { lease, buffered, reader, attempt, startedAt, ...(firstContentAt ? { firstContentAt } : {}) };
+      return { lease, buffered, reader, attempt, startedAt };
     } catch (error) {
-      const classified = classifyThrown(error, controller.signal, where);
+      const classified = classifyThrown(error, controller.signal, provider, lease);
       controller.abort(classified);
       attempt.dispose();
       throw classified;
@@ -342,7 +318,7 @@ export class RequestEngine {
   #readRateLimits(credentialId: string, headers: Headers, model: string | undefined): void {
     const info = this.#config.definition.rateLimits?.(headers, Date.now());
     if (!info) return;
-    this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, ...(model ? { model } : {}) });
+    this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
@@ -351,11 +327,6 @@ export class RequestEngine {
     const { lease, reader, attempt, startedAt } = result;
     const { controller } = attempt;
     let firstContentAt = result.firstContentAt;
-    const reportFirstToken = () => {
-      if (!options.stream || firstContentAt === undefined) return;
-      this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
-    };
-    if (firstContentAt !== undefined) reportFirstToken();
     // The attempt stays linked to the caller's signal until the stream ends.
     const release = (reason: KitError) => {
       attempt.dispose();
@@ -367,11 +338,13 @@ export class RequestEngine {
       credentialId: lease.id,
       buffered: result.buffered,
       ...(reader ? { next: () => reader.next() } : {}),
-      classify: (error) => classifyThrown(error, controller.signal, { provider, credentialId: lease.id, secret: lease.secret }),
+      classify: (error) => classifyThrown(error, controller.signal, provider, lease),
+      // Called when the first content event is handed out; the time is when it arrived (usually while peeking).
       onFirstContent: () => {
-        if (firstContentAt !== undefined) return;
-        firstContentAt = Date.now();
-        reportFirstToken();
+        firstContentAt ??= Date.now();
+        if (options.stream) {
+          this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
+        }
       },
       onSuccess: ({ usage, finishReason }) => {
         attempt.dispose();
@@ -387,7 +360,7 @@ export class RequestEngine {
           finishReason,
           model: options.model,
           credentialId: lease.id,
-          ...(options.stream && firstContentAt !== undefined ? { ttftMs: firstContentAt - startedAt } : {}),
+          ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
         });
       },
       onError: (error) => {
@@ -416,13 +389,5 @@ function parseJsonOrText(text: string): unknown {
     return JSON.parse(text);
   } catch {
     return text;
-  }
-}
-
-function parseJson(text: string, provider: string, credentialId: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new KitError('invalid_response', `${provider}: the response is not valid JSON`, { provider, credentialId });
   }
 }

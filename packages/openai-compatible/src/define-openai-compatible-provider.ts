@@ -47,20 +47,9 @@ export interface OpenAICompatibleConfig {
   capabilitiesFor?: (id: string) => ModelCapabilities;
 }
 
-const defaultCapabilities: ProviderCapabilities = {
-  streaming: true,
-  tools: true,
-  vision: false,
-  documents: false,
-  audio: false,
-  reasoning: false,
-  json: true,
-};
-
-/** A provider's capabilities as a model's. */
-export function modelCapabilities(capabilities: ProviderCapabilities): ModelCapabilities {
-  const { streaming, tools, vision, reasoning, json } = capabilities;
-  return { streaming, tools, vision, reasoning, json };
+/** A provider's capabilities as a model's (all but `documents` and `audio`). */
+export function modelCapabilities({ documents, audio, ...capabilities }: ProviderCapabilities): ModelCapabilities {
+  return capabilities;
 }
 
 /**
@@ -69,24 +58,20 @@ export function modelCapabilities(capabilities: ProviderCapabilities): ModelCapa
  * `x-ratelimit-*` headers. Thin layers (`@kit/openai`, `@kit/cerebras`, presets) only change the config.
  */
 export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): ProviderDefinition {
-  const { type } = config;
-  const capabilities: ProviderCapabilities = { ...defaultCapabilities, ...config.capabilities };
-  const fallbackModels = config.fallbackModels ?? [
-    { id: config.defaultModel, provider: config.name ?? type, capabilities: modelCapabilities(capabilities) },
-  ];
-  const requestConfig = { type, maxTokensField: config.maxTokensField, transformRequestBody: config.transformRequestBody };
-  const rateLimitHeaders = config.rateLimitHeaders ?? openAIRateLimitHeaders;
-  const ownRefiner = config.refineError;
-  const definition: ProviderDefinition = {
-    type,
-    defaultBaseURL: config.defaultBaseURL,
-    defaultModel: config.defaultModel,
+  const { type, defaultModel, refineError, rateLimitHeaders = openAIRateLimitHeaders } = config;
+  // Streaming, tools and JSON on; vision, documents, audio, reasoning off unless the config says so.
+  const capabilities: ProviderCapabilities = { streaming: true, tools: true, vision: false, documents: false, audio: false, reasoning: false, json: true, ...config.capabilities };
+  const defaultModelCapabilities = modelCapabilities(capabilities);
+  const fallbackModels = config.fallbackModels ?? [{ id: defaultModel, provider: config.name ?? type, capabilities: defaultModelCapabilities }];
+  return {
+    // The config's own fields (type, base URL, default model, key variable, `apiKeyOptional`, headers) as given.
+    ...config,
     capabilities,
     fallbackModels,
     authHeaders: (lease) => ({ authorization: `Bearer ${lease.secret}` }),
     chat: {
       framing: 'sse',
-      buildRequest: (options, context) => ({ path: '/chat/completions', body: buildOpenAIChatBody(options, requestConfig, context.provider) }),
+      buildRequest: (options, context) => ({ path: '/chat/completions', body: buildOpenAIChatBody(options, config, context.provider) }),
       createStreamMapper: createOpenAIStreamMapper,
       parseResponse: parseOpenAIChatResponse,
     },
@@ -95,24 +80,15 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
       parse: (body, provider) =>
         parseOpenAIModels(body, provider, {
           knownModels: fallbackModels,
-          defaultCapabilities: config.capabilitiesFor ?? modelCapabilities(capabilities),
-          ...(config.includeModel ? { include: config.includeModel } : {}),
+          defaultCapabilities: config.capabilitiesFor ?? defaultModelCapabilities,
+          include: config.includeModel,
         }),
     },
-    refineError: ownRefiner
-      ? (response) => {
-          const own = ownRefiner(response);
-          const generic = refineOpenAIError(response);
-          return own && generic ? { ...generic, ...own } : (own ?? generic);
-        }
-      : refineOpenAIError,
+    // What the provider's own refinement leaves unset falls back to the OpenAI-generic one (retry waits).
+    refineError: refineError ? (response) => ({ ...refineOpenAIError(response), ...refineError(response) }) : refineOpenAIError,
     rateLimits: (headers, now) => readRateLimitHeaders(headers, rateLimitHeaders, now),
     validateProviderOptions: (options) => {
       validateOpenAIProviderOptions(options, type, type);
     },
   };
-  if (config.apiKeyEnvVar) definition.apiKeyEnvVar = config.apiKeyEnvVar;
-  if (config.apiKeyOptional) definition.apiKeyOptional = true;
-  if (config.headers && Object.keys(config.headers).length > 0) definition.headers = config.headers;
-  return definition;
 }

@@ -1,5 +1,6 @@
-import { KitError, type ResolvedGenerateOptions, type ToolChoice, type ToolDefinition } from '@kit/core';
+import type { ResolvedGenerateOptions } from '@kit/core';
 import { convertToOpenAIMessages, type OpenAIMessage } from './convert-to-openai-messages';
+import { compact, functionOf, invalidRequest } from './wire';
 
 /** The body of `POST /chat/completions`. Fields beyond the typed ones come from `providerOptions` or a thin layer. */
 export interface OpenAIChatBody {
@@ -20,66 +21,50 @@ export interface OpenAIChatRequestConfig {
   transformRequestBody?: (body: OpenAIChatBody, options: ResolvedGenerateOptions) => OpenAIChatBody;
 }
 
-// Fields core owns: the model is chosen by core, the framing by `stream`, the history by `messages`.
-const reservedFields = new Set(['model', 'messages', 'stream']);
-
-function invalid(provider: string, field: string, problem: string): never {
-  throw new KitError('invalid_request', `${provider}: ${field}: ${problem}`, { provider });
-}
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * Checks the `providerOptions` of an OpenAI-dialect provider: a plain object of extra body fields
- * (`reasoning_effort`, `parallel_tool_calls`, `user`, …) that may not replace the fields core owns.
+ * (`reasoning_effort`, `parallel_tool_calls`, `user`, …) that may not replace the fields core owns
+ * (`model`, `messages`, `stream`) nor ask for more than one choice (`n`).
  */
 export function validateOpenAIProviderOptions(options: unknown, provider: string, key: string): Record<string, unknown> {
   const field = `providerOptions.${key}`;
-  if (!isPlainObject(options)) return invalid(provider, field, 'must be an object of extra request fields');
-  for (const name of Object.keys(options)) {
-    if (reservedFields.has(name)) invalid(provider, `${field}.${name}`, `is set by @kit (use the "${name}" option)`);
+  const fields = options as Record<string, unknown>;
+  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return invalidRequest(provider, field, 'must be an object');
+  // `model`, `messages` and `stream` are core's to set, and so is `n`: one choice per call.
+  for (const name in fields) {
+    if (/^(model|messages|stream)$/.test(name) || (name === 'n' && (fields.n ?? 1) !== 1)) invalidRequest(provider, `${field}.${name}`, 'is set by @kit');
   }
-  if (options.n !== undefined && options.n !== 1) invalid(provider, `${field}.n`, 'only one choice (n: 1) is supported');
-  return options;
+  return fields;
 }
-
-const convertTools = (tools: readonly ToolDefinition[]) =>
-  tools.map(({ name, description, parameters }) => ({
-    type: 'function' as const,
-    function: description ? { name, description, parameters } : { name, parameters },
-  }));
-
-const convertToolChoice = (choice: ToolChoice) => (typeof choice === 'string' ? choice : { type: 'function' as const, function: { name: choice.name } });
 
 /** Maps resolved options (validated by core) to an OpenAI chat request body. Unset knobs are not sent. */
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {
-  let body: OpenAIChatBody = { model: options.model, messages: convertToOpenAIMessages(options.messages, provider) };
-  if (options.tools && options.tools.length > 0) body.tools = convertTools(options.tools);
-  if (options.toolChoice !== undefined) body.tool_choice = convertToolChoice(options.toolChoice);
-  if (options.temperature != null) body.temperature = options.temperature;
-  if (options.topP != null) body.top_p = options.topP;
-  if (options.stop && options.stop.length > 0) body.stop = options.stop;
-  if (options.seed != null) body.seed = options.seed;
-  if (options.maxTokens != null) body[config.maxTokensField?.(options.model) ?? 'max_tokens'] = options.maxTokens;
-  const format = options.responseFormat;
-  if (format?.type === 'json') body.response_format = { type: 'json_object' };
-  else if (format?.type === 'json-schema') {
-    const jsonSchema: Record<string, unknown> = { name: format.name ?? 'response', schema: format.schema };
-    if (format.strict !== undefined) jsonSchema.strict = format.strict;
-    body.response_format = { type: 'json_schema', json_schema: jsonSchema };
-  }
-  if (options.stream) {
-    body.stream = true;
-    body.stream_options = { include_usage: true };
-  }
+  const { model, toolChoice, responseFormat: format } = options;
+  // `compact` leaves out what is unset, empty tool and stop lists included.
+  let body: OpenAIChatBody = compact({
+    model,
+    messages: convertToOpenAIMessages(options.messages, provider),
+    tools: options.tools?.map((tool) => functionOf(compact({ ...tool }))),
+    tool_choice: typeof toolChoice === 'object' ? functionOf({ name: toolChoice.name }) : toolChoice,
+    temperature: options.temperature,
+    top_p: options.topP,
+    stop: options.stop,
+    seed: options.seed,
+    [config.maxTokensField?.(model) ?? 'max_tokens']: options.maxTokens,
+    response_format:
+      format?.type === 'json'
+        ? { type: 'json_object' }
+        : format?.type === 'json-schema'
+          ? { type: 'json_schema', json_schema: compact({ name: format.name ?? 'response', schema: format.schema, strict: format.strict }) }
+          : undefined,
+    // Streams ask for the usage chunk, sent after the finish reason.
+    ...(options.stream && { stream: true, stream_options: { include_usage: true } }),
+  });
   if (config.transformRequestBody) body = config.transformRequestBody(body, options);
-  const extras = options.providerOptions?.[config.type];
-  if (extras !== undefined) Object.assign(body, validateOpenAIProviderOptions(extras, provider, config.type));
-  // An instance name (`groq`, `my-vllm`) also works as the key, so presets read naturally.
-  if (provider !== config.type) {
-    const byName = options.providerOptions?.[provider];
-    if (byName !== undefined) Object.assign(body, validateOpenAIProviderOptions(byName, provider, provider));
+  // `providerOptions[type]` goes last, so it wins; an instance name (`groq`, `my-vllm`) works as the key too.
+  for (const key of new Set([config.type, provider])) {
+    const extras = options.providerOptions?.[key];
+    if (extras !== undefined) Object.assign(body, validateOpenAIProviderOptions(extras, provider, key));
   }
   return body;
 }

@@ -1,83 +1,63 @@
 import {
   codeForBody,
   codeForStatus,
-  KitError,
   parseDuration,
+  parseRetryAfter,
   upstreamMessage,
-  type ErrorRefinement,
   type ErrorRefiner,
+  type KitError,
   type KitErrorCode,
   type RequestContext,
-  type UpstreamErrorResponse,
 } from '@kit/core';
+import { responseError } from './wire';
 
 // "Please try again in 6m0s." / "try again in 20ms" / "Please retry in 1.5s" (OpenAI, Groq, most compatible servers).
 const retryHint = /(?:try again|retry) in ~?\s*((?:\d+(?:\.\d+)?(?:ms|s|m|h))+)/i;
 
 /** The wait an error message asks for ("Please try again in 6m0s"), in milliseconds. */
 export function retryHintMs(message: string | undefined): number | undefined {
-  const match = message ? retryHint.exec(message) : null;
+  const match = message && retryHint.exec(message);
   return match ? parseDuration(match[1] as string) : undefined;
 }
 
-/** The error object of an OpenAI-style body: `{ error: {...} }`, or vLLM's top-level `{ object: 'error', ... }`. */
-export function openAIErrorObject(body: unknown): Record<string, unknown> | undefined {
-  if (!body || typeof body !== 'object') return undefined;
-  const record = body as Record<string, unknown>;
-  const error = record.error;
-  if (error && typeof error === 'object') return error as Record<string, unknown>;
-  if (typeof error === 'string') return { message: error };
-  return record.object === 'error' ? record : undefined;
-}
-
-/** The `error.code` / `error.type` identifiers of a body, lower-cased. */
-export function openAIErrorIdentifiers(body: unknown): string[] {
-  const error = openAIErrorObject(body);
-  if (!error) return [];
-  return [error.code, error.type].filter((value): value is string => typeof value === 'string').map((value) => value.toLowerCase());
-}
+/**
+ * The refinement every OpenAI-compatible server gets: the retry wait its message asks for, when no usable
+ * `Retry-After` header came with it. Core's generic classification already reads OpenAI's error
+ * identifiers (`invalid_api_key`, `insufficient_quota`, `rate_limit_exceeded`, `context_length_exceeded`, …).
+ */
+export const refineOpenAIError: ErrorRefiner = ({ body, headers }) => {
+  const retryAfterMs = parseRetryAfter(headers) === undefined ? retryHintMs(upstreamMessage(body)) : undefined;
+  return retryAfterMs === undefined ? undefined : { retryAfterMs };
+};
 
 /**
- * Builds an error refiner from a table of provider error identifiers (`error.code` / `error.type`),
- * plus the retry wait OpenAI-style messages carry when no `Retry-After` header came with them.
+ * `refineOpenAIError` plus a table of provider error identifiers (`error.code` / `error.type`) for what
+ * core's classification does not know. Identifiers narrow client errors only: a 5xx stays the server's fault.
  */
 export function createOpenAIErrorRefiner(codes: Readonly<Record<string, KitErrorCode>> = {}): ErrorRefiner {
-  return (response: UpstreamErrorResponse): ErrorRefinement | undefined => {
-    const refinement: ErrorRefinement = {};
-    // Identifiers narrow client errors; a 5xx stays the server's fault whatever its body says.
-    if (response.status < 500) for (const id of openAIErrorIdentifiers(response.body)) {
-      const code = codes[id];
-      if (code) {
-        refinement.code = code;
-        break;
-      }
-    }
-    if (!response.headers.has('retry-after') && !response.headers.has('retry-after-ms')) {
-      const wait = retryHintMs(upstreamMessage(response.body));
-      if (wait !== undefined) refinement.retryAfterMs = wait;
-    }
-    return refinement.code || refinement.retryAfterMs !== undefined ? refinement : undefined;
+  return (response) => {
+    const error = errorObject(response.body);
+    const ids = [error.code, error.type].filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase());
+    const id = response.status < 500 ? ids.find((candidate) => Object.hasOwn(codes, candidate)) : undefined;
+    const hint = refineOpenAIError(response);
+    return id ? { ...hint, code: codes[id] } : hint;
   };
 }
 
-/** The refinement every OpenAI-compatible server gets: retry waits read from the message. */
-export const refineOpenAIError: ErrorRefiner = /* @__PURE__ */ createOpenAIErrorRefiner();
+/**
+ * The error object of an OpenAI-style body, `{ error: {...} }`, else the body itself (vLLM's `{ object: 'error', ... }`);
+ * read leniently: `Object()` turns any value into something whose fields can be read.
+ */
+const errorObject = (body: unknown): Record<string, unknown> => Object(Object(body).error ?? body);
 
 /**
- * The `KitError` for an error the upstream sent inside a 2xx answer (an SSE `data: {"error": …}` chunk or a JSON body).
- * Classified by its identifiers and message; a numeric `code` is read as an HTTP status; `server_error` otherwise.
+ * The `KitError` for an error the upstream sent inside a 2xx answer (an SSE `data: {"error": …}` chunk, an
+ * `event: error`, a JSON body). Classified by its identifiers and message; a numeric `code` or `status` is read
+ * as the HTTP status; `server_error` otherwise.
  */
 export function openAIErrorFromBody(body: unknown, context: RequestContext): KitError {
-  const error = openAIErrorObject(body) ?? {};
-  const numeric = typeof error.code === 'number' ? error.code : typeof error.status === 'number' ? error.status : undefined;
-  const status = numeric !== undefined && numeric >= 400 && numeric < 600 ? numeric : undefined;
-  const code = codeForBody({ error }) ?? (status !== undefined ? codeForStatus(status) : 'server_error');
-  const message = upstreamMessage({ error }) ?? 'error in the response stream';
-  const retryAfterMs = retryHintMs(message);
-  return new KitError(code, `${context.provider}: ${message}`, {
-    provider: context.provider,
-    credentialId: context.credential.id,
-    ...(status !== undefined ? { status } : {}),
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
+  const error = errorObject(body);
+  const status = [error.code, error.status].find((value): value is number => typeof value === 'number' && value >= 400 && value < 600);
+  const message = upstreamMessage(body) ?? 'error in the response stream';
+  return responseError(context, codeForBody(body) ?? (status ? codeForStatus(status) : 'server_error'), message, { status, retryAfterMs: retryHintMs(message) });
 }

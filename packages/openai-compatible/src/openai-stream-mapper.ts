@@ -1,15 +1,7 @@
-import {
-  emptyUsage,
-  KitError,
-  ToolCallAccumulator,
-  type EmitEvent,
-  type FinishReason,
-  type RequestContext,
-  type StreamMapper,
-  type Usage,
-} from '@kit/core';
+import { emptyUsage, ToolCallAccumulator, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
 import { openAIErrorFromBody } from './openai-errors';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './openai-finish';
+import { responseError } from './wire';
 
 // Wire shapes, read leniently: every field may be missing or null.
 interface WireToolCall {
@@ -23,93 +15,22 @@ interface WireDelta {
   reasoning?: unknown;
   refusal?: unknown;
   tool_calls?: WireToolCall[] | null;
-  function_call?: { name?: string | null; arguments?: unknown } | null;
+  function_call?: WireToolCall['function'];
 }
-/** One chat-completion chunk (streams) or, with `delta` holding the message, one whole completion. */
+/** One chat-completion chunk (streams; `delta`) or one whole completion (`message`). */
 export interface OpenAIWireChunk {
   id?: string | null;
   model?: string | null;
-  choices?: { index?: number | null; delta?: WireDelta | null; finish_reason?: string | null }[] | null;
+  choices?: { index?: number | null; delta?: WireDelta | null; message?: WireDelta | null; finish_reason?: string | null }[] | null;
   usage?: unknown;
   error?: unknown;
   object?: unknown;
   x_groq?: { usage?: unknown } | null;
 }
 
-/** Maps parsed chat-completion chunks to events; the state machine behind the SSE mapper and `parseResponse`. */
-export interface OpenAIChunkMapper {
+/** The OpenAI stream mapper; `chunk` takes one parsed chunk (or, for `parseResponse`, one whole completion). */
+export interface OpenAIChunkMapper extends StreamMapper {
   chunk(json: OpenAIWireChunk, emit: EmitEvent): void;
-  /** Emits pending tool calls and `finish` — unless the answer looks truncated and `complete` is not set. */
-  end(emit: EmitEvent, complete?: boolean): void;
-}
-
-export function createOpenAIChunkMapper(context: RequestContext): OpenAIChunkMapper {
-  const toolCalls = new ToolCallAccumulator();
-  const indexById = new Map<string, number>();
-  let started = false;
-  let finishReason: FinishReason | undefined;
-  let usage: Usage | undefined;
-  let refused = false;
-  let produced = false;
-  let lastToolIndex = 0;
-
-  function addToolCall(call: WireToolCall, emit: EmitEvent): void {
-    // Servers that omit `index` send each new call with its id and its continuation pieces without one.
-    const index = typeof call.index === 'number' ? call.index : call.id ? (indexById.get(call.id) ?? indexById.size) : lastToolIndex;
-    if (call.id && !indexById.has(call.id)) indexById.set(call.id, index);
-    lastToolIndex = index;
-    const args = call.function?.arguments;
-    toolCalls.add(
-      index,
-      {
-        id: call.id ?? undefined,
-        name: call.function?.name ?? undefined,
-        argumentsDelta: typeof args === 'string' ? args : args == null ? '' : JSON.stringify(args),
-      },
-      emit,
-    );
-    produced = true;
-  }
-
-  return {
-    chunk(json, emit) {
-      if (json.error != null || json.object === 'error') throw openAIErrorFromBody(json, context);
-      if (!started) {
-        started = true;
-        emit({ type: 'start', id: json.id ?? undefined, model: json.model || context.model });
-      }
-      const usageObject = json.usage ?? json.x_groq?.usage;
-      if (usageObject) usage = mapOpenAIUsage(usageObject);
-      const choices = json.choices;
-      const choice = choices && (choices.length === 1 ? choices[0] : (choices.find((item) => !item?.index) ?? choices[0]));
-      if (!choice) return;
-      const delta = choice.delta;
-      if (delta) {
-        const reasoning = delta.reasoning_content ?? delta.reasoning;
-        if (typeof reasoning === 'string' && reasoning !== '') {
-          emit({ type: 'reasoning-delta', text: reasoning });
-          produced = true;
-        }
-        if (typeof delta.content === 'string' && delta.content !== '') {
-          emit({ type: 'text-delta', text: delta.content });
-          produced = true;
-        }
-        if (typeof delta.refusal === 'string' && delta.refusal !== '') {
-          emit({ type: 'text-delta', text: delta.refusal });
-          refused = true;
-        }
-        if (delta.tool_calls) for (const call of delta.tool_calls) addToolCall(call, emit);
-        else if (delta.function_call) addToolCall({ index: 0, function: delta.function_call }, emit);
-      }
-      if (choice.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
-    },
-
-    end(emit, complete = false) {
-      if (finishReason === undefined && !complete) return; // truncated: core reports the missing finish
-      if (toolCalls.size > 0) toolCalls.flush(emit);
-      emit({ type: 'finish', finishReason: refused && !produced ? 'content-filter' : (finishReason ?? 'other'), usage: usage ?? emptyUsage() });
-    },
-  };
 }
 
 /**
@@ -120,32 +41,81 @@ export function createOpenAIChunkMapper(context: RequestContext): OpenAIChunkMap
  * A refusal is surfaced as text (so the caller can show it) and, when the model produced nothing else,
  * finishes with `content-filter`. `[DONE]` only marks the stream as complete; a stream that ends with
  * neither a finish reason nor `[DONE]` emits no `finish`, so core reports it as truncated.
+ *
+ * `whole`: the mapper reads one non-streaming completion instead (`parseResponse`): each `message` is one big
+ * delta, its tool calls are indexed by position, `choices` must be there and the answer is complete.
  */
-export function createOpenAIStreamMapper(context: RequestContext): StreamMapper {
-  const mapper = createOpenAIChunkMapper(context);
-  let done = false;
+export function createOpenAIStreamMapper(context: RequestContext, whole = false): OpenAIChunkMapper {
+  const toolCalls = new ToolCallAccumulator();
+  const indexById = new Map<string, number>();
+  let complete = whole;
+  let started = false;
+  let finishReason: FinishReason | undefined;
+  let usage: Usage | undefined;
+  let refused = false;
+  let produced = false;
+  let toolIndex = 0;
+
+  function addToolCall({ index, id, function: fn }: WireToolCall, emit: EmitEvent): void {
+    // Servers that omit `index` send each new call with its id and its continuation pieces without one.
+    toolIndex = typeof index === 'number' ? index : id ? (indexById.get(id) ?? indexById.size) : toolIndex;
+    if (id && !indexById.has(id)) indexById.set(id, toolIndex);
+    const args = fn?.arguments;
+    toolCalls.add(
+      toolIndex,
+      { id: id || undefined, name: fn?.name || undefined, argumentsDelta: args == null ? '' : typeof args === 'string' ? args : JSON.stringify(args) },
+      emit,
+    );
+    produced = true;
+  }
+
+  function chunk(json: OpenAIWireChunk, emit: EmitEvent): void {
+    if (json.error != null || json.object === 'error') throw openAIErrorFromBody(json, context);
+    const { choices } = json;
+    if (whole && !Array.isArray(choices)) throw responseError(context, 'invalid_response', 'the response has no "choices"');
+    if (!started) {
+      started = true;
+      emit({ type: 'start', id: json.id ?? undefined, model: json.model || context.model });
+    }
+    const usageObject = json.usage ?? json.x_groq?.usage;
+    if (usageObject) usage = mapOpenAIUsage(usageObject);
+    const choice = choices?.[0]; // one choice per call: `n` is 1
+    const delta = whole ? choice?.message : choice?.delta;
+    // Each text field is emitted as it arrives; a refusal is text too, but not content of the model's own.
+    const text = (type: 'text-delta' | 'reasoning-delta', value: unknown) =>
+      typeof value === 'string' && value !== '' && (emit({ type, text: value }), true);
+    if (delta) {
+      produced = text('reasoning-delta', delta.reasoning_content ?? delta.reasoning) || produced;
+      produced = text('text-delta', delta.content) || produced;
+      refused = text('text-delta', delta.refusal) || refused;
+      if (delta.tool_calls) delta.tool_calls.forEach((call, position) => addToolCall(whole ? { ...call, index: position } : call, emit));
+      else if (delta.function_call) addToolCall({ index: 0, function: delta.function_call }, emit);
+    }
+    if (choice?.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
+  }
+
   return {
+    chunk,
     push({ event, data }, emit) {
-      if (data === '[DONE]') {
-        done = true;
-        return;
+      if (data === '[DONE]') complete = true;
+      else if (data.trim()) {
+        let json: unknown;
+        try {
+          json = JSON.parse(data);
+        } catch {
+          // not JSON: an `event: error` may carry plain text
+        }
+        const parsed = json && typeof json === 'object';
+        if (event === 'error') throw openAIErrorFromBody(parsed ? json : { error: data }, context);
+        if (!parsed) throw responseError(context, 'invalid_response', `malformed JSON in the response stream: ${data.slice(0, 120)}`);
+        chunk(json as OpenAIWireChunk, emit);
       }
-      if (data.trim() === '') return;
-      let json: OpenAIWireChunk | null = null;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        // not JSON: an `event: error` may carry plain text
-      }
-      if (event === 'error') throw openAIErrorFromBody(json && typeof json === 'object' ? json : { error: data }, context);
-      if (json === null || typeof json !== 'object') {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${data.slice(0, 120)}`, {
-          provider: context.provider,
-          credentialId: context.credential.id,
-        });
-      }
-      mapper.chunk(json, emit);
     },
-    end: (emit) => mapper.end(emit, done),
+
+    end(emit) {
+      if (finishReason === undefined && !complete) return; // truncated: core reports the missing finish
+      toolCalls.flush(emit);
+      emit({ type: 'finish', finishReason: refused && !produced ? 'content-filter' : (finishReason ?? 'other'), usage: usage ?? emptyUsage() });
+    },
   };
 }

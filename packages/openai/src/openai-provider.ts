@@ -1,14 +1,10 @@
 import { createChatProvider, parseOrThrow, type Provider, type ProviderDefinition } from '@kit/core';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
-import { refineOpenAIPlatformError } from './openai-errors';
 import { isOpenAIChatModel, isOpenAIReasoningModel, openAIFallbackModels, openAIModelCapabilities } from './openai-models';
 import { OPENAI_API_KEY_ENV_VAR, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL, openAISettingsSchema, type OpenAISettings } from './openai-settings';
 
 /** OpenAI's wire definition (for `createChatProvider` or a custom factory). */
-export function defineOpenAIProvider(options: { organization?: string; project?: string } = {}): ProviderDefinition {
-  const headers: Record<string, string> = {};
-  if (options.organization) headers['openai-organization'] = options.organization;
-  if (options.project) headers['openai-project'] = options.project;
+export function defineOpenAIProvider({ organization, project }: { organization?: string; project?: string } = {}): ProviderDefinition {
   return defineOpenAICompatibleProvider({
     type: 'openai',
     defaultBaseURL: OPENAI_BASE_URL,
@@ -16,9 +12,8 @@ export function defineOpenAIProvider(options: { organization?: string; project?:
     apiKeyEnvVar: OPENAI_API_KEY_ENV_VAR,
     capabilities: { vision: true, documents: true, audio: true, reasoning: true },
     fallbackModels: openAIFallbackModels,
-    headers,
+    headers: { ...(organization && { 'openai-organization': organization }), ...(project && { 'openai-project': project }) },
     maxTokensField: (model) => (isOpenAIReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens'),
-    refineError: refineOpenAIPlatformError,
     includeModel: isOpenAIChatModel,
     capabilitiesFor: openAIModelCapabilities,
   });
@@ -33,9 +28,7 @@ export function defineOpenAIProvider(options: { organization?: string; project?:
  * const { text } = await openai.complete({ prompt: 'Say hi' });
  */
 export function createOpenAI(settings: OpenAISettings = {}): Provider {
-  const { organization, project, ...common } = parseOrThrow(openAISettingsSchema, settings ?? {}, 'invalid_config', {
-    what: 'invalid openai settings',
-    provider: 'openai',
-  });
-  return createChatProvider(defineOpenAIProvider({ organization, project }), common);
+  const valid = parseOrThrow(openAISettingsSchema, settings ?? {}, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
+  // `organization` and `project` become headers; core reads the common settings and passes over these two.
+  return createChatProvider(defineOpenAIProvider(valid), valid);
 }

@@ -13,9 +13,11 @@ export const OPENAI_API_KEY_ENV_VAR = 'OPENAI_API_KEY';
 /** Fast, cheap, non-reasoning (so `temperature` works), with vision, tools and a 1M-token context. */
 export const OPENAI_DEFAULT_MODEL = 'gpt-4.1-mini';
 
+const optionalId = /* @__PURE__ */ schema.optional(schema.string({ min: 1 }));
+
 /** Strict: an unknown key is an `invalid_config` error naming it. */
 export const openAISettingsSchema = /* @__PURE__ */ schema.strictObject({
   ...providerSettingsShape,
-  organization: schema.optional(schema.string({ min: 1 })),
-  project: schema.optional(schema.string({ min: 1 })),
+  organization: optionalId,
+  project: optionalId,
 }) as schema.Schema<OpenAISettings>;
