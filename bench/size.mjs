@@ -19,12 +19,12 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
 
 /** The smallest app that runs core's engine: a provider built from an inline definition. */
 const coreOnly = `
-import { createChatProvider } from '@kit/core';
+import { createChatProvider, sseFraming } from '@kit/core';
 const provider = createChatProvider({
   type: 'x', defaultBaseURL: 'http://localhost', defaultModel: 'm', fallbackModels: [],
   capabilities: { streaming: true, tools: false, vision: false, documents: false, audio: false, reasoning: false, json: false },
   authHeaders: (lease) => ({ authorization: 'Bearer ' + lease.secret }),
-  chat: { framing: 'sse', buildRequest: (o) => ({ path: '/x', body: o }), parseResponse: () => {},
+  chat: { framing: sseFraming, buildRequest: (o) => ({ path: '/x', body: o }), parseResponse: () => {},
     createStreamMapper: () => ({ push: (c, emit) => emit({ type: 'text-delta', text: c.data }), end: () => {} }) },
 }, { apiKey: 'test-key-1' });
 const stream = await provider.generateChatCompletion({ prompt: 'hi' });

@@ -1,13 +1,4 @@
-import {
-  createChatProvider,
-  parseOrThrow,
-  providerSettingsShape,
-  schema,
-  type ModelInfo,
-  type Provider,
-  type ProviderDefinition,
-  type ProviderSettings,
-} from '@kit/core';
+import { createChatProvider, parseOrThrow, providerSettingsShape, type ModelInfo, type Provider, type ProviderDefinition, type ProviderSettings, strictObject, type Schema } from '@kit/core';
 import { defineOpenAICompatibleProvider, type OpenAIChatBody } from '@kit/openai-compatible';
 import { cerebrasRateLimitHeaders, refineCerebrasError } from './cerebras-rate-limits';
 
@@ -17,7 +8,7 @@ export type CerebrasSettings = ProviderSettings;
 export const CEREBRAS_DEFAULT_MODEL = 'gpt-oss-120b';
 
 /** Strict: an unknown key is an `invalid_config` error naming it. */
-export const cerebrasSettingsSchema = /* @__PURE__ */ schema.strictObject(providerSettingsShape) as schema.Schema<CerebrasSettings>;
+export const cerebrasSettingsSchema = /* @__PURE__ */ strictObject(providerSettingsShape) as Schema<CerebrasSettings>;
 
 const capabilities = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
 

@@ -74,7 +74,7 @@ export class KitChatStream implements ChatStream {
   }
 
   abort(): void {
-    this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
+    this.#abandon();
   }
 
   #claim(): void {
@@ -157,8 +157,9 @@ export class KitChatStream implements ChatStream {
     return error;
   }
 
+  /** `abort()`, or the consumer breaking out of its loop: release the connection; nobody is at fault. */
   #abandon(): void {
-    if (!this.#settled) this.#fail(new KitError('aborted', 'the consumer stopped reading the stream', { provider: this.#source.provider }));
+    if (!this.#settled) this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
   }
 
   #completion(): ChatCompletion {

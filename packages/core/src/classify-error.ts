@@ -109,8 +109,7 @@ export function createUpstreamError(response: UpstreamErrorResponse, context: Cl
   const code = refinement?.code ?? classifyUpstreamError(response);
   const message = refinement?.message ?? upstreamMessage(response.body) ?? `HTTP ${response.status}`;
   const retryAfterMs = refinement?.retryAfterMs ?? parseRetryAfter(response.headers);
-  const requestId =
-    response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? response.headers.get('cf-ray') ?? undefined;
+  const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
   return new KitError(code, `${context.provider}: ${message} (HTTP ${response.status})`, {
     status: response.status,
     provider: context.provider,

@@ -1,6 +1,6 @@
 // Runs in the edge-runtime environment (no Node built-ins): core's runtime paths must work there.
 import { describe, expect, it } from 'vitest';
-import { KitError, maskSecrets, resolveGenerateOptions, ToolCallAccumulator } from './index';
+import { KitError, maskSecrets, resolveGenerateOptions, sseFraming, ToolCallAccumulator } from './index';
 import { WireEventReader } from './wire-event-reader';
 import type { StreamEvent } from './stream-event';
 
@@ -17,7 +17,7 @@ describe('core on an edge runtime', () => {
   it('reads an SSE body with web streams and assembles tool calls', async () => {
     const body = new Response('data: {"i":0,"a":"{\\"x\\":"}\n\ndata: {"i":0,"a":"1}"}\n\n').body as ReadableStream<Uint8Array>;
     const accumulator = new ToolCallAccumulator();
-    const reader = new WireEventReader(body, 'sse', {
+    const reader = new WireEventReader(body, sseFraming, {
       push(chunk, emit) {
         const parsed = JSON.parse(chunk.data) as { i: number; a: string };
         accumulator.add(parsed.i, { id: 'call_1', name: 'f', argumentsDelta: parsed.a }, emit);

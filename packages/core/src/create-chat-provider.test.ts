@@ -15,6 +15,7 @@ import {
   isToolCallingProvider,
 } from './provider';
 import type { ProviderDefinition } from './provider-definition';
+import { sseFraming } from './framing';
 
 const baseURL = 'https://api.example.test/v1';
 const secret = 'test-key-create-chat-provider-1';
@@ -29,7 +30,7 @@ const definition: ProviderDefinition = {
   fallbackModels: [{ id: 'example-fallback', provider: 'example', capabilities: { streaming: true, tools: true, vision: false, reasoning: false, json: true } }],
   authHeaders: (lease) => ({ authorization: `Bearer ${lease.secret}` }),
   chat: {
-    framing: 'sse',
+    framing: sseFraming,
     buildRequest: (options) => ({ path: '/chat', body: { model: options.model, prompt: options.messages.at(-1)?.content } }),
     createStreamMapper: () => ({
       push: (chunk, emit) => {

@@ -26,30 +26,24 @@ export interface ErrorPolicy {
   switchesCredential: boolean;
 }
 
-const policy = (retryable: boolean, penalisesCredential: boolean, switchesCredential = false): ErrorPolicy => ({
-  retryable,
-  penalisesCredential,
-  switchesCredential,
-});
+// The code table of SPEC §4, by column: credential faults switch credentials; they and transient faults are
+// retryable and count against the credential; every other code is final and nobody's fault.
+const credentialFaults = 'authentication permission rate_limit quota_exceeded';
+const transientFaults = 'server_error timeout network invalid_response';
+const retryableFaults = `${credentialFaults} ${transientFaults}`;
+const allCodes = `${retryableFaults} invalid_request not_found context_length content_filter aborted credentials_exhausted invalid_config`;
 
 /** The code table of SPEC §4 as data. */
-export const errorPolicies: Readonly<Record<KitErrorCode, ErrorPolicy>> = {
-  authentication: policy(true, true, true),
-  permission: policy(true, true, true),
-  rate_limit: policy(true, true, true),
-  quota_exceeded: policy(true, true, true),
-  invalid_request: policy(false, false),
-  not_found: policy(false, false),
-  context_length: policy(false, false),
-  content_filter: policy(false, false),
-  server_error: policy(true, true),
-  timeout: policy(true, true),
-  network: policy(true, true),
-  invalid_response: policy(true, true),
-  aborted: policy(false, false),
-  credentials_exhausted: policy(false, false),
-  invalid_config: policy(false, false),
-};
+export const errorPolicies = Object.fromEntries(
+  allCodes.split(' ').map((code) => [
+    code,
+    {
+      retryable: retryableFaults.includes(code),
+      penalisesCredential: retryableFaults.includes(code),
+      switchesCredential: credentialFaults.includes(code),
+    },
+  ]),
+) as Readonly<Record<KitErrorCode, ErrorPolicy>>;
 
 /** Whether an error of this code should count against the credential that produced it. */
 export function penalisesCredential(code: KitErrorCode): boolean {

@@ -12,7 +12,6 @@ import {
   record,
   strictObject,
   string,
-  union,
   type Schema,
 } from './schema';
 import { parseOrThrow } from './validate';
@@ -32,18 +31,29 @@ const contentPart = discriminated('type', {
 
 const toolCall = strictObject({ id: string({ min: 1 }), name: string({ min: 1 }), arguments: string() });
 
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const contentParts = array(contentPart);
+
+/** A string, or an array of content parts (whose own issues are reported field by field). */
+const content = custom<string | unknown[]>(
+  (input) => typeof input === 'string' || Array.isArray(input),
+  'must be a string or an array of content parts',
+  (input, path, issues) => {
+    if (Array.isArray(input)) contentParts.check(input, path, issues);
+  },
+);
+
 const message = strictObject({
   role: literal('system', 'user', 'assistant', 'tool'),
-  content: union<string | unknown[]>([string(), array(contentPart)], 'a string or an array of content parts'),
+  content,
   toolCalls: optional(array(toolCall)),
   toolCallId: optional(string({ min: 1 })),
   name: optional(string()),
 });
 
-const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const tool = strictObject({
-  name: string({ pattern: /^[A-Za-z0-9_.:-]{1,128}$/, format: 'tool name (letters, digits, _ . : -)' }),
+  name: string({ pattern: /^[A-Za-z0-9_.:-]{1,128}$/, format: 'tool name' }),
   description: optional(string()),
   parameters: custom<Record<string, unknown>>(isObject, 'must be a JSON Schema object'),
 });
@@ -66,7 +76,10 @@ const generateOptionsSchema = strictObject({
   system: optional(string()),
   tools: optional(array(tool)),
   toolChoice: optional(
-    union<unknown>([literal('auto', 'none', 'required'), strictObject({ name: string({ min: 1 }) })], '"auto", "none", "required" or { name }'),
+    custom(
+      (input) => ['auto', 'none', 'required'].includes(input as string) || (isObject(input) && Object.keys(input as object).join() === 'name' && typeof (input as { name: unknown }).name === 'string'),
+      'must be "auto", "none", "required" or { name }',
+    ),
   ),
   maxTokens: optional(number({ int: true, positive: true })),
   temperature: optional(number({ min: 0, max: 2 })),

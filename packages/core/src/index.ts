@@ -16,9 +16,12 @@ export * from './retry-after';
 export * from './rate-limit-info';
 export * from './kit-event';
 export * from './validate';
-export * as schema from './schema';
-export type { Schema, SchemaIssue, Infer } from './schema';
+// The small strict validator core uses for settings and options; providers use it for their own settings.
+export { array, boolean, custom, discriminated, literal, number, object, optional, record, strictObject, string, url } from './schema';
+export type { Infer, ObjectOf, Schema, SchemaIssue } from './schema';
 export * from './tool-call-accumulator';
+export * from './framing';
+export { abortedError } from './abort';
 export * from './backoff';
 export { sleep } from './abort';
 export { KitChatStream } from './chat-stream';

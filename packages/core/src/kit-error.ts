@@ -13,9 +13,10 @@ export interface KitErrorOptions {
   secrets?: readonly (string | undefined)[];
 }
 
-const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
-
-/** The one error type of @kit. Its message never holds a credential. */
+/**
+ * The one error type of @kit. Its message, stack and cause never hold a credential, so the default
+ * `util.inspect`, `String(error)` and `JSON.stringify(error)` (via `toJSON`) are all safe to log.
+ */
 export class KitError extends Error {
   override readonly name = 'KitError';
   readonly code: KitErrorCode;
@@ -52,9 +53,6 @@ export class KitError extends Error {
     return { name, code, message, retryable, status, provider, credentialId, retryAfterMs, requestId, cause };
   }
 
-  [inspectSymbol](): string {
-    return `${this.stack ?? `${this.name}: ${this.message}`}\n${JSON.stringify(this.toJSON(), null, 2)}`;
-  }
 }
 
 // A cause may be a fetch/ky error holding request headers; keep only a masked message, never the object.

@@ -3,13 +3,14 @@ const MASK = '***';
 // Values that must never be shown whatever secret list is known: auth headers, key query parameters,
 // and strings shaped like provider keys or bearer tokens.
 const secretPatterns: RegExp[] = [
-  /(authorization["']?\s*[:=]\s*["']?(?:bearer|basic)?\s*)[^\s"',;}]+/gi,
-  /((?:x-api-key|x-goog-api-key|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret)["']?\s*[:=]\s*["']?)[^\s"',;&}]+/gi,
+  // header-like or JSON-like `name: value` pairs (the value after an optional Bearer/Basic scheme)
+  /((?:authorization|x-api-key|x-goog-api-key|api[-_]?key|access[-_]?token|refresh[-_]?token|client[-_]?secret)["']?\s*[:=]\s*["']?(?:bearer\s+|basic\s+)?)[^\s"',;&}]+/gi,
+  // key-carrying query parameters
   /([?&](?:key|api_key|apikey|access_token|token)=)[^&\s"']+/gi,
+  // a bearer token anywhere
   /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /()\b(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}/g,
-  /()\bAIza[0-9A-Za-z_-]{20,}/g,
-  /()\bya29\.[0-9A-Za-z._-]{10,}/g,
+  // strings shaped like provider keys and Google access tokens
+  /()\b(?:(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|ya29\.[0-9A-Za-z._-]{10,})/g,
 ];
 
 /**

@@ -1,4 +1,5 @@
 import type { ErrorRefiner } from './classify-error';
+import type { FramingFactory } from './framing';
 import type { CredentialLease } from './credential-source';
 import type { ResolvedGenerateOptions } from './generate-options';
 import type { ModelInfo } from './model-info';
@@ -43,7 +44,8 @@ export interface StreamMapper {
 
 /** A provider's chat wire knowledge: request mapping, stream mapping, response mapping. */
 export interface ChatWire {
-  framing: 'sse' | 'ndjson';
+  /** How responses are framed: `sseFraming` or `ndjsonFraming` from core, or your own. */
+  framing: FramingFactory;
   buildRequest(options: ResolvedGenerateOptions, context: RequestContext): WireRequest;
   createStreamMapper(context: RequestContext): StreamMapper;
   /** A non-streaming JSON answer, replayed as the same events a stream would give (`start` … `finish`). */

@@ -15,32 +15,26 @@ export class ProviderMetricsTracker {
 
   record(event: KitEvent): void {
     const metrics = this.#metrics;
-    switch (event.type) {
-      case 'request-start':
-        metrics.requestCount += 1;
-        metrics.lastRequestAt = event.at;
-        break;
-      case 'request-success': {
-        metrics.successCount += 1;
-        metrics.lastSuccessAt = event.at;
-        this.#addLatency(event.latencyMs);
-        const tokens = metrics.tokens;
-        tokens.inputTokens += event.usage.inputTokens;
-        tokens.outputTokens += event.usage.outputTokens;
-        tokens.totalTokens += event.usage.totalTokens;
-        tokens.cachedInputTokens = (tokens.cachedInputTokens ?? 0) + (event.usage.cachedInputTokens ?? 0);
-        tokens.reasoningTokens = (tokens.reasoningTokens ?? 0) + (event.usage.reasoningTokens ?? 0);
-        break;
-      }
-      case 'request-error':
-        metrics.errorCount += 1;
-        metrics.lastErrorAt = event.at;
-        metrics.lastError = { ...event.error };
-        this.#addLatency(event.latencyMs);
-        break;
-      default:
-        break;
+    if (event.type === 'request-start') {
+      metrics.requestCount += 1;
+      metrics.lastRequestAt = event.at;
+      return;
     }
+    if (event.type === 'request-success') {
+      metrics.successCount += 1;
+      metrics.lastSuccessAt = event.at;
+      const tokens = metrics.tokens as unknown as Record<string, number>;
+      const usage = event.usage as unknown as Record<string, number | undefined>;
+      for (const kind in tokens) tokens[kind] = (tokens[kind] as number) + (usage[kind] ?? 0);
+    } else if (event.type === 'request-error') {
+      metrics.errorCount += 1;
+      metrics.lastErrorAt = event.at;
+      metrics.lastError = { ...event.error };
+    } else {
+      return;
+    }
+    metrics.totalLatencyMs += event.latencyMs;
+    metrics.averageLatencyMs = metrics.totalLatencyMs / (metrics.successCount + metrics.errorCount);
   }
 
   setHealth(health: HealthStatus): void {
@@ -53,12 +47,5 @@ export class ProviderMetricsTracker {
     if (this.#metrics.lastError) copy.lastError = { ...this.#metrics.lastError };
     if (this.#metrics.health) copy.health = { ...this.#metrics.health };
     return copy;
-  }
-
-  #addLatency(latencyMs: number): void {
-    const metrics = this.#metrics;
-    metrics.totalLatencyMs += latencyMs;
-    const finished = metrics.successCount + metrics.errorCount;
-    metrics.averageLatencyMs = finished === 0 ? 0 : metrics.totalLatencyMs / finished;
   }
 }

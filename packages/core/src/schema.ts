@@ -22,7 +22,7 @@ export interface Schema<T> {
 export type Infer<S> = S extends Schema<infer T> ? T : never;
 
 /** Returns the problem with `input`, or `undefined` when it is fine. */
-type Test = (input: unknown, path: PropertyKey[], issues: SchemaIssue[]) => string | undefined | void;
+export type Test = (input: unknown, path: PropertyKey[], issues: SchemaIssue[]) => string | undefined | void;
 
 function schema<T>(test: Test, optional = false): Schema<T> {
   const check = (input: unknown, path: PropertyKey[], issues: SchemaIssue[]) => {
@@ -78,9 +78,12 @@ export function literal<const T extends readonly (string | number | boolean)[]>(
   return schema((input) => (values.includes(input as T[number]) ? undefined : `must be one of ${values.map((value) => JSON.stringify(value)).join(', ')}`));
 }
 
-/** Any value passing `test`; `message` says what was expected ("must be a function"). */
-export function custom<T>(test: (input: unknown) => boolean, message: string): Schema<T> {
-  return schema((input) => (test(input) ? undefined : message));
+/**
+ * Any value passing `test`; `message` says what was expected ("must be a function"). `inner` may check the
+ * value's contents further and report issues of its own.
+ */
+export function custom<T>(test: (input: unknown) => boolean, message: string, inner?: Test): Schema<T> {
+  return schema((input, path, issues) => (test(input) ? inner?.(input, path, issues) : message) || undefined);
 }
 
 export function optional<T>(inner: Schema<T>): Schema<T | undefined> {
@@ -132,22 +135,6 @@ export function object<S extends Shape>(shape: S, strict = false): Schema<Object
 /** An object that allows only the keys of `shape`. */
 export function strictObject<S extends Shape>(shape: S): Schema<ObjectOf<S>> & { shape: S } {
   return object(shape, true);
-}
-
-/** The first member that passes; when none does, the issues of the first member whose type matched. */
-export function union<T>(members: Schema<unknown>[], describe: string): Schema<T> {
-  return schema((input, path, issues) => {
-    let closest: SchemaIssue[] | undefined;
-    for (const member of members) {
-      const attempt: SchemaIssue[] = [];
-      member.check(input, path, attempt);
-      if (attempt.length === 0) return;
-      // A member whose type matched (its issues are deeper, or about the value) says more than "wrong shape".
-      if (!closest && !attempt.some((issue) => issue.path.length === path.length && /^must be (a|an) /.test(issue.message))) closest = attempt;
-    }
-    if (!closest) return `must be ${describe}`;
-    issues.push(...closest);
-  });
 }
 
 /** Objects told apart by a string field (`type`): the issue names that field and its allowed values. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamMapper, WireChunk } from './provider-definition';
 import type { StreamEvent } from './stream-event';
 import { WireEventReader } from './wire-event-reader';
+import { ndjsonFraming, sseFraming } from './framing';
 import { KitError } from './kit-error';
 
 function bodyOf(pieces: string[]): ReadableStream<Uint8Array> {
@@ -45,7 +46,7 @@ describe('WireEventReader', () => {
         controller.close();
       },
     });
-    const events = await drain(new WireEventReader(body, 'sse', echoMapper(seen)));
+    const events = await drain(new WireEventReader(body, sseFraming, echoMapper(seen)));
     expect(seen).toEqual([
       { event: 'delta', data: 'héllo' },
       { event: undefined, data: 'wörld' },
@@ -56,24 +57,24 @@ describe('WireEventReader', () => {
 
   it('delivers an event whose stream ends without the blank line', async () => {
     const seen: WireChunk[] = [];
-    await drain(new WireEventReader(bodyOf(['data: last']), 'sse', echoMapper(seen)));
+    await drain(new WireEventReader(bodyOf(['data: last']), sseFraming, echoMapper(seen)));
     expect(seen.map((chunk) => chunk.data)).toEqual(['last']);
   });
 
   it('frames NDJSON lines, including a last line without a newline', async () => {
     const seen: WireChunk[] = [];
-    await drain(new WireEventReader(bodyOf(['{"a":1}\n{"b"', ':2}\n\n{"c":3}']), 'ndjson', echoMapper(seen)));
+    await drain(new WireEventReader(bodyOf(['{"a":1}\n{"b"', ':2}\n\n{"c":3}']), ndjsonFraming, echoMapper(seen)));
     expect(seen.map((chunk) => chunk.data)).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
   });
 
   it('hands out the events of a read before the in-stream error that came in the same read', async () => {
-    const reader = new WireEventReader(bodyOf(['data: partial\n\ndata: boom\n\ndata: never\n\n']), 'sse', echoMapper([]));
+    const reader = new WireEventReader(bodyOf(['data: partial\n\ndata: boom\n\ndata: never\n\n']), sseFraming, echoMapper([]));
     expect(await reader.next()).toEqual({ type: 'text-delta', text: 'partial' });
     await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
   });
 
   it('throws the mapper error from next()', async () => {
-    const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), 'sse', echoMapper([]));
+    const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), sseFraming, echoMapper([]));
     await expect(drain(reader)).rejects.toMatchObject({ code: 'server_error' });
   });
 });

@@ -1,5 +1,5 @@
 import type { EmitEvent, StreamMapper } from './provider-definition';
-import { createSseParser } from './sse-parser';
+import type { Framing, FramingFactory } from './framing';
 import type { StreamEvent } from './stream-event';
 
 /**
@@ -13,8 +13,7 @@ export class WireEventReader {
   #head = 0;
   #ended = false;
   #cancelled: { reason: unknown } | undefined;
-  #feed: (text: string) => void;
-  #finishFraming: () => void;
+  #framer: Framing;
   #emit: EmitEvent;
 
   readonly #mapper: StreamMapper;
@@ -22,7 +21,7 @@ export class WireEventReader {
 
   constructor(
     body: ReadableStream<Uint8Array>,
-    framing: 'sse' | 'ndjson',
+    framing: FramingFactory,
     mapper: StreamMapper,
     hooks: { beforeRead?: () => void; afterRead?: () => void } = {},
   ) {
@@ -32,29 +31,7 @@ export class WireEventReader {
     this.#emit = (event) => {
       this.#queue.push(event);
     };
-    if (framing === 'sse') {
-      const parser = createSseParser((message) => mapper.push(message, this.#emit));
-      this.#feed = (text) => parser.feed(text);
-      this.#finishFraming = () => parser.end();
-    } else {
-      let pending = '';
-      const pushLine = (line: string) => {
-        if (line.trim() !== '') mapper.push({ data: line }, this.#emit);
-      };
-      this.#feed = (text) => {
-        pending += text;
-        let newline = pending.indexOf('\n');
-        while (newline !== -1) {
-          pushLine(pending.slice(0, newline));
-          pending = pending.slice(newline + 1);
-          newline = pending.indexOf('\n');
-        }
-      };
-      this.#finishFraming = () => {
-        pushLine(pending);
-        pending = '';
-      };
-    }
+    this.#framer = framing((chunk) => mapper.push(chunk, this.#emit));
   }
 
   /** The next event, or `undefined` when the upstream closed the stream and the mapper has flushed. */
@@ -70,11 +47,11 @@ export class WireEventReader {
       try {
         if (result.done) {
           this.#ended = true;
-          this.#feed(this.#decoder.decode());
-          this.#finishFraming();
+          this.#framer.feed(this.#decoder.decode());
+          this.#framer.end();
           this.#mapper.end(this.#emit);
         } else {
-          this.#feed(this.#decoder.decode(result.value, { stream: true }));
+          this.#framer.feed(this.#decoder.decode(result.value, { stream: true }));
         }
       } catch (error) {
         // An in-stream error: hand out what the same read produced before it, then throw.

@@ -1,4 +1,5 @@
 import {
+  abortedError,
   createEventEmitter,
   errorPolicies,
   KitError,
@@ -12,7 +13,7 @@ import {
   type KitEventListener,
   type RateLimitInfo,
 } from '@kit/core';
-import { abortable, abortedError, throwIfAborted } from './abort';
+import { abortable, throwIfAborted } from './abort';
 import { computeBackoffMs } from './compute-backoff';
 import { check, isRecord } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';
@@ -165,7 +166,7 @@ export class KeyManager implements CredentialSource {
         return result;
       } catch (thrown) {
         // The caller's abort, or an operation giving up because of one (an `AbortError`), is `aborted`: never the key's fault.
-        const error = signal?.aborted || (thrown as Error)?.name == 'AbortError' ? abortedError(signal, provider) : thrown;
+        const error = signal?.aborted || (thrown as Error)?.name == 'AbortError' ? abortedError(provider) : thrown;
         if (!(last = this.#report(state, error))) throw error;
       }
     }

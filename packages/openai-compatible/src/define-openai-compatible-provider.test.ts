@@ -1,4 +1,4 @@
-import { createUpstreamError } from '@kit/core';
+import { createUpstreamError, sseFraming } from '@kit/core';
 import { describe, expect, it } from 'vitest';
 import { context, textStream, runMapper } from './__fixtures__/openai-streams';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
@@ -8,7 +8,7 @@ const definition = defineOpenAICompatibleProvider({ type: 'openai-compatible', n
 describe('defineOpenAICompatibleProvider', () => {
   it('describes the OpenAI dialect', () => {
     expect(definition).toMatchObject({ type: 'openai-compatible', defaultBaseURL: 'http://localhost:9000/v1', defaultModel: 'm1' });
-    expect(definition.chat.framing).toBe('sse');
+    expect(definition.chat.framing).toBe(sseFraming);
     expect(definition.authHeaders({ id: 'key-1', secret: 'test-key-1', kind: 'api-key' })).toEqual({ authorization: 'Bearer test-key-1' });
     expect(definition.models?.request).toEqual({ path: '/models', method: 'GET' });
     expect(definition.fallbackModels).toEqual([

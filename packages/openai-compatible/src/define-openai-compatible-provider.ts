@@ -1,4 +1,5 @@
 import {
+  sseFraming,
   openAIRateLimitHeaders,
   readRateLimitHeaders,
   type ErrorRefiner,
@@ -70,7 +71,7 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
     fallbackModels,
     authHeaders: (lease) => ({ authorization: `Bearer ${lease.secret}` }),
     chat: {
-      framing: 'sse',
+      framing: sseFraming,
       buildRequest: (options, context) => ({ path: '/chat/completions', body: buildOpenAIChatBody(options, config, context.provider) }),
       createStreamMapper: createOpenAIStreamMapper,
       parseResponse: parseOpenAIChatResponse,

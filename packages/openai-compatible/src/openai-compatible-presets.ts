@@ -11,8 +11,10 @@ export interface OpenAICompatiblePreset {
   capabilities: Partial<ProviderCapabilities>;
 }
 
+// Plain literals (no spreads) keep this module free of side effects, so bundles that use no preset drop it.
 const hosted = { tools: true, json: true, reasoning: true } as const;
-const local = { tools: true, json: true, reasoning: true, vision: true } as const;
+const hostedWithVision = { tools: true, json: true, reasoning: true, vision: true } as const;
+const local = hostedWithVision;
 
 /**
  * Known OpenAI-compatible services. Default models were current when written; model catalogues change,
@@ -20,21 +22,21 @@ const local = { tools: true, json: true, reasoning: true, vision: true } as cons
  */
 export const openAICompatiblePresets = {
   /** GroqCloud. */
-  groq: { baseURL: 'https://api.groq.com/openai/v1', apiKeyEnvVar: 'GROQ_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: { ...hosted, vision: true } },
+  groq: { baseURL: 'https://api.groq.com/openai/v1', apiKeyEnvVar: 'GROQ_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: hostedWithVision },
   /** OpenCode Zen (its chat-completions models: Kimi, GLM, Qwen, …). */
   zen: { baseURL: 'https://opencode.ai/zen/v1', apiKeyEnvVar: 'OPENCODE_API_KEY', defaultModel: 'kimi-k2.5', capabilities: hosted },
   /** DeepSeek (`deepseek-reasoner` streams `reasoning_content`). */
   deepseek: { baseURL: 'https://api.deepseek.com/v1', apiKeyEnvVar: 'DEEPSEEK_API_KEY', defaultModel: 'deepseek-chat', capabilities: hosted },
   /** xAI Grok. */
-  xai: { baseURL: 'https://api.x.ai/v1', apiKeyEnvVar: 'XAI_API_KEY', defaultModel: 'grok-4.3', capabilities: { ...hosted, vision: true } },
+  xai: { baseURL: 'https://api.x.ai/v1', apiKeyEnvVar: 'XAI_API_KEY', defaultModel: 'grok-4.3', capabilities: hostedWithVision },
   /** Together AI. */
-  together: { baseURL: 'https://api.together.xyz/v1', apiKeyEnvVar: 'TOGETHER_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: { ...hosted, vision: true } },
+  together: { baseURL: 'https://api.together.xyz/v1', apiKeyEnvVar: 'TOGETHER_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: hostedWithVision },
   /** Fireworks AI. */
   fireworks: {
     baseURL: 'https://api.fireworks.ai/inference/v1',
     apiKeyEnvVar: 'FIREWORKS_API_KEY',
     defaultModel: 'accounts/fireworks/models/gpt-oss-120b',
-    capabilities: { ...hosted, vision: true },
+    capabilities: hostedWithVision,
   },
   /** LM Studio's local server (the model id is the one LM Studio shows). */
   lmstudio: { baseURL: 'http://localhost:1234/v1', apiKeyOptional: true, defaultModel: 'openai/gpt-oss-20b', capabilities: local },

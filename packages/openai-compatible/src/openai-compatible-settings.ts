@@ -1,4 +1,4 @@
-import { providerSettingsShape, schema, type ProviderSettings } from '@kit/core';
+import { providerSettingsShape, type ProviderSettings, boolean, literal, optional, strictObject, string, type Schema } from '@kit/core';
 import { openAICompatiblePresetNames, type OpenAICompatiblePresetName } from './openai-compatible-presets';
 
 /** Settings of `createOpenAICompatible`: the common ones plus the server's description. */
@@ -17,10 +17,14 @@ export interface OpenAICompatibleSettings extends ProviderSettings {
   apiKeyOptional?: boolean;
 }
 
-/** Strict: an unknown key is an `invalid_config` error naming it. */
-export const openAICompatibleSettingsSchema = /* @__PURE__ */ schema.strictObject({
-  ...providerSettingsShape,
-  preset: schema.optional(schema.literal(...openAICompatiblePresetNames)),
-  apiKeyEnvVar: schema.optional(schema.string({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, format: 'environment variable name' })),
-  apiKeyOptional: schema.optional(schema.boolean()),
-}) as schema.Schema<OpenAICompatibleSettings>;
+/**
+ * Strict: an unknown key is an `invalid_config` error naming it. Built in a pure IIFE so that a bundle which
+ * never calls `createOpenAICompatible` (e.g. one using only `@kit/openai`) drops it and the presets with it.
+ */
+export const openAICompatibleSettingsSchema = /* @__PURE__ */ (() =>
+  strictObject({
+    ...providerSettingsShape,
+    preset: optional(literal(...openAICompatiblePresetNames)),
+    apiKeyEnvVar: optional(string({ min: 1, pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, format: 'environment variable name' })),
+    apiKeyOptional: optional(boolean()),
+  }) as Schema<OpenAICompatibleSettings>)();
