@@ -1,20 +1,11 @@
 import { KitError, type ResolvedGenerateOptions } from '@kit/core';
 import { describe, expect, it } from 'vitest';
 import { buildOpenAIChatBody, validateOpenAIProviderOptions } from './openai-chat-request';
+import { kitErrorOf } from './__fixtures__/kit-error-of';
 
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 const build = (options: Partial<ResolvedGenerateOptions>, config: Parameters<typeof buildOpenAIChatBody>[1] = { type: 'openai' }, provider = 'openai') =>
   buildOpenAIChatBody({ model: 'gpt-4.1-mini', messages, stream: false, ...options }, config, provider);
-
-function errorOf(run: () => unknown): KitError {
-  try {
-    run();
-  } catch (error) {
-    if (KitError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a KitError');
-}
 
 describe('buildOpenAIChatBody', () => {
   it('sends only model and messages when no knob is set', () => {
@@ -111,11 +102,11 @@ describe('buildOpenAIChatBody', () => {
 
   it('rejects providerOptions that would replace what core owns', () => {
     for (const field of ['model', 'messages', 'stream']) {
-      const error = errorOf(() => build({ providerOptions: { openai: { [field]: 'x' } } }));
+      const error = kitErrorOf(() => build({ providerOptions: { openai: { [field]: 'x' } } }));
       expect(error.code).toBe('invalid_request');
       expect(error.message).toContain(`providerOptions.openai.${field}`);
     }
-    expect(errorOf(() => build({ providerOptions: { openai: { n: 3 } } })).message).toContain('providerOptions.openai.n');
-    expect(errorOf(() => validateOpenAIProviderOptions('x', 'openai', 'openai')).message).toContain('providerOptions.openai:');
+    expect(kitErrorOf(() => build({ providerOptions: { openai: { n: 3 } } })).message).toContain('providerOptions.openai.n');
+    expect(kitErrorOf(() => validateOpenAIProviderOptions('x', 'openai', 'openai')).message).toContain('providerOptions.openai:');
   });
 });

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { midStreamErrorStream, reasoningContentStream, sseResponse, textStream, toolCallResponse } from './__fixtures__/openai-streams';
 import { openAICompatiblePresets } from './openai-compatible-presets';
 import { createOpenAICompatible } from './openai-compatible-provider';
+import { kitErrorOf } from './__fixtures__/kit-error-of';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -35,16 +36,6 @@ async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[
   const events: StreamEvent[] = [];
   for await (const event of stream) events.push(event);
   return events;
-}
-
-function configError(run: () => unknown): KitError {
-  try {
-    run();
-  } catch (error) {
-    if (KitError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a KitError');
 }
 
 describe('createOpenAICompatible', () => {
@@ -128,13 +119,13 @@ describe('createOpenAICompatible', () => {
   });
 
   it('validates settings strictly, naming the field', () => {
-    expect(configError(() => createOpenAICompatible({ baseURL: 'http://localhost:9000/v1' })).message).toMatch(/defaultModel: is required/);
-    expect(configError(() => createOpenAICompatible({ defaultModel: 'm' })).message).toMatch(/baseURL: is required/);
-    const unknown = configError(() => createOpenAICompatible({ preset: 'groq', organisation: 'x' } as never));
+    expect(kitErrorOf(() => createOpenAICompatible({ baseURL: 'http://localhost:9000/v1' })).message).toMatch(/defaultModel: is required/);
+    expect(kitErrorOf(() => createOpenAICompatible({ defaultModel: 'm' })).message).toMatch(/baseURL: is required/);
+    const unknown = kitErrorOf(() => createOpenAICompatible({ preset: 'groq', organisation: 'x' } as never));
     expect(unknown.code).toBe('invalid_config');
     expect(unknown.message).toContain('organisation');
-    expect(configError(() => createOpenAICompatible({ preset: 'openai' as never })).message).toContain('preset');
-    expect(configError(() => createOpenAICompatible({ preset: 'groq', apiKeyOptional: 'yes' as never })).message).toContain('apiKeyOptional');
-    expect(configError(() => createOpenAICompatible({ preset: 'groq', baseURL: 'not a url' })).message).toContain('baseURL');
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'openai' as never })).message).toContain('preset');
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', apiKeyOptional: 'yes' as never })).message).toContain('apiKeyOptional');
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', baseURL: 'not a url' })).message).toContain('baseURL');
   });
 });

@@ -14,20 +14,11 @@ import {
   truncatedStream,
 } from './__fixtures__/openai-streams';
 import { createOpenAIStreamMapper } from './openai-stream-mapper';
+import { kitErrorOf } from './__fixtures__/kit-error-of';
 
 const map = (datas: readonly string[]) => runMapper(createOpenAIStreamMapper(context), datas);
 const ofType = <T extends StreamEvent['type']>(events: StreamEvent[], type: T) =>
   events.filter((event): event is Extract<StreamEvent, { type: T }> => event.type === type);
-
-function thrown(run: () => unknown): KitError {
-  try {
-    run();
-  } catch (error) {
-    if (KitError.is(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a KitError');
-}
 
 describe('createOpenAIStreamMapper', () => {
   it('maps a text stream: start once, every delta, one finish with the usage of the usage-only chunk', () => {
@@ -103,7 +94,7 @@ describe('createOpenAIStreamMapper', () => {
   it('throws a classified KitError for an {"error": …} chunk mid-stream', () => {
     const mapper = createOpenAIStreamMapper(context);
     const events: StreamEvent[] = [];
-    const error = thrown(() => {
+    const error = kitErrorOf(() => {
       for (const data of midStreamErrorStream) mapper.push({ data }, (event) => events.push(event));
     });
     expect(error.code).toBe('server_error');
@@ -113,7 +104,7 @@ describe('createOpenAIStreamMapper', () => {
   });
 
   it('classifies in-stream errors by their identifiers or numeric code', () => {
-    const run = (data: string) => thrown(() => map([data]));
+    const run = (data: string) => kitErrorOf(() => map([data]));
     expect(run('{"error":{"message":"Rate limit reached. Please try again in 1.5s","code":"rate_limit_exceeded"}}')).toMatchObject({
       code: 'rate_limit',
       retryAfterMs: 1500,
@@ -126,14 +117,14 @@ describe('createOpenAIStreamMapper', () => {
   it('reads an SSE `event: error` as an upstream error, JSON or text', () => {
     const mapper = createOpenAIStreamMapper(context);
     const emit = () => {};
-    expect(thrown(() => mapper.push({ event: 'error', data: '{"message":"Overloaded","type":"overloaded_error"}' }, emit)).code).toBe('server_error');
-    const text = thrown(() => createOpenAIStreamMapper(context).push({ event: 'error', data: 'upstream timed out' }, emit));
+    expect(kitErrorOf(() => mapper.push({ event: 'error', data: '{"message":"Overloaded","type":"overloaded_error"}' }, emit)).code).toBe('server_error');
+    const text = kitErrorOf(() => createOpenAIStreamMapper(context).push({ event: 'error', data: 'upstream timed out' }, emit));
     expect(text.code).toBe('server_error');
     expect(text.message).toContain('upstream timed out');
   });
 
   it('throws invalid_response for a malformed data line', () => {
-    const error = thrown(() => map(malformedStream));
+    const error = kitErrorOf(() => map(malformedStream));
     expect(error.code).toBe('invalid_response');
     expect(error.message).toContain('malformed JSON');
   });
