@@ -1,0 +1,2 @@
+// placeholder: the example is written with its issue
+export {};
