@@ -8,6 +8,8 @@ export interface CredentialLease {
   kind: 'api-key' | 'oauth';
   /** A base URL this credential must use (an OAuth account's resource URL). */
   baseURL?: string;
+  /** A project this credential belongs to (Gemini Code Assist); passed to the provider's request builder. */
+  projectId?: string;
 }
 
 export interface AcquireOptions {

@@ -269,12 +269,8 @@ export class RequestEngine {
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
-    const context: RequestContext = {
-      provider,
-      model: options.model,
-      stream: options.stream,
-      credential: { id: lease.id, kind: lease.kind, ...(lease.baseURL ? { baseURL: lease.baseURL } : {}) },
-    };
+    const { secret: _secret, ...credential } = lease;
+    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential };
     const request = definition.chat.buildRequest(options, context);
     const attempt = new Attempt(options.signal, timeoutMs, provider);
     const { controller } = attempt;
