@@ -3,12 +3,15 @@ import { KitError, type KitEvent } from '@kit/core';
 import { KeyManager } from '@kit/keymanager';
 import { createOpenAI } from '@kit/openai';
 import { faults, replies } from '@kit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEngineHarness } from './engine-harness';
 import { eventLog, expectNoSecrets, fakeKeys, upstreams } from './helpers';
 
 const servers = upstreams();
-afterEach(() => servers.closeAll());
+afterEach(async () => {
+  vi.useRealTimers();
+  await servers.closeAll();
+});
 
 function activeTimers(): number {
   return process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
@@ -40,18 +43,63 @@ describe('a pool where most keys are broken', () => {
       expect(completion.text).toBe('answered');
       expect(completion.credentialId).toBe('good');
     }
-    // Each broken key was tried once (then it sleeps); the good key answered all ten.
+    // Each broken key was tried once (then it sleeps); the good key answered all ten. The credential faults moved
+    // on at once; the 500 and the hang each spent a retry and its backoff (the default budget of 2).
     const perKey = Object.fromEntries(keys.getKeyHealth().map((key) => [key.id, key.requests]));
     expect(perKey).toEqual({ revoked: 1, limited: 1, broken: 1, hung: 1, good: 10 });
-    expect(harness.sleeps).toEqual([]);
+    expect(harness.sleeps).toEqual([500, 1000]);
   });
 
-  it('all five keys answering 500 during an outage: one request each, then the last error', async () => {
+  it('an outage (every key answers 500) is retried with backoff up to maxRetries, each retry on the next key', async () => {
     const upstream = await servers.start({ dialect: 'openai', defaultScript: faults.serverError(500) });
     const keys = new KeyManager('openai', fakeKeys.slice(0, 5));
-    const harness = createEngineHarness({ baseURL: upstream.url, credentials: keys, maxRetries: 0 });
-    await expect(harness.generate({ prompt: 'hi' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
-    expect(upstream.requests).toHaveLength(5);
+    const harness = createEngineHarness({ baseURL: upstream.url, credentials: keys, maxRetries: 2 });
+    await expect(harness.generate({ prompt: 'hi' })).rejects.toMatchObject({ code: 'server_error' });
+    expect(harness.sleeps).toEqual([500, 1000]);
+    expect(keys.getKeyHealth().map((key) => key.requests)).toEqual([1, 1, 1, 0, 0]);
+  });
+
+  // These two wait for a key's own backoff: the clock and timers are faked (the sockets are real), and the test
+  // moves time forward only while the engine is waiting.
+  it('a new call waits for a pool whose only key is cooling down after a transient error', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: [faults.serverError(500), replies.text('back')] });
+    const keys = new KeyManager('openai', fakeKeys.slice(0, 1), { now: () => Date.now() });
+    const first = createOpenAI({ credentials: keys, baseURL: upstream.url, maxRetries: 0 });
+    await expect(first.complete({ prompt: 'first' })).rejects.toMatchObject({ code: 'server_error' });
+    const second = createOpenAI({ credentials: keys, baseURL: upstream.url, maxRetries: 1 });
+    const pending = second.complete({ prompt: 'second' });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(upstream.requests).toHaveLength(1); // still waiting for the key's 1 s backoff
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await pending).text).toBe('back');
+    expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('a revoked key is never handed back within a call while a good key recovers', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const upstream = await servers.start({
+      dialect: 'openai',
+      credentials: [
+        { id: 'k1', secret: fakeKeys[0] as string, script: faults.unauthorized() },
+        { id: 'k2', secret: fakeKeys[1] as string, script: [faults.serverError(500), replies.text('recovered')] },
+      ],
+    });
+    const keys = new KeyManager('openai', fakeKeys.slice(0, 2), { now: () => Date.now() });
+    const openai = createOpenAI({ credentials: keys, baseURL: upstream.url });
+    const pending = openai.complete({ prompt: 'hi' });
+    // k2's 1 s backoff (the retry's 500 ms wait is part of it), moved in steps as the engine gets to each wait
+    for (let waited = 0; upstream.requests.length < 3 && waited < 5_000; waited += 100) await vi.advanceTimersByTimeAsync(100);
+    expect((await pending).text).toBe('recovered');
+    expect(upstream.requests.map((request) => request.credentialId)).toEqual(['k1', 'k2', 'k2']);
+  });
+
+  it('a one-key pool fails with the same error as a single apiKey', async () => {
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: faults.unauthorized() });
+    const pooled = createEngineHarness({ baseURL: upstream.url, credentials: new KeyManager('openai', fakeKeys.slice(0, 1)) });
+    await expect(pooled.generate({ prompt: 'hi' })).rejects.toMatchObject({ code: 'authentication' });
+    const single = createEngineHarness({ baseURL: upstream.url });
+    await expect(single.generate({ prompt: 'hi' })).rejects.toMatchObject({ code: 'authentication' });
   });
 });
 
@@ -138,8 +186,9 @@ describe('streams', () => {
     await upstream.waitForIdle();
     expect(upstream.requests[0]?.aborted).toBe(true);
     expect(activeTimers()).toBe(timersBefore);
+    // The caller's abort is nobody's failure: the attempt ends without counting as an error.
     const metrics = openai.getMetrics();
-    expect(metrics.lastError?.code).toBe('aborted');
+    expect(metrics).toMatchObject({ requestCount: 1, successCount: 0, errorCount: 0 });
   });
 
   it('stream.abort() ends the stream the same way', async () => {
@@ -188,6 +237,34 @@ describe('secrets', () => {
       secrets,
     );
     expect(log.events.length).toBeGreaterThan(5);
+  });
+});
+
+describe('secrets echoed inside a stream', () => {
+  it('an in-stream error that quotes the key is masked before anyone sees it', async () => {
+    const key = `csk-${'x1y2z3'.repeat(4)}`; // Cerebras-shaped, built at run time
+    const upstream = await servers.start({
+      dialect: 'openai',
+      credentials: [{ id: 'k', secret: key, script: faults.errorMidStream(1, { type: 'invalid_request_error', message: `key ${key} is not allowed here` }) }],
+    });
+    const log = eventLog();
+    const openai = createOpenAI({ apiKey: key, baseURL: upstream.url, onEvent: log.onEvent, maxRetries: 0 });
+    const stream = await openai.generateChatCompletion({ prompt: 'hi' });
+    const error = await stream.final().then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(KitError.is(error)).toBe(true);
+    const { inspect } = await import('node:util');
+    expectNoSecrets([error, inspect(error), String(error), log.events, openai.getMetrics()], [key]);
+  });
+
+  it('the request id of a successful answer reaches the success event', async () => {
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: replies.text('ok') });
+    const log = eventLog();
+    const openai = createOpenAI({ apiKey: fakeKeys[0], baseURL: upstream.url, onEvent: log.onEvent });
+    await openai.complete({ prompt: 'hi' });
+    expect(log.ofType('request-success')[0]?.requestId).toMatch(/./);
   });
 });
 

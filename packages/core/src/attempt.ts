@@ -9,15 +9,21 @@ import { KitError } from './kit-error';
  */
 export class Attempt {
   readonly controller = new AbortController();
-  readonly #timeoutMs: number;
+  #timeoutMs: number;
+  readonly #idleTimeoutMs: number;
   readonly #provider: string;
   readonly #unlink: () => void;
   #waitingSince = Date.now();
   #what = 'no answer';
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string) {
+  /**
+   * `timeoutMs` bounds the wait for the answer (the caller cuts it to what is left of the call's deadline);
+   * `idleTimeoutMs` (default the same) bounds each stream read after that: the deadline never cuts a stream's gaps.
+   */
+  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string, idleTimeoutMs = timeoutMs) {
     this.#timeoutMs = timeoutMs;
+    this.#idleTimeoutMs = idleTimeoutMs;
     this.#provider = provider;
     this.#unlink = linkAbort(this.controller, signal, () => (KitError.is(signal?.reason) ? signal?.reason : abortedError(provider)));
     this.#arm(timeoutMs);
@@ -27,6 +33,7 @@ export class Attempt {
   waiting(): void {
     this.#waitingSince = Date.now();
     this.#what = 'the stream was idle';
+    this.#timeoutMs = this.#idleTimeoutMs;
     if (this.#timer === undefined && !this.controller.signal.aborted) this.#arm(this.#timeoutMs);
   }
 

@@ -84,11 +84,20 @@ describe('KitChatStream', () => {
     });
   });
 
-  it('refuses to be consumed twice', async () => {
+  it('refuses to be iterated after final() or twice, but final() may follow an iteration or repeat', async () => {
     const { stream } = source([{ type: 'finish', finishReason: 'stop', usage }]);
     await stream.text();
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/already consumed/);
-    await expect(stream.final()).rejects.toThrow(/already consumed/);
+    expect((await stream.final()).finishReason).toBe('stop');
+
+    const { stream: iterated } = source([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }, { type: 'finish', finishReason: 'stop', usage }]);
+    const iterator = iterated[Symbol.asyncIterator]();
+    await iterator.next(); // start
+    await iterator.next(); // 'a'
+    expect(() => iterated[Symbol.asyncIterator]()).toThrow(/already consumed/);
+    const completion = await iterated.final(); // the rest, assembled with what was already read
+    expect(completion.text).toBe('ab');
+    expect(completion.usage).toEqual(usage);
   });
 
   it('throws a mid-stream failure from the iterator after yielding every delta, and keeps no finish', async () => {

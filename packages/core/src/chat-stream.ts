@@ -28,7 +28,7 @@ let generatedIds = 0;
 
 /** The `ChatStream` every provider returns: one code path for streaming and non-streaming answers. */
 export class KitChatStream implements ChatStream {
-  #claimed = false;
+  #claimed: 'iterating' | 'collecting' | undefined;
   #started = false;
   #sawContent = false;
   #settled = false;
@@ -48,7 +48,7 @@ export class KitChatStream implements ChatStream {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
-    this.#claim();
+    this.#claim('iterating');
     return {
       next: async () => {
         const event = await this.#pull();
@@ -61,8 +61,9 @@ export class KitChatStream implements ChatStream {
     };
   }
 
+  /** Consumes whatever has not been read yet (all of it, or the rest after a partial iteration) and assembles. */
   async final(): Promise<ChatCompletion> {
-    this.#claim();
+    this.#claim('collecting');
     while ((await this.#pull()) !== undefined) {
       // pull() accumulates
     }
@@ -77,13 +78,14 @@ export class KitChatStream implements ChatStream {
     this.#abandon();
   }
 
-  #claim(): void {
-    if (this.#claimed) {
-      throw new KitError('invalid_request', 'ChatStream already consumed: iterate it, or call final() or text(), once', {
+  /** Iterating is allowed once, and not after `final()`/`text()`; `final()` may follow an iteration, or itself. */
+  #claim(mode: 'iterating' | 'collecting'): void {
+    if (mode === 'iterating' && this.#claimed) {
+      throw new KitError('invalid_request', 'ChatStream already consumed: iterate it once, before any final() or text()', {
         provider: this.#source.provider,
       });
     }
-    this.#claimed = true;
+    this.#claimed ??= mode;
   }
 
   async #pull(): Promise<StreamEvent | undefined> {

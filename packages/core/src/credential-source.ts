@@ -16,6 +16,8 @@ export interface AcquireOptions {
   signal?: AbortSignal;
   /** Ask for this credential again (after `onUnauthorized` refreshed it). */
   id?: string;
+  /** Credentials that failed for good in this call (revoked, forbidden, out of quota): do not hand them out. */
+  exclude?: ReadonlySet<string>;
 }
 
 /** What the engine tells a source after a successful attempt. */

@@ -28,21 +28,16 @@ export interface ErrorPolicy {
 
 // The code table of SPEC §4, by column: credential faults switch credentials; they and transient faults are
 // retryable and count against the credential; every other code is final and nobody's fault.
-const credentialFaults = 'authentication permission rate_limit quota_exceeded';
-const transientFaults = 'server_error timeout network invalid_response';
-const retryableFaults = `${credentialFaults} ${transientFaults}`;
-const allCodes = `${retryableFaults} invalid_request not_found context_length content_filter aborted credentials_exhausted invalid_config`;
+const credentialFaults: readonly KitErrorCode[] = ['authentication', 'permission', 'rate_limit', 'quota_exceeded'];
+const retryableFaults: readonly KitErrorCode[] = [...credentialFaults, 'server_error', 'timeout', 'network', 'invalid_response'];
+const finalCodes: readonly KitErrorCode[] = ['invalid_request', 'not_found', 'context_length', 'content_filter', 'aborted', 'credentials_exhausted', 'invalid_config'];
 
 /** The code table of SPEC §4 as data. */
 export const errorPolicies = Object.fromEntries(
-  allCodes.split(' ').map((code) => [
-    code,
-    {
-      retryable: retryableFaults.includes(code),
-      penalisesCredential: retryableFaults.includes(code),
-      switchesCredential: credentialFaults.includes(code),
-    },
-  ]),
+  [...retryableFaults, ...finalCodes].map((code) => {
+    const retryable = retryableFaults.includes(code);
+    return [code, { retryable, penalisesCredential: retryable, switchesCredential: credentialFaults.includes(code) }];
+  }),
 ) as Readonly<Record<KitErrorCode, ErrorPolicy>>;
 
 /** Whether an error of this code should count against the credential that produced it. */

@@ -10,7 +10,7 @@ const secretPatterns: RegExp[] = [
   // a bearer token anywhere
   /(bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
   // strings shaped like provider keys and Google access tokens
-  /()\b(?:(?:sk|rk|pk)-[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|ya29\.[0-9A-Za-z._-]{10,})/g,
+  /()\b(?:(?:sk|rk|pk|csk|gsk|xai)[-_][A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|ya29\.[0-9A-Za-z._-]{10,})/g,
 ];
 
 /**

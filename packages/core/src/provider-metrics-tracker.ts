@@ -26,7 +26,8 @@ export class ProviderMetricsTracker {
       const tokens = metrics.tokens as unknown as Record<string, number>;
       const usage = event.usage as unknown as Record<string, number | undefined>;
       for (const kind in tokens) tokens[kind] = (tokens[kind] as number) + (usage[kind] ?? 0);
-    } else if (event.type === 'request-error') {
+    } else if (event.type === 'request-error' && event.error.code !== 'aborted') {
+      // The caller's abort (or breaking out of a stream) is nobody's failure: it ends the attempt, not as an error.
       metrics.errorCount += 1;
       metrics.lastErrorAt = event.at;
       metrics.lastError = { ...event.error };

@@ -30,8 +30,8 @@ export interface EngineConfig {
   random?: () => number;
 }
 
-/** Codes that say "this credential is bad", as opposed to "try again later". */
-const persistentCredentialFaults: ReadonlySet<KitErrorCode> = new Set(['authentication', 'permission', 'quota_exceeded']);
+/** Credential faults that say "this credential is bad" (as opposed to a rate limit: "this one, later"). */
+const isPersistentFault = (code: KitErrorCode) => errorPolicies[code].switchesCredential && code !== 'rate_limit';
 
 interface AttemptResult {
   lease: CredentialLease;
@@ -39,15 +39,25 @@ interface AttemptResult {
   reader?: WireEventReader;
   attempt: Attempt;
   startedAt: number;
+  /** The provider's id of the request (`x-request-id` / `request-id`), for support tickets. */
+  requestId?: string | undefined;
   firstContentAt?: number;
 }
 
 /** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
 function classifyThrown(error: unknown, signal: AbortSignal, provider: string, lease?: CredentialLease): KitError {
   if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
-  if (KitError.is(error)) return error;
+  if (KitError.is(error)) {
+    // A mapper's error built from what the upstream sent (an in-stream error body) may echo the credential.
+    const secret = lease?.secret;
+    if (!secret || !(error.message.includes(secret) || error.stack?.includes(secret))) return error;
+    const { code, status, retryable, retryAfterMs, requestId, credentialId } = error;
+    return new KitError(code, error.message, { status, provider, credentialId: credentialId ?? lease.id, retryable, retryAfterMs, requestId, cause: error.cause, secrets: [secret] });
+  }
   const code: KitErrorCode = (error as Error | undefined)?.name === 'AbortError' ? 'aborted' : 'network';
-  return new KitError(code, `${provider}: ${code}: ${(error as Error | undefined)?.message ?? error}`, {
+  // undici's "fetch failed" says why only in its cause (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET…).
+  const reason = ((error as { cause?: { code?: string } } | undefined)?.cause?.code ?? '') as string;
+  return new KitError(code, `${provider}: ${code}: ${(error as Error | undefined)?.message ?? error}${reason ? ` (${reason})` : ''}`, {
     provider,
     credentialId: lease?.id,
     secrets: [lease?.secret],
@@ -145,59 +155,73 @@ export class RequestEngine {
     let attemptNumber = 0;
     let lastError: KitError | undefined;
     let invalidResponseRetried = false;
-    let sawTransient = false;
+    // A retry was counted and its wait slept: the next attempt is paid for. After a transient error's backoff, one
+    // wait for a cooling pool belongs to the same retry (`poolWaitIncluded`); any further wait spends the budget.
+    let retryPending = false;
+    let poolWaitIncluded = false;
     let preferId: string | undefined;
     let previousId: string | undefined;
     const failedWith = new Map<string, KitError>();
+    const failedPersistently = new Set<string>();
     const refreshed = new Set<string>();
 
     const exhausted = (cause: KitError, from?: KitError) =>
-      new KitError('credentials_exhausted', `${from?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
-        provider,
-        ...(from?.retryAfterMs !== undefined ? { retryAfterMs: from.retryAfterMs } : {}),
-        cause,
-      });
+      // With one credential in play the caller gets its own error, as with a single `apiKey`.
+      failedWith.size <= 1
+        ? cause
+        : new KitError('credentials_exhausted', `${from?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
+            provider,
+            retryAfterMs: from?.retryAfterMs,
+            cause,
+          });
 
-    const useRetry = (error: KitError): number => {
-      if (retriesUsed >= maxRetries) throw error;
-      const delay = retryDelayMs(retriesUsed, error.retryAfterMs, this.#config.random);
+    /** Spends a retry (unless `included`) on a wait of `delay` ms, if the budget and the deadline allow it; else throws `error`. */
+    const retryAfter = async (delay: number, error: KitError, included = false) => {
+      if (!included) {
+        if (retriesUsed >= maxRetries) throw error;
+        retriesUsed += 1;
+      }
       if (Date.now() + delay >= deadlineAt) throw error;
-      retriesUsed += 1;
-      return delay;
+      retryPending = true;
+      await this.#sleep(delay, signal);
     };
 
     try {
       for (;;) {
         if (signal?.aborted) throw abortedError(provider);
-        const remainingMs = deadlineAt - Date.now();
-        if (remainingMs <= 0) {
+        if (deadlineAt - Date.now() <= 0) {
           throw new KitError('timeout', `${provider}: the call did not succeed within its ${deadlineMs} ms deadline`, { provider, cause: lastError });
         }
         let lease: CredentialLease;
         try {
-          lease = await credentials.acquire({ signal, ...(preferId ? { id: preferId } : {}) });
+          lease = await credentials.acquire({
+            signal,
+            ...(preferId ? { id: preferId } : {}),
+            ...(failedPersistently.size > 0 ? { exclude: failedPersistently } : {}),
+          });
         } catch (error) {
           const kitError = signal?.aborted ? abortedError(provider) : toKitError(error, 'credentials_exhausted', { provider });
           if (kitError.code !== 'credentials_exhausted') throw kitError;
-          // Every credential is cooling down: wait for the soonest one when the error was transient and it fits.
+          // Every usable credential is cooling down: wait for the soonest one when that fits (a single key's transient
+          // 500 is simply retried), unless this call has only seen credentials that are plainly bad.
           const wait = kitError.retryAfterMs;
-          if (sawTransient && wait !== undefined && retriesUsed < maxRetries && Date.now() + wait < deadlineAt) {
-            retriesUsed += 1;
-            await this.#sleep(wait, signal);
-            continue;
+          if (wait === undefined || (lastError && isPersistentFault(lastError.code))) {
+            throw lastError ? exhausted(lastError, kitError) : kitError;
           }
-          throw lastError ? exhausted(lastError, kitError) : kitError;
+          const included = retryPending && poolWaitIncluded;
+          poolWaitIncluded = false;
+          await retryAfter(wait, lastError ? exhausted(lastError, kitError) : kitError, included);
+          continue;
         }
         preferId = undefined;
 
         const earlier = failedWith.get(lease.id);
-        if (earlier) {
-          // The source handed back a credential that already failed in this call: no untried one is left.
-          // A persistent fault ends the call; a transient one (or a rate limit) spends a retry and waits.
-          if (persistentCredentialFaults.has(earlier.code)) throw failedWith.size > 1 ? exhausted(lastError ?? earlier) : earlier;
-          await this.#sleep(useRetry(earlier), signal);
-          failedWith.delete(lease.id);
-        }
+        if (earlier && failedPersistently.has(lease.id)) throw exhausted(lastError ?? earlier); // a source that cannot exclude
+        // A credential that failed in this call comes back (one key, or all others cooling down): unless the backoff of
+        // a transient error was already slept, wait for it now (a rate limit's Retry-After on a single key).
+        if (earlier && !retryPending) await retryAfter(retryDelayMs(retriesUsed, earlier.retryAfterMs, this.#config.random), earlier);
+        retryPending = false;
+        poolWaitIncluded = false;
         if (previousId !== undefined && previousId !== lease.id && lastError) {
           this.#emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
         }
@@ -208,7 +232,7 @@ export class RequestEngine {
         this.#emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
         let result: AttemptResult;
         try {
-          result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - Date.now()), startedAt);
+          result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - Date.now()), timeoutMs, startedAt);
         } catch (thrown) {
           const error = toKitError(thrown);
           lastError = error;
@@ -226,14 +250,23 @@ export class RequestEngine {
             }
           }
           safely(() => credentials.reportFailure(lease.id, error));
-          const willRetry = errorPolicies[error.code].retryable && !(error.code === 'invalid_response' && invalidResponseRetried);
+          failedWith.set(lease.id, error);
+          const policy = errorPolicies[error.code];
+          const transient = policy.retryable && !policy.switchesCredential;
+          const willRetry =
+            policy.retryable &&
+            !(error.code === 'invalid_response' && invalidResponseRetried) &&
+            (!transient || (retriesUsed < maxRetries && Date.now() + retryDelayMs(retriesUsed, error.retryAfterMs, () => 0.5) < deadlineAt));
           this.#emitRequestError(error, startedAt, lease.id, options, willRetry);
           if (!willRetry) throw error;
-          // Any other credential is tried at once, without sleeping; waiting and the retry budget apply only
-          // when the source hands back a credential that already failed (see above) or has none free.
-          failedWith.set(lease.id, error);
-          if (!persistentCredentialFaults.has(error.code)) sawTransient = true;
+          if (isPersistentFault(error.code)) failedPersistently.add(lease.id);
           if (error.code === 'invalid_response') invalidResponseRetried = true;
+          // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
+          // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the source hands out.
+          if (transient) {
+            await retryAfter(retryDelayMs(retriesUsed, error.retryAfterMs, this.#config.random), error);
+            poolWaitIncluded = true;
+          }
           continue;
         }
         return this.#toChatStream(result, options);
@@ -265,18 +298,20 @@ export class RequestEngine {
   async #attempt(
     lease: CredentialLease,
     options: ResolvedGenerateOptions,
-    timeoutMs: number,
+    firstByteTimeoutMs: number,
+    idleTimeoutMs: number,
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
     const { secret: _secret, ...credential } = lease;
     const context: RequestContext = { provider, model: options.model, stream: options.stream, credential };
     const request = definition.chat.buildRequest(options, context);
-    const attempt = new Attempt(options.signal, timeoutMs, provider);
+    const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs);
     const { controller } = attempt;
     try {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal, model: options.model });
       const buffered: StreamEvent[] = [];
+      const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
       if (!options.stream || !response.body) {
         const text = await response.text();
         try {
@@ -288,7 +323,7 @@ export class RequestEngine {
             : new KitError('invalid_response', `${provider}: unreadable response: ${(error as Error).message}`, { provider, credentialId: lease.id, cause: error });
         }
         attempt.dispose();
-        return { lease, buffered, attempt, startedAt };
+        return { lease, buffered, attempt, startedAt, requestId };
       }
       // Streaming: from here the timer counts only while a read waits for bytes.
       attempt.received();
@@ -299,10 +334,10 @@ export class RequestEngine {
       controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
       for (let event = await reader.next(); event; event = await reader.next()) {
         buffered.push(event);
-        if (isContentEvent(event)) return { lease, buffered, reader, attempt, startedAt, firstContentAt: Date.now() };
+        if (isContentEvent(event)) return { lease, buffered, reader, attempt, startedAt, requestId, firstContentAt: Date.now() };
         if (event.type === 'finish') break;
       }
-      return { lease, buffered, reader, attempt, startedAt };
+      return { lease, buffered, reader, attempt, startedAt, requestId };
     } catch (error) {
       const classified = classifyThrown(error, controller.signal, provider, lease);
       controller.abort(classified);
@@ -356,6 +391,7 @@ export class RequestEngine {
           finishReason,
           model: options.model,
           credentialId: lease.id,
+          requestId: result.requestId,
           ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
         });
       },

@@ -89,12 +89,14 @@ export class KeyManager implements CredentialSource {
 
   /**
    * `CredentialSource.acquire`: the next key as a lease `{ id, secret, kind: 'api-key' }`.
-   * With `id`, that key is returned when it is available; otherwise the normal selection applies.
+   * With `id`, that key is returned when it is available; otherwise the normal selection applies. Keys in `exclude`
+   * (those that failed for good in the current call) are never handed out.
    * @throws KitError `aborted` if the signal has fired, `credentials_exhausted` when every key is in backoff.
    */
-  async acquire({ signal, id }: AcquireOptions = {}): Promise<CredentialLease> {
+  async acquire({ signal, id, exclude }: AcquireOptions = {}): Promise<CredentialLease> {
     throwIfAborted(signal, this.providerName);
-    const state = this.#pick(undefined, this.#keys.find((key) => key.id === id));
+    const state = exclude ? this.#pick(exclude) : this.#pick(undefined, this.#keys.find((key) => key.id === id));
+    if (!state) throw this.#exhausted(undefined, exclude);
     return { id: state.id, secret: state.secret, kind: 'api-key' };
   }
 
@@ -315,9 +317,11 @@ export class KeyManager implements CredentialSource {
     return error;
   }
 
-  #exhausted(cause?: KitError): KitError {
+  /** `credentials_exhausted`, with `retryAfterMs` until the soonest key wakes (outside `excluded`, when any is). */
+  #exhausted(cause?: KitError, excluded?: ReadonlySet<string>): KitError {
     const now = this.#now;
-    const retryAfterMs = Math.max(0, Math.min(...this.#keys.map((state) => availableAt(state) - now)));
+    const candidates = this.#keys.filter((state) => !excluded?.has(state.id));
+    const retryAfterMs = Math.max(0, Math.min(...(candidates.length > 0 ? candidates : this.#keys).map((state) => availableAt(state) - now)));
     return new KitError(
       'credentials_exhausted',
       `KeyManager(${this.providerName}): no key available${cause ? `, last error: ${cause.message}` : ''}`,
