@@ -47,9 +47,19 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
   { name: '@kit/openai', code: oneCall('createOpenAI', '@kit/openai'), providerBudgetKB: 8 },
   { name: '@kit/openai-compatible', code: oneCall('createOpenAICompatible', '@kit/openai-compatible', "{ preset: 'groq', apiKey: 'test-key-1' }"), providerBudgetKB: 8 },
   { name: '@kit/cerebras', code: oneCall('createCerebras', '@kit/cerebras'), providerBudgetKB: 8 },
+  { name: '@kit/anthropic', code: oneCall('createAnthropic', '@kit/anthropic'), providerBudgetKB: 8 },
 ];
 
 const peers = [
+  {
+    name: '@anthropic-ai/sdk (official SDK)',
+    code: `
+import Anthropic from '@anthropic-ai/sdk';
+const client = new Anthropic({ apiKey: 'test-key-1', dangerouslyAllowBrowser: true });
+const stream = await client.messages.create({ model: 'claude-sonnet-5-5', max_tokens: 1024, messages: [{ role: 'user', content: 'hi' }], stream: true });
+for await (const event of stream) console.log(event);
+`,
+  },
   {
     name: 'openai (official SDK)',
     code: `

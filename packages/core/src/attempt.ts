@@ -14,7 +14,6 @@ export class Attempt {
   readonly #provider: string;
   readonly #unlink: () => void;
   #waitingSince = Date.now();
-  #what = 'no answer';
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
@@ -32,7 +31,6 @@ export class Attempt {
   /** A stream read starts waiting for bytes. */
   waiting(): void {
     this.#waitingSince = Date.now();
-    this.#what = 'the stream was idle';
     this.#timeoutMs = this.#idleTimeoutMs;
     if (this.#timer === undefined && !this.controller.signal.aborted) this.#arm(this.#timeoutMs);
   }
@@ -57,7 +55,7 @@ export class Attempt {
       const waited = Date.now() - this.#waitingSince;
       if (waited < this.#timeoutMs) return this.#arm(this.#timeoutMs - waited);
       const provider = this.#provider;
-      this.controller.abort(new KitError('timeout', `${provider}: ${this.#what} for ${this.#timeoutMs} ms`, { provider }));
+      this.controller.abort(new KitError('timeout', `${provider}: no data for ${this.#timeoutMs} ms`, { provider }));
     }, ms);
   }
 }

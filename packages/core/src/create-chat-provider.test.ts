@@ -88,7 +88,7 @@ describe('createChatProvider', () => {
     expect(attempt({ timeoutMs: -5 })).toThrow(/timeoutMs: must be greater than 0/);
     expect(attempt({ maxRetries: 99 })).toThrow(/maxRetries: must be at most 10/);
     expect(attempt({ baseURL: 'not a url' })).toThrow(/baseURL: must be an http\(s\) URL/);
-    expect(attempt({ credentials: { acquire: 1 } })).toThrow(/credentials: must implement acquire/);
+    expect(attempt({ credentials: { acquire: 1 } })).toThrow(/credentials: must be a CredentialSource/);
     expect(attempt({ headers: { a: 1 } })).toThrow(/headers\.a: must be a string/);
     expect(attempt({ apiKey: '' })).toThrow(KitError);
   });

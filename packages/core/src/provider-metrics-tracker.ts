@@ -44,9 +44,6 @@ export class ProviderMetricsTracker {
 
   /** A copy: callers cannot change the tracker's state. */
   snapshot(): ProviderMetrics {
-    const copy: ProviderMetrics = { ...this.#metrics, tokens: { ...this.#metrics.tokens } };
-    if (this.#metrics.lastError) copy.lastError = { ...this.#metrics.lastError };
-    if (this.#metrics.health) copy.health = { ...this.#metrics.health };
-    return copy;
+    return structuredClone(this.#metrics);
   }
 }

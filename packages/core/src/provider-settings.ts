@@ -35,7 +35,7 @@ export const providerSettingsShape = {
   credentials: optional(
     custom<CredentialSource>(
       (value) => hasMethods(value, 'acquire', 'reportSuccess', 'reportFailure'),
-      'must implement acquire, reportSuccess and reportFailure',
+      'must be a CredentialSource (acquire, reportSuccess, reportFailure)',
     ),
   ),
   baseURL: optional(url()),
@@ -46,7 +46,7 @@ export const providerSettingsShape = {
   fetch: optional(custom<typeof globalThis.fetch>(isFunction, 'must be a function')),
   name: optional(string({ min: 1 })),
   onEvent: optional(custom<KitEventListener>(isFunction, 'must be a function')),
-  metrics: optional(custom<MetricsSink>((value) => hasMethods(value, 'record'), 'must have a record(event) method')),
+  metrics: optional(custom<MetricsSink>((value) => hasMethods(value, 'record'), 'must be a MetricsSink (record)')),
 };
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

@@ -33,10 +33,6 @@ export function parseResetHeader(value: string | null, now: number): number | un
 
 /** Reads rate-limit headers by the given names; `undefined` when none is present. */
 export function readRateLimitHeaders(headers: Headers, names: RateLimitHeaderNames, now: number = Date.now()): RateLimitInfo | undefined {
-  // Most responses of most servers carry none: one look-up settles that before six.
-  if (!headers.has((names.requestsRemaining ?? names.tokensRemaining) as string) && !headers.has((names.tokensRemaining ?? names.requestsLimit) as string)) {
-    return undefined;
-  }
   const info: Record<string, number> = {};
   let found = false;
   for (const field in names) {

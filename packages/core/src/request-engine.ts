@@ -8,6 +8,7 @@ import type { ResolvedGenerateOptions } from './generate-options';
 import { Attempt } from './attempt';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
+import { maskSecrets } from './mask-secrets';
 import type { ProviderDefinition, RequestContext, WireRequest } from './provider-definition';
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
@@ -48,11 +49,10 @@ interface AttemptResult {
 function classifyThrown(error: unknown, signal: AbortSignal, provider: string, lease?: CredentialLease): KitError {
   if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
   if (KitError.is(error)) {
-    // A mapper's error built from what the upstream sent (an in-stream error body) may echo the credential.
-    const secret = lease?.secret;
-    if (!secret || !(error.message.includes(secret) || error.stack?.includes(secret))) return error;
-    const { code, status, retryable, retryAfterMs, requestId, credentialId } = error;
-    return new KitError(code, error.message, { status, provider, credentialId: credentialId ?? lease.id, retryable, retryAfterMs, requestId, cause: error.cause, secrets: [secret] });
+    // A mapper's error is built from what the upstream sent (an in-stream error body), which may echo the credential.
+    error.message = maskSecrets(error.message, [lease?.secret]);
+    error.stack = maskSecrets(error.stack ?? '', [lease?.secret]);
+    return error;
   }
   const code: KitErrorCode = (error as Error | undefined)?.name === 'AbortError' ? 'aborted' : 'network';
   // undici's "fetch failed" says why only in its cause (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET…).

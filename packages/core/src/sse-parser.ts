@@ -13,7 +13,6 @@ export function createSseParser(onMessage: (message: SseMessage) => void): { fee
   let pending = '';
   let data: string[] = [];
   let event: string | undefined;
-  let skipLeadingLineFeed = false;
   let first = true;
 
   const dispatch = () => {
@@ -33,41 +32,34 @@ export function createSseParser(onMessage: (message: SseMessage) => void): { fee
     else if (field === 'event') event = value || undefined;
   };
 
+  const feed = (chunk: string) => {
+    if (first) {
+      first = false;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    let text = pending + chunk;
+    let held = '';
+    if (text.includes('\r')) {
+      // CR and CRLF end lines too. A CR at the very end may be half of a CRLF: hold it until the next chunk.
+      if (text.endsWith('\r')) {
+        held = '\r';
+        text = text.slice(0, -1);
+      }
+      text = text.replace(/\r\n?/g, '\n');
+    }
+    let start = 0;
+    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', start)) {
+      line(text.slice(start, index));
+      start = index + 1;
+    }
+    pending = text.slice(start) + held;
+  };
+
   return {
-    feed(chunk) {
-      if (first) {
-        first = false;
-        if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      }
-      const text = pending + chunk;
-      pending = '';
-      let start = 0;
-      if (skipLeadingLineFeed && text.charCodeAt(0) === 10) start = 1;
-      skipLeadingLineFeed = false;
-      if (text.indexOf('\r', start) === -1) {
-        // Fast path (almost every server): LF line ends only.
-        for (let index = text.indexOf('\n', start); index !== -1; index = text.indexOf('\n', start)) {
-          line(text.slice(start, index));
-          start = index + 1;
-        }
-        pending = text.slice(start);
-        return;
-      }
-      for (let index = start; index < text.length; index += 1) {
-        const code = text.charCodeAt(index);
-        if (code !== 10 && code !== 13) continue;
-        line(text.slice(start, index));
-        if (code === 13) {
-          if (index + 1 === text.length) skipLeadingLineFeed = true;
-          else if (text.charCodeAt(index + 1) === 10) index += 1;
-        }
-        start = index + 1;
-      }
-      pending = text.slice(start);
-    },
+    feed,
     end() {
-      if (pending !== '') line(pending);
-      pending = '';
+      // The body ended: a last line without its line end still counts, and so does a last event without its blank line.
+      feed('\n');
       dispatch();
     },
   };

@@ -221,11 +221,6 @@ export class KeyManager implements CredentialSource {
     return this.getStatus();
   }
 
-  /** `util.inspect(manager)` on Node: the status summary, never the keys. */
-  [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `KeyManager ${JSON.stringify(this)}`;
-  }
-
   get #now(): number {
     return this.#options.now();
   }
