@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { pause, StreamWriter, untilAborted } from './stream-writer';
 import { fillerText } from './text-pieces';
 import type {
+  ControlAnswer,
   ErrorRenderingInput,
   ExchangeContext,
   MockModel,
@@ -27,6 +28,8 @@ export interface Exchange {
   successHeaders(): Record<string, string>;
   /** Ends the exchange from the upstream's side: the socket is destroyed (this is no client abort). */
   destroySocket(): void;
+  /** The dialect session's answer to a `control` route (called only for successful behaviours). */
+  answerControl?(): ControlAnswer;
 }
 
 const jsonContentType = 'application/json';
@@ -71,18 +74,34 @@ function retryAfterMs(headers: Record<string, string>): number | undefined {
   return undefined;
 }
 
-/** Sends the dialect's error answer (or the scripted body). */
+function withoutHeaders(headers: Record<string, string>, names: readonly string[]): Record<string, string> {
+  if (names.length === 0) return headers;
+  const removed = new Set(names.map((name) => name.toLowerCase()));
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !removed.has(name.toLowerCase())));
+}
+
+/**
+ * Sends the dialect's error answer (or the scripted body). A rendered error may change the status and
+ * the headers (Anthropic answers `overloaded` with 529; Gemini moves `retry-after` into the body).
+ */
 export function sendError(exchange: Exchange, input: ErrorRenderingInput & { body?: unknown; headers?: Record<string, string> }): void {
-  const own = input.headers ?? {};
-  const rendering: ErrorRenderingInput = { status: input.status };
-  if (input.fault !== undefined) rendering.fault = input.fault;
-  if (input.message !== undefined) rendering.message = input.message;
-  const retryAfter = input.retryAfterMs ?? retryAfterMs(own);
-  if (retryAfter !== undefined) rendering.retryAfterMs = retryAfter;
-  const body = input.body !== undefined ? input.body : exchange.dialect.renderError(rendering, exchange.context).body;
+  let own = input.headers ?? {};
+  let status = input.status;
+  let body = input.body;
+  if (body === undefined) {
+    const rendering: ErrorRenderingInput = { status: input.status };
+    if (input.fault !== undefined) rendering.fault = input.fault;
+    if (input.message !== undefined) rendering.message = input.message;
+    const retryAfter = input.retryAfterMs ?? retryAfterMs(own);
+    if (retryAfter !== undefined) rendering.retryAfterMs = retryAfter;
+    const rendered = exchange.dialect.renderError(rendering, exchange.context);
+    status = rendered.status;
+    body = rendered.body;
+    own = { ...withoutHeaders(own, rendered.removeHeaders ?? []), ...rendered.headers };
+  }
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const contentType = typeof body === 'string' ? 'text/plain; charset=utf-8' : jsonContentType;
-  sendComplete(exchange, input.status, answerHeaders(exchange, input.status, { 'content-type': contentType, ...own }), text);
+  sendComplete(exchange, status, answerHeaders(exchange, status, { 'content-type': contentType, ...own }), text);
 }
 
 function sendStatus(exchange: Exchange, behaviour: StatusBehaviour): void {
@@ -129,7 +148,7 @@ function interruptedReply(exchange: Exchange, afterChunks: number, text?: string
 async function streamUntil(exchange: Exchange, reply: RenderedReply, afterChunks: number): Promise<StreamWriter | undefined> {
   const writer = startStream(exchange);
   if (!writer) return undefined;
-  const sent = await writer.write([...reply.preamble, ...reply.content.slice(0, Math.max(0, afterChunks))]);
+  const sent = await writer.write([...reply.preamble, ...reply.content.slice(0, Math.max(0, afterChunks)).flat()]);
   return sent ? writer : undefined;
 }
 
@@ -154,10 +173,16 @@ export async function runBehaviour(behaviour: Behaviour, exchange: Exchange): Pr
       return;
     case 'text':
     case 'tool-calls': {
+      if (exchange.route === 'control' && exchange.answerControl) {
+        const answer = exchange.answerControl();
+        const headers = answerHeaders(exchange, answer.status, { 'content-type': jsonContentType });
+        sendComplete(exchange, answer.status, headers, JSON.stringify(answer.body));
+        return;
+      }
       const reply = exchange.route === 'generate' ? exchange.dialect.renderReply(behaviour, exchange.context) : undefined;
       if (reply && streams(exchange)) {
         const writer = startStream(exchange);
-        if (writer && (await writer.write([...reply.preamble, ...reply.content, ...reply.epilogue]))) endStream(exchange);
+        if (writer && (await writer.write([...reply.preamble, ...reply.content.flat(), ...reply.epilogue]))) endStream(exchange);
         return;
       }
       sendComplete(exchange, 200, jsonHeaders(exchange), successJson(exchange, reply));

@@ -9,6 +9,11 @@ export interface MockCredential {
   secret: string;
   /** What requests made with this credential get; default: the upstream's `defaultScript`. */
   script?: Script;
+  /**
+   * Gemini Code Assist: the Google Cloud project this account already has. `loadCodeAssist` reports it and
+   * generation requests must name it. Without it the account is new: it must `onboardUser` first.
+   */
+  project?: string;
 }
 
 /** The name `setScript` uses for the script of requests without a scripted credential. */

@@ -25,3 +25,5 @@ export type {
 } from './upstream-script';
 export type { RecordedRequest } from './record-request';
 export type { DialectName, MockModel } from './upstream-dialect';
+export type { CodeAssistOptions } from './gemini-code-assist';
+export * from './oauth-token-server';

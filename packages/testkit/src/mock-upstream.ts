@@ -1,10 +1,13 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { anthropicDialect } from './anthropic-dialect';
 import { runBehaviour, sendError, type Exchange } from './behaviour-runner';
 import { CredentialScripts, type MockCredential } from './credential-scripts';
+import type { CodeAssistOptions } from './gemini-code-assist';
+import { geminiDialect } from './gemini-dialect';
 import { openAIDialect } from './openai-dialect';
 import { recordRequest, type RecordedRequest } from './record-request';
-import type { DialectName, ExchangeContext, MockModel, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
+import type { DialectName, DialectSession, ExchangeContext, MockModel, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
 import { behaviourAt, type Behaviour, type Script } from './upstream-script';
 
 /** Options of `createMockUpstream`. */
@@ -18,11 +21,14 @@ export interface MockUpstreamOptions {
   credentials?: MockCredential[];
   /** The script of requests without a scripted credential (any key, or none, when no credentials are configured). */
   defaultScript?: Script;
-  /** What the model list returns; default `[{ id: model }]`. */
+  /** What the model list returns (paginated where the dialect paginates); default `[{ id: model }]`. */
   models?: MockModel[];
   /** Headers added to every 2xx answer (a function gets the request's credential id). */
   rateLimitHeaders?: Record<string, string> | ((credentialId?: string) => Record<string, string>);
-  /** The model echoed when a request names none; default `'gpt-4o-mini'`. */
+  /**
+   * The model echoed when a request names none; default: the first of `models`, else the dialect's
+   * (`'gpt-4o-mini'`, `'claude-sonnet-4-5'`, `'gemini-2.5-flash'`).
+   */
   model?: string;
   /** Gap between streamed frames; default 0, meaning one `setImmediate` turn. */
   chunkDelayMs?: number;
@@ -33,12 +39,22 @@ export interface MockUpstreamOptions {
   modelsScript?: Script;
   /** Larger request bodies get a 413 answer; default 32 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Script of the dialect's control endpoints (Gemini Code Assist: `loadCodeAssist`, `onboardUser`,
+   * operations), with its own counter. `text`/`tool-calls` behaviours give the normal answer; faults work
+   * as usual. Default: always the normal answer.
+   */
+  controlScript?: Script;
+  /** Gemini Code Assist onboarding (see `CodeAssistOptions`). */
+  codeAssist?: CodeAssistOptions;
 }
 
 /** A running fake upstream on 127.0.0.1. */
 export interface MockUpstream {
-  /** Base URL including the dialect's path prefix, e.g. `http://127.0.0.1:PORT/v1`. */
+  /** Base URL including the dialect's path prefix, e.g. `http://127.0.0.1:PORT/v1` (Gemini: `…/v1beta`). */
   readonly url: string;
+  /** `http://127.0.0.1:PORT`, without a path: the base of routes outside `url` (Gemini Code Assist's `/v1internal:…`). */
+  readonly origin: string;
   readonly port: number;
   readonly dialect: DialectName;
   /** Every request received, in order, with secrets masked. */
@@ -57,7 +73,7 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const dialects: Record<DialectName, UpstreamDialect> = { openai: openAIDialect };
+const dialects: Record<DialectName, UpstreamDialect> = { openai: openAIDialect, anthropic: anthropicDialect, gemini: geminiDialect };
 
 const defaultModelId = 'gpt-4o-mini';
 const defaultMaxBodyBytes = 32 * 1024 * 1024;
@@ -98,6 +114,13 @@ function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false } 
   }
 }
 
+const credentialQueryNames = ['key', 'api_key', 'apikey', 'api-key', 'access_token', 'token'];
+
+/** Credentials a client put in the query string: never stored anywhere in the recording. */
+function querySecrets(url: URL): string[] {
+  return credentialQueryNames.flatMap((name) => url.searchParams.getAll(name)).filter((value) => value !== '');
+}
+
 function parseUrl(raw: string | undefined): URL {
   try {
     return new URL(raw ?? '/', 'http://127.0.0.1');
@@ -134,11 +157,14 @@ interface ExchangeState {
 export async function createMockUpstream(options: MockUpstreamOptions): Promise<MockUpstream> {
   const dialect = validateOptions(options);
   const scripts = new CredentialScripts(options.credentials ?? [], options.defaultScript);
-  const defaultModel = options.model ?? options.models?.[0]?.id ?? defaultModelId;
+  const defaultModel = options.model ?? options.models?.[0]?.id ?? dialect.defaultModel ?? defaultModelId;
   const models: MockModel[] = (options.models ?? [{ id: defaultModel }]).map((model) => ({ ...model }));
   const chunkDelayMs = options.chunkDelayMs ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const modelsScript = options.modelsScript;
+  const controlScript = options.controlScript;
+  const session: DialectSession | undefined = dialect.createSession?.({ credentials: options.credentials ?? [], options });
+  const requestIdHeader = dialect.requestIdHeader ?? 'x-request-id';
 
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
@@ -147,6 +173,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
   let idleWaiters: (() => void)[] = [];
   let responseNumber = 0;
   let modelsCount = 0;
+  let controlCount = 0;
   let closing: Promise<void> | undefined;
 
   const notifyRequests = (): void => {
@@ -197,7 +224,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       body,
       ...(credential ? { credentialId: credential.id } : {}),
       at,
-      secrets: presentedSecret === undefined ? scripts.secrets() : [...scripts.secrets(), presentedSecret],
+      secrets: [...scripts.secrets(), ...(presentedSecret === undefined ? [] : [presentedSecret]), ...querySecrets(url)],
     });
     // A client that left before its request was recorded aborted it.
     record.aborted = state.closed && !state.endedByUpstream;
@@ -208,10 +235,13 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
 
     const description = route === 'generate' ? dialect.describeRequest(body, url) : { stream: false, includeUsage: false, inputTokens: 0 };
     responseNumber += 1;
+    const requestId = `req_mock_${responseNumber}`;
     const context: ExchangeContext = {
       request: record,
       method,
       pathname: url.pathname,
+      searchParams: parseUrl(record.path).searchParams,
+      requestId,
       model: description.model ?? defaultModel,
       stream: description.stream,
       includeUsage: description.includeUsage,
@@ -227,7 +257,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       signal: state.controller.signal,
       chunkDelayMs,
       models,
-      commonHeaders: { 'x-request-id': `req_mock_${responseNumber}` },
+      commonHeaders: { [requestIdHeader]: requestId },
       successHeaders: () => rateLimitHeadersFor(credential?.id),
       destroySocket: () => {
         state.endedByUpstream = true;
@@ -235,21 +265,37 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
         request.socket.destroy();
       },
     };
+    if (route === 'control' && session) {
+      exchange.answerControl = () => session.answerControl({ url, body, ...(credential ? { credential } : {}), context });
+    }
 
     if (bodyResult.kind === 'too-large') {
       sendError(exchange, { status: 413, fault: 'payload-too-large', headers: { connection: 'close' } });
       return;
     }
-    if (route === undefined) {
+    if (route === undefined || (route === 'control' && !session)) {
       sendError(exchange, { status: 404, fault: 'unknown-route' });
+      return;
+    }
+    const refusal = dialect.refuse?.({ method, url, route, headers: request.headers, body }, context);
+    if (refusal) {
+      sendError(exchange, { status: refusal.status, body: refusal.body, ...(refusal.headers ? { headers: refusal.headers } : {}) });
       return;
     }
     if (scripts.checksKeys && !credential) {
       sendError(exchange, { status: 401, fault: 'unauthorized' });
       return;
     }
-    if (route === 'generate' && (!parsed.ok || typeof body !== 'object' || body === null || Array.isArray(body))) {
+    const needsJsonObject = route === 'generate' || (route === 'control' && method === 'POST');
+    if (needsJsonObject && (!parsed.ok || typeof body !== 'object' || body === null || Array.isArray(body))) {
       sendError(exchange, { status: 400, fault: 'invalid-json' });
+      return;
+    }
+    const generateRefusal =
+      route === 'generate' ? session?.refuseGenerate?.({ url, body, ...(credential ? { credential } : {}), context }) : undefined;
+    if (generateRefusal) {
+      const headers = generateRefusal.headers ? { headers: generateRefusal.headers } : {};
+      sendError(exchange, { status: generateRefusal.status, body: generateRefusal.body, ...headers });
       return;
     }
 
@@ -258,6 +304,9 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       if (route === 'models') {
         behaviour = modelsScript === undefined ? { kind: 'text', text: '' } : behaviourAt(modelsScript, record, modelsCount);
         modelsCount += 1;
+      } else if (route === 'control') {
+        behaviour = controlScript === undefined ? { kind: 'text', text: '' } : behaviourAt(controlScript, record, controlCount);
+        controlCount += 1;
       } else {
         behaviour = scripts.next(credential?.id, record);
       }
@@ -303,6 +352,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
 
   const upstream: MockUpstream = {
     url: `http://127.0.0.1:${port}${dialect.basePath}`,
+    origin: `http://127.0.0.1:${port}`,
     port,
     dialect: dialect.name,
     requests,
@@ -313,6 +363,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       requests.length = 0;
       scripts.resetCounters();
       modelsCount = 0;
+      controlCount = 0;
     },
     openConnections() {
       return sockets.size;

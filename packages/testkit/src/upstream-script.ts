@@ -6,12 +6,18 @@ export interface ScriptedUsage {
   outputTokens: number;
   /** Reported as the dialect's cached-input field (OpenAI: `prompt_tokens_details.cached_tokens`). */
   cachedInputTokens?: number;
-  /** Reported as the dialect's reasoning field (OpenAI: `completion_tokens_details.reasoning_tokens`). */
+  /** Reported as the dialect's reasoning field (OpenAI: `completion_tokens_details.reasoning_tokens`, Gemini: `thoughtsTokenCount`). */
   reasoningTokens?: number;
+  /** Anthropic: `cache_creation_input_tokens` (other dialects have no such field). */
+  cacheCreationInputTokens?: number;
 }
 
-/** How a successful text reply ended, in OpenAI's wire words (other dialects translate them). */
-export type ScriptedFinishReason = 'stop' | 'length' | 'content_filter';
+/**
+ * How a successful text reply ended, in OpenAI's wire words (other dialects translate them: Anthropic
+ * `end_turn` / `max_tokens` / `refusal`, Gemini `STOP` / `MAX_TOKENS` / `SAFETY`). Any other string is sent
+ * as it is, for a dialect's own words (`'stop_sequence'`, `'RECITATION'`, `'PROHIBITED_CONTENT'`, …).
+ */
+export type ScriptedFinishReason = 'stop' | 'length' | 'content_filter' | (string & {});
 
 /** A tool call the upstream makes. `arguments` is the complete JSON text. */
 export interface ScriptedToolCall {
@@ -19,6 +25,8 @@ export interface ScriptedToolCall {
   id?: string;
   name: string;
   arguments: string;
+  /** Gemini: the `thoughtSignature` of this call's `functionCall` part (other dialects ignore it). */
+  signature?: string;
 }
 
 /**
@@ -43,11 +51,24 @@ export interface TextBehaviour {
   text: string;
   /** Split `text` into this many deltas; default one delta per word. */
   chunks?: number;
-  /** Reasoning sent before the text (OpenAI-compatible: `reasoning_content`), one delta per word. */
+  /**
+   * Reasoning sent before the text, one delta per word (OpenAI-compatible: `reasoning_content`; Anthropic:
+   * a `thinking` block; Gemini: `thought: true` parts).
+   */
   reasoning?: string;
+  /**
+   * The reasoning's signature. Anthropic: the thinking block's `signature` (default: a generated one);
+   * Gemini: `thoughtSignature` on the first answer part (default: none). OpenAI ignores it.
+   */
+  reasoningSignature?: string;
   usage?: ScriptedUsage;
   /** Default `'stop'`. */
   finishReason?: ScriptedFinishReason;
+  /**
+   * Gemini: the prompt is blocked: no candidates, only `promptFeedback.blockReason` (e.g. `'SAFETY'`,
+   * `'PROHIBITED_CONTENT'`). Other dialects ignore it.
+   */
+  promptBlockReason?: string;
 }
 
 /** One or more tool calls, optionally after some text; parallel calls' argument pieces are interleaved. */
@@ -58,6 +79,12 @@ export interface ToolCallsBehaviour {
   splitArguments?: number;
   /** Text streamed before the calls. */
   text?: string;
+  /** Anthropic and Gemini: reasoning before the text and calls (a thinking block, thought parts). OpenAI ignores it. */
+  reasoning?: string;
+  /** Anthropic and Gemini: the reasoning's signature, as for `TextBehaviour`. */
+  reasoningSignature?: string;
+  /** Gemini: how many `functionCall` parts share one streamed chunk; default 1 (each call its own chunk). */
+  callsPerChunk?: number;
   usage?: ScriptedUsage;
 }
 
@@ -106,7 +133,11 @@ export interface MalformedSseBehaviour {
   afterChunks?: number;
 }
 
-/** The error an upstream reports inside a stream that had already started. */
+/**
+ * The error an upstream reports inside a stream that had already started. OpenAI and Anthropic send
+ * `type` as the error's `type`; Gemini sends it as `status` (e.g. `'UNAVAILABLE'`) and `code` as the
+ * numeric `code` (default: the HTTP status that goes with `status`).
+ */
 export interface StreamErrorDescription {
   type: string;
   message: string;
@@ -120,7 +151,7 @@ export interface StreamErrorDescription {
 export interface ErrorMidStreamBehaviour {
   kind: 'error-mid-stream';
   afterChunks: number;
-  /** Default: a `server_error` with OpenAI's generic message. */
+  /** Default: the dialect's (OpenAI `server_error`, Anthropic `overloaded_error`, Gemini `UNAVAILABLE`). */
   error?: StreamErrorDescription;
 }
 
@@ -221,7 +252,7 @@ export const faults = {
   paymentRequired: (message?: string): StatusBehaviour => statusFault(402, 'payment-required', message),
   /** A 5xx server error (default 500). */
   serverError: (status = 500, message?: string): StatusBehaviour => statusFault(status, 'server-error', message),
-  /** 503, the model is overloaded. */
+  /** 503, the model is overloaded (the Anthropic dialect answers 529 `overloaded_error`). */
   overloaded: (message?: string): StatusBehaviour => statusFault(503, 'overloaded', message),
   /** 400, invalid request. */
   badRequest: (message?: string): StatusBehaviour => statusFault(400, 'bad-request', message),
