@@ -32,3 +32,27 @@ describe('demo client (local upstream)', () => {
     for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
   });
 });
+
+describe('demo client: the Anthropic step', () => {
+  it('streams Claude thinking and text through a pool whose first key is revoked', async () => {
+    const { createAnthropic } = await import('@kit/anthropic');
+    const { anthropicDemoKeys, runAnthropicStep, startLocalAnthropic } = await import('./anthropic-step');
+    const server = await startLocalAnthropic();
+    try {
+      const keys = new KeyManager('anthropic', [
+        { id: 'claude-revoked', key: anthropicDemoKeys.revoked },
+        { id: 'claude-good', key: anthropicDemoKeys.good },
+      ]);
+      let output = '';
+      const ok = await runAnthropicStep(createAnthropic({ credentials: keys, baseURL: server.url }), keys, (text) => (output += text));
+      expect(ok).toBe(true);
+      expect(output).toContain('(thinking) The caller wants to know which key answered.');
+      expect(output).toContain('this answer came from the second');
+      expect(output).toMatch(/via claude-good/);
+      expect(output).toMatch(/claude-revoked +last error authentication/);
+      for (const secret of Object.values(anthropicDemoKeys)) expect(output).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
+  });
+});
