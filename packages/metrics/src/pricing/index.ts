@@ -1,1 +1,3 @@
-export {};
+export { defaultPricing, DEFAULT_PRICING_DATE } from './default-pricing';
+export { mergePricing } from './merge-pricing';
+export type { ModelPrice, PricingTable } from '../model-pricing';

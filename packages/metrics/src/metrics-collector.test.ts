@@ -1,0 +1,224 @@
+import { KitError, type KitEvent } from '@kit/core';
+import { describe, expect, it } from 'vitest';
+import { MetricsCollector } from './metrics-collector';
+import { events } from './test-events';
+
+const pricing = { openai: { 'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1 } } };
+
+describe('MetricsCollector: counts and rates from scripted event sequences', () => {
+  it('counts attempts: a call that fails over from a revoked key to a good one is 2 requests, 1 success, 1 error', () => {
+    const metrics = new MetricsCollector({ pricing });
+    const revoked = events({ model: 'gpt-4.1-mini', credentialId: 'key-revoked' });
+    const good = events({ model: 'gpt-4.1-mini', credentialId: 'key-good' });
+    metrics.record(revoked.start());
+    metrics.record(revoked.error(12, { code: 'authentication', status: 401, message: 'invalid key' }, true));
+    metrics.record(good.failover('key-revoked', 'key-good', 'authentication'));
+    metrics.record(good.start());
+    metrics.record(good.firstToken(40));
+    metrics.record(good.success(200, { inputTokens: 1000, outputTokens: 80, totalTokens: 1080 }, { ttftMs: 40 }));
+
+    const { totals, byProvider, byModel, byCredential } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 2, successes: 1, errors: 1, retries: 1, failedCalls: 0, successRate: 0.5, failovers: 1 });
+    expect(totals.errorsByCode).toEqual({ authentication: 1 });
+    expect(totals.errorsByStatus).toEqual({ '401': 1 });
+    expect(byProvider.openai?.requests).toBe(2);
+    expect(byModel['gpt-4.1-mini']?.requests).toBe(2);
+    expect(byCredential['openai:key-revoked']).toMatchObject({ requests: 1, successes: 0, errors: 1, failovers: 1, successRate: 0 });
+    expect(byCredential['openai:key-good']).toMatchObject({ requests: 1, successes: 1, errors: 0, successRate: 1 });
+    expect(byCredential['openai:key-good']?.tokens).toEqual({ input: 1000, output: 80, cached: 0, reasoning: 0, total: 1080 });
+    // Latency is over successful attempts only; TTFT from the stream-first-token event.
+    expect(totals.latency).toMatchObject({ count: 1, avg: 200, min: 200, max: 200, p50: 200, p99: 200 });
+    expect(totals.timeToFirstToken).toMatchObject({ count: 1, p50: 40 });
+    // 80 output tokens in 200 - 40 ms of generation.
+    expect(totals.tokensPerSecond).toBeCloseTo(500, 6);
+  });
+
+  it('a stream that fails after its first content: a TTFT, a final error (no retry), no success and no tokens', () => {
+    const metrics = new MetricsCollector();
+    const stream = events({ model: 'gpt-4.1-mini', credentialId: 'key-1' });
+    metrics.record(stream.start());
+    metrics.record(stream.firstToken(30));
+    metrics.record(stream.error(90, { code: 'network', message: 'socket reset' }, false));
+
+    const { totals, byCredential } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 1, successes: 0, errors: 1, retries: 0, failedCalls: 1, successRate: 0 });
+    expect(totals.timeToFirstToken).toMatchObject({ count: 1, p50: 30 });
+    expect(totals.latency.count).toBe(0);
+    expect(totals.tokens.total).toBe(0);
+    expect(totals.errorsByCode).toEqual({ network: 1 });
+    expect(totals.errorsByStatus).toEqual({});
+    expect(totals.lastError).toEqual({ code: 'network', message: 'socket reset' });
+    expect(byCredential['openai:key-1']?.healthy).toBe(true);
+  });
+
+  it('counts retries, failed calls and errors by code and status across a mixed run', () => {
+    const metrics = new MetricsCollector();
+    const a = events({ model: 'm', credentialId: 'a' });
+    // Call 1: 500 retried, then 500 final.
+    metrics.record(a.start());
+    metrics.record(a.error(5, { code: 'server_error', status: 500, message: 'boom' }, true));
+    metrics.record(a.start(true, 2));
+    metrics.record(a.error(6, { code: 'server_error', status: 503, message: 'overloaded' }, false));
+    // Call 2: success, non-streaming.
+    metrics.record(a.start(false));
+    metrics.record(a.success(50, { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, { streaming: false }));
+    // Call 3: aborted by the caller.
+    metrics.record(a.start());
+    metrics.record(a.error(7, { code: 'aborted', message: 'aborted' }, false));
+
+    const { totals } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 4, successes: 1, errors: 3, retries: 1, failedCalls: 2 });
+    expect(totals.successRate).toBeCloseTo(1 / 4, 10);
+    expect(totals.errorsByCode).toEqual({ server_error: 2, aborted: 1 });
+    expect(totals.errorsByStatus).toEqual({ '500': 1, '503': 1 });
+    // Non-streaming: tokens per second over the whole attempt.
+    expect(totals.tokensPerSecond).toBeCloseTo(100, 6);
+    expect(totals.timeToFirstToken.count).toBe(0);
+  });
+
+  it('token refreshes count per credential and provider, not per model', () => {
+    const metrics = new MetricsCollector();
+    const account = events({ provider: 'gemini', credentialId: 'account-1' });
+    metrics.record(account.refresh(true));
+    metrics.record(account.refresh(false));
+    metrics.record(account.refresh(true));
+    const snapshot = metrics.snapshot();
+    expect(snapshot.totals.tokenRefreshes).toEqual({ total: 3, successes: 2, failures: 1 });
+    expect(snapshot.byProvider.gemini?.tokenRefreshes).toEqual({ total: 3, successes: 2, failures: 1 });
+    expect(snapshot.byCredential['gemini:account-1']?.tokenRefreshes).toEqual({ total: 3, successes: 2, failures: 1 });
+    expect(snapshot.byModel).toEqual({});
+  });
+
+  it('follows credential health: failure → unhealthy → recovered, and a success recovers too', () => {
+    let now = 5_000;
+    const metrics = new MetricsCollector({ now: () => now });
+    const key = events({ credentialId: 'key-2', at: 2_000 });
+    metrics.record(key.credentialFailure(1, 1000));
+    expect(metrics.getCredentialHealth()).toEqual([{ provider: 'openai', credentialId: 'key-2', healthy: true, consecutiveFailures: 1, lastFailureAt: 2_000, backoffUntil: 3_000 }]);
+    metrics.record(key.credentialFailure(3, 4000));
+    metrics.record(key.unhealthy(3));
+    expect(metrics.snapshot().byCredential['openai:key-2']).toMatchObject({ healthy: false, consecutiveFailures: 3, backoffUntil: 6_000 });
+    metrics.record(key.recovered());
+    expect(metrics.getCredentialHealth()[0]).toEqual({ provider: 'openai', credentialId: 'key-2', healthy: true, consecutiveFailures: 0, lastFailureAt: 2_000 });
+    metrics.record(key.unhealthy(4));
+    metrics.record(key.start());
+    metrics.record(key.success(10));
+    expect(metrics.getCredentialHealth()[0]).toMatchObject({ healthy: true, consecutiveFailures: 0 });
+    now = 9_000;
+    expect(metrics.snapshot()).toMatchObject({ takenAt: 9_000, since: 5_000 });
+  });
+
+  it('keeps the last rate-limit headers of a credential and counts alerts', () => {
+    const metrics = new MetricsCollector();
+    const key = events({ credentialId: 'key-1', model: 'm' });
+    metrics.record(key.rateLimit(10));
+    metrics.record(key.rateLimit(9));
+    metrics.record(key.alert());
+    const credential = metrics.snapshot().byCredential['openai:key-1'];
+    expect(credential?.rateLimit).toEqual({ requestsRemaining: 9, requestsLimit: 100 });
+    expect(credential?.alerts).toBe(1);
+    expect(metrics.snapshot().totals.alerts).toBe(1);
+  });
+
+  it('separates providers, models and credentials, and keys credentials by provider:credentialId', () => {
+    const metrics = new MetricsCollector();
+    for (const [provider, model, credentialId] of [
+      ['openai', 'gpt-4.1-mini', 'key-1'],
+      ['openai', 'gpt-4.1', 'key-1'],
+      ['anthropic', 'claude-sonnet-4-5', 'key-1'],
+      ['openai', 'gpt-4.1', 'key-2'],
+    ] as const) {
+      const e = events({ provider, model, credentialId });
+      metrics.record(e.start());
+      metrics.record(e.success(10));
+    }
+    const snapshot = metrics.snapshot();
+    expect(Object.keys(snapshot.byProvider).sort()).toEqual(['anthropic', 'openai']);
+    expect(snapshot.byProvider.openai?.requests).toBe(3);
+    expect(snapshot.byModel['gpt-4.1']?.requests).toBe(2);
+    expect(Object.keys(snapshot.byCredential).sort()).toEqual(['anthropic:key-1', 'openai:key-1', 'openai:key-2']);
+    expect(snapshot.byCredential['openai:key-1']?.requests).toBe(2);
+    expect(snapshot.totals.requests).toBe(4);
+  });
+
+  it('reset() forgets everything but keeps subscriptions', async () => {
+    let now = 1;
+    const metrics = new MetricsCollector({ now: () => now });
+    const seen: string[] = [];
+    metrics.subscribe((event) => void seen.push(event.type));
+    const e = events({ model: 'm', credentialId: 'k' });
+    metrics.record(e.start());
+    now = 50;
+    metrics.reset();
+    expect(metrics.snapshot()).toMatchObject({ since: 50, totals: { requests: 0 }, byProvider: {}, byModel: {}, byCredential: {} });
+    expect(metrics.toPrometheus()).not.toContain('kit_requests_total{');
+    metrics.record(e.start());
+    expect(metrics.snapshot().byCredential['openai:k']?.requests).toBe(1);
+    await Promise.resolve();
+    expect(seen).toEqual(['request-start', 'request-start']);
+  });
+
+  it('ignores malformed and unknown events without throwing', () => {
+    const metrics = new MetricsCollector();
+    const bad = [null, undefined, 42, 'x', {}, { type: 'no-such-event', provider: 'openai', at: 1 }, { type: 'request-success', provider: 'openai', at: 1 }] as unknown as KitEvent[];
+    for (const event of bad) expect(() => metrics.record(event)).not.toThrow();
+    metrics.record({ type: 'request-error', provider: 'openai', at: 1 } as unknown as KitEvent);
+    const { totals } = metrics.snapshot();
+    // The success without usage or latency counts as a success with nothing else; the bare error as code "unknown".
+    expect(totals).toMatchObject({ successes: 1, errors: 1, errorsByCode: { unknown: 1 } });
+    expect(totals.latency.count).toBe(0);
+  });
+
+  it('record is bound: it can be handed over as a listener', () => {
+    const metrics = new MetricsCollector();
+    const onEvent: (event: KitEvent) => void = metrics.record;
+    onEvent(events().start());
+    expect(metrics.snapshot().totals.requests).toBe(1);
+  });
+
+  it('toJSON() is the snapshot and the snapshot is plain JSON', () => {
+    const metrics = new MetricsCollector({ pricing, now: () => 7 });
+    const e = events({ model: 'gpt-4.1-mini', credentialId: 'key-1' });
+    metrics.record(e.start());
+    metrics.record(e.error(3, { code: 'rate_limit', status: 429, message: 'slow down' }, true));
+    metrics.record(e.start());
+    metrics.record(e.success(20, { inputTokens: 1, outputTokens: 1, totalTokens: 2 }));
+    const snapshot = metrics.snapshot();
+    expect(JSON.parse(JSON.stringify(metrics))).toEqual(snapshot);
+    expect(JSON.parse(JSON.stringify(snapshot))).toEqual(snapshot);
+  });
+});
+
+describe('MetricsCollector: options', () => {
+  it.each([
+    [{ percentileWindow: 0 }, 'percentileWindow'],
+    [{ percentileWindow: 1.5 }, 'percentileWindow'],
+    [{ latencyBucketsMs: [] }, 'latencyBucketsMs'],
+    [{ latencyBucketsMs: [10, 5] }, 'latencyBucketsMs[1]'],
+    [{ latencyBucketsMs: [10, Number.NaN] }, 'latencyBucketsMs[1]'],
+    [{ now: 5 }, 'now'],
+    [{ pricing: 'cheap' }, 'pricing'],
+    [{ pricing: { openai: { 'gpt-x': { inputPerMTok: -1, outputPerMTok: 1 } } } }, 'pricing.openai.gpt-x'],
+    [{ pricing: { openai: { 'gpt-x': { inputPerMTok: 1 } } } }, 'pricing.openai.gpt-x'],
+    [{ colour: 'blue' }, 'colour'],
+  ])('rejects %j naming %s', (options, field) => {
+    let caught: unknown;
+    try {
+      new MetricsCollector(options as never);
+    } catch (error) {
+      caught = error;
+    }
+    expect(KitError.is(caught)).toBe(true);
+    expect((caught as KitError).code).toBe('invalid_config');
+    expect((caught as KitError).message).toContain(field);
+  });
+
+  it('uses a custom percentile window: percentiles over the last N values only', () => {
+    const metrics = new MetricsCollector({ percentileWindow: 3 });
+    const e = events();
+    for (const latency of [1000, 1000, 1000, 10, 20, 30]) metrics.record(e.success(latency));
+    const { latency } = metrics.snapshot().totals;
+    expect(latency).toMatchObject({ count: 6, min: 10, max: 1000, p50: 20, p99: 30 });
+    expect(latency.avg).toBeCloseTo(3060 / 6, 10);
+  });
+});
