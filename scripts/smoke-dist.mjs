@@ -9,7 +9,7 @@ const fail = (message) => {
   process.exit(1);
 };
 
-const packages = ['core', 'keymanager', 'openai-compatible', 'openai', 'cerebras', 'testkit'];
+const packages = ['core', 'keymanager', 'openai-compatible', 'openai', 'cerebras', 'anthropic', 'metrics', 'testkit'];
 const esm = {};
 for (const name of packages) {
   esm[name] = await import(`../packages/${name}/dist/index.js`);

@@ -56,3 +56,35 @@ describe('demo client: the Anthropic step', () => {
     }
   });
 });
+
+describe('demo client: the metrics step', () => {
+  it('tables per provider and per credential, and Prometheus text, from one collector; no key in them', async () => {
+    const { MetricsCollector } = await import('@kit/metrics');
+    const { runMetricsStep } = await import('./metrics-step');
+    const server = await startLocalUpstream();
+    try {
+      const metrics = new MetricsCollector();
+      const keys = new KeyManager(
+        'openai',
+        [
+          { id: 'key-good', key: demoKeys.good },
+          { id: 'key-revoked', key: demoKeys.revoked },
+          { id: 'key-limited', key: demoKeys.rateLimited },
+        ],
+        { onEvent: metrics.record },
+      );
+      const single = createOpenAI({ apiKey: demoKeys.good, baseURL: server.url, metrics });
+      const pooled = createOpenAI({ credentials: keys, baseURL: server.url, metrics });
+      let output = '';
+      await runDemo({ single, pooled, keys, write: () => {}, poolCalls: 4 });
+      runMetricsStep(metrics, (text) => (output += text));
+      expect(output).toMatch(/openai:key-revoked .* authentication×1/);
+      expect(output).toMatch(/openai:key-limited .* rate_limit×1/);
+      expect(output).toMatch(/openai:key-good +healthy +4 +4 +0/);
+      expect(output).toContain('kit_requests_total{provider="openai",model=');
+      for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -75,11 +75,14 @@ export async function runDemo({ single, pooled, keys, write, poolCalls = 6 }: De
     line(`${key.id.padEnd(14)} ${state.padEnd(10)} ${String(key.consecutiveFailures).padStart(8)}  ${String(key.requests).padStart(8)}  ${why}`);
   }
 
-  heading('4. Provider metrics');
-  for (const provider of [single, pooled]) {
+  heading('4. Provider metrics (getMetrics(), kept by core for each provider instance)');
+  for (const [label, provider] of [
+    ['one key', single],
+    ['key pool', pooled],
+  ] as const) {
     const metrics = provider.getMetrics();
     line(
-      `${provider.name.padEnd(14)} requests ${metrics.requestCount}, successes ${metrics.successCount}, errors ${metrics.errorCount}, ` +
+      `${`${provider.name} (${label})`.padEnd(22)} requests ${metrics.requestCount}, successes ${metrics.successCount}, errors ${metrics.errorCount}, ` +
         `avg latency ${metrics.averageLatencyMs.toFixed(1)} ms, tokens ${metrics.tokens.inputTokens} in / ${metrics.tokens.outputTokens} out` +
         (metrics.lastError ? `, last error ${metrics.lastError.code}` : ''),
     );
