@@ -48,6 +48,8 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
   { name: '@kit/openai-compatible', code: oneCall('createOpenAICompatible', '@kit/openai-compatible', "{ preset: 'groq', apiKey: 'test-key-1' }"), providerBudgetKB: 8 },
   { name: '@kit/cerebras', code: oneCall('createCerebras', '@kit/cerebras'), providerBudgetKB: 8 },
   { name: '@kit/anthropic', code: oneCall('createAnthropic', '@kit/anthropic'), providerBudgetKB: 8 },
+  { name: '@kit/qwen', code: oneCall('createQwen', '@kit/qwen'), providerBudgetKB: 8 },
+  { name: '@kit/gemini', code: oneCall('createGemini', '@kit/gemini'), providerBudgetKB: 8 },
 ];
 
 const peers = [

@@ -1,1 +1,16 @@
-export {};
+export {
+  createQwen,
+  defineQwenProvider,
+  DASHSCOPE_API_KEY_ENV_VAR,
+  QWEN_DASHSCOPE_DEFAULT_MODEL,
+  QWEN_OAUTH_DEFAULT_MODEL,
+  qwenFallbackModels,
+  qwenSettingsSchema,
+  type QwenDefinitionOptions,
+  type QwenSettings,
+} from './qwen-provider';
+export { DASHSCOPE_BASE_URL, dashScopeBaseURLs, QWEN_OAUTH_BASE_URL, qwenBaseURLFor, qwenResourceBaseURL, type DashScopeRegion } from './qwen-base-url';
+export { refineQwenError } from './qwen-errors';
+export { createQwenOAuthRefresh, qwenOAuthRefresh, type QwenOAuthRefreshOptions } from './qwen-oauth-refresh';
+export { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_DEVICE_CODE_URL, QWEN_OAUTH_SCOPE, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from './qwen-oauth-request';
+export type { QwenOAuthCredential, QwenTokenRefreshResult } from './qwen-oauth-credential';

@@ -1,1 +1,10 @@
-export {};
+// Node-only helpers of @kit/gemini (they use node:http): the loopback browser sign-in.
+export {
+  GOOGLE_AUTHORIZATION_ENDPOINT,
+  GOOGLE_DEFAULT_SCOPES,
+  loginWithGoogle,
+  startGoogleLogin,
+  type GoogleLoginOptions,
+  type GoogleLoginSession,
+} from './login-with-google';
+export type { GoogleOAuthCredential } from '../gemini-oauth';

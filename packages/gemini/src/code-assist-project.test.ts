@@ -1,0 +1,123 @@
+import { KitError } from '@kit/core';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { discoverCodeAssistProject, type CodeAssistDiscoveryOptions } from './code-assist-project';
+
+// Code Assist's setup endpoints as the Gemini CLI calls them: POST v1internal:loadCodeAssist, POST v1internal:onboardUser
+// (a long-running operation), GET v1internal/<operation name>.
+const CA = 'https://cloudcode-pa.googleapis.com/v1internal';
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+const lease = { id: 'alice', secret: 'test-access-token-1', kind: 'oauth' as const };
+const options = (extra: Partial<CodeAssistDiscoveryOptions> = {}): CodeAssistDiscoveryOptions => ({
+  provider: 'gemini',
+  baseURL: CA,
+  fetch: (input, init) => fetch(input, init),
+  headers: {},
+  pollIntervalMs: 0,
+  timeoutMs: 5_000,
+  ...extra,
+});
+
+type Handler = (body: Record<string, unknown> | undefined, request: Request) => Response;
+/** Routes Code Assist methods (by the text after `v1internal`) to handlers and records the calls. */
+function codeAssist(handlers: Record<string, Handler>): { method: string; body: Record<string, unknown> | undefined; authorization: string | null }[] {
+  const calls: { method: string; body: Record<string, unknown> | undefined; authorization: string | null }[] = [];
+  server.use(
+    http.all(new RegExp(`^${CA.replace(/\./g, '\\.')}`), async ({ request }) => {
+      const method = new URL(request.url).pathname.replace('/v1internal', '');
+      const body = request.method === 'POST' ? ((await request.json()) as Record<string, unknown>) : undefined;
+      calls.push({ method, body, authorization: request.headers.get('authorization') });
+      const handler = handlers[method];
+      return handler ? handler(body, request) : HttpResponse.json({ error: { code: 404, message: 'no such method', status: 'NOT_FOUND' } }, { status: 404 });
+    }),
+  );
+  return calls;
+}
+
+const metadata = { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' };
+
+describe('discoverCodeAssistProject', () => {
+  it('an account already set up: the project loadCodeAssist names, with the token as Bearer', async () => {
+    const calls = codeAssist({ ':loadCodeAssist': () => HttpResponse.json({ currentTier: { id: 'free-tier' }, cloudaicompanionProject: 'managed-123' }) });
+    expect(await discoverCodeAssistProject(options(), lease)).toBe('managed-123');
+    expect(calls).toEqual([{ method: ':loadCodeAssist', body: { metadata }, authorization: 'Bearer test-access-token-1' }]);
+  });
+
+  it('a new free-tier account: onboardUser without a project, then the operation polled by name until done', async () => {
+    let polls = 0;
+    const calls = codeAssist({
+      ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'legacy-tier' }, { id: 'free-tier', isDefault: true }] }),
+      ':onboardUser': () => HttpResponse.json({ name: 'operations/onboard-1', done: false }),
+      '/operations/onboard-1': () =>
+        HttpResponse.json(++polls < 3 ? { name: 'operations/onboard-1', done: false } : { name: 'operations/onboard-1', done: true, response: { cloudaicompanionProject: { id: 'managed-456', name: 'Managed' } } }),
+    });
+    expect(await discoverCodeAssistProject(options({ projectId: 'ignored-for-free-tier' }), lease)).toBe('managed-456');
+    expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist', ':onboardUser', '/operations/onboard-1', '/operations/onboard-1', '/operations/onboard-1']);
+    // The free tier uses a Google-managed project: naming one would fail.
+    expect(calls[1]?.body).toEqual({ tierId: 'free-tier', metadata });
+  });
+
+  it('a standard-tier account: onboarded into the configured project; an operation without a name is polled by asking again', async () => {
+    let asked = 0;
+    const calls = codeAssist({
+      ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'standard-tier', isDefault: true, userDefinedCloudaicompanionProject: true }] }),
+      ':onboardUser': () => HttpResponse.json(++asked < 2 ? { done: false } : { done: true, response: {} }),
+    });
+    expect(await discoverCodeAssistProject(options({ projectId: 'my-gcp-project' }), lease)).toBe('my-gcp-project');
+    expect(calls[0]?.body).toEqual({ cloudaicompanionProject: 'my-gcp-project', metadata: { ...metadata, duetProject: 'my-gcp-project' } });
+    expect(calls.slice(1).map((call) => call.body)).toEqual([
+      { tierId: 'standard-tier', cloudaicompanionProject: 'my-gcp-project', metadata: { ...metadata, duetProject: 'my-gcp-project' } },
+      { tierId: 'standard-tier', cloudaicompanionProject: 'my-gcp-project', metadata: { ...metadata, duetProject: 'my-gcp-project' } },
+    ]);
+  });
+
+  it('an account that needs a project and has none: permission error with Google\'s reasons, naming projectId', async () => {
+    codeAssist({
+      ':loadCodeAssist': () =>
+        HttpResponse.json({ currentTier: { id: 'standard-tier' }, ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Your account is not eligible for the free tier.' }] }),
+    });
+    const error = await discoverCodeAssistProject(options(), lease).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'permission', credentialId: 'alice', message: expect.stringContaining('not eligible for the free tier') });
+    expect((error as KitError).message).toContain('projectId');
+  });
+
+  it('an onboarding that never finishes gives up after maxPolls with a timeout', async () => {
+    codeAssist({
+      ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'free-tier', isDefault: true }] }),
+      ':onboardUser': () => HttpResponse.json({ name: 'operations/slow', done: false }),
+      '/operations/slow': () => HttpResponse.json({ name: 'operations/slow', done: false }),
+    });
+    await expect(discoverCodeAssistProject(options({ maxPolls: 3 }), lease)).rejects.toMatchObject({ code: 'timeout' });
+  });
+
+  it('HTTP errors are classified (401 → authentication) and network failures are network errors; the token is never shown', async () => {
+    codeAssist({ ':loadCodeAssist': () => HttpResponse.json({ error: { code: 401, message: 'Invalid token test-access-token-1', status: 'UNAUTHENTICATED' } }, { status: 401 }) });
+    const unauthorized = await discoverCodeAssistProject(options(), lease).catch((thrown: unknown) => thrown);
+    expect(unauthorized).toMatchObject({ code: 'authentication', status: 401 });
+    expect(JSON.stringify(unauthorized)).not.toContain('test-access-token-1');
+    const failing: typeof fetch = async () => {
+      throw new TypeError('fetch failed');
+    };
+    await expect(discoverCodeAssistProject(options({ fetch: failing }), lease)).rejects.toMatchObject({ code: 'network' });
+  });
+
+  it('a caller abort during the wait between polls stops discovery at once with an aborted error', async () => {
+    const controller = new AbortController();
+    const calls = codeAssist({
+      ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'free-tier', isDefault: true }] }),
+      ':onboardUser': () => {
+        queueMicrotask(() => controller.abort());
+        return HttpResponse.json({ done: false });
+      },
+    });
+    const started = Date.now();
+    await expect(discoverCodeAssistProject(options({ pollIntervalMs: 60_000 }), lease, controller.signal)).rejects.toMatchObject({ code: 'aborted' });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist', ':onboardUser']);
+  });
+});

@@ -1,0 +1,124 @@
+import { abortedError, createUpstreamError, KitError, sleep, type CredentialLease } from '@kit/core';
+import { refineGeminiError } from './gemini-errors';
+
+/** What project discovery needs: where Code Assist is, how to reach it, and what the user configured. */
+export interface CodeAssistDiscoveryOptions {
+  provider: string;
+  /** Code Assist's base URL (`https://cloudcode-pa.googleapis.com/v1internal`). */
+  baseURL: string;
+  fetch: typeof globalThis.fetch;
+  /** Sent with every discovery request (the provider's `headers`). */
+  headers: Record<string, string>;
+  /** A project the user chose (Workspace / Standard tier). */
+  projectId?: string;
+  /** Between polls of the onboarding operation. */
+  pollIntervalMs: number;
+  /** Bounds each discovery request. */
+  timeoutMs: number;
+  /** Polls of the onboarding operation before giving up (default 60). */
+  maxPolls?: number;
+}
+
+type Json = Record<string, unknown>;
+
+/** The client metadata the Code Assist API expects of a caller that is not an IDE plugin. */
+export const CODE_ASSIST_CLIENT_METADATA = { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' };
+
+/** One authenticated JSON request to Code Assist; a non-2xx answer throws its classified `KitError`. */
+async function call(options: CodeAssistDiscoveryOptions, lease: CredentialLease, path: string, body: Json | undefined, signal?: AbortSignal): Promise<Json> {
+  const { provider } = options;
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(abortedError(provider));
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(
+    () => controller.abort(new KitError('timeout', `${provider}: Code Assist did not answer ${path} within ${options.timeoutMs} ms`, { provider, credentialId: lease.id })),
+    options.timeoutMs,
+  );
+  try {
+    const response = await options.fetch(options.baseURL + path, {
+      method: body ? 'POST' : 'GET',
+      headers: { ...options.headers, accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${lease.secret}` },
+      body: body && JSON.stringify(body),
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // an error page: classified by its status
+    }
+    if (!response.ok) {
+      throw createUpstreamError(
+        { status: response.status, body: parsed, headers: response.headers },
+        { provider, credentialId: lease.id, secrets: [lease.secret], refine: refineGeminiError },
+      );
+    }
+    return Object(parsed) as Json;
+  } catch (error) {
+    if (controller.signal.aborted && KitError.is(controller.signal.reason)) throw controller.signal.reason;
+    if (KitError.is(error)) throw error;
+    throw new KitError('network', `${provider}: Code Assist ${path}: ${(error as Error)?.message ?? error}`, {
+      provider,
+      credentialId: lease.id,
+      secrets: [lease.secret],
+      cause: error,
+    });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A project id from `loadCodeAssist` (a string) or an onboarding result (`{ id, name }`). */
+const projectIdOf = (value: unknown): string | undefined => {
+  const id = typeof value === 'string' ? value : Object(value).id;
+  return typeof id === 'string' && id ? id : undefined;
+};
+
+/** The account cannot use Code Assist without a project: say why (Google's ineligibility reasons) and what to do. */
+function noProject(options: CodeAssistDiscoveryOptions, lease: CredentialLease, load: Json): KitError {
+  const reasons = Array.isArray(load.ineligibleTiers)
+    ? load.ineligibleTiers.map((tier) => Object(tier).reasonMessage).filter((reason) => typeof reason === 'string')
+    : [];
+  const why = reasons.length > 0 ? reasons.join('; ') : 'this account needs a Google Cloud project';
+  return new KitError('permission', `${options.provider}: projectId: ${why} (set \`projectId\` or GOOGLE_CLOUD_PROJECT)`, {
+    provider: options.provider,
+    credentialId: lease.id,
+  });
+}
+
+/**
+ * Finds the Code Assist project of an OAuth account, the way the Gemini CLI does: `loadCodeAssist` tells the
+ * account's tier and project; an account not yet set up is onboarded on its default tier with `onboardUser`
+ * (free tier: a Google-managed project, no project may be named; other tiers: the configured project), polling the
+ * long-running operation (`GET /<operation name>`, or `onboardUser` again when the answer names none) until `done`.
+ */
+export async function discoverCodeAssistProject(options: CodeAssistDiscoveryOptions, lease: CredentialLease, signal?: AbortSignal): Promise<string> {
+  const configured = options.projectId;
+  const metadata = configured ? { ...CODE_ASSIST_CLIENT_METADATA, duetProject: configured } : CODE_ASSIST_CLIENT_METADATA;
+  const load = await call(options, lease, ':loadCodeAssist', configured ? { cloudaicompanionProject: configured, metadata } : { metadata }, signal);
+  if (load.currentTier) {
+    const project = projectIdOf(load.cloudaicompanionProject) ?? configured;
+    if (project) return project;
+    throw noProject(options, lease, load);
+  }
+  const tiers = Array.isArray(load.allowedTiers) ? load.allowedTiers.map((tier) => Object(tier) as Json) : [];
+  const tierId = tiers.find((tier) => tier.isDefault === true)?.id ?? 'legacy-tier';
+  const onboarding: Json =
+    tierId === 'free-tier' || !configured ? { tierId, metadata: CODE_ASSIST_CLIENT_METADATA } : { tierId, cloudaicompanionProject: configured, metadata };
+  let operation = await call(options, lease, ':onboardUser', onboarding, signal);
+  for (let polls = 0; operation.done !== true; polls += 1) {
+    if (polls >= (options.maxPolls ?? 60)) {
+      throw new KitError('timeout', `${options.provider}: onboarding the account on Code Assist did not finish`, { provider: options.provider, credentialId: lease.id });
+    }
+    await sleep(options.pollIntervalMs, signal).catch(() => {
+      throw abortedError(options.provider);
+    });
+    operation = typeof operation.name === 'string' && operation.name ? await call(options, lease, `/${operation.name}`, undefined, signal) : await call(options, lease, ':onboardUser', onboarding, signal);
+  }
+  const project = projectIdOf(Object(operation.response).cloudaicompanionProject) ?? configured;
+  if (project) return project;
+  throw noProject(options, lease, load);
+}

@@ -1,0 +1,72 @@
+import { createUpstreamError } from '@kit/core';
+import { describe, expect, it } from 'vitest';
+import { errors } from './__fixtures__/gemini-responses';
+import { geminiErrorFromBody, refineGeminiError } from './gemini-errors';
+
+const classify = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  createUpstreamError({ status, body, headers: new Headers(headers) }, { provider: 'gemini', credentialId: 'key-1', secrets: ['test-key-1'], refine: refineGeminiError });
+
+describe('Google error bodies', () => {
+  it('400 API_KEY_INVALID → authentication (Google answers a bad key with 400 INVALID_ARGUMENT)', () => {
+    expect(classify(400, errors.apiKeyInvalid)).toMatchObject({ code: 'authentication', status: 400, message: 'gemini: API key not valid. Please pass a valid API key. (HTTP 400)' });
+  });
+
+  it('429 RESOURCE_EXHAUSTED per-minute → rate_limit with RetryInfo.retryDelay as retryAfterMs (not the message\'s "quota" wording)', () => {
+    expect(classify(429, errors.perMinuteQuota)).toMatchObject({ code: 'rate_limit', retryAfterMs: 43_000 });
+  });
+
+  it('without RetryInfo the message\'s "Please retry in 43.5s" is used; a Retry-After header does not beat RetryInfo', () => {
+    const body = { error: { code: 429, message: 'Resource has been exhausted (e.g. check quota). Please retry in 43.5s.', status: 'RESOURCE_EXHAUSTED' } };
+    expect(classify(429, body)).toMatchObject({ code: 'rate_limit', retryAfterMs: 43_500 });
+    expect(classify(429, errors.perMinuteQuota, { 'retry-after': '5' }).retryAfterMs).toBe(43_000);
+    expect(classify(429, { error: { code: 429, message: 'Resource exhausted', status: 'RESOURCE_EXHAUSTED' } }, { 'retry-after': '5' }).retryAfterMs).toBe(5_000);
+  });
+
+  it('a per-day quota, or Code Assist QUOTA_EXHAUSTED → quota_exceeded, keeping the server\'s wait', () => {
+    expect(classify(429, errors.perDayQuota)).toMatchObject({ code: 'quota_exceeded', retryAfterMs: 3_600_000 });
+    expect(classify(429, errors.codeAssistCapacity)).toMatchObject({ code: 'quota_exceeded', retryAfterMs: 7_980_000 });
+  });
+
+  it('PERMISSION_DENIED → permission, UNAUTHENTICATED → authentication, NOT_FOUND → not_found', () => {
+    expect(classify(403, errors.permissionDenied).code).toBe('permission');
+    expect(classify(401, errors.unauthenticated).code).toBe('authentication');
+    expect(classify(404, errors.notFound).code).toBe('not_found');
+  });
+
+  it('an input over the token limit → context_length; other INVALID_ARGUMENT → invalid_request', () => {
+    expect(classify(400, errors.tooLong).code).toBe('context_length');
+    expect(classify(400, errors.badRequest).code).toBe('invalid_request');
+  });
+
+  it('5xx stay server errors (INTERNAL, UNAVAILABLE); 504 DEADLINE_EXCEEDED is a timeout', () => {
+    expect(classify(500, errors.internal).code).toBe('server_error');
+    expect(classify(503, errors.overloaded).code).toBe('server_error');
+    expect(classify(504, { error: { code: 504, message: 'Deadline expired before operation could complete.', status: 'DEADLINE_EXCEEDED' } }).code).toBe('timeout');
+  });
+
+  it('lenient: array bodies, text bodies and garbage details do not crash', () => {
+    expect(classify(429, [errors.perMinuteQuota])).toMatchObject({ code: 'rate_limit', retryAfterMs: 43_000 });
+    expect(classify(502, '<html>Bad Gateway</html>').code).toBe('server_error');
+    expect(classify(400, { error: { status: 'INVALID_ARGUMENT', details: [null, 3, { violations: 'x' }] } }).code).toBe('invalid_request');
+    expect(refineGeminiError({ status: 400, body: null, headers: new Headers() })).toEqual({});
+  });
+
+  it('a 400 that says "API key not valid" without ErrorInfo is still authentication', () => {
+    expect(classify(400, { error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } }).code).toBe('authentication');
+  });
+
+  it('never shows the key', () => {
+    const body = { error: { code: 400, message: 'API key not valid: test-key-1', status: 'INVALID_ARGUMENT' } };
+    expect(JSON.stringify(classify(400, body))).not.toContain('test-key-1');
+  });
+});
+
+describe('geminiErrorFromBody (an error inside a stream)', () => {
+  const context = { provider: 'gemini', model: 'gemini-2.5-flash', stream: true, credential: { id: 'acct-1', kind: 'oauth' as const } };
+
+  it('is classified by the body\'s code and status', () => {
+    expect(geminiErrorFromBody(errors.overloaded, context)).toMatchObject({ code: 'server_error', status: 503, credentialId: 'acct-1' });
+    expect(geminiErrorFromBody(errors.perMinuteQuota, context)).toMatchObject({ code: 'rate_limit', retryAfterMs: 43_000 });
+    expect(geminiErrorFromBody({ error: { message: 'something' } }, context).code).toBe('server_error');
+  });
+});

@@ -1,0 +1,135 @@
+import {
+  array,
+  boolean,
+  custom,
+  KitError,
+  number,
+  optional,
+  parseOrThrow,
+  strictObject,
+  string,
+  type JSONSchema,
+  type ResolvedGenerateOptions,
+  type Schema,
+} from '@kit/core';
+import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
+
+/** Gemini-only knobs, passed as `providerOptions.gemini`. */
+export interface GeminiProviderOptions {
+  /** `generationConfig.topK`. */
+  topK?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  /** `generationConfig.thinkingConfig`; `includeThoughts: true` streams thought summaries as `reasoning-delta`. */
+  thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean; thinkingLevel?: string };
+  /** `safetySettings`: `[{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]`. */
+  safetySettings?: { category: string; threshold: string }[];
+  /** `cachedContent`: a context cache name (`cachedContents/…`). */
+  cachedContent?: string;
+  /**
+   * A schema in Gemini's OpenAPI subset, sent as `responseSchema` instead of the JSON Schema of
+   * `responseFormat` (which goes as `responseJsonSchema`): for models older than Gemini 2.5.
+   */
+  responseSchema?: Record<string, unknown>;
+  /** Gemini tools sent beside the function declarations, e.g. `[{ googleSearch: {} }, { codeExecution: {} }]`. */
+  tools?: Record<string, unknown>[];
+}
+
+const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const plainObject = (what: string) => custom<Record<string, unknown>>(isObject, `must be ${what}`);
+
+/** Strict: an unknown key is an `invalid_request` error naming it. */
+export const geminiProviderOptionsSchema = /* @__PURE__ */ strictObject({
+  topK: optional(number({ int: true, positive: true })),
+  presencePenalty: optional(number()),
+  frequencyPenalty: optional(number()),
+  thinkingConfig: optional(
+    strictObject({ thinkingBudget: optional(number({ int: true, min: -1 })), includeThoughts: optional(boolean()), thinkingLevel: optional(string({ min: 1 })) }),
+  ),
+  safetySettings: optional(array(strictObject({ category: string({ min: 1 }), threshold: string({ min: 1 }) }))),
+  cachedContent: optional(string({ min: 1 })),
+  responseSchema: optional(plainObject('a schema object')),
+  tools: optional(array(plainObject('a Gemini tool object'))),
+}) as Schema<GeminiProviderOptions>;
+
+/** Checks `providerOptions.gemini`; throws `KitError('invalid_request')` naming the bad field. */
+export function validateGeminiProviderOptions(options: unknown, provider = 'gemini'): GeminiProviderOptions {
+  return parseOrThrow(geminiProviderOptionsSchema, options, 'invalid_request', { what: 'invalid options', provider, prefix: 'providerOptions.gemini' });
+}
+
+/** The body of `:generateContent` / `:streamGenerateContent` (Code Assist wraps it as `request`). */
+export interface GeminiRequest {
+  contents: GeminiContent[];
+  systemInstruction?: { parts: { text: string }[] };
+  tools?: Record<string, unknown>[];
+  toolConfig?: { functionCallingConfig: { mode: 'AUTO' | 'ANY' | 'NONE'; allowedFunctionNames?: string[] } };
+  generationConfig?: Record<string, unknown>;
+  safetySettings?: { category: string; threshold: string }[];
+  cachedContent?: string;
+}
+
+/** A copy without unset (`null`, `undefined`) or empty (`''`, `[]`) fields: unset knobs are not sent. */
+export function compact<T extends object>(record: T): T {
+  const kept = {} as T;
+  for (const key in record) {
+    const value = record[key] as { length?: number } | null | undefined;
+    if (value != null && value.length !== 0) kept[key] = record[key];
+  }
+  return kept;
+}
+
+/** A JSON Schema as Gemini takes it (`responseJsonSchema`, `parametersJsonSchema`): without the `$schema` keyword. */
+function jsonSchema({ $schema: _dialect, ...schema }: JSONSchema): JSONSchema {
+  return schema;
+}
+
+/** A schema that describes a function without parameters (an object with no properties): sent as no schema. */
+const takesNothing = (schema: JSONSchema) => schema.type === 'object' && Object.keys(Object(schema.properties)).length === 0 && !schema.anyOf && !schema.oneOf && !schema.$ref;
+
+/**
+ * Maps resolved options to a Gemini request. Unset knobs are not sent. JSON Schemas go as they are
+ * (`responseJsonSchema`, `parametersJsonSchema`: Gemini 2.5 and later take JSON Schema directly, `$ref` and
+ * `anyOf` included), so no lossy conversion to Gemini's OpenAPI subset happens.
+ */
+export function buildGeminiRequest(options: ResolvedGenerateOptions, provider: string): GeminiRequest {
+  const own = (options.providerOptions?.gemini ?? {}) as GeminiProviderOptions;
+  const { toolChoice, responseFormat: format } = options;
+  const declarations = options.tools?.map(({ name, description, parameters }) =>
+    compact({ name, description, parametersJsonSchema: takesNothing(parameters) ? undefined : jsonSchema(parameters) }),
+  );
+  const tools = [...(declarations?.length ? [{ functionDeclarations: declarations }] : []), ...(own.tools ?? [])];
+  const json = format?.type === 'json' || format?.type === 'json-schema';
+  const generationConfig = compact({
+    temperature: options.temperature,
+    topP: options.topP,
+    topK: own.topK,
+    maxOutputTokens: options.maxTokens,
+    stopSequences: options.stop,
+    seed: options.seed,
+    presencePenalty: own.presencePenalty,
+    frequencyPenalty: own.frequencyPenalty,
+    responseMimeType: json ? 'application/json' : undefined,
+    ...(format?.type === 'json-schema' && (own.responseSchema ? { responseSchema: own.responseSchema } : { responseJsonSchema: jsonSchema(format.schema) })),
+    thinkingConfig: own.thinkingConfig,
+  });
+  const prompt = convertToGeminiContents(options.messages, provider);
+  if (prompt.contents.length === 0) {
+    throw new KitError('invalid_request', `${provider}: messages: Gemini needs a user or assistant message besides the system prompt`, { provider });
+  }
+  return compact({
+    ...prompt,
+    tools,
+    toolConfig:
+      toolChoice && declarations?.length
+        ? {
+            functionCallingConfig:
+              typeof toolChoice === 'object'
+                ? { mode: 'ANY' as const, allowedFunctionNames: [toolChoice.name] }
+                : { mode: toolChoice === 'required' ? ('ANY' as const) : toolChoice === 'none' ? ('NONE' as const) : ('AUTO' as const) },
+          }
+        : undefined,
+    generationConfig: Object.keys(generationConfig).length > 0 ? generationConfig : undefined,
+    safetySettings: own.safetySettings,
+    cachedContent: own.cachedContent,
+  });
+}

@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KitError } from '@kit/core';
+import type { GoogleOAuthCredential } from '../gemini-oauth';
+import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from '../google-token';
+import { createPkcePair, randomBase64Url } from './pkce';
+
+/** Google's OAuth 2.0 authorization endpoint. */
+export const GOOGLE_AUTHORIZATION_ENDPOINT = 'https://accounts.google.com/o/oauth2/v2/auth';
+
+/** The scopes Code Assist needs (the Gemini CLI asks for the same). */
+export const GOOGLE_DEFAULT_SCOPES: readonly string[] = [
+  'https://www.googleapis.com/auth/cloud-platform',
+  'https://www.googleapis.com/auth/userinfo.email',
+  'https://www.googleapis.com/auth/userinfo.profile',
+];
+
+export interface GoogleLoginOptions {
+  /** Your OAuth client (type "Desktop app" in the Google Cloud console). */
+  clientId: string;
+  /** The client's secret, for clients that have one (Google's Desktop clients do; it is not confidential there). */
+  clientSecret?: string;
+  /** Default `GOOGLE_DEFAULT_SCOPES`. */
+  scopes?: readonly string[];
+  /** The id of the credential returned (names it in an `OAuthManager`); default `'google'`. */
+  id?: string;
+  /** Suggests an account on Google's sign-in page. */
+  loginHint?: string;
+  /** The loopback port to listen on; default 0: a free port chosen by the system. */
+  port?: number;
+  /** Default `/oauth2callback`. */
+  callbackPath?: string;
+  /** How long to wait for the browser to come back; default 5 minutes. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Default Google's; tests point them at a local OAuth server. */
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  fetch?: typeof globalThis.fetch;
+  /** Called with the sign-in URL (e.g. to open a browser). Nothing is opened unless you pass it. */
+  openBrowser?: (url: string) => void | Promise<void>;
+  /** Shows the sign-in URL; default: written to stderr. */
+  onAuthorizationUrl?: (url: string) => void;
+}
+
+/** A login in progress: the URL to open, and the credential once the browser came back. */
+export interface GoogleLoginSession {
+  /** Open this in a browser (it carries the PKCE challenge and a random `state`). */
+  authorizationUrl: string;
+  /** `http://127.0.0.1:<port>/oauth2callback`, where Google sends the browser back. */
+  redirectUri: string;
+  /** Resolves with the account once the code is exchanged; rejects on denial, a wrong `state`, timeout or abort. */
+  credential: Promise<GoogleOAuthCredential>;
+  /** Stops waiting and closes the loopback server. */
+  cancel(): void;
+}
+
+const page = (title: string, text: string) =>
+  `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
+
+/**
+ * Starts Google's installed-app sign-in (OAuth 2.0 authorization code with PKCE S256, RFC 8252 loopback
+ * redirect): a one-shot HTTP server on `127.0.0.1` and a free port, a random `state` checked on the callback, the
+ * code exchanged at the token endpoint (with the verifier). Opens nothing itself: show or open `authorizationUrl`.
+ */
+export async function startGoogleLogin(options: GoogleLoginOptions): Promise<GoogleLoginSession> {
+  if (typeof options?.clientId !== 'string' || options.clientId === '') {
+    throw new KitError('invalid_config', 'clientId: the OAuth client id is required (create a Desktop-app client in the Google Cloud console)', { provider: 'gemini' });
+  }
+  const { clientId, clientSecret, signal } = options;
+  const callbackPath = options.callbackPath ?? '/oauth2callback';
+  const state = randomBase64Url(24);
+  const pkce = await createPkcePair();
+  const scopes = options.scopes ?? GOOGLE_DEFAULT_SCOPES;
+
+  let settle!: { resolve: (credential: GoogleOAuthCredential) => void; reject: (error: KitError) => void };
+  const credential = new Promise<GoogleOAuthCredential>((resolve, reject) => (settle = { resolve, reject }));
+  credential.catch(() => {}); // a session nobody awaits must not raise an unhandled rejection
+  let done = false;
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch(() => {
+      if (!response.headersSent) response.writeHead(500).end();
+    });
+  });
+  const finish = (error: KitError | undefined, result?: GoogleOAuthCredential) => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', onAbort);
+    server.close();
+    server.closeIdleConnections();
+    if (error) settle.reject(error);
+    else settle.resolve(result as GoogleOAuthCredential);
+  };
+  const onAbort = () => finish(new KitError('aborted', 'Google sign-in was aborted', { provider: 'gemini' }));
+  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
+  const timer = setTimeout(() => finish(new KitError('timeout', `Google sign-in did not complete within ${timeoutMs} ms`, { provider: 'gemini' })), timeoutMs);
+  timer.unref?.();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  }).catch((error: unknown) => {
+    finish(new KitError('network', `Google sign-in: cannot listen on 127.0.0.1: ${(error as Error).message}`, { provider: 'gemini' }));
+    throw error;
+  });
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${callbackPath}`;
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    const answer = (status: number, title: string, text: string) =>
+      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(page(title, text));
+    if (url.pathname !== callbackPath || done) {
+      answer(404, 'Not found', 'This server only waits for the Google sign-in callback.');
+      return;
+    }
+    const fail = (message: string) => {
+      answer(400, 'Sign-in failed', 'You can close this tab and try again.');
+      finish(new KitError('authentication', `Google sign-in failed: ${message}`, { provider: 'gemini' }));
+    };
+    const params = url.searchParams;
+    if (params.get('error')) return fail(params.get('error') as string);
+    if (params.get('state') !== state) return fail('the callback\'s "state" does not match (possible forgery)');
+    const code = params.get('code');
+    if (!code) return fail('the callback has no authorization code');
+    try {
+      const tokens = await requestGoogleTokens(
+        options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT,
+        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret, code_verifier: pkce.verifier },
+        { fetch: options.fetch, signal },
+      );
+      const result: GoogleOAuthCredential = { id: options.id ?? 'google', clientId, accessToken: tokens.accessToken, scopes: tokens.scopes ?? [...scopes] };
+      if (clientSecret) result.clientSecret = clientSecret;
+      if (tokens.refreshToken) result.refreshToken = tokens.refreshToken;
+      if (tokens.expiresInMs !== undefined) result.expiresAt = Date.now() + tokens.expiresInMs;
+      answer(200, 'Signed in', 'You can close this tab and return to the application.');
+      finish(undefined, result);
+    } catch (error) {
+      answer(502, 'Sign-in failed', 'The sign-in code could not be exchanged for tokens.');
+      finish(KitError.is(error) ? error : new KitError('network', `Google sign-in: ${(error as Error).message}`, { provider: 'gemini' }));
+    }
+  }
+
+  const authorization = new URL(options.authorizationEndpoint ?? GOOGLE_AUTHORIZATION_ENDPOINT);
+  const query = {
+    client_id: clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    scope: scopes.join(' '),
+    access_type: 'offline', // a refresh token
+    prompt: 'consent', // … every time, not only at the first consent
+    code_challenge: pkce.challenge,
+    code_challenge_method: 'S256',
+    state,
+    ...(options.loginHint ? { login_hint: options.loginHint } : {}),
+  };
+  for (const [name, value] of Object.entries(query)) authorization.searchParams.set(name, value);
+  return { authorizationUrl: authorization.toString(), redirectUri, credential, cancel: onAbort };
+}
+
+/**
+ * Signs a Google account in through the browser and returns it as an `OAuthCredential` (access and refresh token,
+ * expiry, client), ready for an `OAuthManager` with `geminiOAuthRefresh`. Shows the sign-in URL
+ * (`onAuthorizationUrl`, default stderr) and calls `openBrowser` if given; see `startGoogleLogin` for the flow.
+ *
+ * @example
+ * const account = await loginWithGoogle({ clientId: process.env.GOOGLE_CLIENT_ID!, clientSecret: process.env.GOOGLE_CLIENT_SECRET });
+ * const accounts = new OAuthManager('gemini', [account], geminiOAuthRefresh, { store });
+ */
+export async function loginWithGoogle(options: GoogleLoginOptions): Promise<GoogleOAuthCredential> {
+  const session = await startGoogleLogin(options);
+  (options.onAuthorizationUrl ?? ((url: string) => process.stderr.write(`Open this URL to sign in with Google:\n${url}\n`)))(session.authorizationUrl);
+  if (options.openBrowser) {
+    try {
+      await options.openBrowser(session.authorizationUrl);
+    } catch {
+      // the URL was shown: the user can open it by hand
+    }
+  }
+  return session.credential;
+}

@@ -1,0 +1,820 @@
+import {
+  abortedError,
+  errorPolicies,
+  KitError,
+  maskSecrets,
+  toKitError,
+  type AcquireOptions,
+  type CredentialLease,
+  type CredentialSource,
+  type CredentialSuccessInfo,
+  type KitEvent,
+  type KitEventListener,
+  type RateLimitInfo,
+} from '@kit/core';
+import type { Alert } from './alert';
+import { AlertDesk } from './alert-desk';
+import { failureBackoffMs, refreshBackoffMs } from './credential-backoff';
+import { exportCredential, type ExportOptions, type OAuthManagerExport } from './credential-export';
+import {
+  toCredentialHealth,
+  toCredentialMetrics,
+  type CredentialHealth,
+  type CredentialMetrics,
+  type OAuthHealthSummary,
+} from './credential-report';
+import {
+  availableAt,
+  createCredentialState,
+  isHealthy,
+  recordOutcome,
+  recordRefreshOutcome,
+  recordTraffic,
+  requestsPerMinute,
+  type CredentialState,
+} from './credential-state';
+import { copyCredential } from './credential-store';
+import { check, configError } from './invalid-config';
+import { normaliseCredential } from './normalise-credential';
+import type { OAuthCredential, RefreshedToken, RefreshFunction } from './oauth-credential';
+import { resolveOptions, type OAuthManagerOptions, type ResolvedOptions, type RotationNotice } from './oauth-manager-options';
+import { resolveRefreshStrategy, type RefreshStrategy } from './refresh-strategy';
+import { selectCredential, type Cursor } from './select-credential';
+
+/** Non-secret fields of a credential that a provider or an app may update (`updateCredential`). */
+export interface CredentialUpdate {
+  projectId?: string;
+  resourceUrl?: string;
+  scopes?: string[];
+}
+
+const isFilled = (value: unknown): value is string => typeof value == 'string' && value.trim() != '';
+const isTime = (value: unknown): value is number => typeof value == 'number' && Number.isFinite(value);
+const secretsOf = ({ accessToken, refreshToken, clientSecret }: OAuthCredential) => [accessToken, refreshToken, clientSecret];
+/** The secrets to mask in what concerns a credential: its tokens and the ones its last refresh replaced. */
+const secretsOfState = ({ credential, replacedSecrets }: CredentialState) => [...secretsOf(credential), ...replacedSecrets];
+
+/**
+ * A pool of OAuth accounts for one provider. It picks an account per request like `KeyManager` (round-robin from the
+ * first, skipping accounts in backoff, preferring healthy ones), refreshes tokens before they expire — one refresh per
+ * account however many callers wait for it — and after a 401, persists rotated tokens before using them, and never
+ * hands out a token it could not refresh. Implements `CredentialSource`: pass it as `credentials` to a provider.
+ *
+ * Tokens never appear in events, errors, alerts, health reports, metrics, `export()` (unless asked) or
+ * `JSON.stringify(manager)`.
+ *
+ * @example
+ * ```ts
+ * const accounts = new OAuthManager('qwen', [{ id: 'work', accessToken, refreshToken, expiresAt }], qwenOAuthRefresh, {
+ *   store: new FileCredentialStore({ path: '~/.config/my-app/qwen.json', passphrase }),
+ * });
+ * const qwen = createQwen({ credentials: accounts });
+ * ```
+ */
+export class OAuthManager implements CredentialSource {
+  /** The provider name given to the constructor; it labels events, alerts and errors. */
+  readonly providerName: string;
+
+  readonly #refresh: RefreshFunction;
+  readonly #options: ResolvedOptions;
+  readonly #strategy: RefreshStrategy;
+  readonly #emit: KitEventListener | undefined;
+  readonly #alerts: AlertDesk;
+  readonly #states: CredentialState[] = [];
+  readonly #cursor: Cursor = { next: 0 };
+  #loading: Promise<void> | undefined;
+  #loaded: boolean;
+  #monitor: ReturnType<typeof setInterval> | undefined;
+
+  /**
+   * @param providerName - names the provider in events, alerts and errors (e.g. `'gemini'`).
+   * @param credentials - the accounts; may be empty only when `options.store` provides them.
+   * @param refresh - trades a credential's refresh token for new tokens (`geminiOAuthRefresh`, `qwenOAuthRefresh`, or yours).
+   * @param options - see {@link OAuthManagerOptions}.
+   * @throws KitError `invalid_config` naming the bad field (a missing token, a duplicate id, a bad option, …).
+   */
+  constructor(providerName: string, credentials: readonly OAuthCredential[], refresh: RefreshFunction, options?: OAuthManagerOptions) {
+    check(isFilled(providerName), String(providerName), 'providerName', 'must be a non-empty string');
+    this.providerName = providerName;
+    const resolved = (this.#options = resolveOptions(options, providerName));
+    check(typeof refresh == 'function', providerName, 'refresh', 'must be a function');
+    this.#refresh = refresh;
+    check(
+      Array.isArray(credentials) && (credentials.length > 0 || resolved.store),
+      providerName,
+      'credentials',
+      'must be a non-empty array (it may be empty only with a store)',
+    );
+    credentials.forEach((input, index) => this.#add(normaliseCredential(input, `credentials[${index}]`, providerName, true), `credentials[${index}]`));
+    this.#strategy = resolveRefreshStrategy(resolved.refreshStrategy);
+    const onEvent = resolved.onEvent;
+    this.#emit = onEvent
+      ? (event) => {
+          try {
+            onEvent(event);
+          } catch {
+            // A listener's failure never breaks a request.
+          }
+        }
+      : undefined;
+    this.#alerts = new AlertDesk(providerName, resolved, this.#emit);
+    this.#loaded = !resolved.store;
+  }
+
+  /** Number of credentials in the pool. */
+  get size(): number {
+    return this.#states.length;
+  }
+
+  /** The ids of the credentials, in pool order. */
+  get ids(): string[] {
+    return this.#states.map((state) => state.credential.id);
+  }
+
+  /**
+   * Reads the store once (later calls share the first read; a failed read is tried again next time) and merges it into
+   * the pool: a stored credential replaces the one given in code unless the latter was refreshed later; stored ones not
+   * given in code are added; given ones the store lacks are saved to it. `acquire()` calls it before the first lease.
+   * @throws whatever the store throws (`FileCredentialStore`: `invalid_config` for a wrong passphrase or unreadable file).
+   */
+  load(): Promise<void> {
+    return (this.#loading ??= this.#loadStore().then(
+      () => {
+        this.#loaded = true;
+      },
+      (error: unknown) => {
+        this.#loading = undefined;
+        throw error;
+      },
+    ));
+  }
+
+  /**
+   * `CredentialSource.acquire`: a lease `{ id, secret: accessToken, kind: 'oauth', baseURL?: resourceUrl, projectId? }`.
+   * A token that expires within the refresh buffer (or was rejected) is refreshed first — callers waiting for the same
+   * credential share one refresh. A credential whose refresh fails is not handed out: the failure counts against it and
+   * the next credential is tried. With `id`, that credential is handed out if it is available; credentials in `exclude`
+   * (those that failed for good in the current call) are never handed out.
+   * @throws KitError `credentials_exhausted` (with `retryAfterMs` until the soonest credential outside `exclude` is
+   *   available, and the last refresh error as `cause`) when no credential is usable; `aborted` when `signal` fires (a
+   *   refresh in flight goes on for the other callers).
+   */
+  async acquire({ signal, id, exclude }: AcquireOptions = {}): Promise<CredentialLease> {
+    const provider = this.providerName;
+    if (signal?.aborted) throw abortedError(provider);
+    if (!this.#loaded) await abortable(this.load(), signal, provider);
+    const tried = new Set<string>(exclude);
+    let wanted = id === undefined || tried.has(id) ? undefined : this.#get(id);
+    let lastError: KitError | undefined;
+    for (;;) {
+      const now = this.#now;
+      const state = wanted && availableAt(wanted) <= now ? wanted : this.#select(tried);
+      wanted = undefined;
+      if (!state) throw this.#exhausted(lastError, exclude);
+      tried.add(state.credential.id);
+      if (state.refreshing || this.#needsRefresh(state, now)) {
+        const error = await abortable(this.#refreshShared(state, state.forceRefresh), signal, provider);
+        if (error) {
+          lastError = error;
+          continue;
+        }
+        // Decommissioned or removed while it was refreshing.
+        if (!this.#states.includes(state)) continue;
+      }
+      return this.#lease(state);
+    }
+  }
+
+  /**
+   * `CredentialSource.onUnauthorized`: the upstream answered 401 with this credential's token. The token is refreshed
+   * (sharing a refresh in flight) and `true` means "retry with the same credential". `false` when the refresh fails,
+   * the credential is unknown or in refresh backoff, or the 401 is the second one: the token came from a refresh after a
+   * 401, was handed out since, and has not succeeded yet. A 401 for a token that was replaced before it was handed out
+   * again (a concurrent request with the old token) answers `true` without another refresh.
+   */
+  async onUnauthorized(id: string): Promise<boolean> {
+    const state = this.#get(id);
+    if (!state) return false;
+    if (!state.refreshing) {
+      if (state.refreshBackoffUntil > this.#now) return false;
+      if (state.awaitingProof) return state.handedOutSinceRefresh == 0;
+    }
+    return !(await this.#refreshShared(state, true));
+  }
+
+  /**
+   * Records a success: consecutive failures → 0, healthy by reports, failure backoff cleared (a refresh backoff stays:
+   * only a successful refresh lifts it). `info` feeds the metrics (latency, tokens) and the rate-limit skip.
+   * An unknown id is ignored.
+   */
+  reportSuccess(id: string, info?: CredentialSuccessInfo): void {
+    const state = this.#get(id);
+    if (!state) return;
+    const wasHealthy = this.#healthy(state);
+    state.successes++;
+    recordOutcome(state, false);
+    state.lastSuccessAt = this.#now;
+    state.reportsHealthy = true;
+    state.consecutiveFailures = state.backoffUntil = state.probeUntil = state.refreshFailuresInStreak = 0;
+    state.awaitingProof = false;
+    if (info) {
+      if (isTime(info.latencyMs)) {
+        state.latencyTotalMs += info.latencyMs;
+        state.latencySamples++;
+      }
+      if (isTime(info.inputTokens)) state.inputTokens += info.inputTokens;
+      if (isTime(info.outputTokens)) state.outputTokens += info.outputTokens;
+      if (info.rateLimit) this.reportRateLimit(id, info.rateLimit);
+    }
+    this.#transition(state, wasHealthy);
+  }
+
+  /**
+   * Records a failure. An error whose code does not penalise credentials (`invalid_request`, `not_found`,
+   * `context_length`, `content_filter`, `aborted`, …) changes nothing. Otherwise the credential sleeps
+   * `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (at least `retryAfterMs` for `rate_limit`, `quotaCooldownMs` for
+   * `quota_exceeded`) and turns unhealthy after `unhealthyAfter` failures in a row. An `authentication` failure also
+   * marks the token for a refresh before its next use. An unknown id is ignored.
+   */
+  reportFailure(id: string, error?: unknown): void {
+    const state = this.#get(id);
+    if (!state) return;
+    const kitError = toKitError(error ?? new KitError('server_error', 'unspecified failure'), 'network', {
+      provider: this.providerName,
+      credentialId: id,
+      secrets: secretsOfState(state),
+    });
+    // A code from a foreign copy of core that we do not know penalises, to be safe.
+    if (errorPolicies[kitError.code]?.penalisesCredential == false) return;
+    if (kitError.code == 'authentication') {
+      state.forceRefresh = true;
+      state.awaitingProof = false;
+    }
+    this.#countFailure(state, kitError);
+  }
+
+  /**
+   * Rate-limit headers seen on a response: with no requests remaining and a reset in the future, the credential is
+   * skipped until then (not a failure); a later report with requests remaining lifts the skip.
+   */
+  reportRateLimit(id: string, info: RateLimitInfo): void {
+    const state = this.#get(id);
+    if (!state || !info) return;
+    const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
+    if (!isTime(remaining) || remaining < 0) return;
+    if (remaining > 0) state.rateLimitedUntil = 0;
+    else if (isTime(resetAt) && resetAt > this.#now) state.rateLimitedUntil = resetAt;
+  }
+
+  /**
+   * Checks every credential and raises the alerts due: `'failure-rate'` (above `failureRateThreshold` over at least
+   * `minRequestsForFailureRate` recent requests), `'refresh-failure'`, `'token-expiring'` (a token that cannot be
+   * refreshed expires within `expiryWarningMs`) and `'credential-unhealthy'`. Each kind is raised at most once per
+   * `alertIntervalMs` (1 h) per credential. Returns the alerts raised by this call.
+   */
+  checkAlerts(): Alert[] {
+    const now = this.#now;
+    const { failureRateThreshold, minRequestsForFailureRate, alertOnRefreshFailure, expiryWarningMs } = this.#options.monitoring;
+    const threshold = this.#options.refreshFailuresBeforeUnhealthy;
+    const raised: (Alert | undefined)[] = [];
+    for (const state of this.#states) {
+      const { credential, outcomes, consecutiveRefreshFailures } = state;
+      const { id, expiresAt } = credential;
+      const failures = outcomes.reduce((sum, failed) => sum + failed, 0);
+      if (outcomes.length >= minRequestsForFailureRate && failures / outcomes.length > failureRateThreshold) {
+        const percent = Math.round((100 * failures) / outcomes.length);
+        raised.push(this.#alerts.raise('failure-rate', id, 'warning', `${percent}% of the last ${outcomes.length} requests of ${id} failed`));
+      }
+      if (alertOnRefreshFailure && consecutiveRefreshFailures > 0) {
+        const severity = consecutiveRefreshFailures >= threshold ? 'critical' : 'warning';
+        raised.push(this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed ${consecutiveRefreshFailures} time(s) in a row`));
+      }
+      if (isTime(expiresAt) && (!credential.refreshToken || consecutiveRefreshFailures > 0) && expiresAt - now < expiryWarningMs) {
+        const message = expiresAt <= now ? `the token of ${id} has expired and cannot be refreshed` : `the token of ${id} expires in ${Math.round((expiresAt - now) / 60_000)} min and cannot be refreshed`;
+        raised.push(this.#alerts.raise('token-expiring', id, expiresAt <= now ? 'critical' : 'warning', message));
+      }
+      if (!this.#healthy(state)) {
+        raised.push(this.#alerts.raise('credential-unhealthy', id, 'warning', `${id} is unhealthy (${state.lastErrorCode ?? 'failures'})`));
+      }
+    }
+    return raised.filter((alert): alert is Alert => !!alert);
+  }
+
+  /**
+   * Runs `checkAlerts()` (and, with rotation enabled, `checkRotationNeeded()` and — with `autoDecommission` —
+   * `autoDecommissionExpired()`) every `intervalMs`. Nothing runs until this is called; calling it again replaces the
+   * previous timer. The timer does not keep a Node process alive.
+   * @returns a function that stops the monitoring.
+   */
+  startMonitoring(intervalMs: number): () => void {
+    check(isTime(intervalMs) && intervalMs > 0, this.providerName, 'intervalMs', 'must be a number greater than 0');
+    if (this.#monitor !== undefined) clearInterval(this.#monitor);
+    const timer = setInterval(() => this.#monitorTick(), intervalMs);
+    (timer as { unref?: () => void }).unref?.();
+    this.#monitor = timer;
+    return () => {
+      clearInterval(timer);
+      if (this.#monitor === timer) this.#monitor = undefined;
+    };
+  }
+
+  /**
+   * With `rotation.enabled`: the credentials older than `rotationIntervalMs` (not already marked for rotation).
+   * `onRotationNeeded` is called for each, at most once an hour per credential. Without it: `[]`.
+   */
+  checkRotationNeeded(): RotationNotice[] {
+    const { enabled, rotationIntervalMs, onRotationNeeded } = this.#options.rotation;
+    if (!enabled) return [];
+    const now = this.#now;
+    const notices: RotationNotice[] = [];
+    for (const { credential, retiring } of this.#states) {
+      const createdAt = credential.createdAt ?? now;
+      if (retiring || now - createdAt < rotationIntervalMs) continue;
+      const notice = { credentialId: credential.id, createdAt, ageMs: now - createdAt };
+      notices.push(notice);
+      if (onRotationNeeded && this.#alerts.claim(credential.id, 'rotation-needed')) settle(() => onRotationNeeded({ ...notice }));
+    }
+    return notices;
+  }
+
+  /**
+   * Starts replacing `oldId` by `newCredential`: the new credential joins the pool (and the store), the old one serves
+   * only when no other credential can, until `completeRotation` or the end of `gracePeriodMs`.
+   * @throws KitError `invalid_config` for an unknown `oldId`, one already marked, or a bad or duplicate new credential.
+   */
+  async markForRotation(oldId: string, newCredential: OAuthCredential): Promise<void> {
+    await this.load();
+    const old = this.#get(oldId);
+    check(old, this.providerName, 'oldId', 'is not a credential of this manager');
+    check(!old.retiring, this.providerName, 'oldId', 'is already marked for rotation');
+    const state = this.#add(normaliseCredential(newCredential, 'newCredential', this.providerName, true), 'newCredential');
+    const now = this.#now;
+    old.retiring = { replacementId: state.credential.id, markedAt: now, decommissionAt: now + this.#options.rotation.gracePeriodMs };
+    await this.#persist(state.credential, false);
+  }
+
+  /**
+   * Ends a rotation now: the credential marked for rotation (given by its id, or by its replacement's id) leaves the
+   * pool, `onDecommission` is called and the store forgets it.
+   * @throws KitError `invalid_config` when `id` is neither a credential marked for rotation nor a replacement.
+   */
+  async completeRotation(id: string): Promise<void> {
+    const state = this.#states.find(({ credential, retiring }) => retiring && (credential.id === id || retiring.replacementId === id));
+    check(state, this.providerName, 'id', 'is not a credential marked for rotation (nor its replacement)');
+    await this.#decommission(state, true);
+  }
+
+  /** Decommissions every credential whose rotation grace period has ended; resolves with their ids. */
+  async autoDecommissionExpired(): Promise<string[]> {
+    const now = this.#now;
+    const due = this.#states.filter(({ retiring }) => retiring && retiring.decommissionAt <= now);
+    for (const state of due) await this.#decommission(state, true);
+    return due.map(({ credential }) => credential.id);
+  }
+
+  /**
+   * Adds a credential at the end of the pool (and saves it to the store).
+   * @throws KitError `invalid_config` for a bad credential or a duplicate id.
+   */
+  async addCredential(credential: OAuthCredential): Promise<void> {
+    await this.load();
+    const state = this.#add(normaliseCredential(credential, 'credential', this.providerName, true), 'credential');
+    await this.#persist(state.credential, false);
+  }
+
+  /**
+   * Removes a credential from the pool (and the store). `onDecommission` is not called.
+   * @throws KitError `invalid_config` for an unknown id.
+   */
+  async removeCredential(id: string): Promise<void> {
+    const state = this.#get(id);
+    check(state, this.providerName, 'id', 'is not a credential of this manager');
+    await this.#decommission(state, false);
+  }
+
+  /**
+   * Updates non-secret fields of a credential (e.g. a Gemini project found by discovery) and saves it to the store.
+   * @throws KitError `invalid_config` for an unknown id or a bad field.
+   */
+  async updateCredential(id: string, update: CredentialUpdate): Promise<void> {
+    const state = this.#get(id);
+    check(state, this.providerName, 'id', 'is not a credential of this manager');
+    check(update !== null && typeof update == 'object', this.providerName, 'update', 'must be an object');
+    const { projectId, resourceUrl, scopes } = update;
+    for (const name in update) check(/^(projectId|resourceUrl|scopes)$/.test(name), this.providerName, `update.${name}`, 'is not a field that can be updated');
+    const merged = { ...state.credential };
+    if (projectId !== undefined) merged.projectId = projectId;
+    if (resourceUrl !== undefined) merged.resourceUrl = resourceUrl;
+    if (scopes !== undefined) merged.scopes = scopes;
+    state.credential = normaliseCredential(merged, 'update', this.providerName, true);
+    await this.#persist(state.credential, false);
+  }
+
+  /** The health of a credential, or `undefined` for an unknown id. Holds no secret. */
+  getCredentialHealth(id: string): CredentialHealth | undefined {
+    const state = this.#get(id);
+    return state && toCredentialHealth(state, this.#now, this.#options.refreshFailuresBeforeUnhealthy);
+  }
+
+  /** The usage metrics of a credential, or `undefined` for an unknown id. */
+  getCredentialMetrics(id: string): CredentialMetrics | undefined {
+    const state = this.#get(id);
+    return state && toCredentialMetrics(state);
+  }
+
+  /** Counts of the pool and the health of every credential. */
+  getHealthSummary(): OAuthHealthSummary {
+    const now = this.#now;
+    const credentials = this.#states.map((state) => toCredentialHealth(state, now, this.#options.refreshFailuresBeforeUnhealthy));
+    const count = (test: (health: CredentialHealth) => boolean) => credentials.filter(test).length;
+    const total = credentials.length;
+    const healthy = count((health) => health.healthy);
+    const available = count((health) => health.available);
+    return {
+      provider: this.providerName,
+      total,
+      healthy,
+      unhealthy: total - healthy,
+      available,
+      inBackoff: total - available,
+      retiring: count((health) => health.retiring),
+      credentials,
+    };
+  }
+
+  /**
+   * The credentials as plain data, for backups and migrations. Without `{ includeSecrets: true }` the tokens and client
+   * secrets are left out (safe to log, but not importable).
+   */
+  export(options: ExportOptions = {}): OAuthManagerExport {
+    const includeSecrets = options?.includeSecrets === true;
+    return {
+      version: 1,
+      provider: this.providerName,
+      exportedAt: this.#now,
+      includesSecrets: includeSecrets,
+      credentials: this.#states.map(({ credential }) => exportCredential(credential, includeSecrets)),
+    };
+  }
+
+  /**
+   * Adds or replaces (by id) credentials from an export made with `includeSecrets: true`, or from a list of
+   * credentials; saves them to the store. Everything is validated before anything changes.
+   * @returns the ids imported.
+   * @throws KitError `invalid_config` naming the bad field (a secret-free export lacks `accessToken`).
+   */
+  async import(data: OAuthManagerExport | readonly OAuthCredential[]): Promise<string[]> {
+    await this.load();
+    const list: unknown = Array.isArray(data) ? data : (data as OAuthManagerExport | undefined)?.credentials;
+    check(Array.isArray(list), this.providerName, 'data', 'must be an export or an array of credentials');
+    const field = Array.isArray(data) ? 'data' : 'data.credentials';
+    const credentials = list.map((input, index) => normaliseCredential(input, `${field}[${index}]`, this.providerName, false));
+    const ids = new Set<string>();
+    credentials.forEach(({ id }, index) => {
+      check(!ids.has(id), this.providerName, `${field}[${index}].id`, 'is a duplicate');
+      ids.add(id);
+    });
+    for (const credential of credentials) {
+      const state = this.#get(credential.id);
+      if (!state) this.#add(credential, field);
+      else {
+        state.credential = { ...credential, createdAt: credential.createdAt ?? state.credential.createdAt };
+        state.forceRefresh = state.awaitingProof = false;
+      }
+    }
+    for (const credential of credentials) await this.#persist(this.#get(credential.id)!.credential, false);
+    return [...ids];
+  }
+
+  /** The health summary: a manager serialises without its tokens. */
+  toJSON(): OAuthHealthSummary {
+    return this.getHealthSummary();
+  }
+
+  /** `util.inspect(manager)` on Node: the health summary, never the tokens. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `OAuthManager ${JSON.stringify(this)}`;
+  }
+
+  get #now(): number {
+    return this.#options.now();
+  }
+
+  #get(id: string): CredentialState | undefined {
+    return this.#states.find((state) => state.credential.id === id);
+  }
+
+  #healthy(state: CredentialState): boolean {
+    return isHealthy(state, this.#options.refreshFailuresBeforeUnhealthy);
+  }
+
+  #add(credential: OAuthCredential, field: string): CredentialState {
+    check(!this.#get(credential.id), this.providerName, `${field}.id`, 'is a duplicate');
+    credential.createdAt ??= this.#now;
+    const state = createCredentialState(credential);
+    this.#states.push(state);
+    return state;
+  }
+
+  #select(excluded: ReadonlySet<string>): CredentialState | undefined {
+    const { strategy, random, refreshFailuresBeforeUnhealthy } = this.#options;
+    return selectCredential(this.#states, strategy, this.#cursor, this.#now, random, refreshFailuresBeforeUnhealthy, excluded);
+  }
+
+  #needsRefresh(state: CredentialState, now: number): boolean {
+    const { credential } = state;
+    if (state.forceRefresh) return true;
+    if (!isTime(credential.expiresAt)) return false;
+    let buffer: number;
+    try {
+      buffer = this.#strategy.bufferMs({
+        credentialId: credential.id,
+        averageRefreshLatencyMs: state.refreshLatencyAverageMs,
+        refreshFailureRate: state.refreshFailureRate,
+        requestsPerMinute: requestsPerMinute(state, now),
+        refreshCount: credential.refreshCount ?? 0,
+      });
+    } catch {
+      buffer = NaN;
+    }
+    // A strategy answering nonsense gets the default buffer.
+    return now > credential.expiresAt - (isTime(buffer) && buffer >= 0 ? buffer : 300_000);
+  }
+
+  #lease(state: CredentialState): CredentialLease {
+    const now = this.#now;
+    state.requests++;
+    state.handedOutSinceRefresh++;
+    state.firstUsedAt ??= now;
+    state.lastUsedAt = now;
+    recordTraffic(state, now);
+    // An unhealthy credential handed out is a probe: healthy ones go first until it is reported (or one more backoff passes).
+    if (!this.#healthy(state)) state.probeUntil = now + Math.max(state.backoffUntil - (state.lastFailureAt ?? now), this.#options.initialBackoffMs);
+    const { id, accessToken, resourceUrl, projectId } = state.credential;
+    const lease: CredentialLease = { id, secret: accessToken, kind: 'oauth' };
+    if (resourceUrl) lease.baseURL = resourceUrl;
+    if (projectId) lease.projectId = projectId;
+    return lease;
+  }
+
+  /** The refresh in flight for this credential, or a new one; resolves to the (masked) error, or `undefined` on success. */
+  #refreshShared(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
+    return (state.refreshing ??= this.#runRefresh(state, afterUnauthorized).finally(() => {
+      state.refreshing = undefined;
+    }));
+  }
+
+  async #runRefresh(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
+    const { credential } = state;
+    const provider = this.providerName;
+    const startedAt = this.#now;
+    let result: RefreshedToken;
+    try {
+      result = await this.#callRefresh(credential);
+      if (!result || !isFilled(result.accessToken)) {
+        throw new KitError('invalid_response', 'the refresh function returned no accessToken', { provider, credentialId: credential.id });
+      }
+    } catch (thrown) {
+      return this.#refreshFailed(state, this.#refreshError(thrown, credential), this.#now - startedAt);
+    }
+    const now = this.#now;
+    const latencyMs = now - startedAt;
+    const wasHealthy = this.#healthy(state);
+    // A new object: a copy handed to the refresh function or a hook earlier is never changed under its holder.
+    const refreshed: OAuthCredential = { ...credential, accessToken: result.accessToken };
+    if (isFilled(result.refreshToken)) refreshed.refreshToken = result.refreshToken;
+    const expiresAt = isTime(result.expiresAt) ? result.expiresAt : isTime(result.expiresInMs) ? now + result.expiresInMs : undefined;
+    if (expiresAt === undefined) delete refreshed.expiresAt;
+    else refreshed.expiresAt = expiresAt;
+    if (isFilled(result.resourceUrl)) refreshed.resourceUrl = result.resourceUrl;
+    refreshed.lastRefreshAt = now;
+    refreshed.refreshCount = (credential.refreshCount ?? 0) + 1;
+    state.replacedSecrets = [credential.accessToken, ...(credential.refreshToken && credential.refreshToken !== refreshed.refreshToken ? [credential.refreshToken] : [])];
+    state.credential = refreshed;
+    // Failures that were all failed refreshes are forgiven by a refresh that works; others wait for a success report.
+    if (state.consecutiveFailures == state.refreshFailuresInStreak) {
+      state.consecutiveFailures = state.backoffUntil = 0;
+      state.reportsHealthy = true;
+    }
+    state.consecutiveRefreshFailures = state.refreshFailuresInStreak = state.refreshBackoffUntil = state.handedOutSinceRefresh = 0;
+    state.forceRefresh = false;
+    state.awaitingProof = afterUnauthorized;
+    recordRefreshOutcome(state, latencyMs, false);
+    this.#event('token-refresh', credential.id, { success: true, latencyMs });
+    this.#transition(state, wasHealthy);
+    // Persisted before anyone can use it: callers wait for this whole promise.
+    await this.#persist(refreshed, true);
+    return undefined;
+  }
+
+  /** Calls the refresh function with a copy of the credential, bounded by `refreshTimeoutMs`. */
+  async #callRefresh(credential: OAuthCredential): Promise<RefreshedToken> {
+    const controller = new AbortController();
+    const timeoutMs = this.#options.refreshTimeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new KitError('timeout', `the token refresh took longer than ${timeoutMs} ms`, { provider: this.providerName, credentialId: credential.id });
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    });
+    try {
+      const refreshing = Promise.resolve().then(() => this.#refresh(copyCredential(credential), { signal: controller.signal }));
+      return await Promise.race([refreshing, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What a refresh threw, as a masked `KitError` (code and status kept; no cause that could hold a token). */
+  #refreshError(thrown: unknown, credential: OAuthCredential): KitError {
+    const provider = this.providerName;
+    const original = KitError.is(thrown) ? thrown : undefined;
+    const message = original ? original.message : thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : String(thrown);
+    return new KitError(original?.code ?? 'network', `${provider}: token refresh of ${credential.id} failed: ${message}`, {
+      provider,
+      credentialId: credential.id,
+      status: original?.status,
+      retryAfterMs: original?.retryAfterMs,
+      secrets: secretsOf(credential),
+    });
+  }
+
+  #refreshFailed(state: CredentialState, error: KitError, latencyMs: number): KitError {
+    const { id } = state.credential;
+    const options = this.#options;
+    const failures = ++state.consecutiveRefreshFailures;
+    state.refreshFailures++;
+    state.refreshFailuresInStreak++;
+    recordRefreshOutcome(state, latencyMs, true);
+    this.#event('token-refresh', id, { success: false, latencyMs, error: eventError(error) });
+    const wasHealthy = state.reportsHealthy && failures - 1 < options.refreshFailuresBeforeUnhealthy;
+    const backoff = refreshBackoffMs(failures, options);
+    if (backoff) state.refreshBackoffUntil = Math.max(state.refreshBackoffUntil, this.#now + backoff);
+    this.#countFailure(state, error, wasHealthy);
+    if (options.monitoring.alertOnRefreshFailure) {
+      const severity = failures >= options.refreshFailuresBeforeUnhealthy ? 'critical' : 'warning';
+      this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed (${failures} in a row): ${error.message}`);
+    }
+    return error;
+  }
+
+  /** Counts a failure against the credential (backoff, health, metrics, events). */
+  #countFailure(state: CredentialState, error: KitError, wasHealthy = this.#healthy(state)): void {
+    const now = this.#now;
+    const failures = ++state.consecutiveFailures;
+    state.errors++;
+    recordOutcome(state, true);
+    state.lastFailureAt = now;
+    state.lastErrorCode = error.code;
+    state.probeUntil = 0;
+    // Never shorten a longer sleep already in force (a quota cooldown hit by a late, concurrent failure).
+    state.backoffUntil = Math.max(state.backoffUntil, now + failureBackoffMs(failures, error, this.#options));
+    if (failures >= this.#options.unhealthyAfter) state.reportsHealthy = false;
+    this.#event('credential-failure', state.credential.id, {
+      error: eventError(error, secretsOfState(state)),
+      consecutiveFailures: failures,
+      backoffMs: availableAt(state) - now,
+    });
+    this.#transition(state, wasHealthy);
+  }
+
+  /** Emits `credential-unhealthy` / `credential-recovered` when the health changed. */
+  #transition(state: CredentialState, wasHealthy: boolean): void {
+    const healthy = this.#healthy(state);
+    if (healthy == wasHealthy) return;
+    const { id } = state.credential;
+    if (healthy) this.#event('credential-recovered', id);
+    else this.#event('credential-unhealthy', id, { consecutiveFailures: Math.max(state.consecutiveFailures, state.consecutiveRefreshFailures) });
+  }
+
+  /** Saves a credential through `onTokenRefresh` (after a refresh only) and the store; a failure raises an alert. */
+  async #persist(credential: OAuthCredential, refreshed: boolean): Promise<void> {
+    const { onTokenRefresh, store } = this.#options;
+    const savers: [string, ((credential: OAuthCredential) => unknown) | undefined][] = [
+      ['onTokenRefresh', refreshed ? onTokenRefresh : undefined],
+      ['the credential store', store && ((copy) => store.save(copy))],
+    ];
+    for (const [what, save] of savers) {
+      if (!save) continue;
+      try {
+        await save(copyCredential(credential));
+      } catch (error) {
+        this.#persistenceFailed(credential, what, error);
+      }
+    }
+  }
+
+  #persistenceFailed(credential: OAuthCredential, what: string, error: unknown): void {
+    const state = this.#get(credential.id);
+    const reason = maskSecrets(error instanceof Error ? error.message : String(error), [...secretsOf(credential), ...(state ? secretsOfState(state) : [])]);
+    this.#alerts.raise('persistence-failure', credential.id, 'critical', `${what} failed to save ${credential.id} (the tokens stay usable in memory): ${reason}`);
+  }
+
+  async #decommission(state: CredentialState, rotated: boolean): Promise<void> {
+    const index = this.#states.indexOf(state);
+    if (index < 0) return;
+    this.#states.splice(index, 1);
+    if (index < this.#cursor.next) this.#cursor.next--;
+    const { id } = state.credential;
+    this.#alerts.forget(id);
+    const { rotation, store } = this.#options;
+    if (rotated && rotation.onDecommission) await Promise.resolve().then(() => rotation.onDecommission?.(id)).catch(() => {});
+    if (store?.delete) {
+      try {
+        await store.delete(id);
+      } catch (error) {
+        this.#persistenceFailed(state.credential, 'the credential store', error);
+      }
+    }
+  }
+
+  async #loadStore(): Promise<void> {
+    const { store } = this.#options;
+    if (!store) return;
+    const provider = this.providerName;
+    let stored: unknown;
+    try {
+      stored = await store.load();
+    } catch (error) {
+      if (KitError.is(error)) throw error;
+      throw new KitError('invalid_config', `OAuthManager(${provider}): the credential store could not be read: ${error instanceof Error ? error.message : String(error)}`, {
+        provider,
+        cause: error,
+      });
+    }
+    check(Array.isArray(stored), provider, 'store.load()', 'must resolve to an array of credentials');
+    const credentials = stored.map((input, index) => normaliseCredential(input, `store[${index}]`, provider, false));
+    const unsaved = new Set(this.#states);
+    for (const credential of credentials) {
+      const state = this.#get(credential.id);
+      if (!state) {
+        this.#add(credential, 'store');
+        continue;
+      }
+      unsaved.delete(state);
+      // The store holds what the last refresh produced, unless the credential given in code is newer.
+      if ((state.credential.lastRefreshAt ?? -1) > (credential.lastRefreshAt ?? -1)) continue;
+      state.credential = { ...credential, createdAt: credential.createdAt ?? state.credential.createdAt };
+    }
+    for (const state of unsaved) await this.#persist(state.credential, false);
+  }
+
+  /** `credentials_exhausted`, with `retryAfterMs` until the soonest credential (outside `excluded`, when any is) wakes. */
+  #exhausted(cause: KitError | undefined, excluded?: ReadonlySet<string>): KitError {
+    const now = this.#now;
+    const provider = this.providerName;
+    const candidates = this.#states.filter((state) => !excluded?.has(state.credential.id));
+    const waits = (candidates.length ? candidates : this.#states).map((state) => availableAt(state) - now);
+    const message = `OAuthManager(${provider}): ${waits.length ? 'no credential available' : 'no credentials'}${cause ? `; last error: ${cause.message}` : ''}`;
+    return new KitError('credentials_exhausted', message, {
+      provider,
+      cause,
+      ...(waits.length ? { retryAfterMs: Math.max(0, Math.min(...waits)) } : {}),
+    });
+  }
+
+  #monitorTick(): void {
+    try {
+      this.checkAlerts();
+      const { enabled, autoDecommission } = this.#options.rotation;
+      if (enabled) {
+        this.checkRotationNeeded();
+        if (autoDecommission) this.autoDecommissionExpired().catch(() => {});
+      }
+    } catch {
+      // Monitoring never throws into the timer.
+    }
+  }
+
+  /** Emits an event about a credential (`at` is now); nothing is built without a listener. */
+  #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
+    this.#emit?.({ type, at: this.#now, provider: this.providerName, credentialId, ...extra } as KitEvent);
+  }
+}
+
+/** The error as events carry it: code, status, masked message. */
+function eventError(error: KitError, secrets: readonly (string | undefined)[] = []) {
+  return { code: error.code, status: error.status, message: maskSecrets(error.message, secrets) };
+}
+
+/** Settles like `promise`, or rejects with `aborted` as soon as `signal` fires (the promise itself goes on). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined, provider: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortedError(provider));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(provider));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
+  });
+}
+
+/** Calls a user callback without letting it throw or reject into the manager. */
+function settle(callback: () => unknown): void {
+  try {
+    Promise.resolve(callback()).catch(() => {});
+  } catch {
+    // Ignored: a callback's failure is its own.
+  }
+}

@@ -1,0 +1,55 @@
+import { KitError, type CredentialLease } from '@kit/core';
+
+/** Where an OAuth account's requests go when its credential names no `resourceUrl`. */
+export const QWEN_OAUTH_BASE_URL = 'https://portal.qwen.ai/v1';
+
+/** DashScope's (Alibaba Cloud Model Studio's) OpenAI-compatible endpoint per region; API keys are regional. */
+export const dashScopeBaseURLs = {
+  /** Singapore, the international endpoint (the default). */
+  singapore: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+  /** US (Virginia). */
+  virginia: 'https://dashscope-us.aliyuncs.com/compatible-mode/v1',
+  /** China (Beijing). */
+  beijing: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
+} as const;
+
+/** A DashScope region: the key of `dashScopeBaseURLs`. */
+export type DashScopeRegion = keyof typeof dashScopeBaseURLs;
+
+/** The default DashScope endpoint (Singapore). */
+export const DASHSCOPE_BASE_URL = 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1';
+
+/**
+ * The OpenAI-compatible base URL of a Qwen OAuth credential's `resourceUrl`, which the token endpoint returns
+ * with or without a scheme and with or without `/v1`: `portal.qwen.ai` → `https://portal.qwen.ai/v1`,
+ * `https://portal.qwen.ai/v1/` → `https://portal.qwen.ai/v1`. A scheme-less value gets `https://`.
+ */
+export function qwenResourceBaseURL(resourceUrl: string): string {
+  const trimmed = String(resourceUrl).trim();
+  let base = (hasScheme.test(trimmed) ? trimmed : `https://${trimmed}`).replace(/\/+$/, '');
+  if (!base.endsWith('/v1')) base += '/v1';
+  // A value that is not a URL (spaces, no host) would send the token somewhere unintended: refuse it.
+  if (!/^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+(\/\S*)?$/i.test(base) || !parses(base)) {
+    throw new KitError('invalid_config', `qwen: resourceUrl: "${trimmed.slice(0, 100)}" is not a host or URL`, { provider: 'qwen' });
+  }
+  return base;
+}
+
+const hasScheme = /^[a-z][a-z\d+.-]*:\/\//i;
+
+function parses(url: string): boolean {
+  try {
+    return new URL(url).hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The base URL of one credential: an OAuth account uses its `resourceUrl` (the lease's `baseURL`), else
+ * `oauthBaseURL`; an API key uses the lease's own `baseURL` as given, else the configured DashScope endpoint.
+ */
+export function qwenBaseURLFor(lease: CredentialLease, configuredBaseURL: string, oauthBaseURL: string = QWEN_OAUTH_BASE_URL): string {
+  if (lease.kind === 'oauth') return lease.baseURL ? qwenResourceBaseURL(lease.baseURL) : oauthBaseURL;
+  return lease.baseURL ?? configuredBaseURL;
+}

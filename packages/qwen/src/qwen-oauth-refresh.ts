@@ -1,0 +1,66 @@
+import { KitError } from '@kit/core';
+import type { QwenOAuthCredential, QwenTokenRefreshResult } from './qwen-oauth-credential';
+import { oauthErrorOf, postQwenOAuthForm, QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_TOKEN_URL, qwenOAuthError, type QwenOAuthAnswer, type QwenOAuthTransport } from './qwen-oauth-request';
+
+/** Options of `qwenOAuthRefresh`; an `OAuthManager` passes `{ signal }`. */
+export interface QwenOAuthRefreshOptions extends QwenOAuthTransport {
+  /** The token endpoint (default `https://chat.qwen.ai/api/v1/oauth2/token`; tests point it at a local server). */
+  tokenURL?: string;
+  /** Used when the credential has no `clientId` (default Qwen's public client id). */
+  clientId?: string;
+}
+
+/**
+ * Reads a successful token answer (refresh or device-code grant) leniently: `access_token` is required,
+ * `refresh_token`, `expires_in` (seconds) and `resource_url` are taken when well-formed.
+ */
+export function readQwenTokenAnswer(answer: QwenOAuthAnswer, what: string, credentialId: string | undefined): QwenTokenRefreshResult {
+  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, resource_url: resourceUrl } = answer.body;
+  if (typeof accessToken !== 'string' || accessToken === '') {
+    throw new KitError('invalid_response', `qwen: ${what}: the answer has no access_token`, { provider: 'qwen', credentialId });
+  }
+  const result: QwenTokenRefreshResult = { accessToken };
+  if (typeof refreshToken === 'string' && refreshToken !== '') result.refreshToken = refreshToken;
+  const seconds = Number(expiresIn);
+  if (expiresIn != null && expiresIn !== '' && Number.isFinite(seconds) && seconds > 0) result.expiresInMs = Math.round(seconds * 1000);
+  if (typeof resourceUrl === 'string' && resourceUrl.trim() !== '') result.resourceUrl = resourceUrl.trim();
+  return result;
+}
+
+/**
+ * Refreshes a Qwen OAuth access token: `POST https://chat.qwen.ai/api/v1/oauth2/token` with the form fields
+ * `grant_type=refresh_token`, `refresh_token`, `client_id` (and `client_secret` when the credential has one).
+ * A refresh token the server rotated is returned; when it did not rotate it, the credential's own is kept.
+ * Usable as is as an `OAuthManager` refresh function: `new OAuthManager('qwen', accounts, qwenOAuthRefresh)`.
+ *
+ * Errors are `KitError`s without any token in them: a rejected refresh token (`invalid_grant`, HTTP 400/401) is
+ * `authentication`; 429 `rate_limit`; 5xx `server_error`; an answer without `access_token` `invalid_response`.
+ */
+export async function qwenOAuthRefresh(credential: QwenOAuthCredential, options: QwenOAuthRefreshOptions = {}): Promise<QwenTokenRefreshResult> {
+  if (typeof credential !== 'object' || credential === null) throw new KitError('invalid_request', 'qwen: credential: must be an OAuth credential object', { provider: 'qwen' });
+  const { id, refreshToken, clientSecret } = credential;
+  if (typeof refreshToken !== 'string' || refreshToken === '') {
+    throw new KitError('invalid_request', `qwen: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, { provider: 'qwen', credentialId: id });
+  }
+  const secrets = [refreshToken, credential.accessToken, clientSecret];
+  const what = 'token refresh';
+  const answer = await postQwenOAuthForm(
+    options.tokenURL ?? QWEN_OAUTH_TOKEN_URL,
+    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: credential.clientId ?? options.clientId ?? QWEN_OAUTH_CLIENT_ID, client_secret: clientSecret || undefined },
+    options,
+    secrets,
+  );
+  if (!answer.ok || oauthErrorOf(answer)) throw qwenOAuthError(answer, what, { credentialId: id, secrets });
+  const result = readQwenTokenAnswer(answer, what, id);
+  result.refreshToken ??= refreshToken;
+  return result;
+}
+
+/**
+ * A `qwenOAuthRefresh` bound to options (another token endpoint, client id, `fetch`), for an `OAuthManager`:
+ * `new OAuthManager('qwen', accounts, createQwenOAuthRefresh({ tokenURL }))`.
+ */
+export function createQwenOAuthRefresh(defaults: QwenOAuthRefreshOptions) {
+  return (credential: QwenOAuthCredential, options: QwenOAuthRefreshOptions = {}): Promise<QwenTokenRefreshResult> =>
+    qwenOAuthRefresh(credential, { ...defaults, ...options });
+}
