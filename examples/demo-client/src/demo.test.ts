@@ -88,3 +88,16 @@ describe('demo client: the metrics step', () => {
     }
   });
 });
+
+describe('demo client: the OAuth step', () => {
+  it('every call succeeds while one token expires mid-run and another account cannot refresh; no token is shown', async () => {
+    const { runOAuthStep } = await import('./oauth-step');
+    let output = '';
+    const result = await runOAuthStep((text) => (output += text), { calls: 6 });
+    expect(result).toEqual({ succeeded: 6, calls: 6, rejected: 0 });
+    expect(output).toMatch(/token refresh of alice: failed \(authentication\)/);
+    expect(output).toMatch(/token refresh of bob: ok/);
+    expect(output).toMatch(/call 6: ok via bob/);
+    expect(output).not.toMatch(/test-(access|refresh)-token/);
+  });
+});

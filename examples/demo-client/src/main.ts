@@ -9,6 +9,7 @@ import { anthropicDemoKeys, runAnthropicStep, startLocalAnthropic } from './anth
 import { runDemo } from './demo';
 import { demoKeys, startLocalUpstream } from './local-upstream';
 import { runMetricsStep } from './metrics-step';
+import { runOAuthStep } from './oauth-step';
 
 const write = (text: string) => process.stdout.write(text);
 
@@ -73,6 +74,9 @@ async function runLocal(metrics: MetricsCollector): Promise<void> {
     );
     const anthropic = createAnthropic({ credentials: anthropicKeys, baseURL: anthropicUpstream.url, metrics });
     if (!(await runAnthropicStep(anthropic, anthropicKeys, write))) process.exitCode = 1;
+
+    const oauth = await runOAuthStep(write, { metrics });
+    if (oauth.succeeded !== oauth.calls) process.exitCode = 1;
   } finally {
     await Promise.all([upstream.close(), anthropicUpstream.close()]);
   }
