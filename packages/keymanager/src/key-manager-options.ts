@@ -1,5 +1,5 @@
-import type { KitEventListener } from '@kit/core';
-import { check, isRecord, UNKNOWN } from './invalid-config';
+import { custom, literal, number, optional, parseOrThrow, strictObject, type KitEventListener } from '@kit/core';
+import { check } from './invalid-config';
 
 /**
  * How `KeyManager` picks the next key among the available ones:
@@ -56,35 +56,32 @@ const defaults: ResolvedKeyManagerOptions = {
   onEvent: undefined,
 };
 
+const isFunction = (value: unknown) => typeof value === 'function';
+
+/** Strict: an unknown or misspelt option is an `invalid_config` error naming it (the same checker as every provider). */
+const optionsSchema = /* @__PURE__ */ (() =>
+  strictObject({
+    strategy: optional(literal('round-robin', 'weighted', 'random')),
+    initialBackoffMs: optional(number({ min: 0 })),
+    maxBackoffMs: optional(number({ min: 0 })),
+    unhealthyAfter: optional(number({ int: true, min: 1 })),
+    quotaCooldownMs: optional(number({ min: 0 })),
+    jitter: optional(number({ min: 0, max: 1 })),
+    now: optional(custom(isFunction, 'must be a function')),
+    random: optional(custom(isFunction, 'must be a function')),
+    onEvent: optional(custom(isFunction, 'must be a function')),
+  }))();
+
 /**
- * Validates the options and applies the defaults; a bad value throws `invalid_config` naming the option
- * (numbers must be finite and ≥ 0, `maxBackoffMs` ≥ `initialBackoffMs`, `unhealthyAfter` an integer ≥ 1,
- * `jitter` ≤ 1; `now`, `random` and `onEvent` functions).
+ * Validates `options` (every problem names its field, e.g. `options.maxBackoffMs`) and fills in the defaults.
+ * Without `maxBackoffMs`, the cap is 60 s or the initial backoff, whichever is larger.
  */
 export function resolveKeyManagerOptions(options: unknown = {}, provider: string): ResolvedKeyManagerOptions {
-  check(isRecord(options), provider, 'options');
-  const resolved: Record<string, unknown> = { ...defaults, maxBackoffMs: undefined, ...options };
-  for (const name in resolved) {
-    const field = `options.${name}`;
-    const fallback = defaults[name as keyof typeof defaults];
-    check(Object.hasOwn(defaults, name), provider, field, UNKNOWN);
-    let value = resolved[name] as number;
-    // The default cap never undercuts a larger initial backoff.
-    if (value === undefined) value = resolved[name] = (name == 'maxBackoffMs' ? Math.max(60_000, resolved.initialBackoffMs as number) : fallback) as number;
-    const type = typeof value;
-    check(
-      // Only `onEvent` may stay undefined. Every value has the type of its default (`onEvent`: a function).
-      value === undefined ||
-        (type == typeof (fallback ?? check) &&
-          (type == 'number'
-            ? isFinite(value) &&
-              value >= (name == 'maxBackoffMs' ? (resolved.initialBackoffMs as number) : +(name == 'unhealthyAfter')) &&
-              (name != 'jitter' || value <= 1) &&
-              (name != 'unhealthyAfter' || value % 1 == 0)
-            : type != 'string' || /^(round-robin|weighted|random)$/.test(value as never))),
-      provider,
-      field,
-    );
-  }
+  const given = parseOrThrow(optionsSchema, options, 'invalid_config', { what: `KeyManager(${provider})`, provider, prefix: 'options' }) as Record<string, unknown>;
+  const resolved: Record<string, unknown> = { ...defaults, maxBackoffMs: undefined };
+  for (const name in given) if (given[name] !== undefined) resolved[name] = given[name];
+  const { initialBackoffMs } = resolved as { initialBackoffMs: number };
+  resolved.maxBackoffMs ??= Math.max(60_000, initialBackoffMs);
+  check((resolved.maxBackoffMs as number) >= initialBackoffMs, provider, 'options.maxBackoffMs', 'must be at least options.initialBackoffMs');
   return resolved as unknown as ResolvedKeyManagerOptions;
 }
