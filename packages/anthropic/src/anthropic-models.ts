@@ -1,5 +1,6 @@
+import { compact } from '@kit/core';
 import type { ModelCapabilities, ModelInfo } from '@kit/core';
-import { compact, fieldsOf } from './wire';
+import { fieldsOf } from './wire';
 
 /** What a model can take and give: context window and output limit. */
 interface ModelLimits {

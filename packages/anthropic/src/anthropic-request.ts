@@ -1,4 +1,5 @@
 import {
+  compact,
   array,
   boolean,
   custom,
@@ -16,7 +17,6 @@ import {
 } from '@kit/core';
 import { defaultMaxTokens } from './anthropic-models';
 import { convertToAnthropicMessages, type AnthropicCacheControl, type AnthropicMessage, type AnthropicPrompt } from './convert-to-anthropic-messages';
-import { compact } from './wire';
 
 /** Where a prompt-caching breakpoint goes: a message (its last block, or one part), or the last tool definition. */
 export type AnthropicCacheBreakpoint =

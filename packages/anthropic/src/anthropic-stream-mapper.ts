@@ -1,7 +1,7 @@
-import { KitError, ToolCallAccumulator, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { compact, KitError, ToolCallAccumulator, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
 import { anthropicStreamError } from './anthropic-errors';
 import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
-import { compact, fieldsOf } from './wire';
+import { fieldsOf } from './wire';
 
 /** One Messages API stream event, read leniently: every field may be missing or null. */
 export interface AnthropicWireEvent {

@@ -1,22 +1,11 @@
-import { KitError } from '@kit/core';
+import { KitError, type OAuthCredential } from '@kit/core';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from './google-token';
 
 /**
- * A Google OAuth account as the Gemini helpers read and write it: structurally an `OAuthCredential` of
- * `@kit/oauthmanager`, so `loginWithGoogle()`'s result can be handed to an `OAuthManager` as it is.
+ * A Google OAuth account: core's `OAuthCredential` (SPEC §6), so `loginWithGoogle()`'s result can be handed to an
+ * `OAuthManager` as it is (`projectId` is the account's Code Assist project, once known).
  */
-export interface GoogleOAuthCredential {
-  id: string;
-  clientId?: string;
-  clientSecret?: string;
-  accessToken: string;
-  refreshToken?: string;
-  /** Epoch ms. */
-  expiresAt?: number;
-  scopes?: string[];
-  /** The account's Code Assist project, once known. */
-  projectId?: string;
-}
+export type GoogleOAuthCredential = OAuthCredential;
 
 /** What `geminiOAuthRefresh` returns: the shape `OAuthManager` expects of a refresh function. */
 export interface GeminiRefreshedToken {

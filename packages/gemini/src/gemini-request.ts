@@ -1,4 +1,5 @@
 import {
+  compact,
   array,
   boolean,
   custom,
@@ -66,16 +67,6 @@ export interface GeminiRequest {
   generationConfig?: Record<string, unknown>;
   safetySettings?: { category: string; threshold: string }[];
   cachedContent?: string;
-}
-
-/** A copy without unset (`null`, `undefined`) or empty (`''`, `[]`) fields: unset knobs are not sent. */
-export function compact<T extends object>(record: T): T {
-  const kept = {} as T;
-  for (const key in record) {
-    const value = record[key] as { length?: number } | null | undefined;
-    if (value != null && value.length !== 0) kept[key] = record[key];
-  }
-  return kept;
 }
 
 /** A JSON Schema as Gemini takes it (`responseJsonSchema`, `parametersJsonSchema`): without the `$schema` keyword. */

@@ -1,6 +1,7 @@
+import { compact } from '@kit/core';
 import type { ResolvedGenerateOptions } from '@kit/core';
 import { convertToOpenAIMessages, type OpenAIMessage } from './convert-to-openai-messages';
-import { compact, functionOf, invalidRequest } from './wire';
+import { functionOf, invalidRequest } from './wire';
 
 /** The body of `POST /chat/completions`. Fields beyond the typed ones come from `providerOptions` or a thin layer. */
 export interface OpenAIChatBody {

@@ -1,5 +1,5 @@
+import { compact } from '@kit/core';
 import type { FinishReason, Usage } from '@kit/core';
-import { compact } from './wire';
 
 /** OpenAI's `finish_reason` as a `FinishReason`: `tool_calls` and legacy `function_call` → `tool-calls`, unknown → `other`. */
 export function mapOpenAIFinishReason(reason: unknown): FinishReason {

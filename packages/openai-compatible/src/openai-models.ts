@@ -1,5 +1,5 @@
+import { compact } from '@kit/core';
 import type { ModelCapabilities, ModelInfo } from '@kit/core';
-import { compact } from './wire';
 
 export interface OpenAIModelsOptions {
   /** Models the provider knows (its fallback list): their metadata fills in what the API does not say. */
