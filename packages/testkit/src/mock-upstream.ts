@@ -1,5 +1,4 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { anthropicDialect } from './anthropic-dialect';
 import { runBehaviour, sendError, type Exchange } from './behaviour-runner';
 import { CredentialScripts, type MockCredential } from './credential-scripts';
@@ -9,6 +8,7 @@ import { openAIDialect } from './openai-dialect';
 import { recordRequest, type RecordedRequest } from './record-request';
 import type { DialectName, DialectSession, ExchangeContext, MockModel, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
 import { behaviourAt, type Behaviour, type Script } from './upstream-script';
+import { listenOnLoopback } from './loopback-server';
 
 /** Options of `createMockUpstream`. */
 export interface MockUpstreamOptions {
@@ -167,14 +167,12 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
   const requestIdHeader = dialect.requestIdHeader ?? 'x-request-id';
 
   const requests: RecordedRequest[] = [];
-  const sockets = new Set<Socket>();
   const inFlight = new Set<ExchangeState>();
   let requestWaiters: { count: number; resolve: (records: RecordedRequest[]) => void; reject: (error: Error) => void }[] = [];
   let idleWaiters: (() => void)[] = [];
   let responseNumber = 0;
   let modelsCount = 0;
   let controlCount = 0;
-  let closing: Promise<void> | undefined;
 
   const notifyRequests = (): void => {
     const ready = requestWaiters.filter((waiter) => requests.length >= waiter.count);
@@ -330,25 +328,8 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       }
     });
   });
-  server.on('connection', (socket: Socket) => {
-    if (closing) {
-      socket.destroy();
-      return;
-    }
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', () => {});
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(server);
+  const { port } = listener;
 
   const upstream: MockUpstream = {
     url: `http://127.0.0.1:${port}${dialect.basePath}`,
@@ -366,11 +347,11 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       controlCount = 0;
     },
     openConnections() {
-      return sockets.size;
+      return listener.openConnections();
     },
     waitForRequests(count) {
       if (requests.length >= count) return Promise.resolve([...requests]);
-      if (closing) return Promise.reject(new Error('mock upstream: closed'));
+      if (listener.closing) return Promise.reject(new Error('mock upstream: closed'));
       return new Promise((resolve, reject) => requestWaiters.push({ count, resolve, reject }));
     },
     waitForIdle() {
@@ -378,25 +359,16 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
     close() {
-      if (closing) return closing;
-      for (const state of inFlight) {
-        state.endedByUpstream = true;
-        state.controller.abort();
+      if (!listener.closing) {
+        for (const state of inFlight) {
+          state.endedByUpstream = true;
+          state.controller.abort();
+        }
+        const waiters = requestWaiters;
+        requestWaiters = [];
+        for (const waiter of waiters) waiter.reject(new Error('mock upstream: closed before the expected requests arrived'));
       }
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      // Resolve only once every socket has really closed, so nothing is left open.
-      const socketsClosed = [...sockets].map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            socket.once('close', () => resolve());
-            socket.destroy();
-          }),
-      );
-      const waiters = requestWaiters;
-      requestWaiters = [];
-      for (const waiter of waiters) waiter.reject(new Error('mock upstream: closed before the expected requests arrived'));
-      closing = Promise.all([serverClosed, ...socketsClosed]).then(() => undefined);
-      return closing;
+      return listener.close();
     },
   };
   return upstream;

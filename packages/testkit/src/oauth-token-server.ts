@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './loopback-server';
 import {
   oauthBehaviourAt,
   type DevicePollOutcome,
@@ -253,13 +253,11 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
   const scriptCounters = new Map<string, number>();
   const refreshCounts = new Map<string, number>();
   const requests: RecordedOAuthRequest[] = [];
-  const sockets = new Set<Socket>();
   let totalRefreshes = 0;
   let rejected = 0;
   let deviceCount = 0;
   let codeCount = 0;
   let grantAccountCount = 0;
-  let closing: Promise<void> | undefined;
 
   const addAccount = (account: MockOAuthAccount): void => {
     if (!account.id || !account.refreshToken) throw new Error('mock OAuth server: an account needs an id and a refreshToken');
@@ -527,22 +525,8 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       } else response.destroy();
     });
   });
-  server.on('connection', (socket: Socket) => {
-    if (closing) return void socket.destroy();
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  server.on('error', () => {});
-  const { port } = server.address() as AddressInfo;
-  const origin = `http://127.0.0.1:${port}`;
+  const listener = await listenOnLoopback(server);
+  const { origin, port } = listener;
 
   const introspect = (accessToken: string): AccessTokenInfo => {
     const token = accessTokens.get(accessToken);
@@ -609,18 +593,6 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       refreshCounts.clear();
       totalRefreshes = rejected = 0;
     },
-    close() {
-      if (closing) return closing;
-      const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-      const socketsClosed = [...sockets].map(
-        (socket) =>
-          new Promise<void>((resolve) => {
-            socket.once('close', () => resolve());
-            socket.destroy();
-          }),
-      );
-      closing = Promise.all([serverClosed, ...socketsClosed]).then(() => undefined);
-      return closing;
-    },
+    close: () => listener.close(),
   };
 }
