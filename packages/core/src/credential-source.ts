@@ -33,8 +33,11 @@ export interface CredentialSource {
   acquire(options: AcquireOptions): Promise<CredentialLease>;
   reportSuccess(id: string, info?: CredentialSuccessInfo): void;
   reportFailure(id: string, error: KitError): void;
-  /** OAuth: refresh once after a 401; `true` means "retry with the same credential". */
-  onUnauthorized?(id: string): Promise<boolean>;
+  /**
+   * OAuth: refresh once after a 401; `true` means "retry with the same credential". `secret` is the token the
+   * rejected request carried, so a late 401 for a token that was already replaced costs no second refresh.
+   */
+  onUnauthorized?(id: string, rejected?: { secret: string }): Promise<boolean>;
   /** Rate-limit headers seen on a response of this credential (a source may skip it until the reset). */
   reportRateLimit?(id: string, info: RateLimitInfo): void;
 }

@@ -242,7 +242,7 @@ export class RequestEngine {
           }
           if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
             refreshed.add(lease.id);
-            const refreshedOk = await credentials.onUnauthorized(lease.id).catch(() => false);
+            const refreshedOk = await credentials.onUnauthorized(lease.id, { secret: lease.secret }).catch(() => false);
             if (refreshedOk) {
               this.#emitRequestError(error, startedAt, lease.id, options, true);
               preferId = lease.id;
