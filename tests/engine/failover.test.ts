@@ -240,6 +240,24 @@ describe('secrets', () => {
   });
 });
 
+describe('call-level failures are reported', () => {
+  it('a call that ends in credentials_exhausted, and one that fails before any attempt, each emit call-error', async () => {
+    // Both keys are rate limited for two minutes: longer than the call's deadline, so nothing waits.
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: faults.rateLimited({ retryAfterSeconds: 120 }) });
+    const log = eventLog();
+    const keys = new KeyManager('openai', fakeKeys.slice(0, 2));
+    const openai = createOpenAI({ credentials: keys, baseURL: upstream.url, onEvent: log.onEvent, timeoutMs: 5_000 });
+    await expect(openai.complete({ prompt: 'hi' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
+    await expect(openai.complete({ prompt: 'again' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
+    const calls = log.ofType('call-error');
+    expect(calls.map((event) => [event.error.code, event.attempts])).toEqual([
+      ['credentials_exhausted', 2],
+      ['credentials_exhausted', 0], // both keys still cooling down: no attempt was made
+    ]);
+    expect(upstream.requests).toHaveLength(2);
+  });
+});
+
 describe('secrets echoed inside a stream', () => {
   it('an in-stream error that quotes the key is masked before anyone sees it', async () => {
     const key = `csk-${'x1y2z3'.repeat(4)}`; // Cerebras-shaped, built at run time

@@ -4,7 +4,11 @@ export interface Usage {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** Input tokens read from the provider's prompt cache (included in `inputTokens`). */
   cachedInputTokens?: number;
+  /** Input tokens written to the provider's prompt cache (included in `inputTokens`; Anthropic bills them higher). */
+  cacheWriteInputTokens?: number;
+  /** Output tokens spent on reasoning (included in `outputTokens`). */
   reasoningTokens?: number;
 }
 

@@ -84,6 +84,25 @@ describe('KitChatStream', () => {
     });
   });
 
+  it('keeps each signed thinking block as its own reasoning part, so it replays with its own signature', async () => {
+    const { stream } = source([
+      { type: 'reasoning-delta', text: 'first ' },
+      { type: 'reasoning-delta', text: 'thought' },
+      { type: 'reasoning-delta', text: '', signature: 'sig-1' },
+      { type: 'reasoning-delta', text: 'second thought' },
+      { type: 'reasoning-delta', text: '', signature: 'sig-2' },
+      { type: 'text-delta', text: 'answer' },
+      { type: 'finish', finishReason: 'stop', usage },
+    ]);
+    const completion = await stream.final();
+    expect(completion.reasoning).toBe('first thoughtsecond thought');
+    expect(completion.message.content).toEqual([
+      { type: 'reasoning', text: 'first thought', signature: 'sig-1' },
+      { type: 'reasoning', text: 'second thought', signature: 'sig-2' },
+      { type: 'text', text: 'answer' },
+    ]);
+  });
+
   it('refuses to be iterated after final() or twice, but final() may follow an iteration or repeat', async () => {
     const { stream } = source([{ type: 'finish', finishReason: 'stop', usage }]);
     await stream.text();

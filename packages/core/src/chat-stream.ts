@@ -34,8 +34,8 @@ export class KitChatStream implements ChatStream {
   #settled = false;
   #heldFinish: Extract<StreamEvent, { type: 'finish' }> | undefined;
   #text = '';
-  #reasoning: string | undefined;
-  #reasoningSignature: string | undefined;
+  /** Thinking blocks: a delta after a signed block starts a new one, so each block replays with its own signature. */
+  #reasoningParts: { type: 'reasoning'; text: string; signature?: string }[] = [];
   #toolCalls: ToolCall[] = [];
   #id: string | undefined;
   #model: string;
@@ -129,8 +129,10 @@ export class KitChatStream implements ChatStream {
     }
     if (event.type === 'text-delta') this.#text += event.text;
     else if (event.type === 'reasoning-delta') {
-      this.#reasoning = (this.#reasoning ?? '') + event.text;
-      if (event.signature) this.#reasoningSignature = (this.#reasoningSignature ?? '') + event.signature;
+      let part = this.#reasoningParts.at(-1);
+      if (!part || (part.signature && event.text)) this.#reasoningParts.push((part = { type: 'reasoning', text: '' }));
+      part.text += event.text;
+      if (event.signature) part.signature = (part.signature ?? '') + event.signature;
     } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);
   }
 
@@ -166,11 +168,10 @@ export class KitChatStream implements ChatStream {
 
   #completion(): ChatCompletion {
     const text = this.#text;
-    const reasoning = this.#reasoning;
+    const content: ContentPart[] = [...this.#reasoningParts];
+    const reasoning = content.length > 0 ? this.#reasoningParts.map((part) => part.text).join('') : undefined;
     const toolCalls = this.#toolCalls;
-    const content: ContentPart[] = [];
-    if (reasoning !== undefined) content.push({ type: 'reasoning', text: reasoning, signature: this.#reasoningSignature });
-    if (reasoning !== undefined && text) content.push({ type: 'text', text });
+    if (text) content.push({ type: 'text', text });
     const message: ChatMessage = { role: 'assistant', content: reasoning === undefined ? text : content };
     if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
     return {

@@ -135,7 +135,7 @@ describe('createChatProvider', () => {
   it('describes its configuration without any secret', () => {
     const provider = createChatProvider(definition, { apiKey: secret, headers: { 'x-custom-auth': secret }, name: 'mine' });
     const config = provider.getConfig();
-    expect(config).toMatchObject({ name: 'mine', type: 'example', baseURL, defaultModel: 'example-1', credentials: 'api-key', headers: ['x-custom-auth'] });
+    expect(config).toMatchObject({ name: 'mine', type: 'example', baseURL, defaultModel: 'example-1', headers: ['x-custom-auth'] });
     expect(JSON.stringify(config)).not.toContain(secret);
   });
 

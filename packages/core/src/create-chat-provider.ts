@@ -115,8 +115,7 @@ function resolveApiKey(definition: ProviderDefinition, settings: ProviderSetting
   const fromEnvironment = definition.apiKeyEnvVar ? readEnvironmentVariable(definition.apiKeyEnvVar) : undefined;
   if (fromEnvironment) return fromEnvironment;
   if (definition.apiKeyOptional) return '';
-  const where = definition.apiKeyEnvVar ? `set ${definition.apiKeyEnvVar}, or pass` : 'pass';
-  throw new KitError('invalid_config', `apiKey: ${name} has no API key: ${where} \`apiKey\` or \`credentials\``, { provider: name });
+  throw new KitError('invalid_config', `apiKey: ${name} has none: set ${definition.apiKeyEnvVar ?? 'apiKey'} or pass apiKey or credentials`, { provider: name });
 }
 
 function describeSettings(definition: ProviderDefinition, settings: ProviderSettings, name: string, defaultModel: string) {
@@ -129,6 +128,5 @@ function describeSettings(definition: ProviderDefinition, settings: ProviderSett
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
     // Header names only: a value may be a credential.
     headers: Object.keys(settings.headers ?? {}),
-    credentials: settings.credentials ? 'custom' : settings.apiKey ? 'api-key' : `environment (${definition.apiKeyEnvVar ?? 'none'})`,
   };
 }

@@ -29,6 +29,8 @@ export type KitEvent =
       finishReason: FinishReason;
     })
   | (EventBase & { type: 'request-error'; latencyMs: number; error: EventError; willRetry: boolean; streaming?: boolean })
+  /** A call failed for good (after its attempts, or before any: every credential cooling down, deadline passed). */
+  | (EventBase & { type: 'call-error'; latencyMs: number; error: EventError; attempts: number })
   | (EventBase & { type: 'stream-first-token'; ttftMs: number })
   | (EventBase & { type: 'credential-failure'; error: EventError; consecutiveFailures: number; backoffMs: number })
   | (EventBase & { type: 'credential-unhealthy'; consecutiveFailures: number })

@@ -271,8 +271,12 @@ export class RequestEngine {
         }
         return this.#toChatStream(result, options);
       }
-    } catch (error) {
-      throw signal?.aborted ? abortedError(provider) : toKitError(error);
+    } catch (thrown) {
+      const error = signal?.aborted ? abortedError(provider) : toKitError(thrown);
+      const { code, status, message } = error;
+      const latencyMs = Date.now() - deadlineAt + deadlineMs;
+      this.#emitEvent({ type: 'call-error', latencyMs, error: { code, status, message }, attempts: attemptNumber, model: options.model });
+      throw error;
     }
   }
 

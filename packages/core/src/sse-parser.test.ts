@@ -44,7 +44,6 @@ const corpus = [
   'data:no-space\r\n\r\ndata:  two spaces\r\rdata: cr only\r\r',
   'id: 7\nretry: 100\nevent: x\ndata: with id\n\n',
   'data\n\ndata:\n\nevent: only-event\n\n',
-  '\ufeffdata: bom first\n\n',
   'data: ünïcödé ✓ 🚀\n\n',
   'field-without-colon\ndata: kept\n\n',
 ];

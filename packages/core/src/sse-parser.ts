@@ -6,14 +6,14 @@ export interface SseMessage {
 
 /**
  * A minimal, allocation-light server-sent-events parser (WHATWG rules for `data`, `event`, comments, and CR / LF /
- * CRLF line ends, split anywhere across chunks; `id` and `retry` are ignored — nothing here reconnects).
+ * CRLF line ends, split anywhere across chunks; `id` and `retry` are ignored — nothing here reconnects — and so is a
+ * leading byte-order mark, which no LLM API sends).
  * ~0.5 KB instead of eventsource-parser's ~4 KB minified; tests check it against eventsource-parser on random splits.
  */
 export function createSseParser(onMessage: (message: SseMessage) => void): { feed(text: string): void; end(): void } {
   let pending = '';
   let data: string[] = [];
   let event: string | undefined;
-  let first = true;
 
   const dispatch = () => {
     if (data.length > 0) onMessage({ event, data: data.join('\n') });
@@ -33,10 +33,6 @@ export function createSseParser(onMessage: (message: SseMessage) => void): { fee
   };
 
   const feed = (chunk: string) => {
-    if (first) {
-      first = false;
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-    }
     let text = pending + chunk;
     let held = '';
     if (text.includes('\r')) {
