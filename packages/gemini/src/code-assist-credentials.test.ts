@@ -75,6 +75,34 @@ describe('withCodeAssistProjects', () => {
     expect(failures).toEqual(['server_error']);
   });
 
+  it('onUnauthorized passes on the rejected token, from the engine and from a discovery refused with a 401', async () => {
+    const seen: unknown[][] = [];
+    let token = 'token-old';
+    const source: CredentialSource = {
+      acquire: async () => ({ id: 'a', secret: token, kind: 'oauth' }),
+      reportSuccess: () => {},
+      reportFailure: () => {},
+      onUnauthorized: async (...args: unknown[]) => {
+        seen.push(args);
+        token = 'token-new';
+        return true;
+      },
+    };
+    const { calls, fetchCodeAssist } = codeAssistFetch((bearer) =>
+      bearer === 'token-old'
+        ? Response.json({ error: { code: 401, message: 'Request had invalid authentication credentials.', status: 'UNAUTHENTICATED' } }, { status: 401 })
+        : Response.json({ currentTier: { id: 'standard-tier' }, cloudaicompanionProject: `project-${bearer}` }),
+    );
+    const wrapped = withCodeAssistProjects(source, options(fetchCodeAssist));
+    expect((await wrapped.acquire({})).projectId).toBe('project-token-new');
+    expect(calls).toEqual([':loadCodeAssist token-old', ':loadCodeAssist token-new']);
+    expect(await wrapped.onUnauthorized?.('a', { secret: 'token-new' })).toBe(true);
+    expect(seen).toEqual([
+      ['a', { secret: 'token-old' }],
+      ['a', { secret: 'token-new' }],
+    ]);
+  });
+
   it('passes the rest through: reportSuccess, reportRateLimit, onUnauthorized only when the source has it', async () => {
     const seen: string[] = [];
     const source: CredentialSource = {

@@ -66,7 +66,7 @@ export function withCodeAssistProjects(source: CredentialSource, options: CodeAs
         if (error.code === 'aborted') continue;
         if (error.code === 'authentication' && source.onUnauthorized && !refreshed.has(lease.id)) {
           refreshed.add(lease.id);
-          if (await source.onUnauthorized(lease.id).catch(() => false)) {
+          if (await source.onUnauthorized(lease.id, { secret: lease.secret }).catch(() => false)) {
             request = { ...acquireOptions, id: lease.id };
             continue;
           }
@@ -89,7 +89,9 @@ export function withCodeAssistProjects(source: CredentialSource, options: CodeAs
       source.reportFailure(id, error);
     },
   };
-  if (source.onUnauthorized) wrapped.onUnauthorized = (id) => (source.onUnauthorized as (id: string) => Promise<boolean>)(id);
+  // The rejected token goes on: the source tells a 401 for a token it already replaced from one for the current token.
+  const onUnauthorized = source.onUnauthorized;
+  if (onUnauthorized) wrapped.onUnauthorized = (id, rejected) => onUnauthorized.call(source, id, rejected);
   if (source.reportRateLimit) wrapped.reportRateLimit = (id, info) => source.reportRateLimit?.(id, info);
   return wrapped;
 }

@@ -4,11 +4,16 @@ import { availableAt, isHealthy, type CredentialState } from './credential-state
 /** The health of one credential, as `getCredentialHealth(id)` reports it. Holds no secret. */
 export interface CredentialHealth {
   id: string;
-  /** False after `unhealthyAfter` consecutive failures or `refreshFailuresBeforeUnhealthy` consecutive refresh failures. */
+  /**
+   * False after `unhealthyAfter` consecutive ordinary failures (failed refreshes in between not counted) or
+   * `refreshFailuresBeforeUnhealthy` consecutive refresh failures.
+   */
   healthy: boolean;
   /** Whether it may be handed out now (no failure backoff, refresh backoff or rate-limit skip in force). */
   available: boolean;
+  /** Failures in a row since the last success, failed refreshes included (they drive the failure backoff). */
   consecutiveFailures: number;
+  /** Failed refreshes in a row since the last successful refresh. */
   consecutiveRefreshFailures: number;
   /** End of the failure backoff since the last success (epoch ms). */
   backoffUntil?: number;

@@ -9,8 +9,8 @@ export interface CredentialState {
   /** The live credential, secrets included. */
   credential: OAuthCredential;
 
-  // Health as in KeyManager: failures reported by the engine (and failed refreshes).
-  /** False after `unhealthyAfter` consecutive failures; true again after one success. */
+  // Health as in KeyManager: failures reported by the engine (failed refreshes also count here, for the backoff).
+  /** False after `unhealthyAfter` consecutive ordinary failures (failed refreshes not counted); true again after one success. */
   reportsHealthy: boolean;
   consecutiveFailures: number;
   /** Epoch ms until which the credential sleeps after a failure; 0 = none. */
@@ -39,6 +39,11 @@ export interface CredentialState {
   replacedSecrets: string[];
   /** Leases handed out since the last refresh. */
   handedOutSinceRefresh: number;
+  /**
+   * 401s whose refresh in `onUnauthorized` failed and was counted: the engine's `reportFailure` of each of them is
+   * not counted again.
+   */
+  countedUnauthorized: number;
 
   /** Set once the credential is marked for rotation. */
   retiring: { replacementId: string; markedAt: number; decommissionAt: number } | undefined;
@@ -85,6 +90,7 @@ export const createCredentialState = (credential: OAuthCredential): CredentialSt
   awaitingProof: false,
   replacedSecrets: [],
   handedOutSinceRefresh: 0,
+  countedUnauthorized: 0,
   retiring: undefined,
   requests: 0,
   successes: 0,

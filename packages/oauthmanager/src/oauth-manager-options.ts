@@ -59,7 +59,10 @@ export interface MonitoringOptions {
   alertOnRefreshFailure?: boolean;
   /** A token that cannot be refreshed and expires within this raises `'token-expiring'`. Default 24 h. */
   expiryWarningMs?: number;
-  /** An alert of one kind about one credential is raised at most once in this interval. Default 1 h. */
+  /**
+   * An alert of one kind about one credential is raised at most once in this interval — unless it is more severe than
+   * the last one raised (a critical after a warning gets through). Default 1 h.
+   */
   alertIntervalMs?: number;
   /** Receives every alert raised. A throwing listener is ignored. */
   onAlert?: (alert: Alert) => void;
@@ -73,7 +76,7 @@ export interface OAuthManagerOptions {
   initialBackoffMs?: number;
   /** Cap of the failure backoff. Default 60 000. */
   maxBackoffMs?: number;
-  /** Consecutive failures after which a credential is unhealthy. Default 3. */
+  /** Consecutive failures after which a credential is unhealthy (failed refreshes are not counted here). Default 3. */
   unhealthyAfter?: number;
   /** How long a credential sleeps after `quota_exceeded` (longer when the server says so). Default 1 h. */
   quotaCooldownMs?: number;
@@ -85,11 +88,18 @@ export interface OAuthManagerOptions {
   refreshBackoffMs?: number;
   /** Cap of the refresh backoff. Default 480 000. */
   maxRefreshBackoffMs?: number;
-  /** A refresh call is aborted (and counts as failed) after this long. Default 30 000. */
+  /**
+   * A refresh call is aborted (and counts as failed) after this long. Each persistence step (`onTokenRefresh`,
+   * `store.save`) is also waited for this long at most: then the new token is used from memory and a
+   * `persistence-failure` alert is raised. Default 30 000.
+   */
   refreshTimeoutMs?: number;
   /** When to refresh before expiry. Default `'default'` (5 min). */
   refreshStrategy?: RefreshStrategyName | RefreshStrategy;
-  /** Awaited after every refresh, before the new token is used: persist the credential (it holds secrets). */
+  /**
+   * Awaited after every refresh (for `refreshTimeoutMs` at most), before the new token is used: persist the credential
+   * (it holds secrets).
+   */
   onTokenRefresh?: (credential: OAuthCredential) => void | Promise<void>;
   /** Loaded before the first `acquire`; saved to after every refresh. */
   store?: CredentialStore;

@@ -45,6 +45,32 @@ describe('checkAlerts', () => {
     expect(ofType('alert')).toHaveLength(8);
   });
 
+  it('a more severe alert of a kind gets through within the hour (default interval); a repeat or a milder one does not', async () => {
+    const { refresh } = scriptedRefresh({ fail: () => kitError('network') });
+    const { manager, clock, ofType } = setup([credential('a')], refresh);
+    clock.time = START + 2 * HOUR;
+    const failRefresh = async () => {
+      await manager.acquire().catch(() => {});
+      const health = manager.getCredentialHealth('a')!;
+      clock.time = Math.max(health.backoffUntil ?? 0, health.refreshBackoffUntil ?? 0) + 1;
+    };
+    for (let n = 1; n <= 6; n++) await failRefresh();
+    expect(clock.time - (START + 2 * HOUR)).toBeLessThan(HOUR);
+    // Warning at the 1st failure; critical at the 5th (unhealthy), within the hour of the warning; nothing else.
+    expect(ofType('alert').map((alert) => `${alert.kind} ${alert.severity}`)).toEqual(['refresh-failure warning', 'refresh-failure critical']);
+    expect(manager.checkAlerts().filter((alert) => alert.kind == 'refresh-failure')).toEqual([]);
+
+    // token-expiring: warning while the token lives, critical once it expired half an hour later.
+    const stuck = setup([credential('stuck', { refreshToken: undefined, expiresAt: START + 30 * MINUTE })], refresh);
+    expect(stuck.manager.checkAlerts()).toEqual([expect.objectContaining({ kind: 'token-expiring', severity: 'warning' })]);
+    stuck.clock.time = START + 10 * MINUTE;
+    expect(stuck.manager.checkAlerts()).toEqual([]);
+    stuck.clock.time = START + 31 * MINUTE;
+    expect(stuck.manager.checkAlerts()).toEqual([expect.objectContaining({ kind: 'token-expiring', severity: 'critical' })]);
+    stuck.clock.time = START + 50 * MINUTE;
+    expect(stuck.manager.checkAlerts()).toEqual([]);
+  });
+
   it('token-expiring only for a token that cannot be refreshed, within expiryWarningMs', () => {
     const { manager, clock } = setup(
       [credential('refreshable', { expiresAt: START + HOUR }), credential('stuck', { refreshToken: undefined, expiresAt: START + 23 * HOUR }), credential('later', { refreshToken: undefined, expiresAt: START + 25 * HOUR })],

@@ -336,6 +336,40 @@ describe('refresh failures', () => {
     expect(ofType('credential-unhealthy')).toHaveLength(1);
   });
 
+  it('refresh failures do not count towards unhealthyAfter: healthy until the 5th, which makes it unhealthy', async () => {
+    const { refresh } = scriptedRefresh({ fail: () => kitError('network') });
+    const { manager, clock, ofType } = setup([credential('a')], refresh);
+    clock.time = START + 2 * HOUR;
+    const seen: [number, boolean, number][] = [];
+    for (let n = 1; n <= 5; n++) {
+      await rejectionOf(manager.acquire());
+      const health = manager.getCredentialHealth('a')!;
+      seen.push([n, health.healthy, health.consecutiveFailures]);
+      // They still drive the ordinary short backoff (1 s, 2 s, 4 s, 8 s) until the refresh backoff takes over.
+      clock.time = Math.max(health.backoffUntil ?? 0, health.refreshBackoffUntil ?? 0) + 1;
+    }
+    expect(seen).toEqual([
+      [1, true, 1],
+      [2, true, 2],
+      [3, true, 3],
+      [4, true, 4],
+      [5, false, 5],
+    ]);
+    expect(ofType('credential-unhealthy')).toEqual([expect.objectContaining({ credentialId: 'a' })]);
+  });
+
+  it('ordinary failures turn a credential unhealthy after unhealthyAfter, refresh failures in between not counted', async () => {
+    const { refresh } = scriptedRefresh({ fail: () => kitError('server_error', { status: 503 }) });
+    const { manager, clock } = setup([credential('a')], refresh);
+    manager.reportFailure('a', kitError('server_error'));
+    manager.reportFailure('a', kitError('server_error'));
+    clock.time = START + 2 * HOUR;
+    await rejectionOf(manager.acquire());
+    expect(manager.getCredentialHealth('a')).toMatchObject({ healthy: true, consecutiveFailures: 3, consecutiveRefreshFailures: 1 });
+    manager.reportFailure('a', kitError('server_error'));
+    expect(manager.getCredentialHealth('a')!.healthy).toBe(false);
+  });
+
   it('one successful refresh lifts the refresh backoff and restores health', async () => {
     let failing = true;
     const { refresh } = scriptedRefresh({ fail: () => failing && kitError('network') });
@@ -430,6 +464,50 @@ describe('onUnauthorized (401)', () => {
     expect((await manager.acquire()).secret).toBe(accessTokenOf('a', 1));
     expect(calls).toHaveLength(1);
   });
+
+  it('a 401 for a token already replaced answers true with no refresh and no failure, even after the new token was handed out', async () => {
+    const { refresh, calls } = scriptedRefresh();
+    const { manager, ofType } = setup([credential('a')], refresh);
+    const old = (await manager.acquire()).secret;
+    expect(await manager.onUnauthorized('a', { secret: old })).toBe(true);
+    // The retry got the new token and has not succeeded yet; a late 401 of another request with the old token:
+    const fresh = await manager.acquire({ id: 'a' });
+    expect(await manager.onUnauthorized('a', { secret: old })).toBe(true);
+    expect(await manager.onUnauthorized('a', { secret: old })).toBe(true);
+    expect(calls).toHaveLength(1);
+    expect(ofType('credential-failure')).toEqual([]);
+    expect(manager.getCredentialHealth('a')).toMatchObject({ healthy: true, consecutiveFailures: 0 });
+    // A 401 for the current token, which came from a refresh after a 401 and has not succeeded: the second 401.
+    expect(await manager.onUnauthorized('a', { secret: fresh.secret })).toBe(false);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('a 401 for the current token refreshes (shared with concurrent ones), also when it was handed out many times', async () => {
+    const { refresh, calls } = scriptedRefresh();
+    const { manager } = setup([credential('a')], refresh);
+    const leases = await Promise.all([manager.acquire(), manager.acquire(), manager.acquire()]);
+    const answers = await Promise.all(leases.map((lease) => manager.onUnauthorized('a', { secret: lease.secret })));
+    expect(answers).toEqual([true, true, true]);
+    expect(calls).toHaveLength(1);
+    expect((await manager.acquire({ id: 'a' })).secret).toBe(accessTokenOf('a', 1));
+  });
+
+  it('a refresh after a 401 that fails counts once: the engine\'s report of that 401 does not count again', async () => {
+    const { refresh, calls } = scriptedRefresh({ fail: () => kitError('authentication', { status: 400, message: 'invalid_grant' }) });
+    const { manager, ofType } = setup([credential('a')], refresh);
+    const leases = await Promise.all([manager.acquire(), manager.acquire(), manager.acquire()]);
+    // Three requests with the same token got a 401 together; their one refresh fails.
+    const answers = await Promise.all(leases.map((lease) => manager.onUnauthorized('a', { secret: lease.secret })));
+    expect(answers).toEqual([false, false, false]);
+    expect(calls).toHaveLength(1);
+    for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('authentication', { status: 401 }));
+    expect(manager.getCredentialHealth('a')).toMatchObject({ consecutiveFailures: 1, consecutiveRefreshFailures: 1 });
+    expect(manager.getCredentialMetrics('a')!.errors).toBe(1);
+    expect(ofType('credential-failure')).toHaveLength(1);
+    // A later, separate authentication failure counts as usual.
+    manager.reportFailure('a', kitError('authentication', { status: 401 }));
+    expect(manager.getCredentialHealth('a')!.consecutiveFailures).toBe(2);
+  });
 });
 
 describe('persistence', () => {
@@ -475,6 +553,39 @@ describe('persistence', () => {
     expect(ofType('alert')).toEqual([expect.objectContaining({ kind: 'persistence-failure', severity: 'critical', credentialId: 'a' })]);
     expect(onAlert).toHaveBeenCalledWith(expect.objectContaining({ kind: 'persistence-failure' }));
     expectNoSecrets([ofType('alert'), onAlert.mock.calls], [refreshTokenOf('a', 1)]);
+  });
+
+  it('a store.save or onTokenRefresh that never settles holds requests up for refreshTimeoutMs at most; the token is used from memory', async () => {
+    vi.useFakeTimers();
+    try {
+      const never = () => new Promise<void>(() => {});
+      const { manager, clock, ofType } = setup([credential('a')], scriptedRefresh().refresh, {
+        store: { load: async () => [], save: never },
+        onTokenRefresh: never,
+        refreshTimeoutMs: 5_000,
+        monitoring: { alertIntervalMs: 0 },
+      });
+      let loaded = false;
+      const loading = manager.load().then(() => (loaded = true));
+      await vi.advanceTimersByTimeAsync(4_999);
+      expect(loaded).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      await loading;
+      clock.time = START + 2 * HOUR;
+      const leases: string[] = [];
+      const pending = Promise.all([manager.acquire(), manager.acquire()]).then((all) => leases.push(...all.map((lease) => lease.secret)));
+      // The hook, then the store: each given refreshTimeoutMs.
+      await vi.advanceTimersByTimeAsync(10_000);
+      await pending;
+      expect(leases).toEqual([accessTokenOf('a', 1), accessTokenOf('a', 1)]);
+      const alerts = ofType('alert');
+      expect(alerts.map((alert) => `${alert.kind} ${alert.severity}`)).toEqual(Array(3).fill('persistence-failure critical'));
+      expect(alerts[1]!.message).toMatch(/onTokenRefresh did not finish within 5000 ms/);
+      expect(alerts[2]!.message).toMatch(/the credential store did not finish within 5000 ms/);
+      expectNoSecrets([alerts], secretsIn([credential('a')]));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('load() merges the store: stored tokens win, stored-only credentials join, missing ones are saved', async () => {

@@ -186,20 +186,33 @@ export class OAuthManager implements CredentialSource {
   }
 
   /**
-   * `CredentialSource.onUnauthorized`: the upstream answered 401 with this credential's token. The token is refreshed
-   * (sharing a refresh in flight) and `true` means "retry with the same credential". `false` when the refresh fails,
-   * the credential is unknown or in refresh backoff, or the 401 is the second one: the token came from a refresh after a
-   * 401, was handed out since, and has not succeeded yet. A 401 for a token that was replaced before it was handed out
-   * again (a concurrent request with the old token) answers `true` without another refresh.
+   * `CredentialSource.onUnauthorized`: the upstream answered 401 to a request of this credential; `rejected.secret` is
+   * the token that request carried. `true` means "retry with the same credential":
+   * - a 401 for a token that was already replaced (a concurrent request that still carried the old one) answers `true`
+   *   at once — no refresh, no failure counted;
+   * - a 401 for the current token refreshes it (sharing a refresh in flight) and answers whether the refresh worked.
+   *
+   * `false` when the refresh fails, the credential is unknown or in refresh backoff, or the 401 is the second one: the
+   * current token came from a refresh after a 401 and has not succeeded yet. A refresh that fails here counts once: the
+   * engine's following `reportFailure(id, authenticationError)` for the same 401 is not counted again.
+   *
+   * Without `rejected` (an older engine), a 401 after a refresh after a 401 is taken as one for the old token as long as
+   * the new token has not been handed out, and as the second one once it has.
    */
-  async onUnauthorized(id: string): Promise<boolean> {
+  async onUnauthorized(id: string, rejected?: { secret: string }): Promise<boolean> {
     const state = this.#get(id);
     if (!state) return false;
+    const secret = rejected?.secret;
+    const known = typeof secret == 'string';
+    if (known && secret !== state.credential.accessToken) return true;
     if (!state.refreshing) {
       if (state.refreshBackoffUntil > this.#now) return false;
-      if (state.awaitingProof) return state.handedOutSinceRefresh == 0;
+      if (state.awaitingProof) return !known && state.handedOutSinceRefresh == 0;
     }
-    return !(await this.#refreshShared(state, true));
+    const error = await this.#refreshShared(state, true);
+    // Counted by the failed refresh: the engine's report of the 401 that led to it must not count again.
+    if (error) state.countedUnauthorized++;
+    return !error;
   }
 
   /**
@@ -215,7 +228,7 @@ export class OAuthManager implements CredentialSource {
     recordOutcome(state, false);
     state.lastSuccessAt = this.#now;
     state.reportsHealthy = true;
-    state.consecutiveFailures = state.backoffUntil = state.probeUntil = state.refreshFailuresInStreak = 0;
+    state.consecutiveFailures = state.backoffUntil = state.probeUntil = state.refreshFailuresInStreak = state.countedUnauthorized = 0;
     state.awaitingProof = false;
     if (info) {
       if (isTime(info.latencyMs)) {
@@ -233,8 +246,10 @@ export class OAuthManager implements CredentialSource {
    * Records a failure. An error whose code does not penalise credentials (`invalid_request`, `not_found`,
    * `context_length`, `content_filter`, `aborted`, …) changes nothing. Otherwise the credential sleeps
    * `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (at least `retryAfterMs` for `rate_limit`, `quotaCooldownMs` for
-   * `quota_exceeded`) and turns unhealthy after `unhealthyAfter` failures in a row. An `authentication` failure also
-   * marks the token for a refresh before its next use. An unknown id is ignored.
+   * `quota_exceeded`) and turns unhealthy after `unhealthyAfter` failures in a row (failed refreshes in between are not
+   * counted towards it). An `authentication` failure also marks the token for a refresh before its next use; when it
+   * reports a 401 whose refresh in `onUnauthorized` failed, it is not counted again (the failed refresh was). An unknown
+   * id is ignored.
    */
   reportFailure(id: string, error?: unknown): void {
     const state = this.#get(id);
@@ -249,6 +264,10 @@ export class OAuthManager implements CredentialSource {
     if (kitError.code == 'authentication') {
       state.forceRefresh = true;
       state.awaitingProof = false;
+      if (state.countedUnauthorized > 0) {
+        state.countedUnauthorized--;
+        return;
+      }
     }
     this.#countFailure(state, kitError);
   }
@@ -270,7 +289,8 @@ export class OAuthManager implements CredentialSource {
    * Checks every credential and raises the alerts due: `'failure-rate'` (above `failureRateThreshold` over at least
    * `minRequestsForFailureRate` recent requests), `'refresh-failure'`, `'token-expiring'` (a token that cannot be
    * refreshed expires within `expiryWarningMs`) and `'credential-unhealthy'`. Each kind is raised at most once per
-   * `alertIntervalMs` (1 h) per credential. Returns the alerts raised by this call.
+   * `alertIntervalMs` (1 h) per credential, unless it is more severe than the last one raised (a `critical` after a
+   * `warning`). Returns the alerts raised by this call.
    */
   checkAlerts(): Alert[] {
     const now = this.#now;
@@ -591,18 +611,19 @@ export class OAuthManager implements CredentialSource {
     refreshed.refreshCount = (credential.refreshCount ?? 0) + 1;
     state.replacedSecrets = [credential.accessToken, ...(credential.refreshToken && credential.refreshToken !== refreshed.refreshToken ? [credential.refreshToken] : [])];
     state.credential = refreshed;
-    // Failures that were all failed refreshes are forgiven by a refresh that works; others wait for a success report.
-    if (state.consecutiveFailures == state.refreshFailuresInStreak) {
+    // A refresh that works forgives the failed refreshes in the streak; other failures wait for a success report.
+    state.consecutiveFailures -= state.refreshFailuresInStreak;
+    if (state.consecutiveFailures <= 0) {
       state.consecutiveFailures = state.backoffUntil = 0;
       state.reportsHealthy = true;
     }
-    state.consecutiveRefreshFailures = state.refreshFailuresInStreak = state.refreshBackoffUntil = state.handedOutSinceRefresh = 0;
+    state.consecutiveRefreshFailures = state.refreshFailuresInStreak = state.refreshBackoffUntil = state.handedOutSinceRefresh = state.countedUnauthorized = 0;
     state.forceRefresh = false;
     state.awaitingProof = afterUnauthorized;
     recordRefreshOutcome(state, latencyMs, false);
     this.#event('token-refresh', credential.id, { success: true, latencyMs });
     this.#transition(state, wasHealthy);
-    // Persisted before anyone can use it: callers wait for this whole promise.
+    // Persisted before anyone can use it: callers wait for this whole promise (each step for refreshTimeoutMs at most).
     await this.#persist(refreshed, true);
     return undefined;
   }
@@ -652,7 +673,8 @@ export class OAuthManager implements CredentialSource {
     const wasHealthy = state.reportsHealthy && failures - 1 < options.refreshFailuresBeforeUnhealthy;
     const backoff = refreshBackoffMs(failures, options);
     if (backoff) state.refreshBackoffUntil = Math.max(state.refreshBackoffUntil, this.#now + backoff);
-    this.#countFailure(state, error, wasHealthy);
+    // The short failure backoff applies (the token endpoint is not hammered); health is the refresh counter's business.
+    this.#countFailure(state, error, wasHealthy, true);
     if (options.monitoring.alertOnRefreshFailure) {
       const severity = failures >= options.refreshFailuresBeforeUnhealthy ? 'critical' : 'warning';
       this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed (${failures} in a row): ${error.message}`);
@@ -660,8 +682,12 @@ export class OAuthManager implements CredentialSource {
     return error;
   }
 
-  /** Counts a failure against the credential (backoff, health, metrics, events). */
-  #countFailure(state: CredentialState, error: KitError, wasHealthy = this.#healthy(state)): void {
+  /**
+   * Counts a failure against the credential (backoff, metrics, events). An ordinary failure also decides health
+   * (`unhealthyAfter` in a row, failed refreshes in between not counted); a failed refresh (`refreshFailed`) does not:
+   * its own counter does (`refreshFailuresBeforeUnhealthy`).
+   */
+  #countFailure(state: CredentialState, error: KitError, wasHealthy = this.#healthy(state), refreshFailed = false): void {
     const now = this.#now;
     const failures = ++state.consecutiveFailures;
     state.errors++;
@@ -671,7 +697,7 @@ export class OAuthManager implements CredentialSource {
     state.probeUntil = 0;
     // Never shorten a longer sleep already in force (a quota cooldown hit by a late, concurrent failure).
     state.backoffUntil = Math.max(state.backoffUntil, now + failureBackoffMs(failures, error, this.#options));
-    if (failures >= this.#options.unhealthyAfter) state.reportsHealthy = false;
+    if (!refreshFailed && failures - state.refreshFailuresInStreak >= this.#options.unhealthyAfter) state.reportsHealthy = false;
     this.#event('credential-failure', state.credential.id, {
       error: eventError(error, secretsOfState(state)),
       consecutiveFailures: failures,
@@ -689,27 +715,47 @@ export class OAuthManager implements CredentialSource {
     else this.#event('credential-unhealthy', id, { consecutiveFailures: Math.max(state.consecutiveFailures, state.consecutiveRefreshFailures) });
   }
 
-  /** Saves a credential through `onTokenRefresh` (after a refresh only) and the store; a failure raises an alert. */
+  /**
+   * Saves a credential through `onTokenRefresh` (after a refresh only) and the store, each given `refreshTimeoutMs` at
+   * most; a failure or a timeout raises an alert (a save that timed out may still complete later).
+   */
   async #persist(credential: OAuthCredential, refreshed: boolean): Promise<void> {
-    const { onTokenRefresh, store } = this.#options;
+    const { onTokenRefresh, store, refreshTimeoutMs } = this.#options;
     const savers: [string, ((credential: OAuthCredential) => unknown) | undefined][] = [
       ['onTokenRefresh', refreshed ? onTokenRefresh : undefined],
       ['the credential store', store && ((copy) => store.save(copy))],
     ];
     for (const [what, save] of savers) {
       if (!save) continue;
+      const saving = Promise.resolve().then(() => save(copyCredential(credential)));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let late = false;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(() => resolve(void (late = true)), refreshTimeoutMs);
+      });
       try {
-        await save(copyCredential(credential));
+        await Promise.race([saving, timedOut]);
+        if (late) {
+          saving.catch(() => {}); // it may still settle; a late failure was already alerted as the timeout
+          this.#persistenceFailed(credential, what, undefined, true);
+        }
       } catch (error) {
         this.#persistenceFailed(credential, what, error);
+      } finally {
+        clearTimeout(timer);
       }
     }
   }
 
-  #persistenceFailed(credential: OAuthCredential, what: string, error: unknown): void {
-    const state = this.#get(credential.id);
+  /** Raises the `persistence-failure` alert of a save that failed with `error`, or that timed out. */
+  #persistenceFailed(credential: OAuthCredential, what: string, error: unknown, timedOut = false): void {
+    const { id } = credential;
+    const state = this.#get(id);
     const reason = maskSecrets(error instanceof Error ? error.message : String(error), [...secretsOf(credential), ...(state ? secretsOfState(state) : [])]);
-    this.#alerts.raise('persistence-failure', credential.id, 'critical', `${what} failed to save ${credential.id} (the tokens stay usable in memory): ${reason}`);
+    const message = timedOut
+      ? `${what} did not finish within ${this.#options.refreshTimeoutMs} ms saving ${id} (the tokens are used from memory; the save may still complete later)`
+      : `${what} failed to save ${id} (the tokens stay usable in memory): ${reason}`;
+    this.#alerts.raise('persistence-failure', id, 'critical', message);
   }
 
   async #decommission(state: CredentialState, rotated: boolean): Promise<void> {

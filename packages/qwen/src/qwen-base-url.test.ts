@@ -15,6 +15,19 @@ describe('qwenResourceBaseURL', () => {
     for (const [resourceUrl, expected] of cases) expect([resourceUrl, qwenResourceBaseURL(resourceUrl)]).toEqual([resourceUrl, expected]);
   });
 
+  it('refuses plain http:// except to a loopback address', () => {
+    for (const bad of ['http://portal.qwen.ai', 'http://10.0.0.7:8080/v1', 'http://localhost.example.com', 'http://127.0.0.1.example.com', 'HTTP://portal.qwen.ai']) {
+      expect(() => qwenResourceBaseURL(bad)).toThrowError(expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/resourceUrl.*http/) }));
+    }
+    const loopback: [string, string][] = [
+      ['http://localhost:4010', 'http://localhost:4010/v1'],
+      ['http://127.0.0.1:4010/v1', 'http://127.0.0.1:4010/v1'],
+      ['http://127.8.9.10', 'http://127.8.9.10/v1'],
+      ['http://[::1]:4010', 'http://[::1]:4010/v1'],
+    ];
+    for (const [resourceUrl, expected] of loopback) expect([resourceUrl, qwenResourceBaseURL(resourceUrl)]).toEqual([resourceUrl, expected]);
+  });
+
   it('refuses what is not a host', () => {
     for (const bad of ['', 'not a host', 'https://', 'http://exa mple.com']) {
       expect(() => qwenResourceBaseURL(bad)).toThrowError(expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/resourceUrl/) }));

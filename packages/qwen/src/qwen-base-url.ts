@@ -22,28 +22,39 @@ export const DASHSCOPE_BASE_URL = 'https://dashscope-intl.aliyuncs.com/compatibl
 /**
  * The OpenAI-compatible base URL of a Qwen OAuth credential's `resourceUrl`, which the token endpoint returns
  * with or without a scheme and with or without `/v1`: `portal.qwen.ai` → `https://portal.qwen.ai/v1`,
- * `https://portal.qwen.ai/v1/` → `https://portal.qwen.ai/v1`. A scheme-less value gets `https://`.
+ * `https://portal.qwen.ai/v1/` → `https://portal.qwen.ai/v1`. A scheme-less value gets `https://`. The token goes in
+ * clear over `http://` only to a loopback address (`localhost`, `127.0.0.0/8`, `[::1]`: a local gateway or test server).
+ * @throws KitError `invalid_config` naming `resourceUrl` for a value that is not a host or URL, another scheme than
+ *   `https`, or `http://` to a host that is not loopback.
  */
 export function qwenResourceBaseURL(resourceUrl: string): string {
   const trimmed = String(resourceUrl).trim();
   let base = (hasScheme.test(trimmed) ? trimmed : `https://${trimmed}`).replace(/\/+$/, '');
   if (!base.endsWith('/v1')) base += '/v1';
+  const refuse = (why: string) =>
+    new KitError('invalid_config', `qwen: resourceUrl: "${trimmed.slice(0, 100)}" ${why}`, { provider: 'qwen' });
   // A value that is not a URL (spaces, no host) would send the token somewhere unintended: refuse it.
-  if (!/^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+(\/\S*)?$/i.test(base) || !parses(base)) {
-    throw new KitError('invalid_config', `qwen: resourceUrl: "${trimmed.slice(0, 100)}" is not a host or URL`, { provider: 'qwen' });
+  const url = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+(\/\S*)?$/i.test(base) ? parse(base) : undefined;
+  if (!url) throw refuse('is not a host or URL');
+  if (url.protocol == 'http:' ? !isLoopback(url.hostname) : url.protocol != 'https:') {
+    throw refuse('must be https:// (http:// only to a loopback address such as 127.0.0.1 or localhost)');
   }
   return base;
 }
 
 const hasScheme = /^[a-z][a-z\d+.-]*:\/\//i;
 
-function parses(url: string): boolean {
+function parse(url: string): URL | undefined {
   try {
-    return new URL(url).hostname !== '';
+    const parsed = new URL(url);
+    return parsed.hostname === '' ? undefined : parsed;
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** `localhost`, `127.0.0.0/8` or `[::1]` (a WHATWG URL hostname: IPv4 already in dotted decimal, IPv6 in brackets). */
+const isLoopback = (hostname: string): boolean => hostname == 'localhost' || hostname == '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 
 /**
  * The base URL of one credential: an OAuth account uses its `resourceUrl` (the lease's `baseURL`), else

@@ -121,6 +121,21 @@ describe('qwenOAuthRefresh', () => {
     }
   });
 
+  it('a resource_url that is not a usable host fails the refresh (invalid_response naming resource_url); a good one is kept', async () => {
+    for (const bad of ['not a host', 'https://', 'http://portal.qwen.ai', 'ftp://portal.qwen.ai']) {
+      server.resetHandlers();
+      tokenEndpoint(() => HttpResponse.json({ access_token: 'test-access-token-2', refresh_token: 'test-refresh-token-2', expires_in: 60, resource_url: bad }));
+      const error = await failureOf(qwenOAuthRefresh(account));
+      expect([bad, error.code]).toEqual([bad, 'invalid_response']);
+      expect(error.message).toMatch(/resource_url/);
+      expect(error).toMatchObject({ provider: 'qwen', credentialId: 'account-1' });
+      for (const view of [error.message, JSON.stringify(error)]) expect(view).not.toMatch(/test-(access|refresh)-token/);
+    }
+    server.resetHandlers();
+    tokenEndpoint(() => HttpResponse.json({ access_token: 'test-access-token-2', expires_in: 60, resource_url: ' http://127.0.0.1:4010/v1/ ' }));
+    expect((await qwenOAuthRefresh(account)).resourceUrl).toBe('http://127.0.0.1:4010/v1/');
+  });
+
   it('turns transport failures, timeouts and aborts into KitErrors', async () => {
     server.use(http.post(QWEN_OAUTH_TOKEN_URL, () => HttpResponse.error()));
     expect((await failureOf(qwenOAuthRefresh(account))).code).toBe('network');

@@ -1,4 +1,5 @@
 import { KitError } from '@kit/core';
+import { qwenResourceBaseURL } from './qwen-base-url';
 import type { QwenOAuthCredential, QwenTokenRefreshResult } from './qwen-oauth-credential';
 import { oauthErrorOf, postQwenOAuthForm, QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_TOKEN_URL, qwenOAuthError, type QwenOAuthAnswer, type QwenOAuthTransport } from './qwen-oauth-request';
 
@@ -12,7 +13,10 @@ export interface QwenOAuthRefreshOptions extends QwenOAuthTransport {
 
 /**
  * Reads a successful token answer (refresh or device-code grant) leniently: `access_token` is required,
- * `refresh_token`, `expires_in` (seconds) and `resource_url` are taken when well-formed.
+ * `refresh_token` and `expires_in` (seconds) are taken when well-formed, and `resource_url` (trimmed) when it is a
+ * usable base URL (see `qwenResourceBaseURL`). A `resource_url` that is not — not a host, or `http://` to a host
+ * that is not loopback — fails the answer with `invalid_response`: for a refresh, the `OAuthManager` then counts a
+ * refresh failure and moves on to another account, instead of every request of this one failing when it is sent.
  */
 export function readQwenTokenAnswer(answer: QwenOAuthAnswer, what: string, credentialId: string | undefined): QwenTokenRefreshResult {
   const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, resource_url: resourceUrl } = answer.body;
@@ -23,7 +27,16 @@ export function readQwenTokenAnswer(answer: QwenOAuthAnswer, what: string, crede
   if (typeof refreshToken === 'string' && refreshToken !== '') result.refreshToken = refreshToken;
   const seconds = Number(expiresIn);
   if (expiresIn != null && expiresIn !== '' && Number.isFinite(seconds) && seconds > 0) result.expiresInMs = Math.round(seconds * 1000);
-  if (typeof resourceUrl === 'string' && resourceUrl.trim() !== '') result.resourceUrl = resourceUrl.trim();
+  if (typeof resourceUrl === 'string' && resourceUrl.trim() !== '') {
+    try {
+      qwenResourceBaseURL(resourceUrl);
+    } catch (error) {
+      const reason = (error as Error).message.replace(/^qwen: resourceUrl: /, '');
+      const secrets = [accessToken, typeof refreshToken === 'string' ? refreshToken : undefined];
+      throw new KitError('invalid_response', `qwen: ${what}: the answer's resource_url ${reason}`, { provider: 'qwen', credentialId, secrets });
+    }
+    result.resourceUrl = resourceUrl.trim();
+  }
   return result;
 }
 
@@ -34,7 +47,8 @@ export function readQwenTokenAnswer(answer: QwenOAuthAnswer, what: string, crede
  * Usable as is as an `OAuthManager` refresh function: `new OAuthManager('qwen', accounts, qwenOAuthRefresh)`.
  *
  * Errors are `KitError`s without any token in them: a rejected refresh token (`invalid_grant`, HTTP 400/401) is
- * `authentication`; 429 `rate_limit`; 5xx `server_error`; an answer without `access_token` `invalid_response`.
+ * `authentication`; 429 `rate_limit`; 5xx `server_error`; an answer without `access_token`, or with a `resource_url`
+ * that is not a usable base URL, `invalid_response`.
  */
 export async function qwenOAuthRefresh(credential: QwenOAuthCredential, options: QwenOAuthRefreshOptions = {}): Promise<QwenTokenRefreshResult> {
   if (typeof credential !== 'object' || credential === null) throw new KitError('invalid_request', 'qwen: credential: must be an OAuth credential object', { provider: 'qwen' });

@@ -45,6 +45,19 @@ describe('refresh grant', () => {
     expect((await refresh(server, 'test-refresh-token-unknown')).body).toMatchObject({ error: 'invalid_grant', error_description: 'unknown refresh token' });
   });
 
+  it('retires a refresh token when it accepts the request, before a scripted delay: of two concurrent refreshes one wins', async () => {
+    const server = await start({ accounts: [account('a')], defaultScript: { kind: 'delay', ms: 50, then: oauthReplies.tokens() } });
+    const answers = await Promise.all([refresh(server, 'test-refresh-token-a'), refresh(server, 'test-refresh-token-a')]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
+    expect(answers.find((answer) => answer.status == 400)?.body.error).toBe('invalid_grant');
+    expect(server.issuedAccessTokens('a')).toEqual(['test-access-token-a-1']);
+    expect(server.currentRefreshToken('a')).toBe('test-refresh-token-a-1');
+    // A delayed failure does not consume the token (as an immediate one does not).
+    server.setScript('a', [{ kind: 'delay', ms: 10, then: oauthFaults.serverError(503) }, oauthReplies.tokens()]);
+    expect((await refresh(server, 'test-refresh-token-a-1')).status).toBe(503);
+    expect((await refresh(server, 'test-refresh-token-a-1')).status).toBe(200);
+  });
+
   it('rotateRefreshTokens: false (Google) answers no refresh_token and the old one stays valid', async () => {
     const server = await start({ preset: 'google', accounts: [account('a')], rotateRefreshTokens: false });
     for (let n = 1; n <= 2; n++) {

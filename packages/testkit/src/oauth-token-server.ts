@@ -100,7 +100,9 @@ export interface MockOAuthServerOptions {
   accessTokenLifetimeSeconds?: number;
   /**
    * Single-use rotating refresh tokens (default `true`): every refresh answer carries a new `refresh_token` and the one
-   * used is dead — presenting it again fails with `invalid_grant`. With `false` (Google's behaviour) refresh answers
+   * used is dead — presenting it again fails with `invalid_grant`. It dies when the request is accepted (before any
+   * scripted `delay`), so of two concurrent refreshes with one token only one succeeds; a failing answer does not use
+   * it up. With `false` (Google's behaviour) refresh answers
    * carry no `refresh_token` and the old one stays valid.
    */
   rotateRefreshTokens?: boolean;
@@ -136,7 +138,7 @@ export interface MockOAuthServer {
   readonly requests: RecordedOAuthRequest[];
   /** Refresh-grant requests received (all, or one account's), whatever their answer. */
   refreshCount(accountId?: string): number;
-  /** The refresh token valid now for an account (`undefined` once revoked). */
+  /** The refresh token valid now for an account (`undefined` once revoked, and while a rotating refresh is answered). */
   currentRefreshToken(accountId: string): string | undefined;
   /** Access tokens issued to an account, oldest first. */
   issuedAccessTokens(accountId: string): string[];
@@ -205,6 +207,13 @@ interface CodeGrant {
 
 const maskedFields = /^(refresh_token|client_secret|code|code_verifier|device_code|access_token|password|assertion)$/;
 const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** What a behaviour ends with, after its delays. */
+function finalBehaviour(behaviour: OAuthBehaviour): OAuthBehaviour {
+  let last = behaviour;
+  while (last.kind == 'delay') last = last.then;
+  return last;
+}
 
 /** `BASE64URL(SHA256(verifier))`, as PKCE S256 (RFC 7636) compares it with the challenge. */
 export function pkceChallengeS256(verifier: string): string {
@@ -305,6 +314,13 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     if (account.scope) body.scope = account.scope;
     if (account.resourceUrl) body.resource_url = account.resourceUrl;
     return body;
+  };
+
+  /** Moves an account's refresh token to the used ones: presenting it again fails with `invalid_grant`. */
+  const retire = (account: AccountState, token: string): void => {
+    refreshTokens.delete(token);
+    usedRefreshTokens.set(token, account.id);
+    if (account.refreshToken === token) delete account.refreshToken;
   };
 
   const newAccount = (id: string, clientId: string | undefined, scope: string | undefined): AccountState => {
@@ -450,6 +466,9 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       } catch (error) {
         return fail(500, 'server_error', `mock OAuth server: the script threw: ${error instanceof Error ? error.message : String(error)}`);
       }
+      // A request that will be answered with tokens uses its single-use refresh token up now, before any scripted
+      // delay: a concurrent request with the same token fails with invalid_grant, as on a real server.
+      if (rotate && finalBehaviour(behaviour).kind == 'tokens') retire(account, token);
       return run(behaviour, () => issue(account, clientId, rotate));
     }
 

@@ -49,20 +49,36 @@ describe('startGoogleLogin (loopback PKCE)', () => {
     await expect(fetch(session.redirectUri)).rejects.toThrow();
   });
 
-  it('a callback with a wrong state is refused and no code is exchanged', async () => {
+  it('a callback with a wrong or missing state gets a 400, exchanges no code and does not end the login', async () => {
     const { forms, fetchToken } = tokenEndpoint();
     const session = await startGoogleLogin({ clientId: 'test-client-id', fetch: fetchToken });
-    const answer = await fetch(`${session.redirectUri}?state=forged&code=test-auth-code-1`);
-    expect(answer.status).toBe(400);
-    await expect(session.credential).rejects.toMatchObject({ code: 'authentication', message: expect.stringContaining('state') });
+    let settled = false;
+    session.credential.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    // A forged code, a forged error (anyone on the machine can hit the loopback port), or no state at all.
+    for (const query of ['state=forged&code=test-auth-code-1', 'state=forged&error=access_denied', 'error=access_denied', 'code=test-auth-code-1']) {
+      const answer = await fetch(`${session.redirectUri}?${query}`);
+      expect([query, answer.status]).toEqual([query, 400]);
+      expect(await answer.text()).toContain('state');
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false);
     expect(forms).toHaveLength(0);
+    // The real redirect still completes the login.
+    const state = new URL(session.authorizationUrl).searchParams.get('state');
+    expect((await fetch(`${session.redirectUri}?state=${state}&code=test-auth-code-2`)).status).toBe(200);
+    expect((await session.credential).accessToken).toBe('test-access-token-1');
+    expect(forms.map((form) => form.get('code'))).toEqual(['test-auth-code-2']);
   });
 
-  it('a denied consent (?error=access_denied) fails the login; other paths are 404 and do not end it', async () => {
+  it('a denied consent (?error=access_denied with the right state) fails the login; other paths are 404 and do not end it', async () => {
     const session = await startGoogleLogin({ clientId: 'test-client-id', fetch: tokenEndpoint().fetchToken });
     const origin = new URL(session.redirectUri).origin;
     expect((await fetch(`${origin}/favicon.ico`)).status).toBe(404);
-    await fetch(`${session.redirectUri}?error=access_denied&state=x`);
+    const state = new URL(session.authorizationUrl).searchParams.get('state');
+    expect((await fetch(`${session.redirectUri}?error=access_denied&state=${state}`)).status).toBe(400);
     await expect(session.credential).rejects.toMatchObject({ code: 'authentication', message: expect.stringContaining('access_denied') });
   });
 

@@ -49,7 +49,10 @@ export interface GoogleLoginSession {
   authorizationUrl: string;
   /** `http://127.0.0.1:<port>/oauth2callback`, where Google sends the browser back. */
   redirectUri: string;
-  /** Resolves with the account once the code is exchanged; rejects on denial, a wrong `state`, timeout or abort. */
+  /**
+   * Resolves with the account once the code is exchanged; rejects on denial, a failed exchange, timeout or abort. A
+   * callback with a wrong or missing `state` is answered 400 and ignored: the login keeps waiting.
+   */
   credential: Promise<GoogleOAuthCredential>;
   /** Stops waiting and closes the loopback server. */
   cancel(): void;
@@ -60,8 +63,9 @@ const page = (title: string, text: string) =>
 
 /**
  * Starts Google's installed-app sign-in (OAuth 2.0 authorization code with PKCE S256, RFC 8252 loopback
- * redirect): a one-shot HTTP server on `127.0.0.1` and a free port, a random `state` checked on the callback, the
- * code exchanged at the token endpoint (with the verifier). Opens nothing itself: show or open `authorizationUrl`.
+ * redirect): a one-shot HTTP server on `127.0.0.1` and a free port, a random `state` checked on the callback before
+ * anything else (a callback without it gets a 400 and does not end the login), the code exchanged at the token
+ * endpoint (with the verifier). Opens nothing itself: show or open `authorizationUrl`.
  */
 export async function startGoogleLogin(options: GoogleLoginOptions): Promise<GoogleLoginSession> {
   if (typeof options?.clientId !== 'string' || options.clientId === '') {
@@ -122,8 +126,13 @@ export async function startGoogleLogin(options: GoogleLoginOptions): Promise<Goo
       finish(new KitError('authentication', `Google sign-in failed: ${message}`, { provider: 'gemini' }));
     };
     const params = url.searchParams;
+    // The state first: a callback without this login's state did not come from Google's redirect for it (any local
+    // process or web page can hit the loopback port) — refused, and the login goes on waiting for the real one.
+    if (params.get('state') !== state) {
+      answer(400, 'Sign-in failed', 'This sign-in link is not the one this application is waiting for (its "state" does not match).');
+      return;
+    }
     if (params.get('error')) return fail(params.get('error') as string);
-    if (params.get('state') !== state) return fail('the callback\'s "state" does not match (possible forgery)');
     const code = params.get('code');
     if (!code) return fail('the callback has no authorization code');
     try {

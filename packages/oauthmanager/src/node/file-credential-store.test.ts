@@ -28,6 +28,49 @@ async function kitErrorOf(promise: Promise<unknown>): Promise<KitError> {
   return error;
 }
 
+/** `node:fs/promises` behind the store's file-system interface, with some operations replaced. */
+function realFileSystem(overrides: Partial<CredentialFileSystem> = {}): CredentialFileSystem {
+  return {
+    readFile: (file, encoding) => fs.readFile(file, encoding),
+    open: (file, flags, mode) => fs.open(file, flags, mode),
+    rename: (from, to) => fs.rename(from, to),
+    unlink: (file) => fs.unlink(file),
+    mkdir: (file, options) => fs.mkdir(file, options),
+    readdir: (file) => fs.readdir(file),
+    ...overrides,
+  };
+}
+
+/** A real file system that records what the store does with it (paths relative to `directory`). */
+function recordingFileSystem(log: string[], directorySync?: () => Promise<void>): CredentialFileSystem {
+  const name = (file: string) => (file == directory ? '<dir>' : file.slice(directory.length + 1).replace(/[0-9a-f]{12}$/, '<random>'));
+  return realFileSystem({
+    async open(file, flags, mode) {
+      log.push(`open ${name(file)} ${flags}${mode === undefined ? '' : ` ${mode.toString(8)}`}`);
+      const handle = await fs.open(file, flags, mode);
+      return {
+        writeFile: async (data, encoding) => {
+          log.push(`write ${name(file)}`);
+          await handle.writeFile(data, encoding);
+        },
+        sync: async () => {
+          log.push(`sync ${name(file)}`);
+          if (file == directory && directorySync) return directorySync();
+          await handle.sync();
+        },
+        close: async () => {
+          log.push(`close ${name(file)}`);
+          await handle.close();
+        },
+      };
+    },
+    async rename(from, to) {
+      log.push(`rename ${name(from)} ${name(to)}`);
+      await fs.rename(from, to);
+    },
+  });
+}
+
 describe('FileCredentialStore (plain)', () => {
   it('a missing file is an empty store; saves add and replace by id; delete removes', async () => {
     const store = new FileCredentialStore({ path: join(directory, 'nested', 'accounts.json') });
@@ -58,22 +101,83 @@ describe('FileCredentialStore (plain)', () => {
     const path = join(directory, 'accounts.json');
     await new FileCredentialStore({ path }).save(credential('a'));
     const before = await readFile(path, 'utf8');
-    const crashing: CredentialFileSystem = {
-      readFile: (file, encoding) => fs.readFile(file, encoding),
-      writeFile: (file, data, options) => fs.writeFile(file, data, options),
+    const crashing = realFileSystem({
       rename: async () => {
         throw Object.assign(new Error('EIO: simulated crash before rename'), { code: 'EIO' });
       },
-      unlink: (file) => fs.unlink(file),
-      mkdir: (file, options) => fs.mkdir(file, options),
-    };
+    });
     const store = new FileCredentialStore({ path, fileSystem: crashing });
     const error = await kitErrorOf(store.save(credential('a', { refreshToken: refreshTokenOf('a', 9) })));
     expect(error.message).toContain('cannot write');
+    // Not a network error: the file system is the configuration at fault.
+    expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('EIO') });
+    expectNoSecrets([error, inspect(error)], secretsIn([credential('a')], 9));
     expect(await readFile(path, 'utf8')).toBe(before);
     expect(await readdir(directory)).toEqual(['accounts.json']);
     // The store still answers what is on disk, not the write that failed.
     expect((await new FileCredentialStore({ path }).load())[0]!.refreshToken).toBe(refreshTokenOf('a'));
+  });
+
+  it('writes a temporary file opened wx with mode 0600, fsyncs and closes it, renames it, then fsyncs the directory', async () => {
+    const path = join(directory, 'accounts.json');
+    const log: string[] = [];
+    await new FileCredentialStore({ path, fileSystem: recordingFileSystem(log) }).save(credential('a'));
+    expect(log.filter((entry) => !entry.startsWith('readdir'))).toEqual([
+      'open accounts.json.tmp-<random> wx 600',
+      'write accounts.json.tmp-<random>',
+      'sync accounts.json.tmp-<random>',
+      'close accounts.json.tmp-<random>',
+      'rename accounts.json.tmp-<random> accounts.json',
+      'open <dir> r',
+      'sync <dir>',
+      'close <dir>',
+    ]);
+    expect(await new FileCredentialStore({ path }).load()).toEqual([credential('a')]);
+  });
+
+  it('a directory fsync the platform does not support (EINVAL, EPERM) is ignored; another failure is reported', async () => {
+    const path = join(directory, 'accounts.json');
+    for (const code of ['EINVAL', 'EPERM']) {
+      const refuse = async () => Promise.reject(Object.assign(new Error(`${code}: not supported`), { code }));
+      await new FileCredentialStore({ path, fileSystem: recordingFileSystem([], refuse) }).save(credential(code));
+    }
+    expect((await new FileCredentialStore({ path }).load()).map(({ id }) => id)).toEqual(['EINVAL', 'EPERM']);
+    let failures = 1;
+    const brokenOnce = async () => {
+      if (failures-- > 0) throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
+    };
+    const store = new FileCredentialStore({ path, fileSystem: recordingFileSystem([], brokenOnce) });
+    const error = await kitErrorOf(store.save(credential('c')));
+    expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringContaining('EIO') });
+    // The file was renamed into place before the directory fsync failed: the next save keeps what it holds.
+    await store.save(credential('d'));
+    expect((await new FileCredentialStore({ path }).load()).map(({ id }) => id)).toEqual(['EINVAL', 'EPERM', 'c', 'd']);
+  });
+
+  it('a path that cannot hold the file (its directory is a file) is an invalid_config error naming it', async () => {
+    const blocker = join(directory, 'not-a-directory');
+    await writeFile(blocker, 'x');
+    const path = join(blocker, 'accounts.json');
+    const error = await kitErrorOf(new FileCredentialStore({ path }).save(credential('a')));
+    expect(error).toMatchObject({ code: 'invalid_config', message: expect.stringContaining(path) });
+    // A directory that cannot be created (no permission).
+    const denied = realFileSystem({ mkdir: async () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })) });
+    const elsewhere = join(directory, 'locked', 'accounts.json');
+    const mkdirError = await kitErrorOf(new FileCredentialStore({ path: elsewhere, fileSystem: denied }).save(credential('a')));
+    expect(mkdirError).toMatchObject({ code: 'invalid_config', message: expect.stringMatching(/cannot write .*locked.*EACCES/) });
+  });
+
+  it('removes temporary files a crashed earlier write left behind, on load and on save, and nothing else', async () => {
+    const path = join(directory, 'accounts.json');
+    await new FileCredentialStore({ path }).save(credential('a'));
+    const leftovers = ['accounts.json.tmp-0123456789ab', 'accounts.json.tmp-ba9876543210'];
+    const others = ['accounts.json.tmpl', 'other.json.tmp-0123456789ab', 'accounts.json.bak'];
+    for (const file of [...leftovers, ...others]) await writeFile(join(directory, file), '{"half":');
+    expect(await new FileCredentialStore({ path }).load()).toEqual([credential('a')]);
+    expect((await readdir(directory)).sort()).toEqual(['accounts.json', ...others].sort());
+    await writeFile(join(directory, leftovers[0]!), '{"half":');
+    await new FileCredentialStore({ path }).save(credential('b'));
+    expect((await readdir(directory)).sort()).toEqual(['accounts.json', ...others].sort());
   });
 
   it('a file that is not JSON or not a credential list is an error, never an empty store', async () => {

@@ -1,19 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { KitError } from '@kit/core';
 import type { CredentialStore } from '../credential-store';
 import type { OAuthCredential } from '../oauth-credential';
 import { decrypt, defaultScrypt, deriveKey, encrypt, isEncryptedEnvelope, type ScryptParameters } from './credential-cipher';
 
+/** An open file, as the store uses it (a `node:fs/promises` `FileHandle` is one). */
+export interface CredentialFileHandle {
+  writeFile(data: string, encoding: 'utf8'): Promise<void>;
+  /** fsync: the data (or, for a directory, its entries) reaches the disk. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** The file operations the store uses (`node:fs/promises` by default; tests inject failing ones). */
 export interface CredentialFileSystem {
   readFile(path: string, encoding: 'utf8'): Promise<string>;
-  writeFile(path: string, data: string, options: { mode: number; flag: string }): Promise<void>;
+  /** `'wx'` with mode 0600 for the temporary file; `'r'` for the directory (to fsync it after the rename). */
+  open(path: string, flags: 'wx' | 'r', mode?: number): Promise<CredentialFileHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<unknown>;
+  readdir(path: string): Promise<string[]>;
 }
 
 /** Options of `new FileCredentialStore(options)`. */
@@ -38,16 +48,27 @@ interface PlainFile {
 
 const nodeFileSystem: CredentialFileSystem = {
   readFile: (path, encoding) => fs.readFile(path, encoding),
-  writeFile: (path, data, options) => fs.writeFile(path, data, options),
+  open: (path, flags, mode) => fs.open(path, flags, mode),
   rename: (from, to) => fs.rename(from, to),
   unlink: (path) => fs.unlink(path),
   mkdir: (path, options) => fs.mkdir(path, options),
+  readdir: (path) => fs.readdir(path),
 };
 
+/** Errors of a directory fsync on platforms or file systems that do not support it (ignored). */
+const unsupportedDirectorySync = /^(EINVAL|EPERM|EISDIR|ENOTSUP|EOPNOTSUPP|EBADF)$/;
+
+const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | null)?.code;
+
 /**
- * A `CredentialStore` in one JSON file, for CLIs and servers on Node. Every save writes a temporary file (mode 0600)
- * next to the target and renames it over the target, so a crash leaves either the old or the new file, never half of
- * one. Saves of one store are serialised; one file should belong to one process.
+ * A `CredentialStore` in one JSON file, for CLIs and servers on Node. Every save writes a new temporary file
+ * (`<file>.tmp-<random>`, created exclusively with mode 0600), fsyncs it, renames it over the target and fsyncs the
+ * directory, so a crash or a power loss leaves either the old or the new file, never half of one. Temporary files a
+ * crashed process left behind are removed by the first load or save. Saves of one store are serialised; one file should
+ * belong to one process.
+ *
+ * Failures are `KitError('invalid_config')` naming the path and the OS error (`EACCES`, `ENOSPC`, …): the file system
+ * the store was pointed at is what needs fixing.
  *
  * @example
  * ```ts
@@ -67,6 +88,8 @@ export class FileCredentialStore implements CredentialStore {
   #key: { salt: Buffer; parameters: ScryptParameters; key: Promise<Buffer> } | undefined;
   /** Saves run one after another. */
   #queue: Promise<unknown> = Promise.resolve();
+  /** Leftover temporary files are looked for once per store. */
+  #swept = false;
 
   /** @throws KitError `invalid_config` for a missing path or an empty passphrase. */
   constructor(options: FileCredentialStoreOptions) {
@@ -85,6 +108,7 @@ export class FileCredentialStore implements CredentialStore {
    *   was given, or was altered.
    */
   async load(): Promise<OAuthCredential[]> {
+    if (!this.#swept) await this.#enqueue(() => this.#sweep());
     const credentials = await this.#read();
     return credentials.map((credential) => ({ ...credential }));
   }
@@ -110,13 +134,29 @@ export class FileCredentialStore implements CredentialStore {
   }
 
   #update(change: (credentials: OAuthCredential[]) => OAuthCredential[]): Promise<void> {
-    const run = this.#queue.then(async () => {
-      const next = change(this.#cache ?? (await this.#read()));
-      await this.#write(next);
-      this.#cache = next;
+    return this.#enqueue(async () => {
+      await this.#sweep();
+      await this.#write(change(this.#cache ?? (await this.#read())));
     });
+  }
+
+  /** Runs after the saves queued before it (a sweep never removes the temporary file of a save in progress). */
+  #enqueue(task: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(task);
     this.#queue = run.catch(() => {});
     return run;
+  }
+
+  /** Removes `<file>.tmp-<random>` files left by a write that crashed before its rename (once; best effort). */
+  async #sweep(): Promise<void> {
+    if (this.#swept) return;
+    this.#swept = true;
+    const directory = dirname(this.path);
+    const prefix = `${basename(this.path)}.tmp-`;
+    const names = await this.#fs.readdir(directory).catch(() => [] as string[]);
+    for (const name of names) {
+      if (name.startsWith(prefix) && /^[0-9a-f]+$/.test(name.slice(prefix.length))) await this.#fs.unlink(join(directory, name)).catch(() => {});
+    }
   }
 
   async #read(): Promise<OAuthCredential[]> {
@@ -157,14 +197,45 @@ export class FileCredentialStore implements CredentialStore {
       const { salt, parameters, key } = this.#key ?? this.#keyFor(randomBytes(16), this.#scrypt, true);
       text = JSON.stringify(encrypt(text, await key, salt, parameters), null, 2);
     }
-    await this.#fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temporary = `${this.path}.${randomBytes(6).toString('hex')}.tmp`;
+    const directory = dirname(this.path);
+    const temporary = `${this.path}.tmp-${randomBytes(6).toString('hex')}`;
+    let renamed = false;
     try {
-      await this.#fs.writeFile(temporary, `${text}\n`, { mode: 0o600, flag: 'wx' });
+      await this.#fs.mkdir(directory, { recursive: true, mode: 0o700 });
+      const file = await this.#fs.open(temporary, 'wx', 0o600);
+      try {
+        await file.writeFile(`${text}\n`, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await this.#fs.rename(temporary, this.path);
+      renamed = true;
+      // The file holds them now, even if the directory fsync below fails.
+      this.#cache = credentials;
+      await this.#syncDirectory(directory);
     } catch (error) {
-      await this.#fs.unlink(temporary).catch(() => {});
-      throw new KitError('network', `FileCredentialStore: cannot write ${this.path}: ${(error as Error)?.message ?? error}`, { retryable: true });
+      if (!renamed) await this.#fs.unlink(temporary).catch(() => {});
+      const errno = errnoOf(error);
+      throw configError(`cannot write ${this.path}${errno ? ` (${errno})` : ''}: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** fsyncs a directory so that a rename in it survives a power loss; ignored where the platform cannot do it. */
+  async #syncDirectory(directory: string): Promise<void> {
+    let handle: CredentialFileHandle;
+    try {
+      handle = await this.#fs.open(directory, 'r');
+    } catch (error) {
+      if (unsupportedDirectorySync.test(errnoOf(error) ?? '')) return;
+      throw error;
+    }
+    try {
+      await handle.sync();
+    } catch (error) {
+      if (!unsupportedDirectorySync.test(errnoOf(error) ?? '')) throw error;
+    } finally {
+      await handle.close().catch(() => {});
     }
   }
 

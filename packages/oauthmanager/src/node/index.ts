@@ -1,2 +1,2 @@
-export { FileCredentialStore, type CredentialFileSystem, type FileCredentialStoreOptions } from './file-credential-store';
+export { FileCredentialStore, type CredentialFileHandle, type CredentialFileSystem, type FileCredentialStoreOptions } from './file-credential-store';
 export type { ScryptParameters } from './credential-cipher';
