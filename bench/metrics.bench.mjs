@@ -12,9 +12,20 @@
 // Heap: one collector records 1 000 000 events, then 4 000 000 more; heapUsed after a forced GC at each step
 // (needs --expose-gc). Memory must stay flat: it depends on the number of series, not of events.
 //
+// With a subscriber (the OpenTelemetry path): `record` queues each event and a microtask delivers it after `record`
+// returns, so the loop records chunks of 4 096 events (under the 10 000-event delivery queue: nothing is dropped)
+// and awaits delivery after each. Reported per event: `record()` alone (what a request pays, synchronously) and
+// record + delivery (all CPU spent). Same chunked loop for the three contenders:
+//   - MetricsCollector with no subscriber;
+//   - MetricsCollector + 1 no-op subscriber (the queueing and delivery machinery);
+//   - MetricsCollector + bindOpenTelemetry on a real @opentelemetry/sdk-metrics MeterProvider with an in-memory
+//     reader (the SDK is @kit/metrics' dev dependency, resolved from packages/metrics).
+//
 //   cd bench && npx -y pnpm@12.4.2 exec node --expose-gc metrics.bench.mjs [--runs 7] [--events 1000000]
+import { createRequire } from 'node:module';
 import { ProviderMetricsTracker } from '@kit/core';
 import { MetricsCollector } from '@kit/metrics';
+import { bindOpenTelemetry } from '@kit/metrics/otel';
 import { defaultPricing } from '@kit/metrics/pricing';
 import { environmentLine, fixed, median, printTable } from './bench-stats.mjs';
 
@@ -155,3 +166,72 @@ started = process.hrtime.bigint();
 for (let index = 0; index < readRuns; index++) collector.toPrometheus();
 const prometheusUs = Number(process.hrtime.bigint() - started) / readRuns / 1000;
 console.log(`snapshot(): ${fixed(snapshotUs)} µs, toPrometheus(): ${fixed(prometheusUs)} µs (window 1024, this series count)`);
+
+// With one subscriber attached: record() alone and record + delivery, chunked so that no event is dropped.
+const CHUNK = 4096;
+async function timeWithDelivery(sink, count) {
+  let recordNs = 0n;
+  const started = process.hrtime.bigint();
+  for (let done = 0; done < count; ) {
+    const size = Math.min(CHUNK, count - done);
+    const chunkStarted = process.hrtime.bigint();
+    for (let index = 0; index < size; index++) sink.record(ring[(done + index) & mask]);
+    recordNs += process.hrtime.bigint() - chunkStarted;
+    done += size;
+    await null; // the delivery microtask queued by this chunk's first record() runs before this continuation
+  }
+  return { record: Number(recordNs) / count, total: Number(process.hrtime.bigint() - started) / count };
+}
+
+const sdk = createRequire(new URL('../packages/metrics/package.json', import.meta.url))('@opentelemetry/sdk-metrics');
+const subscribed = {
+  'MetricsCollector (no subscriber)': () => ({ collector: new MetricsCollector({ pricing: defaultPricing }), close: async () => {} }),
+  'MetricsCollector + 1 no-op subscriber': () => {
+    const collector = new MetricsCollector({ pricing: defaultPricing });
+    collector.subscribe(() => {});
+    return { collector, close: async () => {} };
+  },
+  'MetricsCollector + bindOpenTelemetry (SDK meter)': () => {
+    const collector = new MetricsCollector({ pricing: defaultPricing });
+    const exporter = new sdk.InMemoryMetricExporter(sdk.AggregationTemporality.CUMULATIVE);
+    const reader = new sdk.PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+    const provider = new sdk.MeterProvider({ readers: [reader] });
+    bindOpenTelemetry(collector, provider.getMeter('kit-bench'));
+    return { collector, close: () => provider.shutdown() };
+  },
+};
+
+console.log(`\n## With a subscriber (chunks of ${CHUNK}, delivery awaited after each chunk)\n`);
+for (const create of Object.values(subscribed)) {
+  const { collector, close } = create();
+  await timeWithDelivery(collector, 200_000);
+  await close();
+}
+const withSubscriber = Object.fromEntries(Object.keys(subscribed).map((name) => [name, { record: [], total: [], dropped: 0 }]));
+for (let run = 0; run < RUNS; run++) {
+  for (const [name, create] of Object.entries(subscribed)) {
+    const { collector, close } = create();
+    globalThis.gc();
+    const { record, total } = await timeWithDelivery(collector, EVENTS);
+    withSubscriber[name].record.push(record);
+    withSubscriber[name].total.push(total);
+    withSubscriber[name].dropped += collector.snapshot().droppedSubscriberEvents;
+    await close();
+  }
+}
+const alone = median(withSubscriber['MetricsCollector (no subscriber)'].total);
+const subscriberRows = [['collector', 'record() ns / event (median)', 'min', 'max', 'record + delivery ns / event (median)', 'over no subscriber', 'dropped']];
+for (const [name, { record, total, dropped }] of Object.entries(withSubscriber)) {
+  subscriberRows.push([
+    name,
+    fixed(median(record)),
+    fixed(Math.min(...record)),
+    fixed(Math.max(...record)),
+    fixed(median(total)),
+    name.endsWith('(no subscriber)') ? '-' : `+${fixed(median(total) - alone)} ns`,
+    String(dropped),
+  ]);
+}
+printTable(subscriberRows);
+const otelRecord = median(withSubscriber['MetricsCollector + bindOpenTelemetry (SDK meter)'].record);
+console.log(`\nrecord() with the OpenTelemetry binding, goal ≤ ${GOAL_NS} ns per event: ${otelRecord <= GOAL_NS ? 'met' : 'MISSED'} (${fixed(otelRecord)} ns)`);

@@ -256,6 +256,19 @@ describe('call-level failures are reported', () => {
     ]);
     expect(upstream.requests).toHaveLength(2);
   });
+
+  it('a stream that breaks after its first content ends the call: call-error, once; a caller abort does not', async () => {
+    const upstream = await servers.start({ dialect: 'openai', defaultScript: { kind: 'reset-mid-stream', afterChunks: 2, text: 'one two three four' } });
+    const log = eventLog();
+    const openai = createOpenAI({ apiKey: fakeKeys[0], baseURL: upstream.url, onEvent: log.onEvent });
+    await expect((await openai.generateChatCompletion({ prompt: 'hi' })).final()).rejects.toMatchObject({ code: 'network' });
+    expect(log.ofType('call-error').map((event) => [event.error.code, event.attempts])).toEqual([['network', 1]]);
+
+    upstream.setScript('default', replies.text('word '.repeat(50).trim()));
+    const stream = await openai.generateChatCompletion({ prompt: 'hi' });
+    stream.abort();
+    expect(log.ofType('call-error')).toHaveLength(1);
+  });
 });
 
 describe('secrets echoed inside a stream', () => {

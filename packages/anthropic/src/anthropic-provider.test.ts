@@ -157,7 +157,7 @@ describe('createAnthropic over the Messages API', () => {
   it('usage totals with cache reads and writes', async () => {
     onMessages(() => sse(cachedUsage));
     const completion = await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Hi', stream: true });
-    expect(completion.usage).toEqual({ inputTokens: 4020, outputTokens: 512, totalTokens: 4532, cachedInputTokens: 3000 });
+    expect(completion.usage).toEqual({ inputTokens: 4020, outputTokens: 512, totalTokens: 4532, cachedInputTokens: 3000, cacheWriteInputTokens: 1000 });
     expect(completion.finishReason).toBe('length');
   });
 

@@ -79,11 +79,18 @@ describe('createAnthropicStreamMapper', () => {
     expect(map(redactedThinking)[1]).toEqual({ type: 'reasoning-delta', text: '', signature: `redacted_thinking:${REDACTED_DATA};` });
   });
 
-  it('usage adds cache reads and writes to the input, and reports the reads as cachedInputTokens', () => {
+  it('usage adds cache reads and writes to the input, and reports the reads as cachedInputTokens and the writes as cacheWriteInputTokens', () => {
+    // input_tokens 20 + cache_read_input_tokens 3000 + cache_creation_input_tokens 1000.
     expect(map(cachedUsage).at(-1)).toEqual({
       type: 'finish',
       finishReason: 'length',
-      usage: { inputTokens: 4020, outputTokens: 512, totalTokens: 4532, cachedInputTokens: 3000 },
+      usage: { inputTokens: 4020, outputTokens: 512, totalTokens: 4532, cachedInputTokens: 3000, cacheWriteInputTokens: 1000 },
+    });
+    expect(mapAnthropicUsage({ input_tokens: 5, cache_creation_input_tokens: 200, output_tokens: 1 })).toEqual({
+      inputTokens: 205,
+      outputTokens: 1,
+      totalTokens: 206,
+      cacheWriteInputTokens: 200,
     });
     // message_delta counts replace message_start's; null counts keep them.
     expect(mapAnthropicUsage({ input_tokens: 10, output_tokens: null })).toEqual({ inputTokens: 10, outputTokens: 0, totalTokens: 10 });
@@ -146,7 +153,7 @@ describe('parseAnthropicResponse', () => {
       { type: 'text-delta', text: 'Checking.' },
       { type: 'tool-call', toolCall: { id: 'toolu_01D', name: 'get_weather', arguments: '{"city":"Paris"}' } },
       { type: 'tool-call', toolCall: { id: 'toolu_01E', name: 'get_time', arguments: '{}' } },
-      { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 150, outputTokens: 30, totalTokens: 180, cachedInputTokens: 50 } },
+      { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 150, outputTokens: 30, totalTokens: 180, cachedInputTokens: 50, cacheWriteInputTokens: 0 } },
     ]);
   });
 

@@ -36,15 +36,17 @@ export function mapAnthropicFinishReason(reason: unknown): FinishReason {
 /**
  * Anthropic's usage as a `Usage`. `input_tokens` excludes the prompt tokens read from or written to the cache, so
  * `inputTokens` adds them back (every prompt token, as other providers count them); `cachedInputTokens` is the
- * cache reads.
+ * cache reads (`cache_read_input_tokens`) and `cacheWriteInputTokens` the cache writes
+ * (`cache_creation_input_tokens`, billed above the input price).
  */
 export function mapAnthropicUsage(raw: unknown): Usage {
   const usage = fieldsOf(raw);
   const count = (field: string) => (Number.isFinite(usage[field]) ? (usage[field] as number) : undefined);
   const cacheRead = count('cache_read_input_tokens');
-  const inputTokens = (count('input_tokens') ?? 0) + (cacheRead ?? 0) + (count('cache_creation_input_tokens') ?? 0);
+  const cacheWrite = count('cache_creation_input_tokens');
+  const inputTokens = (count('input_tokens') ?? 0) + (cacheRead ?? 0) + (cacheWrite ?? 0);
   const outputTokens = count('output_tokens') ?? 0;
-  return compact({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cachedInputTokens: cacheRead });
+  return compact({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, cachedInputTokens: cacheRead, cacheWriteInputTokens: cacheWrite });
 }
 
 const text = (value: unknown) => (typeof value === 'string' ? value : '');

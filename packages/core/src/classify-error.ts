@@ -32,7 +32,7 @@ export interface ClassifyContext {
  */
 const bodyRules: [identifiers: RegExp, message: RegExp | undefined, code: KitErrorCode][] = [
   [/insufficient_quota|billing|credit/, /insufficient.?(quota|credit|balance|funds)|exceeded your current quota|credit balance|billing/i, 'quota_exceeded'],
-  [/context_length/, /context.?length|context window|maximum context|too many tokens|prompt is too long|input is too long/i, 'context_length'],
+  [/context_length/, /context.?(length|limit|window)|maximum context|too many tokens|prompt is too long|input is too long/i, 'context_length'],
   [/content_(filter|policy)|invalid_prompt/, /content.?(filter|policy|management)|safety system|flagged/i, 'content_filter'],
   [/auth|api_key/, /invalid.?api.?key|incorrect api key|api key not valid|invalid x-api-key/i, 'authentication'],
   [/permission/, undefined, 'permission'],

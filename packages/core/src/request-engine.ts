@@ -269,7 +269,7 @@ export class RequestEngine {
           }
           continue;
         }
-        return this.#toChatStream(result, options);
+        return this.#toChatStream(result, options, attemptNumber);
       }
     } catch (thrown) {
       const error = signal?.aborted ? abortedError(provider) : toKitError(thrown);
@@ -357,7 +357,7 @@ export class RequestEngine {
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
-  #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions): KitChatStream {
+  #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions, attempts: number): KitChatStream {
     const { provider, credentials } = this.#config;
     const { lease, reader, attempt, startedAt } = result;
     const { controller } = attempt;
@@ -400,8 +400,12 @@ export class RequestEngine {
         });
       },
       onError: (error) => {
-        if (error.code !== 'aborted') safely(() => credentials.reportFailure(lease.id, error));
         this.#emitRequestError(error, startedAt, lease.id, options, false);
+        if (error.code === 'aborted') return;
+        safely(() => credentials.reportFailure(lease.id, error));
+        // A stream that broke after its first content cannot fail over: the call has failed.
+        const { code, status, message } = error;
+        this.#emitEvent({ type: 'call-error', latencyMs: Date.now() - startedAt, error: { code, status, message }, attempts, model: options.model });
       },
       release,
     });

@@ -12,10 +12,17 @@ export class ExportSeries {
   inputTokens = 0;
   outputTokens = 0;
   cachedTokens = 0;
+  cacheWriteTokens = 0;
   reasoningTokens = 0;
   costUsd = 0;
-  /** Failed attempts by code, then by status (`''` without one). */
+  /** Failed attempts by code, then by status (`''` without one); the caller's aborts are not among them. */
   readonly errors: Record<string, Record<string, number>> = Object.create(null) as Record<string, Record<string, number>>;
+  /** Attempts the caller aborted. */
+  aborted = 0;
+  /** Calls that failed for good (`call-error`), by code; the caller's aborts are not among them. */
+  readonly callErrors = counts();
+  /** Calls the caller aborted (`call-error` with code `aborted`). */
+  callAborts = 0;
   readonly failoversByReason = counts();
   refreshSuccesses = 0;
   refreshFailures = 0;

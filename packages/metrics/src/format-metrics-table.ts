@@ -29,14 +29,18 @@ function row(name: string, metrics: SeriesMetrics, credential?: CredentialMetric
       .map(([code, count]) => `${code}×${count}`)
       .join(' ') || '-',
   ];
+  // Calls span credentials (a failed call names none), so only provider and model lines show them.
   if (credential) cells.splice(1, 0, credential.healthy ? 'healthy' : 'UNHEALTHY');
+  else cells.splice(4, 0, String(metrics.failedCalls));
   return cells;
 }
 
 /**
  * A plain-text table of one breakdown of a snapshot (one line per provider, model or credential, plus a total
- * line), ready for a terminal: requests, successes, errors, success rate, latency p50/p95, TTFT p50, output
- * tokens/s, tokens in/out, cost (`*`: some models had no price) and errors by code. Credential tables add health.
+ * line), ready for a terminal: attempts (requests, successes, errors — the caller's aborts are not errors), failed
+ * calls, success rate, latency p50/p95, TTFT p50, output tokens/s, tokens in/out, cost (`*`: some models had no
+ * price) and failed attempts by code. Credential tables add health and leave out failed calls (a call spans
+ * credentials).
  */
 export function formatMetricsTable(snapshot: MetricsSnapshot, by: MetricsTableBreakdown = 'provider'): string {
   const header = ['', 'requests', 'ok', 'errors', 'success', 'p50', 'p95', 'ttft p50', 'tok/s', 'tokens in/out', 'cost', 'errors by code'];
@@ -47,6 +51,7 @@ export function formatMetricsTable(snapshot: MetricsSnapshot, by: MetricsTableBr
     for (const [key, metrics] of Object.entries(snapshot.byCredential)) rows.push(row(key, metrics, metrics));
   } else {
     header[0] = by;
+    header.splice(4, 0, 'failed calls');
     const breakdown = by === 'model' ? snapshot.byModel : snapshot.byProvider;
     for (const [key, metrics] of Object.entries(breakdown)) rows.push(row(key, metrics));
     rows.push(row('total', snapshot.totals));

@@ -1,10 +1,18 @@
-import type { EventError, RateLimitInfo } from '@kit/core';
+import { errorPolicies, maskSecrets, type EventError, type KitErrorCode, type RateLimitInfo } from '@kit/core';
 import { DurationStats } from './duration-stats';
-import type { CredentialHealthEntry, CredentialMetrics, SeriesMetrics } from './metrics-snapshot';
+import type { CredentialHealthEntry, CredentialMetrics, SeriesMetrics, SnapshotError } from './metrics-snapshot';
 
 /** A dictionary without prototype, for counts keyed by code or status. */
 export function counts(): Record<string, number> {
   return Object.create(null) as Record<string, number>;
+}
+
+/**
+ * An event's error code as a `KitErrorCode`, or `'unknown'`: events may come from third-party sources, and a code
+ * becomes a snapshot key and a Prometheus label, so it must be one of a bounded set (and never carry a secret).
+ */
+export function knownCode(code: unknown): KitErrorCode | 'unknown' {
+  return typeof code === 'string' && Object.hasOwn(errorPolicies, code) ? (code as KitErrorCode) : 'unknown';
 }
 
 /** Running totals of one series of the snapshot (all traffic, a provider, a model or a credential). */
@@ -12,12 +20,16 @@ export class MetricSeries {
   requests = 0;
   successes = 0;
   errors = 0;
+  aborted = 0;
   retries = 0;
+  failedCalls = 0;
+  abortedCalls = 0;
   failovers = 0;
   alerts = 0;
   inputTokens = 0;
   outputTokens = 0;
   cachedTokens = 0;
+  cacheWriteTokens = 0;
   reasoningTokens = 0;
   totalTokens = 0;
   /** Output tokens of successes with a measurable generation time, and that time. */
@@ -30,6 +42,7 @@ export class MetricSeries {
   refreshFailures = 0;
   readonly errorsByCode = counts();
   readonly errorsByStatus = counts();
+  readonly callErrorsByCode = counts();
   lastRequestAt: number | undefined;
   lastSuccessAt: number | undefined;
   lastErrorAt: number | undefined;
@@ -48,8 +61,10 @@ export class MetricSeries {
       requests: this.requests,
       successes: this.successes,
       errors: this.errors,
+      aborted: this.aborted,
       retries: this.retries,
-      failedCalls: this.errors - this.retries,
+      failedCalls: this.failedCalls,
+      abortedCalls: this.abortedCalls,
       successRate: ended === 0 ? 0 : this.successes / ended,
       failovers: this.failovers,
       latency: this.latency.summary(),
@@ -59,6 +74,7 @@ export class MetricSeries {
         input: this.inputTokens,
         output: this.outputTokens,
         cached: this.cachedTokens,
+        cacheWrite: this.cacheWriteTokens,
         reasoning: this.reasoningTokens,
         total: this.totalTokens,
       },
@@ -66,6 +82,7 @@ export class MetricSeries {
       pricingMissing: this.pricingMissing,
       errorsByCode: { ...this.errorsByCode },
       errorsByStatus: { ...this.errorsByStatus },
+      callErrorsByCode: { ...this.callErrorsByCode },
       tokenRefreshes: { total: this.refreshes, successes: this.refreshes - this.refreshFailures, failures: this.refreshFailures },
       alerts: this.alerts,
     };
@@ -112,9 +129,12 @@ export class CredentialSeries extends MetricSeries {
   }
 }
 
-/** Only the plain fields of an event's error (an emitter could hand over a richer object). */
-function copyError(error: EventError): EventError {
-  const copy: EventError = { code: error.code, message: String(error.message) };
-  if (error.status !== undefined) copy.status = error.status;
+/**
+ * Only the plain fields of an event's error (an emitter could hand over a richer object), with the message masked:
+ * `record` also takes events from third-party sources, whose messages may quote a key or token.
+ */
+function copyError(error: EventError): SnapshotError {
+  const copy: SnapshotError = { code: knownCode(error.code), message: maskSecrets(String(error.message)) };
+  if (typeof error.status === 'number') copy.status = error.status;
   return copy;
 }

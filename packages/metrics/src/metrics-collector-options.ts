@@ -1,5 +1,5 @@
-import { KitError } from '@kit/core';
-import { isModelPrice, type Pricing } from './model-pricing';
+import { custom, number, optional, parseOrThrow, record, strictObject, type SchemaIssue } from '@kit/core';
+import type { Pricing } from './model-pricing';
 
 /** Options of `new MetricsCollector(options)`. */
 export interface MetricsCollectorOptions {
@@ -35,37 +35,46 @@ export interface ResolvedMetricsOptions {
   now: () => number;
 }
 
-function invalid(field: string, problem: string): KitError {
-  return new KitError('invalid_config', `invalid MetricsCollector options: ${field}: ${problem}`);
-}
+const isFunction = (value: unknown) => typeof value === 'function';
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const amount = /* @__PURE__ */ (() => number({ min: 0 }))();
 
-/** Validates the options; a bad value throws `KitError('invalid_config')` naming the field. */
-export function resolveMetricsOptions(options: MetricsCollectorOptions | undefined): ResolvedMetricsOptions {
-  if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null) throw invalid('options', 'must be an object');
-  const known = new Set(['pricing', 'percentileWindow', 'latencyBucketsMs', 'now']);
-  for (const key of Object.keys(options)) if (!known.has(key)) throw invalid(key, 'unknown option');
+/** One model's price: strict, so a misspelt field (`cachedInputPerMtok`) is an error rather than a silent default. */
+const modelPriceSchema = /* @__PURE__ */ (() =>
+  strictObject({ inputPerMTok: amount, outputPerMTok: amount, cachedInputPerMTok: optional(amount), cacheWriteInputPerMTok: optional(amount) }))();
 
-  const { pricing, percentileWindow = DEFAULT_PERCENTILE_WINDOW, latencyBucketsMs = DEFAULT_LATENCY_BUCKETS_MS, now = Date.now } = options;
-  if (pricing !== undefined && typeof pricing !== 'function') {
-    if (typeof pricing !== 'object' || pricing === null || Array.isArray(pricing)) throw invalid('pricing', 'must be a pricing table or a function');
-    for (const [provider, models] of Object.entries(pricing)) {
-      if (typeof models !== 'object' || models === null || Array.isArray(models)) throw invalid(`pricing.${provider}`, 'must be an object of model prices');
-      for (const [model, price] of Object.entries(models)) {
-        if (!isModelPrice(price)) {
-          throw invalid(`pricing.${provider}.${model}`, 'must be { inputPerMTok, outputPerMTok, cachedInputPerMTok? } with non-negative numbers');
-        }
-      }
-    }
-  }
-  if (!Number.isInteger(percentileWindow) || percentileWindow < 1 || percentileWindow > MAX_PERCENTILE_WINDOW) {
-    throw invalid('percentileWindow', `must be an integer from 1 to ${MAX_PERCENTILE_WINDOW}`);
-  }
-  if (!Array.isArray(latencyBucketsMs) || latencyBucketsMs.length === 0) throw invalid('latencyBucketsMs', 'must be a non-empty array of numbers');
-  latencyBucketsMs.forEach((bound, index) => {
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) throw invalid(`latencyBucketsMs[${index}]`, 'must be a positive finite number');
-    if (index > 0 && bound <= (latencyBucketsMs[index - 1] as number)) throw invalid(`latencyBucketsMs[${index}]`, 'must be greater than the bound before it');
+/** `{ [provider]: { [model]: ModelPrice } }`, each entry checked under its own path (`pricing.openai.gpt-x`). */
+const pricingTableSchema = /* @__PURE__ */ (() => record(record(modelPriceSchema)))();
+
+/** Ascending positive finite bounds, each problem named by its index (`latencyBucketsMs[1]`). */
+const checkBounds = (input: unknown, path: PropertyKey[], issues: SchemaIssue[]): void => {
+  (input as unknown[]).forEach((bound, index) => {
+    const at = [...path, index];
+    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) issues.push({ path: at, message: 'must be a positive finite number' });
+    else if (index > 0 && !(bound > ((input as unknown[])[index - 1] as number))) issues.push({ path: at, message: 'must be greater than the bound before it' });
   });
-  if (typeof now !== 'function') throw invalid('now', 'must be a function returning epoch milliseconds');
-  return { pricing, percentileWindow, latencyBounds: Float64Array.from(latencyBucketsMs), now };
+};
+
+/** Strict: an unknown or misspelt option is an `invalid_config` error naming it (the same checker as every package). */
+const optionsSchema = /* @__PURE__ */ (() =>
+  strictObject({
+    pricing: optional(
+      custom<Pricing>((value) => isFunction(value) || isPlainObject(value), 'must be a pricing table or a function', (input, path, issues) => {
+        if (!isFunction(input)) pricingTableSchema.check(input, path, issues);
+      }),
+    ),
+    percentileWindow: optional(number({ int: true, min: 1, max: MAX_PERCENTILE_WINDOW })),
+    latencyBucketsMs: optional(custom<readonly number[]>((value) => Array.isArray(value) && value.length > 0, 'must be a non-empty array of numbers', checkBounds)),
+    now: optional(custom<() => number>(isFunction, 'must be a function returning epoch milliseconds')),
+  }))();
+
+/** Validates the options; a bad value throws `KitError('invalid_config')` naming the field (`options.percentileWindow`). */
+export function resolveMetricsOptions(options: unknown = {}): ResolvedMetricsOptions {
+  const given = parseOrThrow(optionsSchema, options, 'invalid_config', { what: 'MetricsCollector', prefix: 'options' });
+  return {
+    pricing: given.pricing,
+    percentileWindow: given.percentileWindow ?? DEFAULT_PERCENTILE_WINDOW,
+    latencyBounds: Float64Array.from(given.latencyBucketsMs ?? DEFAULT_LATENCY_BUCKETS_MS),
+    now: given.now ?? Date.now,
+  };
 }

@@ -25,7 +25,7 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     expect(byModel['gpt-4.1-mini']?.requests).toBe(2);
     expect(byCredential['openai:key-revoked']).toMatchObject({ requests: 1, successes: 0, errors: 1, failovers: 1, successRate: 0 });
     expect(byCredential['openai:key-good']).toMatchObject({ requests: 1, successes: 1, errors: 0, successRate: 1 });
-    expect(byCredential['openai:key-good']?.tokens).toEqual({ input: 1000, output: 80, cached: 0, reasoning: 0, total: 1080 });
+    expect(byCredential['openai:key-good']?.tokens).toEqual({ input: 1000, output: 80, cached: 0, cacheWrite: 0, reasoning: 0, total: 1080 });
     // Latency is over successful attempts only; TTFT from the stream-first-token event.
     expect(totals.latency).toMatchObject({ count: 1, avg: 200, min: 200, max: 200, p50: 200, p99: 200 });
     expect(totals.timeToFirstToken).toMatchObject({ count: 1, p50: 40 });
@@ -41,7 +41,8 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     metrics.record(stream.error(90, { code: 'network', message: 'socket reset' }, false));
 
     const { totals, byCredential } = metrics.snapshot();
-    expect(totals).toMatchObject({ requests: 1, successes: 0, errors: 1, retries: 0, failedCalls: 1, successRate: 0 });
+    // (Failed calls come from `call-error` events only; this sequence has none.)
+    expect(totals).toMatchObject({ requests: 1, successes: 0, errors: 1, retries: 0, successRate: 0 });
     expect(totals.timeToFirstToken).toMatchObject({ count: 1, p50: 30 });
     expect(totals.latency.count).toBe(0);
     expect(totals.tokens.total).toBe(0);
@@ -51,29 +52,76 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     expect(byCredential['openai:key-1']?.healthy).toBe(true);
   });
 
-  it('counts retries, failed calls and errors by code and status across a mixed run', () => {
+  it('counts retries, failed calls (from call-error) and errors by code and status across a mixed run', () => {
     const metrics = new MetricsCollector();
     const a = events({ model: 'm', credentialId: 'a' });
-    // Call 1: 500 retried, then 500 final.
+    // Call 1: 500 retried, then 503 final: the engine then reports the call.
     metrics.record(a.start());
     metrics.record(a.error(5, { code: 'server_error', status: 500, message: 'boom' }, true));
     metrics.record(a.start(true, 2));
     metrics.record(a.error(6, { code: 'server_error', status: 503, message: 'overloaded' }, false));
+    metrics.record(a.callError({ code: 'server_error', status: 503, message: 'overloaded' }, 2));
     // Call 2: success, non-streaming.
     metrics.record(a.start(false));
     metrics.record(a.success(50, { inputTokens: 10, outputTokens: 5, totalTokens: 15 }, { streaming: false }));
-    // Call 3: aborted by the caller.
-    metrics.record(a.start());
-    metrics.record(a.error(7, { code: 'aborted', message: 'aborted' }, false));
 
-    const { totals } = metrics.snapshot();
-    expect(totals).toMatchObject({ requests: 4, successes: 1, errors: 3, retries: 1, failedCalls: 2 });
-    expect(totals.successRate).toBeCloseTo(1 / 4, 10);
-    expect(totals.errorsByCode).toEqual({ server_error: 2, aborted: 1 });
+    const { totals, byModel, byCredential } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 3, successes: 1, errors: 2, retries: 1, failedCalls: 1, abortedCalls: 0 });
+    expect(totals.successRate).toBeCloseTo(1 / 3, 10);
+    expect(totals.errorsByCode).toEqual({ server_error: 2 });
     expect(totals.errorsByStatus).toEqual({ '500': 1, '503': 1 });
+    expect(totals.callErrorsByCode).toEqual({ server_error: 1 });
+    expect(byModel.m).toMatchObject({ failedCalls: 1, callErrorsByCode: { server_error: 1 } });
+    // The call-error names no credential: the credential's own series counts attempts only.
+    expect(byCredential['openai:a']).toMatchObject({ errors: 2, failedCalls: 0, callErrorsByCode: {} });
     // Non-streaming: tokens per second over the whole attempt.
     expect(totals.tokensPerSecond).toBeCloseTo(100, 6);
     expect(totals.timeToFirstToken.count).toBe(0);
+  });
+
+  it('a call that fails before any attempt (every credential down) is a failed call and nothing else', () => {
+    const metrics = new MetricsCollector();
+    const pool = events({ model: 'gpt-4.1-mini', at: 4_000 });
+    metrics.record(pool.callError({ code: 'credentials_exhausted', message: 'openai: every credential is cooling down' }, 0, 0));
+    const { totals, byProvider, byModel, byCredential } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 0, successes: 0, errors: 0, retries: 0, failedCalls: 1, successRate: 0, errorsByCode: {} });
+    expect(totals.callErrorsByCode).toEqual({ credentials_exhausted: 1 });
+    expect(byProvider.openai).toMatchObject({ failedCalls: 1, lastErrorAt: 4_000, lastError: { code: 'credentials_exhausted', message: 'openai: every credential is cooling down' } });
+    expect(byModel['gpt-4.1-mini']?.failedCalls).toBe(1);
+    expect(byCredential).toEqual({});
+  });
+
+  it("the caller's abort is not an error: counted as aborted, left out of errors, successRate, codes and lastError", () => {
+    const metrics = new MetricsCollector();
+    const a = events({ model: 'm', credentialId: 'a' });
+    // Call 1 succeeds; call 2 is aborted mid-attempt (the engine then reports the call as aborted); call 3 is
+    // aborted while it waited for a cooling pool, before any attempt.
+    metrics.record(a.start());
+    metrics.record(a.success(50));
+    metrics.record(a.start());
+    metrics.record(a.error(7, { code: 'aborted', message: 'openai: the request was aborted' }, false));
+    metrics.record(a.callError({ code: 'aborted', message: 'openai: the request was aborted' }, 1));
+    metrics.record(a.callError({ code: 'aborted', message: 'openai: the request was aborted' }, 0));
+
+    const { totals, byCredential } = metrics.snapshot();
+    expect(totals).toMatchObject({ requests: 2, successes: 1, errors: 0, aborted: 1, successRate: 1, failedCalls: 0, abortedCalls: 2 });
+    expect(totals.errorsByCode).toEqual({});
+    expect(totals.callErrorsByCode).toEqual({});
+    expect(totals.lastError).toBeUndefined();
+    expect(totals.lastErrorAt).toBeUndefined();
+    expect(byCredential['openai:a']).toMatchObject({ errors: 0, aborted: 1, successRate: 1 });
+  });
+
+  it('an invalid error code from a third-party source counts as "unknown" (a bounded set of keys and labels)', () => {
+    const metrics = new MetricsCollector();
+    const a = events({ model: 'm', credentialId: 'a' });
+    metrics.record(a.start());
+    metrics.record(a.error(5, { code: 'made-up code' as never, message: 'odd' }, false));
+    metrics.record(a.callError({ code: 42 as never, message: 'odd' }, 1));
+    const { totals } = metrics.snapshot();
+    expect(totals.errorsByCode).toEqual({ unknown: 1 });
+    expect(totals.callErrorsByCode).toEqual({ unknown: 1 });
+    expect(totals.lastError).toEqual({ code: 'unknown', message: 'odd' });
   });
 
   it('token refreshes count per credential and provider, not per model', () => {
@@ -201,6 +249,10 @@ describe('MetricsCollector: options', () => {
     [{ pricing: { openai: { 'gpt-x': { inputPerMTok: -1, outputPerMTok: 1 } } } }, 'pricing.openai.gpt-x'],
     [{ pricing: { openai: { 'gpt-x': { inputPerMTok: 1 } } } }, 'pricing.openai.gpt-x'],
     [{ colour: 'blue' }, 'colour'],
+    [{ pricing: { openai: { 'gpt-x': { inputPerMTok: 1, outputPerMTok: 1, cacheWriteInputPerMTok: -1 } } } }, 'pricing.openai.gpt-x.cacheWriteInputPerMTok'],
+    // A misspelt price field is an error, not a silent default.
+    [{ pricing: { openai: { 'gpt-x': { inputPerMTok: 1, outputPerMTok: 1, cachedInputPerMtok: 0.1 } } } }, 'pricing.openai.gpt-x.cachedInputPerMtok'],
+    [{ pricing: { openai: [] } }, 'pricing.openai'],
   ])('rejects %j naming %s', (options, field) => {
     let caught: unknown;
     try {
@@ -211,6 +263,23 @@ describe('MetricsCollector: options', () => {
     expect(KitError.is(caught)).toBe(true);
     expect((caught as KitError).code).toBe('invalid_config');
     expect((caught as KitError).message).toContain(field);
+  });
+
+  it('validates with core\'s strict schema: the same "what: field: problem" messages as every package', () => {
+    const messageOf = (options: unknown) => {
+      try {
+        new MetricsCollector(options as never);
+      } catch (error) {
+        return (error as KitError).message;
+      }
+      return undefined;
+    };
+    expect(messageOf({ colour: 'blue' })).toBe('MetricsCollector: options.colour: is not a known option');
+    expect(messageOf({ percentileWindow: 1.5, now: 5 })).toBe('MetricsCollector: options.percentileWindow: must be an integer; options.now: must be a function returning epoch milliseconds');
+    expect(messageOf({ latencyBucketsMs: [10, 5] })).toBe('MetricsCollector: options.latencyBucketsMs[1]: must be greater than the bound before it');
+    expect(messageOf({ pricing: { openai: { 'gpt-x': { inputPerMTok: 1 } } } })).toBe('MetricsCollector: options.pricing.openai.gpt-x.outputPerMTok: is required');
+    expect(messageOf(null)).toBe('MetricsCollector: options: must be an object');
+    expect(messageOf({ pricing: (provider: string) => (provider ? undefined : undefined), percentileWindow: 8, latencyBucketsMs: [1, 2], now: () => 0 })).toBeUndefined();
   });
 
   it('uses a custom percentile window: percentiles over the last N values only', () => {

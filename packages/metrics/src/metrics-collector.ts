@@ -1,10 +1,10 @@
 import type { KitEvent, MetricsSink, Usage } from '@kit/core';
 import { EventSubscriptions, type MetricsEventFilter, type MetricsEventListener } from './event-subscriptions';
 import { ExportSeries } from './export-series';
-import { CredentialSeries, MetricSeries } from './metric-series';
+import { CredentialSeries, knownCode, MetricSeries } from './metric-series';
 import { resolveMetricsOptions, type MetricsCollectorOptions, type ResolvedMetricsOptions } from './metrics-collector-options';
 import type { CredentialHealthEntry, CredentialMetrics, MetricsSnapshot, SeriesMetrics } from './metrics-snapshot';
-import { costOf, count, inputCost, lookupPrice, outputCost, type CostEstimate, type ModelPrice } from './model-pricing';
+import { costOf, count, inputCost, isModelPrice, lookupPrice, outputCost, type CostEstimate, type ModelPrice } from './model-pricing';
 import { renderPrometheus } from './prometheus-exposition';
 
 interface ProviderEntry {
@@ -16,6 +16,7 @@ interface ProviderEntry {
 
 type RequestSuccess = Extract<KitEvent, { type: 'request-success' }>;
 type RequestError = Extract<KitEvent, { type: 'request-error' }>;
+type CallError = Extract<KitEvent, { type: 'call-error' }>;
 
 /**
  * Collects @kit events into provider-, model- and credential-level metrics with cost, percentiles and a
@@ -162,6 +163,8 @@ export class MetricsCollector implements MetricsSink {
         return this.#success(event);
       case 'request-error':
         return this.#error(event);
+      case 'call-error':
+        return this.#callError(event);
       case 'stream-first-token': {
         const ttft = event.ttftMs;
         if (!(ttft >= 0)) return;
@@ -176,7 +179,8 @@ export class MetricsCollector implements MetricsSink {
         this.#select(event.provider, event.model, from);
         for (let index = 0; index < this.#targetCount; index++) (this.#targets[index] as MetricSeries).failovers++;
         const reasons = this.#export.failoversByReason;
-        reasons[event.reason] = (reasons[event.reason] ?? 0) + 1;
+        const reason = knownCode(event.reason);
+        reasons[reason] = (reasons[reason] ?? 0) + 1;
         return;
       }
       case 'token-refresh': {
@@ -234,6 +238,7 @@ export class MetricsCollector implements MetricsSink {
     const input = count(usage.inputTokens);
     const output = count(usage.outputTokens);
     const cached = count(usage.cachedInputTokens);
+    const cacheWrite = count(usage.cacheWriteInputTokens);
     const reasoning = count(usage.reasoningTokens);
     const total = count(usage.totalTokens) || input + output;
     const latency = event.latencyMs;
@@ -241,7 +246,7 @@ export class MetricsCollector implements MetricsSink {
     // Generation time: from the first token to the end for a stream, the whole attempt otherwise.
     const generationMs = hasLatency ? latency - (event.streaming && event.ttftMs !== undefined && event.ttftMs >= 0 ? event.ttftMs : 0) : 0;
     const price = this.#exportPrice(exported, event.provider, event.model);
-    const costIn = price ? inputCost(price, input, cached) : 0;
+    const costIn = price ? inputCost(price, input, cached, cacheWrite) : 0;
     const costOut = price ? outputCost(price, output) : 0;
     const missing = !price;
     const at = event.at;
@@ -255,6 +260,7 @@ export class MetricsCollector implements MetricsSink {
       series.inputTokens += input;
       series.outputTokens += output;
       series.cachedTokens += cached;
+      series.cacheWriteTokens += cacheWrite;
       series.reasoningTokens += reasoning;
       series.totalTokens += total;
       if (generationMs > 0 && output > 0) {
@@ -272,6 +278,7 @@ export class MetricsCollector implements MetricsSink {
     exported.inputTokens += input;
     exported.outputTokens += output;
     exported.cachedTokens += cached;
+    exported.cacheWriteTokens += cacheWrite;
     exported.reasoningTokens += reasoning;
     exported.costUsd += costIn + costOut;
   }
@@ -279,11 +286,17 @@ export class MetricsCollector implements MetricsSink {
   #error(event: RequestError): void {
     this.#select(event.provider, event.model, event.credentialId);
     const error = event.error;
-    const code = error?.code ?? 'unknown';
-    const status = error?.status;
+    const code = knownCode(error?.code);
+    const targets = this.#targets;
+    if (code === 'aborted') {
+      // The caller's cancel: not the provider's failure, so neither an error nor a duration of one.
+      for (let index = 0; index < this.#targetCount; index++) (targets[index] as MetricSeries).aborted++;
+      this.#export.aborted++;
+      return;
+    }
+    const status = typeof error?.status === 'number' ? error.status : undefined;
     const willRetry = event.willRetry === true;
     const at = event.at;
-    const targets = this.#targets;
     for (let index = 0; index < this.#targetCount; index++) {
       const series = targets[index] as MetricSeries;
       series.errors++;
@@ -291,11 +304,34 @@ export class MetricsCollector implements MetricsSink {
       series.errorsByCode[code] = (series.errorsByCode[code] ?? 0) + 1;
       if (status !== undefined) series.errorsByStatus[status] = (series.errorsByStatus[status] ?? 0) + 1;
       series.lastErrorAt = at;
-      series.lastError = error;
+      if (error) series.lastError = error;
     }
     const exported = this.#export;
     exported.countError(code, status);
     if (event.latencyMs >= 0) exported.errorDuration.observe(event.latencyMs);
+  }
+
+  /** A call that failed for good (the engine names no credential on it: it spans them). */
+  #callError(event: CallError): void {
+    this.#select(event.provider, event.model, event.credentialId);
+    const error = event.error;
+    const code = knownCode(error?.code);
+    const targets = this.#targets;
+    const exported = this.#export;
+    if (code === 'aborted') {
+      for (let index = 0; index < this.#targetCount; index++) (targets[index] as MetricSeries).abortedCalls++;
+      exported.callAborts++;
+      return;
+    }
+    const at = event.at;
+    for (let index = 0; index < this.#targetCount; index++) {
+      const series = targets[index] as MetricSeries;
+      series.failedCalls++;
+      series.callErrorsByCode[code] = (series.callErrorsByCode[code] ?? 0) + 1;
+      series.lastErrorAt = at;
+      if (error) series.lastError = error;
+    }
+    exported.callErrors[code] = (exported.callErrors[code] ?? 0) + 1;
   }
 
   /** Finds (or creates) the series of a provider, model and credential; cached for the next event. */
@@ -367,8 +403,8 @@ export class MetricsCollector implements MetricsSink {
     if (pricing === undefined) return undefined;
     if (typeof pricing !== 'function') return lookupPrice(pricing, provider, model);
     try {
-      const price = pricing(model, provider);
-      return price && typeof price.inputPerMTok === 'number' && typeof price.outputPerMTok === 'number' ? price : undefined;
+      const price = pricing(provider, model);
+      return isModelPrice(price) ? price : undefined;
     } catch {
       return undefined;
     }

@@ -1,16 +1,19 @@
 import type { EventError, RateLimitInfo } from '@kit/core';
 import type { LatencySummary } from './duration-stats';
 
-/** Token counts. `input` includes `cached`; `output` includes `reasoning`. */
+/** Token counts. `input` includes `cached` and `cacheWrite`; `output` includes `reasoning`. */
 export interface TokenTotals {
   input: number;
   output: number;
+  /** Input tokens read from the prompt cache (`usage.cachedInputTokens`). */
   cached: number;
+  /** Input tokens written to the prompt cache (`usage.cacheWriteInputTokens`, Anthropic). */
+  cacheWrite: number;
   reasoning: number;
   total: number;
 }
 
-/** Cost in US dollars. `input` includes the cached-input part. */
+/** Cost in US dollars. `input` includes the cache reads and writes. */
 export interface CostTotals {
   input: number;
   output: number;
@@ -23,19 +26,31 @@ export interface CostTotals {
  *
  * Counts are **attempts**: the engine emits `request-start` and then `request-success` or `request-error` for each
  * HTTP attempt, so a call that failed over from a revoked key to a good one counts 2 requests, 1 success, 1 error
- * (with `retries` 1: the call went on after it).
+ * (with `retries` 1: the call went on after it). `failedCalls` and `abortedCalls` count **calls**, from the
+ * `call-error` event the engine emits once when a call fails for good.
+ *
+ * The caller's own cancel (code `aborted`) is not an error: it is counted in `aborted` / `abortedCalls` only, and
+ * left out of `errors`, `successRate`, `errorsByCode`, `errorsByStatus`, `failedCalls` and `callErrorsByCode`.
  */
 export interface SeriesMetrics {
   /** Attempts started (`request-start`). */
   requests: number;
   /** Attempts that ended with a complete answer (`request-success`). */
   successes: number;
-  /** Attempts that failed (`request-error`), including the caller's aborts (code `aborted`). */
+  /** Attempts that failed (`request-error`), the caller's aborts excepted. */
   errors: number;
+  /** Attempts the caller aborted (`request-error` with code `aborted`): not errors. */
+  aborted: number;
   /** Failed attempts after which the call went on (`willRetry`): retried or failed over. */
   retries: number;
-  /** Calls that ended in an error: `errors - retries`. */
+  /**
+   * Calls that failed for good (`call-error`, the caller's aborts excepted): after their attempts, or before any
+   * (every credential cooling down, deadline passed). A call that fails before any attempt counts here and nowhere
+   * else. Calls are not tied to a credential: credential series count only events that name one.
+   */
   failedCalls: number;
+  /** Calls the caller aborted (`call-error` with code `aborted`), whether during an attempt or a wait. */
+  abortedCalls: number;
   /** `successes / (successes + errors)`; 0 before any attempt ended. */
   successRate: number;
   /** Times traffic moved away from a credential (`failover` events). */
@@ -53,10 +68,12 @@ export interface SeriesMetrics {
   cost: CostTotals;
   /** A success was recorded for a model without a known price: its cost counted as 0. */
   pricingMissing: boolean;
-  /** Failed attempts by `KitError` code. */
+  /** Failed attempts by `KitError` code (`unknown` for an event without a valid code). */
   errorsByCode: Record<string, number>;
   /** Failed attempts by HTTP status (attempts without a status are not counted here). */
   errorsByStatus: Record<string, number>;
+  /** Failed calls (`failedCalls`) by `KitError` code: `credentials_exhausted` when every credential is down. */
+  callErrorsByCode: Record<string, number>;
   /** OAuth token refreshes (`token-refresh` events). */
   tokenRefreshes: { total: number; successes: number; failures: number };
   /** `alert` events. */
@@ -64,8 +81,15 @@ export interface SeriesMetrics {
   lastRequestAt?: number;
   lastSuccessAt?: number;
   lastErrorAt?: number;
-  /** The last error (masked by core: never a secret). */
-  lastError?: EventError;
+  /** The last error of an attempt or a call, its message masked (never a secret). */
+  lastError?: SnapshotError;
+}
+
+/** An error as the snapshot keeps it: plain data, masked message, `unknown` for an invalid code. */
+export interface SnapshotError {
+  code: EventError['code'] | 'unknown';
+  status?: number;
+  message: string;
 }
 
 /** A credential's metrics plus its health, as the credential manager last reported it. */

@@ -53,6 +53,16 @@ describe('cost', () => {
     expect(costOf({ inputPerMTok: 1, outputPerMTok: 1, cachedInputPerMTok: 0 }, { inputTokens: 100, cachedInputTokens: 5_000 }).input).toBe(0);
   });
 
+  it('with cache writes: the written part of the input at the cache-write price, by default the input price', () => {
+    const price = { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWriteInputPerMTok: 3.75 };
+    // 1M input: 200k read from the cache, 400k written to it, 400k plain: 0.2 × 0.3 + 0.4 × 3.75 + 0.4 × 3 = 2.76.
+    expect(costOf(price, { inputTokens: 1_000_000, cachedInputTokens: 200_000, cacheWriteInputTokens: 400_000 }).input).toBeCloseTo(2.76, 12);
+    // No cache-write price: writes cost the input price.
+    expect(costOf({ inputPerMTok: 3, outputPerMTok: 15 }, { inputTokens: 1_000_000, cacheWriteInputTokens: 400_000 }).input).toBeCloseTo(3, 12);
+    // Reads and writes never exceed the input.
+    expect(costOf(price, { inputTokens: 100, cachedInputTokens: 60, cacheWriteInputTokens: 1_000 }).input).toBeCloseTo((60 * 0.3 + 40 * 3.75) / 1e6, 15);
+  });
+
   it('unknown model: 0 and pricingMissing', () => {
     expect(costOf(undefined, { inputTokens: 10, outputTokens: 10 })).toEqual({ input: 0, output: 0, total: 0, currency: 'USD', pricingMissing: true });
   });
@@ -71,13 +81,25 @@ describe('cost', () => {
     expect(snapshot.totals.cost.total).toBeCloseTo(3.2, 12);
     expect(snapshot.totals.pricingMissing).toBe(true);
     expect(snapshot.byCredential['openai:key-1']?.cost.input).toBeCloseTo(1.4 + 1, 12);
-    expect(snapshot.byCredential['openai:key-1']?.tokens).toEqual({ input: 2_500_000, output: 1_100_000, cached: 400_000, reasoning: 0, total: 3_600_000 });
+    expect(snapshot.byCredential['openai:key-1']?.tokens).toEqual({ input: 2_500_000, output: 1_100_000, cached: 400_000, cacheWrite: 0, reasoning: 0, total: 3_600_000 });
   });
 
-  it('a pricing function is asked per success; a throwing one counts as an unknown price', () => {
+  it('the collector reports cache-write tokens and prices them at cacheWriteInputPerMTok', () => {
+    const metrics = new MetricsCollector({ pricing: { anthropic: { 'claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWriteInputPerMTok: 3.75 } } } });
+    const claude = events({ provider: 'anthropic', model: 'claude-sonnet-4-5', credentialId: 'key-1' });
+    metrics.record(claude.start());
+    metrics.record(claude.success(10, { inputTokens: 1_000_000, cacheWriteInputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000 }));
+    const snapshot = metrics.snapshot();
+    expect(snapshot.totals.tokens).toEqual({ input: 1_000_000, output: 0, cached: 0, cacheWrite: 1_000_000, reasoning: 0, total: 1_000_000 });
+    expect(snapshot.totals.cost.input).toBeCloseTo(3.75, 12);
+    expect(metrics.estimateCost('anthropic', 'claude-sonnet-4', { inputTokens: 2_000_000, cacheWriteInputTokens: 1_000_000 }).input).toBeCloseTo(6.75, 12);
+    expect(metrics.toPrometheus()).toContain('kit_tokens_total{provider="anthropic",model="claude-sonnet-4-5",credential="key-1",direction="cache_write_input"} 1000000\n');
+  });
+
+  it('a pricing function is asked (provider, model) per success; a throwing one counts as an unknown price', () => {
     const asked: string[] = [];
     const metrics = new MetricsCollector({
-      pricing: (model, provider) => {
+      pricing: (provider, model) => {
         asked.push(`${provider}/${model}`);
         if (model === 'broken') throw new Error('no');
         return model === 'cheap' ? { inputPerMTok: 1, outputPerMTok: 2 } : undefined;
@@ -91,5 +113,14 @@ describe('cost', () => {
     expect(snapshot.byModel.cheap?.cost.total).toBeCloseTo(4, 12);
     expect(snapshot.byModel.broken?.pricingMissing).toBe(true);
     expect(metrics.estimateCost('openai', 'cheap', { inputTokens: 500_000, outputTokens: 0 }).total).toBeCloseTo(0.5, 12);
+  });
+
+  it('the pricing function takes its arguments in the order of the table and of estimateCost', () => {
+    const metrics = new MetricsCollector({ pricing: (provider, model) => (provider === 'anthropic' && model === 'claude-x' ? { inputPerMTok: 2, outputPerMTok: 0 } : undefined) });
+    expect(metrics.estimateCost('anthropic', 'claude-x', { inputTokens: 1_000_000 })).toMatchObject({ total: 2, pricingMissing: false });
+    expect(metrics.estimateCost('claude-x', 'anthropic', { inputTokens: 1_000_000 }).pricingMissing).toBe(true);
+    // A price that is not one (negative, not a number) counts as unknown.
+    const odd = new MetricsCollector({ pricing: () => ({ inputPerMTok: -1, outputPerMTok: 1 }) });
+    expect(odd.estimateCost('openai', 'm', { inputTokens: 10 }).pricingMissing).toBe(true);
   });
 });

@@ -8,6 +8,8 @@ export interface ModelPrice {
   outputPerMTok: number;
   /** Input tokens read from the provider's prompt cache; default `inputPerMTok`. */
   cachedInputPerMTok?: number;
+  /** Input tokens written to the provider's prompt cache (Anthropic bills them higher); default `inputPerMTok`. */
+  cacheWriteInputPerMTok?: number;
 }
 
 /**
@@ -18,8 +20,11 @@ export interface ModelPrice {
  */
 export type PricingTable = Readonly<Record<string, Readonly<Record<string, ModelPrice>>>>;
 
-/** Prices computed by your own code: return `undefined` for "unknown model". */
-export type PricingFunction = (model: string, provider: string) => ModelPrice | undefined;
+/**
+ * Prices computed by your own code, asked with the provider name and the model id (the order of a `PricingTable`'s
+ * keys and of `estimateCost(provider, model, usage)`): return `undefined` for "unknown model".
+ */
+export type PricingFunction = (provider: string, model: string) => ModelPrice | undefined;
 
 /** A `PricingTable` or a `PricingFunction`. */
 export type Pricing = PricingTable | PricingFunction;
@@ -62,12 +67,16 @@ function isSeparator(code: number): boolean {
 }
 
 /**
- * Input cost of a usage in dollars. `inputTokens` includes `cachedInputTokens` (as every @kit provider reports it),
- * so the uncached part is billed at `inputPerMTok` and the cached part at `cachedInputPerMTok`.
+ * Input cost of a usage in dollars. `inputTokens` includes `cachedInputTokens` and `cacheWriteInputTokens` (as every
+ * @kit provider reports them), so the cache reads are billed at `cachedInputPerMTok`, the cache writes at
+ * `cacheWriteInputPerMTok` and the rest at `inputPerMTok`. Neither part can exceed the input.
  */
-export function inputCost(price: ModelPrice, inputTokens: number, cachedInputTokens: number): number {
+export function inputCost(price: ModelPrice, inputTokens: number, cachedInputTokens: number, cacheWriteInputTokens = 0): number {
   const cached = Math.min(cachedInputTokens, inputTokens);
-  return ((inputTokens - cached) * price.inputPerMTok + cached * (price.cachedInputPerMTok ?? price.inputPerMTok)) / 1_000_000;
+  const written = Math.min(cacheWriteInputTokens, inputTokens - cached);
+  const plain = inputTokens - cached - written;
+  const inputPrice = price.inputPerMTok;
+  return (plain * inputPrice + cached * (price.cachedInputPerMTok ?? inputPrice) + written * (price.cacheWriteInputPerMTok ?? inputPrice)) / 1_000_000;
 }
 
 /** Output cost of a usage in dollars (reasoning tokens are part of `outputTokens`). */
@@ -78,7 +87,7 @@ export function outputCost(price: ModelPrice, outputTokens: number): number {
 /** The cost of a usage at a price (`undefined`: unknown, so 0 with `pricingMissing`). */
 export function costOf(price: ModelPrice | undefined, usage: Partial<Usage>): CostEstimate {
   if (!price) return { input: 0, output: 0, total: 0, currency: 'USD', pricingMissing: true };
-  const input = inputCost(price, count(usage.inputTokens), count(usage.cachedInputTokens));
+  const input = inputCost(price, count(usage.inputTokens), count(usage.cachedInputTokens), count(usage.cacheWriteInputTokens));
   const output = outputCost(price, count(usage.outputTokens));
   return { input, output, total: input + output, currency: 'USD', pricingMissing: false };
 }
@@ -92,7 +101,12 @@ export function count(value: number | undefined): number {
 export function isModelPrice(value: unknown): value is ModelPrice {
   if (typeof value !== 'object' || value === null) return false;
   const price = value as Record<string, unknown>;
-  return isAmount(price.inputPerMTok) && isAmount(price.outputPerMTok) && (price.cachedInputPerMTok === undefined || isAmount(price.cachedInputPerMTok));
+  return (
+    isAmount(price.inputPerMTok) &&
+    isAmount(price.outputPerMTok) &&
+    (price.cachedInputPerMTok === undefined || isAmount(price.cachedInputPerMTok)) &&
+    (price.cacheWriteInputPerMTok === undefined || isAmount(price.cacheWriteInputPerMTok))
+  );
 }
 
 function isAmount(value: unknown): boolean {

@@ -58,6 +58,13 @@ function scriptedRun(): MetricsCollector {
   // Call 3: a 500 that ends the call.
   metrics.record(good.start());
   metrics.record(good.error(90, { code: 'server_error', status: 500, message: 'boom' }, false));
+  metrics.record(good.callError({ code: 'server_error', status: 500, message: 'boom' }, 1));
+  // Call 4: aborted by the caller mid-attempt (not an error).
+  metrics.record(good.start());
+  metrics.record(good.error(3000, { code: 'aborted', message: 'aborted' }, false));
+  metrics.record(good.callError({ code: 'aborted', message: 'aborted' }, 1));
+  // Call 5: fails before any attempt (every key cooling down).
+  metrics.record(good.callError({ code: 'credentials_exhausted', message: 'every key is cooling down' }, 0));
   // The rate-limited key is reported unhealthy; an OAuth-style refresh on the good one.
   metrics.record(limited.unhealthy(3));
   metrics.record(good.refresh(true));
@@ -74,14 +81,25 @@ describe('toPrometheus', () => {
 
     expect(family(families, 'kit_requests_total')).toMatchObject({ type: 'COUNTER' });
     expect(family(families, 'kit_requests_total').help).toContain('attempt');
-    expect(sample(families, 'kit_requests_total', good).value).toBe('3');
+    expect(sample(families, 'kit_requests_total', good).value).toBe('4');
     expect(sample(families, 'kit_requests_total', limited).value).toBe('1');
     expect(sample(families, 'kit_request_successes_total', good).value).toBe('2');
     expect(sample(families, 'kit_request_successes_total', limited).value).toBe('0');
 
+    // The aborted attempt is not an error (nor an error duration, below): it has a counter of its own.
     expect(family(families, 'kit_request_errors_total').metrics).toHaveLength(2);
     expect(sample(families, 'kit_request_errors_total', { ...limited, code: 'rate_limit', status: '429' }).value).toBe('1');
     expect(sample(families, 'kit_request_errors_total', { ...good, code: 'server_error', status: '500' }).value).toBe('1');
+    expect(sample(families, 'kit_request_aborts_total', good).value).toBe('1');
+    expect(sample(families, 'kit_request_aborts_total', limited).value).toBe('0');
+
+    // Failed calls: one per provider and model, by code (the call before any attempt included); aborts apart.
+    const model = { provider: 'openai', model: 'gpt-4.1-mini' };
+    expect(family(families, 'kit_call_errors_total')).toMatchObject({ type: 'COUNTER' });
+    expect(family(families, 'kit_call_errors_total').metrics).toHaveLength(2);
+    expect(sample(families, 'kit_call_errors_total', { ...model, code: 'server_error' }).value).toBe('1');
+    expect(sample(families, 'kit_call_errors_total', { ...model, code: 'credentials_exhausted' }).value).toBe('1');
+    expect(sample(families, 'kit_call_aborts_total', model).value).toBe('1');
 
     const duration = family(families, 'kit_request_duration_seconds');
     expect(duration.type).toBe('HISTOGRAM');
@@ -113,6 +131,7 @@ describe('toPrometheus', () => {
     expect(sample(families, 'kit_tokens_total', { ...good, direction: 'output' }).value).toBe('400');
     expect(sample(families, 'kit_tokens_total', { ...good, direction: 'cached_input' }).value).toBe('1000');
     expect(sample(families, 'kit_tokens_total', { ...good, direction: 'reasoning' }).value).toBe('20');
+    expect(sample(families, 'kit_tokens_total', { ...good, direction: 'cache_write_input' }).value).toBe('0');
 
     // (1000 × 0.4 + 1000 × 0.1 + 1000 × 0.4 + 400 × 1.6) / 1e6
     expect(Number(sample(families, 'kit_cost_usd_total', good).value)).toBeCloseTo(0.00154, 12);
@@ -135,6 +154,9 @@ describe('toPrometheus', () => {
       'kit_requests_total',
       'kit_request_successes_total',
       'kit_request_errors_total',
+      'kit_request_aborts_total',
+      'kit_call_errors_total',
+      'kit_call_aborts_total',
       'kit_request_duration_seconds',
       'kit_time_to_first_token_seconds',
       'kit_tokens_total',
@@ -186,16 +208,22 @@ describe('toPrometheus', () => {
     expect(formatSampleValue(Number.NaN)).toBe('NaN');
   });
 
-  it('labels credentials by id only: no secret appears in Prometheus, JSON or the snapshot', () => {
-    const secret = 'test-key-very-secret-1';
+  it('labels credentials by id only and masks error messages: no secret appears in Prometheus, JSON or the snapshot', () => {
+    // Shaped like a provider key, built at run time. `record` also takes events from third-party sources, which may
+    // not have masked their messages (or may put anything in a code).
+    const secret = `sk-${'x'.repeat(24)}`;
     const metrics = new MetricsCollector({ pricing });
-    // Even an error message that (wrongly) held a secret never makes it into the Prometheus labels.
     const key = events({ model: 'gpt-4.1-mini', credentialId: 'key-1' });
     metrics.record(key.start());
-    metrics.record(key.error(5, { code: 'authentication', status: 401, message: 'Incorrect API key provided: ***' }, true));
+    metrics.record(key.error(5, { code: 'authentication', status: 401, message: `Incorrect API key provided: ${secret}` }, true));
     metrics.record(key.start());
     metrics.record(key.success(5, { inputTokens: 1, outputTokens: 1, totalTokens: 2 }));
-    for (const output of [metrics.toPrometheus(), JSON.stringify(metrics.toJSON()), JSON.stringify(metrics.snapshot())]) {
+    metrics.record(events({ provider: 'other', model: 'm' }).callError({ code: secret as never, message: `key ${secret} was refused` }, 1));
+    metrics.record(events({ provider: 'third', model: 'm' }).callError({ code: 'authentication', message: `Authorization: Bearer ${secret}` }, 1));
+    const snapshot = metrics.snapshot();
+    expect(snapshot.byCredential['openai:key-1']?.lastError).toEqual({ code: 'authentication', status: 401, message: 'Incorrect API key provided: ***' });
+    expect(snapshot.byProvider.other?.lastError).toEqual({ code: 'unknown', message: 'key *** was refused' });
+    for (const output of [metrics.toPrometheus(), JSON.stringify(metrics.toJSON()), JSON.stringify(snapshot)]) {
       expect(output).not.toContain(secret);
       expect(output).toContain('key-1');
     }

@@ -1,6 +1,6 @@
 import type { DurationStats } from './duration-stats';
 import type { ExportSeries } from './export-series';
-import type { CredentialSeries } from './metric-series';
+import { counts, type CredentialSeries } from './metric-series';
 
 /** The `Content-Type` of the text exposition format 0.0.4. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -69,7 +69,7 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
   out.family('kit_request_successes_total', 'counter', 'Request attempts that ended with a complete answer.');
   for (const entry of withTraffic) out.sample('kit_request_successes_total', base(entry), entry.successes);
 
-  out.family('kit_request_errors_total', 'counter', 'Request attempts that failed, by error code and HTTP status.');
+  out.family('kit_request_errors_total', 'counter', "Request attempts that failed, by error code and HTTP status (the caller's aborts are not errors).");
   for (const entry of withTraffic) {
     for (const code in entry.errors) {
       const byStatus = entry.errors[code] as Record<string, number>;
@@ -79,7 +79,27 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
     }
   }
 
-  out.family('kit_request_duration_seconds', 'histogram', 'Duration of request attempts in seconds, by outcome (success or error).');
+  out.family('kit_request_aborts_total', 'counter', 'Request attempts the caller aborted (not counted as errors).');
+  for (const entry of withTraffic) out.sample('kit_request_aborts_total', base(entry), entry.aborted);
+
+  // Calls span credentials: one sample per provider and model.
+  const calls = new Map<string, { provider: string; model: string; errors: Record<string, number>; aborts: number }>();
+  for (const entry of series) {
+    if (entry.callAborts === 0 && Object.keys(entry.callErrors).length === 0) continue;
+    const key = `${entry.provider}\u0000${entry.model}`;
+    let total = calls.get(key);
+    if (!total) calls.set(key, (total = { provider: entry.provider, model: entry.model, errors: counts(), aborts: 0 }));
+    for (const code in entry.callErrors) total.errors[code] = (total.errors[code] ?? 0) + (entry.callErrors[code] as number);
+    total.aborts += entry.callAborts;
+  }
+  out.family('kit_call_errors_total', 'counter', "Calls that failed for good (after their attempts, or before any when every credential was down), by error code; the caller's aborts excluded.");
+  for (const { provider, model, errors } of calls.values()) {
+    for (const code in errors) out.sample('kit_call_errors_total', [['provider', provider], ['model', model], ['code', code]], errors[code] as number);
+  }
+  out.family('kit_call_aborts_total', 'counter', 'Calls the caller aborted, during an attempt or a wait.');
+  for (const { provider, model, aborts } of calls.values()) if (aborts > 0) out.sample('kit_call_aborts_total', [['provider', provider], ['model', model]], aborts);
+
+  out.family('kit_request_duration_seconds', 'histogram', "Duration of request attempts in seconds, by outcome (success or error; the caller's aborts are left out).");
   for (const entry of withTraffic) {
     if (entry.successDuration.count > 0) out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'success']], entry.successDuration, boundsSeconds);
     if (entry.errorDuration.count > 0) out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'error']], entry.errorDuration, boundsSeconds);
@@ -90,12 +110,13 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
     if (entry.timeToFirstToken.count > 0) out.histogram('kit_time_to_first_token_seconds', base(entry), entry.timeToFirstToken, boundsSeconds);
   }
 
-  out.family('kit_tokens_total', 'counter', 'Tokens of successful attempts by direction; cached_input is part of input, reasoning part of output.');
+  out.family('kit_tokens_total', 'counter', 'Tokens of successful attempts by direction; cached_input and cache_write_input are part of input, reasoning part of output.');
   for (const entry of withTraffic) {
     if (entry.successes === 0) continue;
     out.sample('kit_tokens_total', [...base(entry), ['direction', 'input']], entry.inputTokens);
     out.sample('kit_tokens_total', [...base(entry), ['direction', 'output']], entry.outputTokens);
     out.sample('kit_tokens_total', [...base(entry), ['direction', 'cached_input']], entry.cachedTokens);
+    out.sample('kit_tokens_total', [...base(entry), ['direction', 'cache_write_input']], entry.cacheWriteTokens);
     out.sample('kit_tokens_total', [...base(entry), ['direction', 'reasoning']], entry.reasoningTokens);
   }
 

@@ -16,6 +16,11 @@ export function events(base: { provider?: string; model?: string; credentialId?:
       finishReason: 'stop',
     }),
     error: (latencyMs: number, error: EventError, willRetry: boolean): KitEvent => ({ ...common(), type: 'request-error', latencyMs, error, willRetry, streaming: true }),
+    // Like the engine: no credentialId on a call-error (a call spans credentials).
+    callError: (error: EventError, attempts: number, latencyMs = 100): KitEvent => {
+      const { credentialId: _ignored, ...rest } = common() as { credentialId?: string };
+      return { ...(rest as ReturnType<typeof common>), type: 'call-error', latencyMs, error, attempts };
+    },
     firstToken: (ttftMs: number): KitEvent => ({ ...common(), type: 'stream-first-token', ttftMs }),
     // Like the engine: no credentialId on a failover.
     failover: (from: string, to: string, reason: EventError['code']): KitEvent => {

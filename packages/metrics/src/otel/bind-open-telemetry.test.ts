@@ -53,6 +53,11 @@ function scripted(collector: MetricsCollector): void {
   collector.record(good.success(1500, { inputTokens: 1_000_000, outputTokens: 500_000, totalTokens: 1_500_000 }, { ttftMs: 150 }));
   collector.record(good.refresh(true));
   collector.record(good.refresh(false));
+  // A call aborted by the caller (no error, no duration), then one that fails before any attempt.
+  collector.record(good.start());
+  collector.record(good.error(900, { code: 'aborted', message: 'aborted' }, false));
+  collector.record(good.callError({ code: 'aborted', message: 'aborted' }, 1));
+  collector.record(good.callError({ code: 'credentials_exhausted', message: 'every key is down' }, 0));
 }
 
 describe('bindOpenTelemetry', () => {
@@ -88,6 +93,10 @@ describe('bindOpenTelemetry', () => {
     const cost = metric(all, 'kit.client.cost');
     expect(cost.descriptor.unit).toBe('USD');
     expect(cost.dataPoints[0]?.value).toBeCloseTo(0.4 + 0.8, 12);
+
+    const failedCalls = metric(all, 'kit.client.failed_calls');
+    expect(failedCalls.descriptor.unit).toBe('{call}');
+    expect(failedCalls.dataPoints.map((point) => [point.attributes, point.value])).toEqual([[{ ...base, 'error.type': 'credentials_exhausted' }, 1]]);
 
     const failovers = metric(all, 'kit.client.failovers');
     expect(failovers.dataPoints.map((point) => [point.attributes['kit.credential.id'], point.attributes['kit.failover.reason'], point.value])).toEqual([

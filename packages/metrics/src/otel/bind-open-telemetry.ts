@@ -38,10 +38,11 @@ function defaultProviderName(provider: string): string {
  *
  * | instrument | kind | unit | from |
  * |---|---|---|---|
- * | `gen_ai.client.operation.duration` | histogram | `s` | every attempt (`error.type` = the `KitError` code on failures) |
+ * | `gen_ai.client.operation.duration` | histogram | `s` | every attempt (`error.type` = the `KitError` code on failures) but the caller's aborts |
  * | `gen_ai.client.token.usage` | histogram | `{token}` | successful attempts, `gen_ai.token.type` `input` / `output` |
  * | `gen_ai.client.operation.time_to_first_chunk` | histogram | `s` | streamed attempts |
  * | `kit.client.cost` | counter | `USD` | successful attempts priced by the collector's `pricing` |
+ * | `kit.client.failed_calls` | counter | `{call}` | `call-error` events but the caller's aborts (`error.type` = the code) |
  * | `kit.client.failovers` | counter | `{failover}` | `failover` events (`kit.failover.reason`) |
  * | `kit.client.token_refreshes` | counter | `{refresh}` | `token-refresh` events (`kit.refresh.outcome`) |
  * | `kit.credential.healthy` | observable gauge | `1` | `collector.getCredentialHealth()` at each collection |
@@ -71,6 +72,10 @@ export function bindOpenTelemetry(collector: MetricsCollector, meter: Meter, opt
     advice: { explicitBucketBoundaries: GEN_AI_DURATION_BUCKETS_SECONDS },
   });
   const cost = meter.createCounter('kit.client.cost', { description: 'Estimated cost of successful attempts.', unit: 'USD' });
+  const failedCalls = meter.createCounter('kit.client.failed_calls', {
+    description: 'Calls that failed for good, after their attempts or before any (every credential down).',
+    unit: '{call}',
+  });
   const failovers = meter.createCounter('kit.client.failovers', { description: 'Times a call moved away from a credential.', unit: '{failover}' });
   const refreshes = meter.createCounter('kit.client.token_refreshes', { description: 'OAuth token refreshes.', unit: '{refresh}' });
   const healthy = meter.createObservableGauge('kit.credential.healthy', {
@@ -102,9 +107,15 @@ export function bindOpenTelemetry(collector: MetricsCollector, meter: Meter, opt
         return;
       }
       case 'request-error': {
-        if (event.latencyMs >= 0) {
+        // The caller's cancel is not an operation error: its duration is the caller's choice.
+        if (event.latencyMs >= 0 && event.error?.code !== 'aborted') {
           duration.record(event.latencyMs / 1000, { ...attributesOf(event.provider, event.model, event.credentialId), 'error.type': event.error?.code ?? '_OTHER' });
         }
+        return;
+      }
+      case 'call-error': {
+        const code = event.error?.code ?? '_OTHER';
+        if (code !== 'aborted') failedCalls.add(1, { ...attributesOf(event.provider, event.model, event.credentialId), 'error.type': code });
         return;
       }
       case 'stream-first-token':

@@ -36,6 +36,16 @@ describe('defaultPricing', () => {
     expect(lookupPrice(defaultPricing, provider, model)?.inputPerMTok).toBe(input);
   });
 
+  it('prices Anthropic cache writes at 1.25× the input price (5-minute TTL), and no other provider\'s', () => {
+    for (const [model, price] of Object.entries(defaultPricing.anthropic ?? {})) expect(price.cacheWriteInputPerMTok, model).toBeCloseTo(price.inputPerMTok * 1.25, 12);
+    for (const provider of ['openai', 'gemini', 'qwen', 'cerebras']) {
+      for (const price of Object.values(defaultPricing[provider] ?? {})) expect(price.cacheWriteInputPerMTok).toBeUndefined();
+    }
+    const metrics = new MetricsCollector({ pricing: defaultPricing });
+    // 1M tokens written to the cache on Sonnet 4.5: $3.75 rather than $3.
+    expect(metrics.estimateCost('anthropic', 'claude-sonnet-4-5-20250929', { inputTokens: 1_000_000, cacheWriteInputTokens: 1_000_000 }).input).toBeCloseTo(3.75, 12);
+  });
+
   it('does not guess: an unlisted model of a listed family stays unpriced', () => {
     expect(lookupPrice(defaultPricing, 'openai', 'gpt-5.3')).toBeUndefined();
     expect(lookupPrice(defaultPricing, 'openrouter', 'gpt-4.1')).toBeUndefined();

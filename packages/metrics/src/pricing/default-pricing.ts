@@ -9,9 +9,10 @@ export const DEFAULT_PRICING_DATE = '2026-11-26';
  * {@link DEFAULT_PRICING_DATE}. Keyed by the default provider names (`openai`, `anthropic`, `gemini`, `qwen`,
  * `cerebras`); ids match with the prefix rules of `PricingTable`, so dated snapshots price like their alias.
  *
- * Not modelled: long-context surcharges (OpenAI > 272K, Gemini > 200K, Qwen tiers), cache *writes*, batch and
- * priority tiers, Anthropic Haiku 5.5's > 100K band, and Qwen OAuth accounts (free). Prices change: check them,
- * and override or extend with `mergePricing(defaultPricing, yours)`.
+ * Cache writes are priced for Anthropic only (1.25× input, the 5-minute TTL); other providers do not bill them
+ * separately. Not modelled: long-context surcharges (OpenAI > 272K, Gemini > 200K, Qwen tiers), Anthropic's 1-hour
+ * cache TTL (2× input), batch and priority tiers, Anthropic Haiku 5.5's > 100K band, and Qwen OAuth accounts
+ * (free). Prices change: check them, and override or extend with `mergePricing(defaultPricing, yours)`.
  */
 export const defaultPricing: PricingTable = {
   openai: {
@@ -40,23 +41,25 @@ export const defaultPricing: PricingTable = {
     'gpt-4o': { inputPerMTok: 2.5, outputPerMTok: 10, cachedInputPerMTok: 1.25 },
     'gpt-4o-mini': { inputPerMTok: 0.15, outputPerMTok: 0.6, cachedInputPerMTok: 0.075 },
   },
+  // Anthropic cache writes (`cacheWriteInputPerMTok`) at 1.25× the input price: the default 5-minute TTL. Writes
+  // with the 1-hour TTL cost 2× and are not told apart in the usage @kit reports; price them yourself if you use it.
   anthropic: {
-    'claude-fable-5-1': { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 0.25 },
-    'claude-fable-5': { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 1 },
-    'claude-opus-5-5': { inputPerMTok: 4, outputPerMTok: 20, cachedInputPerMTok: 0.2 },
-    'claude-opus-5': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5 },
-    'claude-opus-4-8': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5 },
-    'claude-opus-4-7': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5 },
-    'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5 },
-    'claude-opus-4-5': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5 },
-    'claude-opus-4-1': { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5 },
-    'claude-opus-4': { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5 },
-    'claude-sonnet-5-5': { inputPerMTok: 2, outputPerMTok: 10, cachedInputPerMTok: 0.1 },
-    'claude-sonnet-5': { inputPerMTok: 2, outputPerMTok: 10, cachedInputPerMTok: 0.2 },
-    'claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3 },
-    'claude-haiku-5-5': { inputPerMTok: 0.1, outputPerMTok: 0.5, cachedInputPerMTok: 0.01 },
-    'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5, cachedInputPerMTok: 0.1 },
-    'claude-3-5-haiku': { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08 },
+    'claude-fable-5-1': { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 0.25, cacheWriteInputPerMTok: 12.5 },
+    'claude-fable-5': { inputPerMTok: 10, outputPerMTok: 50, cachedInputPerMTok: 1, cacheWriteInputPerMTok: 12.5 },
+    'claude-opus-5-5': { inputPerMTok: 4, outputPerMTok: 20, cachedInputPerMTok: 0.2, cacheWriteInputPerMTok: 5 },
+    'claude-opus-5': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, cacheWriteInputPerMTok: 6.25 },
+    'claude-opus-4-8': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, cacheWriteInputPerMTok: 6.25 },
+    'claude-opus-4-7': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, cacheWriteInputPerMTok: 6.25 },
+    'claude-opus-4-6': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, cacheWriteInputPerMTok: 6.25 },
+    'claude-opus-4-5': { inputPerMTok: 5, outputPerMTok: 25, cachedInputPerMTok: 0.5, cacheWriteInputPerMTok: 6.25 },
+    'claude-opus-4-1': { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5, cacheWriteInputPerMTok: 18.75 },
+    'claude-opus-4': { inputPerMTok: 15, outputPerMTok: 75, cachedInputPerMTok: 1.5, cacheWriteInputPerMTok: 18.75 },
+    'claude-sonnet-5-5': { inputPerMTok: 2, outputPerMTok: 10, cachedInputPerMTok: 0.1, cacheWriteInputPerMTok: 2.5 },
+    'claude-sonnet-5': { inputPerMTok: 2, outputPerMTok: 10, cachedInputPerMTok: 0.2, cacheWriteInputPerMTok: 2.5 },
+    'claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWriteInputPerMTok: 3.75 },
+    'claude-haiku-5-5': { inputPerMTok: 0.1, outputPerMTok: 0.5, cachedInputPerMTok: 0.01, cacheWriteInputPerMTok: 0.125 },
+    'claude-haiku-4-5': { inputPerMTok: 1, outputPerMTok: 5, cachedInputPerMTok: 0.1, cacheWriteInputPerMTok: 1.25 },
+    'claude-3-5-haiku': { inputPerMTok: 0.8, outputPerMTok: 4, cachedInputPerMTok: 0.08, cacheWriteInputPerMTok: 1 },
   },
   gemini: {
     'gemini-3.1-pro': { inputPerMTok: 2, outputPerMTok: 12, cachedInputPerMTok: 0.2 },
