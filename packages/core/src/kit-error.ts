@@ -38,7 +38,6 @@ export class KitError extends Error {
     this.credentialId = options.credentialId;
     this.retryAfterMs = options.retryAfterMs;
     this.requestId = options.requestId;
-    if (this.stack) this.stack = maskSecrets(this.stack, secrets);
   }
 
   /** Whether a value is a `KitError` (also across bundled copies of core). */
@@ -59,10 +58,8 @@ export class KitError extends Error {
 function sanitiseCause(cause: unknown, secrets: readonly (string | undefined)[]): unknown {
   if (cause === undefined || cause === null) return undefined;
   if (KitError.is(cause)) return cause;
-  const message = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-  const safe = new Error(maskSecrets(message, secrets));
-  safe.stack = safe.message;
-  return safe;
+  // String(error) is "Name: message"; the new error's stack holds that masked text and our frames, nothing else.
+  return new Error(maskSecrets(String(cause), secrets));
 }
 
 /** Turns anything thrown into a `KitError` (unknown errors become `network`). */
