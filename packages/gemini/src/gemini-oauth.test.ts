@@ -63,7 +63,7 @@ describe('geminiOAuthRefresh', () => {
 
   it('a credential without a refresh token or client cannot be refreshed (no request is sent)', async () => {
     const seen = onToken(() => HttpResponse.json({ access_token: 'x' }));
-    await expect(geminiOAuthRefresh({ id: 'bob', clientId: 'c' })).rejects.toMatchObject({ code: 'authentication', message: expect.stringContaining('no refresh token') });
+    await expect(geminiOAuthRefresh({ id: 'bob', clientId: 'c' })).rejects.toMatchObject({ code: 'invalid_request', credentialId: 'bob', message: expect.stringContaining('credential.refreshToken') });
     await expect(geminiOAuthRefresh({ id: 'bob', refreshToken: 'test-refresh-token-1' })).rejects.toMatchObject({ message: expect.stringContaining('clientId') });
     expect(seen).toHaveLength(0);
   });

@@ -36,17 +36,18 @@ export type GeminiOAuthRefresh = (
  */
 export function createGeminiOAuthRefresh(options: GeminiOAuthRefreshOptions = {}): GeminiOAuthRefresh {
   return async (credential, context = {}) => {
+    const { id, refreshToken } = credential;
+    if (typeof refreshToken !== 'string' || !refreshToken) {
+      throw new KitError('invalid_request', `gemini: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, { provider: 'gemini', credentialId: id });
+    }
     const clientId = credential.clientId ?? options.clientId;
-    if (!credential.refreshToken || !clientId) {
-      throw new KitError('authentication', `gemini: credential "${credential.id}" has no ${credential.refreshToken ? 'clientId' : 'refresh token'}: log in again`, {
-        provider: 'gemini',
-        credentialId: credential.id,
-      });
+    if (!clientId) {
+      throw new KitError('authentication', `gemini: credential "${id}" has no clientId: log in again`, { provider: 'gemini', credentialId: id });
     }
     const tokens = await requestGoogleTokens(
       options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT,
-      { grant_type: 'refresh_token', refresh_token: credential.refreshToken, client_id: clientId, client_secret: credential.clientSecret ?? options.clientSecret },
-      { fetch: options.fetch, signal: context.signal },
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: clientId, client_secret: credential.clientSecret ?? options.clientSecret },
+      { fetch: options.fetch, signal: context.signal, credentialId: id },
     );
     const refreshed: GeminiRefreshedToken = { accessToken: tokens.accessToken };
     if (tokens.refreshToken) refreshed.refreshToken = tokens.refreshToken;

@@ -1,6 +1,7 @@
 import {
   abortedError,
   createEventEmitter,
+  credentialBackoffMs,
   errorPolicies,
   KitError,
   maskSecrets,
@@ -14,7 +15,6 @@ import {
   type RateLimitInfo,
 } from '@kit/core';
 import { abortable, throwIfAborted } from './abort';
-import { computeBackoffMs } from './compute-backoff';
 import { check, isRecord } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';
 import { isFilled, normaliseKeyInput, type KeyInput } from './key-input';
@@ -299,7 +299,7 @@ export class KeyManager implements CredentialSource {
     state.lastErrorCode = error.code;
     state.probeUntil = 0;
     // Never shorten a longer sleep already in force (e.g. a quota cooldown hit by a late, concurrent failure).
-    state.backoffUntil = Math.max(state.backoffUntil, now + computeBackoffMs(consecutiveFailures, error, options, options.random));
+    state.backoffUntil = Math.max(state.backoffUntil, now + credentialBackoffMs(consecutiveFailures, error, options, options.random));
     this.#event('credential-failure', id, {
       error: { code: error.code, status: error.status, message: maskSecrets(error.message, [secret]) },
       consecutiveFailures,

@@ -1,5 +1,6 @@
 import {
   abortedError,
+  credentialBackoffMs,
   errorPolicies,
   KitError,
   maskSecrets,
@@ -14,7 +15,7 @@ import {
 } from '@kit/core';
 import type { Alert } from './alert';
 import { AlertDesk } from './alert-desk';
-import { failureBackoffMs, refreshBackoffMs } from './credential-backoff';
+import { refreshBackoffMs } from './refresh-backoff';
 import { exportCredential, type ExportOptions, type OAuthManagerExport } from './credential-export';
 import {
   toCredentialHealth,
@@ -696,7 +697,7 @@ export class OAuthManager implements CredentialSource {
     state.lastErrorCode = error.code;
     state.probeUntil = 0;
     // Never shorten a longer sleep already in force (a quota cooldown hit by a late, concurrent failure).
-    state.backoffUntil = Math.max(state.backoffUntil, now + failureBackoffMs(failures, error, this.#options));
+    state.backoffUntil = Math.max(state.backoffUntil, now + credentialBackoffMs(failures, error, this.#options, this.#options.random));
     if (!refreshFailed && failures - state.refreshFailuresInStreak >= this.#options.unhealthyAfter) state.reportsHealthy = false;
     this.#event('credential-failure', state.credential.id, {
       error: eventError(error, secretsOfState(state)),

@@ -1,7 +1,7 @@
-import { KitError } from '@kit/core';
+import { KitError, postOAuthForm } from '@kit/core';
 import { qwenResourceBaseURL } from './qwen-base-url';
 import type { QwenOAuthCredential, QwenTokenRefreshResult } from './qwen-oauth-credential';
-import { oauthErrorOf, postQwenOAuthForm, QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_TOKEN_URL, qwenOAuthError, type QwenOAuthAnswer, type QwenOAuthTransport } from './qwen-oauth-request';
+import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from './qwen-oauth-request';
 
 /** Options of `qwenOAuthRefresh`; an `OAuthManager` passes `{ signal }`. */
 export interface QwenOAuthRefreshOptions extends QwenOAuthTransport {
@@ -18,8 +18,8 @@ export interface QwenOAuthRefreshOptions extends QwenOAuthTransport {
  * that is not loopback — fails the answer with `invalid_response`: for a refresh, the `OAuthManager` then counts a
  * refresh failure and moves on to another account, instead of every request of this one failing when it is sent.
  */
-export function readQwenTokenAnswer(answer: QwenOAuthAnswer, what: string, credentialId: string | undefined): QwenTokenRefreshResult {
-  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, resource_url: resourceUrl } = answer.body;
+export function readQwenTokenAnswer(body: Record<string, unknown>, what: string, credentialId: string | undefined): QwenTokenRefreshResult {
+  const { access_token: accessToken, refresh_token: refreshToken, expires_in: expiresIn, resource_url: resourceUrl } = body;
   if (typeof accessToken !== 'string' || accessToken === '') {
     throw new KitError('invalid_response', `qwen: ${what}: the answer has no access_token`, { provider: 'qwen', credentialId });
   }
@@ -58,14 +58,12 @@ export async function qwenOAuthRefresh(credential: QwenOAuthCredential, options:
   }
   const secrets = [refreshToken, credential.accessToken, clientSecret];
   const what = 'token refresh';
-  const answer = await postQwenOAuthForm(
+  const body = await postOAuthForm(
     options.tokenURL ?? QWEN_OAUTH_TOKEN_URL,
     { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: credential.clientId ?? options.clientId ?? QWEN_OAUTH_CLIENT_ID, client_secret: clientSecret || undefined },
-    options,
-    secrets,
+    { fetch: options.fetch, signal: options.signal, timeoutMs: options.timeoutMs, provider: 'qwen', what, credentialId: id, secrets },
   );
-  if (!answer.ok || oauthErrorOf(answer)) throw qwenOAuthError(answer, what, { credentialId: id, secrets });
-  const result = readQwenTokenAnswer(answer, what, id);
+  const result = readQwenTokenAnswer(body, what, id);
   result.refreshToken ??= refreshToken;
   return result;
 }

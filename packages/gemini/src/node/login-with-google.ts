@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { KitError } from '@kit/core';
+import { createPkcePair, KitError, randomBase64Url } from '@kit/core';
 import type { GoogleOAuthCredential } from '../gemini-oauth';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from '../google-token';
-import { createPkcePair, randomBase64Url } from './pkce';
 
 /** Google's OAuth 2.0 authorization endpoint. */
 export const GOOGLE_AUTHORIZATION_ENDPOINT = 'https://accounts.google.com/o/oauth2/v2/auth';

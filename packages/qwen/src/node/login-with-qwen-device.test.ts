@@ -1,10 +1,9 @@
-import { KitError } from '@kit/core';
+import { KitError, pkceChallenge } from '@kit/core';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_DEVICE_CODE_URL, QWEN_OAUTH_SCOPE, QWEN_OAUTH_TOKEN_URL } from '../qwen-oauth-request';
 import { loginWithQwenDevice, type QwenDeviceVerification } from './login-with-qwen-device';
-import { pkceChallenge } from './pkce';
 
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
@@ -102,7 +101,7 @@ describe('loginWithQwenDevice', () => {
     for (const poll of polls) {
       expect(poll.fields).toMatchObject({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: QWEN_OAUTH_CLIENT_ID, device_code: 'test-device-code-1' });
       // The verifier sent with the polls is the one whose challenge was registered.
-      expect(pkceChallenge(poll.fields.code_verifier as string)).toBe(authorize?.fields.code_challenge);
+      expect(await pkceChallenge(poll.fields.code_verifier as string)).toBe(authorize?.fields.code_challenge);
     }
   });
 

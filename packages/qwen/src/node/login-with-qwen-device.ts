@@ -1,18 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { abortedError, KitError, sleep as timerSleep } from '@kit/core';
+import { abortedError, createPkcePair, KitError, postOAuthForm, sleep as timerSleep } from '@kit/core';
 import type { QwenOAuthCredential } from '../qwen-oauth-credential';
 import { readQwenTokenAnswer } from '../qwen-oauth-refresh';
-import {
-  oauthErrorOf,
-  postQwenOAuthForm,
-  QWEN_OAUTH_CLIENT_ID,
-  QWEN_OAUTH_DEVICE_CODE_URL,
-  QWEN_OAUTH_SCOPE,
-  QWEN_OAUTH_TOKEN_URL,
-  qwenOAuthError,
-  type QwenOAuthTransport,
-} from '../qwen-oauth-request';
-import { createPkcePair } from './pkce';
+import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_DEVICE_CODE_URL, QWEN_OAUTH_SCOPE, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from '../qwen-oauth-request';
 
 /** What the user must do to authorise the login. */
 export interface QwenDeviceVerification {
@@ -55,6 +45,8 @@ const SLOW_DOWN_STEP_MS = 5_000;
 const DEFAULT_CODE_LIFETIME_MS = 10 * 60_000;
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+// RFC 8628 §3.5 answers of the polling that are not plain failures: handled below.
+const pollingErrors = ['authorization_pending', 'slow_down', 'expired_token', 'access_denied'];
 
 const seconds = (value: unknown, fallbackMs: number): number => {
   const parsed = Number(value);
@@ -87,23 +79,22 @@ export async function loginWithQwenDevice(options: QwenDeviceLoginOptions = {}):
   const scope = options.scope ?? QWEN_OAUTH_SCOPE;
   const id = options.id ?? `qwen-${randomBytes(4).toString('hex')}`;
   if (typeof id !== 'string' || id === '') throw new KitError('invalid_request', 'qwen: id: must be a non-empty string', { provider: 'qwen' });
-  const pkce = createPkcePair();
+  const pkce = await createPkcePair();
 
-  const authorization = await postQwenOAuthForm(
+  const transport = { fetch: options.fetch, signal, timeoutMs: options.timeoutMs, provider: 'qwen' };
+  const authorization = await postOAuthForm(
     options.deviceCodeURL ?? QWEN_OAUTH_DEVICE_CODE_URL,
     { client_id: clientId, scope, code_challenge: pkce.challenge, code_challenge_method: 'S256' },
-    options,
-    [pkce.verifier],
+    { ...transport, what: 'device authorization', secrets: [pkce.verifier] },
   );
-  if (!authorization.ok || oauthErrorOf(authorization)) throw qwenOAuthError(authorization, 'device authorization', { secrets: [pkce.verifier] });
-  const { device_code: deviceCode, user_code: userCode, verification_uri: uri, verification_uri_complete: uriComplete } = authorization.body;
+  const { device_code: deviceCode, user_code: userCode, verification_uri: uri, verification_uri_complete: uriComplete } = authorization;
   const verificationUri = typeof uri === 'string' && uri ? uri : typeof uriComplete === 'string' && uriComplete ? uriComplete : undefined;
   if (typeof deviceCode !== 'string' || !deviceCode || typeof userCode !== 'string' || !userCode || !verificationUri) {
     throw new KitError('invalid_response', 'qwen: device authorization: the answer lacks device_code, user_code or verification_uri', { provider: 'qwen' });
   }
   const secrets = [pkce.verifier, deviceCode];
-  const expiresAt = now() + seconds(authorization.body.expires_in, DEFAULT_CODE_LIFETIME_MS);
-  let intervalMs = seconds(authorization.body.interval, DEFAULT_INTERVAL_MS);
+  const expiresAt = now() + seconds(authorization.expires_in, DEFAULT_CODE_LIFETIME_MS);
+  let intervalMs = seconds(authorization.interval, DEFAULT_INTERVAL_MS);
   await onVerification({ verificationUri, ...(typeof uriComplete === 'string' && uriComplete ? { verificationUriComplete: uriComplete } : {}), userCode, expiresAt });
 
   const expired = () => new KitError('authentication', 'qwen: device login: the code expired before it was authorised; start the login again', { provider: 'qwen' });
@@ -115,24 +106,22 @@ export async function loginWithQwenDevice(options: QwenDeviceLoginOptions = {}):
     }
     if (signal?.aborted) throw abortedError('qwen');
     if (now() >= expiresAt) throw expired();
-    const answer = await postQwenOAuthForm(
+    const answer = await postOAuthForm(
       options.tokenURL ?? QWEN_OAUTH_TOKEN_URL,
       { grant_type: DEVICE_CODE_GRANT, client_id: clientId, device_code: deviceCode, code_verifier: pkce.verifier },
-      options,
-      secrets,
+      { ...transport, what: 'device login', secrets, passErrors: pollingErrors },
     );
-    const error = oauthErrorOf(answer);
-    if (error === 'authorization_pending' || (answer.ok && !error && answer.body.status === 'pending')) continue;
+    const { error } = answer;
+    if (error === 'authorization_pending' || (!error && answer.status === 'pending')) continue;
     if (error === 'slow_down') {
       intervalMs += SLOW_DOWN_STEP_MS;
       continue;
     }
     if (error === 'expired_token') throw expired();
     if (error === 'access_denied') throw new KitError('authentication', 'qwen: device login: the user denied the authorization request', { provider: 'qwen' });
-    if (!answer.ok || error) throw qwenOAuthError(answer, 'device login', { secrets });
 
     const token = readQwenTokenAnswer(answer, 'device login', id);
-    const grantedScope = typeof answer.body.scope === 'string' && answer.body.scope.trim() ? answer.body.scope : scope;
+    const grantedScope = typeof answer.scope === 'string' && answer.scope.trim() ? answer.scope : scope;
     const credential: QwenOAuthCredential = { id, clientId, accessToken: token.accessToken, scopes: grantedScope.split(/\s+/).filter(Boolean) };
     if (token.refreshToken) credential.refreshToken = token.refreshToken;
     if (token.expiresInMs !== undefined) credential.expiresAt = now() + token.expiresInMs;

@@ -1,24 +1,27 @@
-import type { KitError } from '@kit/core';
+import type { KitError } from './kit-error';
 
-/** The numbers that shape a key's backoff. */
-export interface BackoffPolicy {
+/** The numbers that shape a credential's backoff (KeyManager and OAuthManager options). */
+export interface CredentialBackoffPolicy {
+  /** Backoff after a first failure, in ms. */
   initialBackoffMs: number;
+  /** Cap of the exponential backoff, in ms. */
   maxBackoffMs: number;
+  /** Minimum sleep after a `quota_exceeded`, in ms. */
   quotaCooldownMs: number;
   /** Ratio: the exponential part becomes `backoff × (1 ± jitter·random)`. */
   jitter: number;
 }
 
 /**
- * How long a key sleeps after its `consecutiveFailures`-th failure in a row:
+ * How long a credential sleeps after its `consecutiveFailures`-th failure in a row:
  * `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (1 s → 2 s → 4 s → … → 60 s by default), jittered;
  * a `rate_limit` sleeps at least its `retryAfterMs`; a `quota_exceeded` sleeps at least `quotaCooldownMs`
  * or its `retryAfterMs` when that is larger.
  */
-export function computeBackoffMs(
+export function credentialBackoffMs(
   consecutiveFailures: number,
   error: KitError | undefined,
-  policy: BackoffPolicy,
+  policy: CredentialBackoffPolicy,
   random: () => number,
 ): number {
   // `|| 0`: a zero initial backoff stays 0 when 2^n overflows to Infinity (0 × Infinity is NaN).
