@@ -10,6 +10,12 @@ export interface CredentialLease {
   baseURL?: string;
   /** A project this credential belongs to (Gemini Code Assist); passed to the provider's request builder. */
   projectId?: string;
+  /**
+   * The source's own, strictly increasing number of this hand-out. The engine passes it back with the report of the
+   * attempt, so a source can tell a failure of a request sent *before* the credential's last success or before its
+   * current backoff began (a late, concurrent failure: not news) from a new one.
+   */
+  sequence?: number;
 }
 
 export interface AcquireOptions {
@@ -20,8 +26,14 @@ export interface AcquireOptions {
   exclude?: ReadonlySet<string>;
 }
 
+/** What the engine tells a source about the attempt a report is for. */
+export interface CredentialReportInfo {
+  /** `CredentialLease.sequence` of the lease the attempt used. */
+  sequence?: number;
+}
+
 /** What the engine tells a source after a successful attempt. */
-export interface CredentialSuccessInfo {
+export interface CredentialSuccessInfo extends CredentialReportInfo {
   latencyMs?: number;
   rateLimit?: RateLimitInfo;
   inputTokens?: number;
@@ -32,7 +44,7 @@ export interface CredentialSuccessInfo {
 export interface CredentialSource {
   acquire(options: AcquireOptions): Promise<CredentialLease>;
   reportSuccess(id: string, info?: CredentialSuccessInfo): void;
-  reportFailure(id: string, error: KitError): void;
+  reportFailure(id: string, error: KitError, info?: CredentialReportInfo): void;
   /**
    * OAuth: refresh once after a 401; `true` means "retry with the same credential". `secret` is the token the
    * rejected request carried, so a late 401 for a token that was already replaced costs no second refresh.

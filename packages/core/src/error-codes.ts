@@ -16,31 +16,50 @@ export type KitErrorCode =
   | 'credentials_exhausted'
   | 'invalid_config';
 
-/** How the engine treats an error of a code (SPEC §4). */
+/** How the engine and the credential pools treat an error of a code. */
 export interface ErrorPolicy {
-  /** Another attempt may succeed (on this or another credential). */
+  /**
+   * What the caller reads on the error it finally receives: retrying *this call later* may succeed (a rate limit,
+   * an upstream fault). A revoked key, a forbidden project or an exhausted quota are not retryable: the same call
+   * will fail the same way until someone acts.
+   */
   retryable: boolean;
-  /** The credential is at fault: report a failure against it and move to the next one. */
-  penalisesCredential: boolean;
-  /** Moving to another credential is the fix, so the move costs no retry and no sleep. */
+  /** The fault belongs to the credential that was used: it is reported against it and moves the call to another. */
   switchesCredential: boolean;
+  /**
+   * The fault hits every credential alike (5xx, timeouts, resets, garbage): the engine retries it with backoff
+   * within `maxRetries`; a pool may cool the credential briefly but never benches it for long.
+   */
+  transient: boolean;
+  /** The credential's health is affected at all (credential faults and transient faults). */
+  penalisesCredential: boolean;
 }
 
-// The code table of SPEC §4, by column: credential faults switch credentials; they and transient faults are
-// retryable and count against the credential; every other code is final and nobody's fault.
+// The code table, by column: credential faults switch credentials; transient faults are retried with backoff;
+// every other code is final and nobody's fault.
 const credentialFaults: readonly KitErrorCode[] = ['authentication', 'permission', 'rate_limit', 'quota_exceeded'];
-const retryableFaults: readonly KitErrorCode[] = [...credentialFaults, 'server_error', 'timeout', 'network', 'invalid_response'];
+const transientFaults: readonly KitErrorCode[] = ['server_error', 'timeout', 'network', 'invalid_response'];
 const finalCodes: readonly KitErrorCode[] = ['invalid_request', 'not_found', 'context_length', 'content_filter', 'aborted', 'credentials_exhausted', 'invalid_config'];
 
-/** The code table of SPEC §4 as data. */
-export const errorPolicies = Object.fromEntries(
-  [...retryableFaults, ...finalCodes].map((code) => {
-    const retryable = retryableFaults.includes(code);
-    return [code, { retryable, penalisesCredential: retryable, switchesCredential: credentialFaults.includes(code) }];
-  }),
-) as Readonly<Record<KitErrorCode, ErrorPolicy>>;
+/** The code table as data. */
+export const errorPolicies = /* @__PURE__ */ (() =>
+  Object.fromEntries(
+    [...credentialFaults, ...transientFaults, ...finalCodes].map((code) => {
+      const switchesCredential = credentialFaults.includes(code);
+      const transient = transientFaults.includes(code);
+      const policy: ErrorPolicy = { retryable: transient || code === 'rate_limit', switchesCredential, transient, penalisesCredential: switchesCredential || transient };
+      return [code, policy];
+    }),
+  ) as Readonly<Record<KitErrorCode, ErrorPolicy>>)();
+
+/** The policy of a code; a code unknown to this copy of core (a newer provider package) is treated as a final, blameless error. */
+export function policyOf(code: string): ErrorPolicy {
+  return (errorPolicies as Record<string, ErrorPolicy | undefined>)[code] ?? unknownCodePolicy;
+}
+
+const unknownCodePolicy: ErrorPolicy = { retryable: false, switchesCredential: false, transient: false, penalisesCredential: false };
 
 /** Whether an error of this code should count against the credential that produced it. */
 export function penalisesCredential(code: KitErrorCode): boolean {
-  return errorPolicies[code].penalisesCredential;
+  return policyOf(code).penalisesCredential;
 }
