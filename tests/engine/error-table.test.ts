@@ -163,7 +163,7 @@ describe('transient faults retry with backoff and count against the key', () => 
 });
 
 describe('exhaustion, abort and bad configuration', () => {
-  it('every key revoked → credentials_exhausted carrying the last cause, with no waiting', async () => {
+  it('every key revoked → credentials_exhausted carrying the last cause, with no waiting and nothing to wait for', async () => {
     const upstream = await servers.start({
       dialect: 'openai',
       credentials: fakeKeys.slice(0, 3).map((secret, index) => ({ id: `k${index + 1}`, secret, script: faults.unauthorized() })),
@@ -172,7 +172,10 @@ describe('exhaustion, abort and bad configuration', () => {
     const harness = createEngineHarness({ baseURL: upstream.url, credentials: keys });
     const { error } = await outcome(() => harness.generate({ prompt: 'hi' }));
     expect(error?.code).toBe('credentials_exhausted');
-    expect(error?.retryAfterMs).toBeGreaterThan(0);
+    // Every key failed for good in this call: no key outside the call's exclusions recovers, so no wait is offered and
+    // retrying the call later would fail the same way.
+    expect(error?.retryAfterMs).toBeUndefined();
+    expect(error?.retryable).toBe(false);
     expect((error?.cause as KitError).code).toBe('authentication');
     expect(upstream.requests).toHaveLength(3);
     expect(harness.sleeps).toEqual([]);

@@ -1,61 +1,93 @@
 import { abortedError, linkAbort } from './abort';
 import { KitError } from './kit-error';
+import { monotonicNow } from './monotonic-clock';
 
 /**
  * The resources of one HTTP attempt: its `AbortController` (the caller's signal, timeouts and `abort()` all end
- * up there) and its one timer. The timer fires when the attempt has been *waiting* for longer than `timeoutMs`:
- * for the headers (and, without a stream, the body) from the start; for a stream, during each read only —
- * time the caller spends not reading does not count. One timer at most, re-armed lazily: cheap per chunk.
+ * up there) and its one timer. The timer fires when the attempt has been *waiting* for longer than its limit:
+ * for the headers (and, without a stream, the body) from the start; for a stream, while a read waits for the next
+ * event — time the caller spends not reading does not count, and neither do bytes that decode to no event
+ * (`: ping` comments are not progress). Until the stream's first content event the call's deadline bounds the wait
+ * too. One timer at most, re-armed lazily: cheap per chunk.
  */
 export class Attempt {
   readonly controller = new AbortController();
-  #timeoutMs: number;
+  #limitMs: number;
   readonly #idleTimeoutMs: number;
   readonly #provider: string;
   readonly #unlink: () => void;
-  #waitingSince = Date.now();
+  readonly #now: () => number;
+  /** When the current wait began; meaningful while `#waiting`. */
+  #waitingSince: number;
+  #waiting = true;
+  /** Monotonic time by which the stream must produce content (the call's deadline); `Infinity` once it has. */
+  #contentDeadlineAt = Number.POSITIVE_INFINITY;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   /**
    * `timeoutMs` bounds the wait for the answer (the caller cuts it to what is left of the call's deadline);
-   * `idleTimeoutMs` (default the same) bounds each stream read after that: the deadline never cuts a stream's gaps.
+   * `idleTimeoutMs` (default the same) bounds each wait for a stream event after that.
    */
-  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string, idleTimeoutMs = timeoutMs) {
-    this.#timeoutMs = timeoutMs;
+  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string, idleTimeoutMs = timeoutMs, now: () => number = monotonicNow) {
+    this.#limitMs = timeoutMs;
     this.#idleTimeoutMs = idleTimeoutMs;
     this.#provider = provider;
+    this.#now = now;
+    this.#waitingSince = now();
     this.#unlink = linkAbort(this.controller, signal, () => (KitError.is(signal?.reason) ? signal?.reason : abortedError(provider)));
     this.#arm(timeoutMs);
   }
 
-  /** A stream read starts waiting for bytes. */
-  waiting(): void {
-    this.#waitingSince = Date.now();
-    this.#timeoutMs = this.#idleTimeoutMs;
-    if (this.#timer === undefined && !this.controller.signal.aborted) this.#arm(this.#timeoutMs);
+  /** Until `contentStarted()`, no wait may go past `deadlineAt` (monotonic ms). */
+  bindContentDeadline(deadlineAt: number): void {
+    this.#contentDeadlineAt = deadlineAt;
   }
 
-  /** Bytes (or the end) arrived. */
-  received(): void {
-    this.#waitingSince = 0;
+  /** The first content event arrived: from now on only the idle timeout bounds the stream. */
+  contentStarted(): void {
+    this.#contentDeadlineAt = Number.POSITIVE_INFINITY;
+  }
+
+  /** A read starts waiting for the next event. */
+  waiting(): void {
+    this.#waitingSince = this.#now();
+    this.#waiting = true;
+    this.#limitMs = this.#idleTimeoutMs;
+    if (this.#timer === undefined && !this.controller.signal.aborted) this.#arm(this.#dueAt() - this.#waitingSince);
+  }
+
+  /** The upstream made progress (headers, or an event). */
+  progressed(): void {
+    this.#waiting = false;
   }
 
   /** Stops the timer and unlinks the outer signal; the controller stays usable. */
   dispose(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#waitingSince = 0;
+    this.#waiting = false;
     this.#unlink();
   }
 
+  #dueAt(): number {
+    return Math.min(this.#waitingSince + this.#limitMs, this.#contentDeadlineAt);
+  }
+
   #arm(ms: number): void {
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      if (this.#waitingSince === 0) return;
-      const waited = Date.now() - this.#waitingSince;
-      if (waited < this.#timeoutMs) return this.#arm(this.#timeoutMs - waited);
-      const provider = this.#provider;
-      this.controller.abort(new KitError('timeout', `${provider}: no data for ${this.#timeoutMs} ms`, { provider }));
-    }, ms);
+    this.#timer = setTimeout(() => this.#check(), Math.max(0, ms));
+  }
+
+  #check(): void {
+    this.#timer = undefined;
+    if (!this.#waiting) return;
+    const now = this.#now();
+    const dueAt = this.#dueAt();
+    if (now < dueAt) return this.#arm(dueAt - now);
+    const provider = this.#provider;
+    const message =
+      dueAt === this.#contentDeadlineAt && dueAt < this.#waitingSince + this.#limitMs
+        ? `${provider}: no content before the call's deadline`
+        : `${provider}: no data for ${this.#limitMs} ms`;
+    this.controller.abort(new KitError('timeout', message, { provider }));
   }
 }

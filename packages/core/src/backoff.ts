@@ -2,8 +2,6 @@
 export const RETRY_BASE_MS = 500;
 /** Cap of the computed retry backoff. */
 export const RETRY_CAP_MS = 8_000;
-/** A server's retry-after longer than this is not waited for. */
-export const MAX_SERVER_RETRY_AFTER_MS = 60_000;
 
 /** The wait before retry number `retryIndex` (0-based): 500 ms × 2ⁿ ± 20 % jitter, capped at 8 s. */
 export function retryBackoffMs(retryIndex: number, random: () => number = Math.random): number {
@@ -12,8 +10,12 @@ export function retryBackoffMs(retryIndex: number, random: () => number = Math.r
   return Math.min(Math.round(base * jitter), RETRY_CAP_MS);
 }
 
-/** The server's hint when it is usable (≤ 60 s), else the computed backoff. */
+/**
+ * The wait before a retry: the server's `Retry-After` / `retry-after-ms` / RetryInfo when it gave one — never
+ * sooner than asked, however long (the engine fails fast instead when the wait would not end before the call's
+ * deadline) — else the computed backoff.
+ */
 export function retryDelayMs(retryIndex: number, serverRetryAfterMs: number | undefined, random?: () => number): number {
-  if (serverRetryAfterMs !== undefined && serverRetryAfterMs <= MAX_SERVER_RETRY_AFTER_MS) return serverRetryAfterMs;
+  if (serverRetryAfterMs !== undefined) return serverRetryAfterMs;
   return retryBackoffMs(retryIndex, random);
 }

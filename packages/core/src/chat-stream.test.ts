@@ -10,15 +10,26 @@ function source(events: StreamEvent[], rest: (StreamEvent | Error)[] = [], overr
   const onError = vi.fn();
   const release = vi.fn();
   const queue = [...rest];
+  const ready: (StreamEvent | Error)[] = [];
   const streamSource: ChatStreamSource = {
     provider: 'test',
     model: 'requested-model',
     credentialId: 'key-1',
     buffered: [...events],
-    next: async () => {
-      const item = queue.shift();
-      if (item instanceof Error) throw item;
-      return item;
+    // Events arrive one read at a time: fill() moves the next item into the decoded queue.
+    feed: {
+      take() {
+        const item = ready.shift();
+        if (item instanceof Error) throw item;
+        return item;
+      },
+      get done() {
+        return ready.length === 0 && queue.length === 0;
+      },
+      async fill() {
+        const item = queue.shift();
+        if (item !== undefined) ready.push(item);
+      },
     },
     classify: (error) => (KitError.is(error) ? error : new KitError('network', String(error))),
     onSuccess,
@@ -150,5 +161,44 @@ describe('KitChatStream', () => {
     const { stream, release } = source([{ type: 'text-delta', text: 'a' }]);
     stream.abort();
     expect(release.mock.calls[0]?.[0]).toMatchObject({ code: 'aborted' });
+  });
+
+  it('rejects a second final() after a failed stream with the same error, never a partial completion', async () => {
+    const failure = new KitError('server_error', 'overloaded mid-stream');
+    const { stream } = source([{ type: 'text-delta', text: 'partial' }], [failure]);
+    await expect(stream.final()).rejects.toBe(failure);
+    await expect(stream.final()).rejects.toBe(failure);
+    await expect(stream.text()).rejects.toBe(failure);
+  });
+
+  it('hands out decoded events without reading: one fill() per read, however many events it decoded', async () => {
+    const fill = vi.fn(async () => {});
+    const decoded: StreamEvent[] = [
+      { type: 'text-delta', text: 'a' },
+      { type: 'text-delta', text: 'b' },
+      { type: 'finish', finishReason: 'stop', usage },
+    ];
+    const stream = new KitChatStream({
+      provider: 'test',
+      model: 'm',
+      buffered: [],
+      feed: { take: () => decoded.shift(), get done() { return decoded.length === 0; }, fill },
+      classify: (error) => error as KitError,
+      onSuccess: () => {},
+      onError: () => {},
+      release: () => {},
+    });
+    expect((await stream.final()).text).toBe('ab');
+    expect(fill).not.toHaveBeenCalled();
+  });
+
+  it('keeps a long answer intact through its compact text buffer', async () => {
+    const deltas = Array.from({ length: 5000 }, (_, index) => ({ type: 'text-delta', text: `w${index} ` }) as StreamEvent);
+    const { stream } = source(deltas, [{ type: 'finish', finishReason: 'stop', usage }]);
+    let iterated = '';
+    for await (const event of stream) if (event.type === 'text-delta') iterated += event.text;
+    const completion = await stream.final();
+    expect(completion.text).toBe(iterated);
+    expect(completion.text).toBe(Array.from({ length: 5000 }, (_, index) => `w${index} `).join(''));
   });
 });

@@ -1,20 +1,31 @@
 import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
-import { emptyUsage } from './chat-completion';
-import type { ChatMessage, ContentPart, ToolCall } from './chat-message';
 import type { ChatStream } from './chat-stream.types';
+import { CompletionAssembler } from './completion-assembler';
 import { KitError } from './kit-error';
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
+
+/** Where the rest of a stream's events come from: decoded events are taken synchronously, reads only when empty. */
+export interface EventFeed {
+  /** The next decoded event, or `undefined` when none is queued; throws the stream's failure once drained. */
+  take(): StreamEvent | undefined;
+  /** Nothing is queued and nothing more will come. */
+  readonly done: boolean;
+  /** Reads until an event is queued or the stream ends. */
+  fill(): Promise<void>;
+}
 
 /** Where a `ChatStream`'s events come from, and whom it tells how the stream ended. */
 export interface ChatStreamSource {
   provider: string;
   model: string;
   credentialId?: string;
+  /** The provider's id of the request, when the response carried one. */
+  requestId?: string;
   /** Events already read (the engine reads up to the first content event before it resolves). */
   buffered: StreamEvent[];
   /** The rest of the stream; absent for a replayed non-streaming answer. */
-  next?: () => Promise<StreamEvent | undefined>;
+  feed?: EventFeed;
   /** Turns whatever the read threw into a `KitError`. */
   classify(error: unknown): KitError;
   onFirstContent?(): void;
@@ -24,39 +35,48 @@ export interface ChatStreamSource {
   release(reason: KitError): void;
 }
 
-let generatedIds = 0;
+/** `#step()` found no decoded event: the feed must be read first. */
+const PENDING = Symbol('pending');
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-/** The `ChatStream` every provider returns: one code path for streaming and non-streaming answers. */
+/**
+ * The `ChatStream` every provider returns: one code path for streaming and non-streaming answers. Decoded events
+ * are handed out without extra `async` hops; the text is kept compact for `final()`.
+ */
 export class KitChatStream implements ChatStream {
   #claimed: 'iterating' | 'collecting' | undefined;
   #started = false;
   #sawContent = false;
-  #settled = false;
-  #heldFinish: Extract<StreamEvent, { type: 'finish' }> | undefined;
-  #text = '';
-  /** Thinking blocks: a delta after a signed block starts a new one, so each block replays with its own signature. */
-  #reasoningParts: { type: 'reasoning'; text: string; signature?: string }[] = [];
-  #toolCalls: ToolCall[] = [];
-  #id: string | undefined;
-  #model: string;
-
+  /** Success was reported (the finish is handed out next, or was). */
+  #succeeded = false;
+  #finishHandedOut = false;
+  #failure: KitError | undefined;
+  #bufferedIndex = 0;
+  readonly #assembler: CompletionAssembler;
   readonly #source: ChatStreamSource;
 
   constructor(source: ChatStreamSource) {
     this.#source = source;
-    this.#model = source.model;
+    this.#assembler = new CompletionAssembler(source.model);
+  }
+
+  /** The credential that served this stream. */
+  get credentialId(): string | undefined {
+    return this.#source.credentialId;
+  }
+
+  /** The provider's id of the request (`x-request-id` / `request-id`), for support tickets. */
+  get requestId(): string | undefined {
+    return this.#source.requestId;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<StreamEvent> {
     this.#claim('iterating');
     return {
-      next: async () => {
-        const event = await this.#pull();
-        return event === undefined ? { done: true, value: undefined } : { done: false, value: event };
-      },
-      return: async () => {
+      next: () => this.#next(),
+      return: () => {
         this.#abandon();
-        return { done: true, value: undefined };
+        return Promise.resolve(DONE);
       },
     };
   }
@@ -64,10 +84,12 @@ export class KitChatStream implements ChatStream {
   /** Consumes whatever has not been read yet (all of it, or the rest after a partial iteration) and assembles. */
   async final(): Promise<ChatCompletion> {
     this.#claim('collecting');
-    while ((await this.#pull()) !== undefined) {
-      // pull() accumulates
+    for (;;) {
+      const event = this.#step();
+      if (event === PENDING) await this.#fill();
+      else if (event === undefined) break;
     }
-    return this.#completion();
+    return this.#assembler.build(this.#source.provider, this.#source.credentialId);
   }
 
   async text(): Promise<string> {
@@ -88,73 +110,93 @@ export class KitChatStream implements ChatStream {
     this.#claimed ??= mode;
   }
 
-  async #pull(): Promise<StreamEvent | undefined> {
-    if (this.#settled && this.#source.buffered.length === 0) return undefined;
+  #next(): Promise<IteratorResult<StreamEvent>> {
+    let event: StreamEvent | undefined | typeof PENDING;
+    try {
+      event = this.#step();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (event === PENDING) return this.#fill().then(() => this.#next());
+    return Promise.resolve(event === undefined ? DONE : { done: false, value: event });
+  }
+
+  async #fill(): Promise<void> {
+    try {
+      await this.#source.feed?.fill();
+    } catch (error) {
+      throw this.#fail(this.#source.classify(error));
+    }
+  }
+
+  /** The next event to hand out, synchronously; `PENDING` when the feed must be read; `undefined` at the end. */
+  #step(): StreamEvent | undefined | typeof PENDING {
+    if (this.#failure) throw this.#failure;
+    if (this.#succeeded) return this.#handOutFinish();
     if (!this.#started) {
       this.#started = true;
       const first = this.#source.buffered[0];
-      const upstream = first?.type === 'start' ? (this.#source.buffered.shift(), first) : undefined;
-      this.#id = upstream?.id;
-      this.#model = upstream?.model || this.#model;
-      return { type: 'start', id: this.#id, model: this.#model, credentialId: this.#source.credentialId };
+      if (first?.type === 'start') {
+        this.#bufferedIndex = 1;
+        this.#assembler.start(first);
+      }
+      return { type: 'start', id: this.#assembler.id, model: this.#assembler.model, credentialId: this.#source.credentialId };
     }
+    const { buffered, feed } = this.#source;
     for (;;) {
       let event: StreamEvent | undefined;
-      if (this.#source.buffered.length > 0) {
-        event = this.#source.buffered.shift();
-      } else if (this.#source.next && !this.#settled) {
+      if (this.#bufferedIndex < buffered.length) {
+        event = buffered[this.#bufferedIndex++];
+        if (this.#bufferedIndex === buffered.length) {
+          buffered.length = 0;
+          this.#bufferedIndex = 0;
+        }
+      } else if (feed) {
         try {
-          event = await this.#source.next();
+          event = feed.take();
         } catch (error) {
           throw this.#fail(this.#source.classify(error));
         }
+        if (event === undefined && !feed.done) return PENDING;
       }
       if (event === undefined) return this.#end();
-      if (event.type === 'start') continue;
-      if (event.type === 'finish') {
-        // Held back so that it is last; a second finish keeps the first one's usage unless it brings its own.
-        const { usage } = event;
-        this.#heldFinish = usage.totalTokens || usage.inputTokens || usage.outputTokens || !this.#heldFinish ? event : { ...event, usage: this.#heldFinish.usage };
+      if (event.type === 'start') {
+        this.#assembler.start(event);
         continue;
       }
-      this.#accumulate(event);
+      if (event.type === 'finish') {
+        this.#assembler.holdFinish(event);
+        continue;
+      }
+      if (!this.#sawContent && isContentEvent(event)) {
+        this.#sawContent = true;
+        this.#source.onFirstContent?.();
+      }
+      this.#assembler.add(event);
       return event;
     }
   }
 
-  #accumulate(event: StreamEvent): void {
-    if (!this.#sawContent && isContentEvent(event)) {
-      this.#sawContent = true;
-      this.#source.onFirstContent?.();
+  #end(): StreamEvent | undefined {
+    const finish = this.#assembler.finish;
+    if (!finish) {
+      const { provider, credentialId } = this.#source;
+      throw this.#fail(new KitError('invalid_response', `${provider}: the upstream closed the stream before it finished`, { provider, credentialId }));
     }
-    if (event.type === 'text-delta') this.#text += event.text;
-    else if (event.type === 'reasoning-delta') {
-      let part = this.#reasoningParts.at(-1);
-      if (!part || (part.signature && event.text)) this.#reasoningParts.push((part = { type: 'reasoning', text: '' }));
-      part.text += event.text;
-      if (event.signature) part.signature = (part.signature ?? '') + event.signature;
-    } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);
+    this.#succeeded = true;
+    this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
+    return this.#handOutFinish();
   }
 
-  #end(): StreamEvent | undefined {
-    if (this.#settled) return undefined;
-    const finish = this.#heldFinish;
-    if (!finish) {
-      throw this.#fail(
-        new KitError('invalid_response', `${this.#source.provider}: the upstream closed the stream before it finished`, {
-          provider: this.#source.provider,
-          credentialId: this.#source.credentialId,
-        }),
-      );
-    }
-    this.#settled = true;
-    this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
-    return finish;
+  #handOutFinish(): StreamEvent | undefined {
+    if (this.#finishHandedOut) return undefined;
+    this.#finishHandedOut = true;
+    return this.#assembler.finish;
   }
 
   #fail(error: KitError): KitError {
-    if (this.#settled) return error;
-    this.#settled = true;
+    if (this.#failure || this.#succeeded) return this.#failure ?? error;
+    this.#failure = error;
     this.#source.buffered.length = 0;
     this.#source.release(error);
     this.#source.onError(error);
@@ -163,28 +205,8 @@ export class KitChatStream implements ChatStream {
 
   /** `abort()`, or the consumer breaking out of its loop: release the connection; nobody is at fault. */
   #abandon(): void {
-    if (!this.#settled) this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
-  }
-
-  #completion(): ChatCompletion {
-    const text = this.#text;
-    const content: ContentPart[] = [...this.#reasoningParts];
-    const reasoning = content.length > 0 ? this.#reasoningParts.map((part) => part.text).join('') : undefined;
-    const toolCalls = this.#toolCalls;
-    if (text) content.push({ type: 'text', text });
-    const message: ChatMessage = { role: 'assistant', content: reasoning === undefined ? text : content };
-    if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
-    return {
-      id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
-      model: this.#model,
-      provider: this.#source.provider,
-      text,
-      reasoning,
-      toolCalls: [...toolCalls],
-      finishReason: this.#heldFinish?.finishReason ?? 'other',
-      usage: this.#heldFinish?.usage ?? emptyUsage(),
-      credentialId: this.#source.credentialId,
-      message,
-    };
+    if (!this.#succeeded && !this.#failure) {
+      this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
+    }
   }
 }

@@ -58,8 +58,10 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
   }
 
   async function complete(options: GenerateOptions): Promise<ChatCompletion> {
-    const stream = await generateChatCompletion({ ...options, stream: options?.stream ?? false });
-    return stream.final();
+    const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: false });
+    const own = resolved.providerOptions?.[definition.type];
+    if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
+    return engine.complete(resolved);
   }
 
   async function getModels(options: GetModelsOptions = {}): Promise<ModelInfo[]> {

@@ -1,5 +1,5 @@
+import { createParser } from 'eventsource-parser';
 import type { WireChunk } from './provider-definition';
-import { createSseParser } from './sse-parser';
 
 /** Splits a response's decoded text into wire chunks. */
 export interface Framing {
@@ -14,28 +14,42 @@ export interface Framing {
  */
 export type FramingFactory = (onChunk: (chunk: WireChunk) => void) => Framing;
 
-/** Server-sent events: each event becomes `{ event, data }`. */
-export const sseFraming: FramingFactory = (onChunk) => createSseParser(onChunk);
+/**
+ * Server-sent events, parsed by eventsource-parser (WHATWG rules, linear on long lines): each event becomes
+ * `{ event, data }`. Comments (`: ping`) produce nothing, so they never count as progress of a stream.
+ */
+export const sseFraming: FramingFactory = (onChunk) => {
+  const parser = createParser({ onEvent: (message) => onChunk({ event: message.event, data: message.data }) });
+  return {
+    feed: (text) => parser.feed(text),
+    // A last line without its line end still counts, and so does a last event without its blank line.
+    end: () => parser.feed('\n\n'),
+  };
+};
 
-/** Newline-delimited JSON (Ollama): each non-blank line becomes `{ data: line }`. */
+/** Newline-delimited JSON (Ollama): each non-blank line becomes `{ data: line }`. Linear on long lines. */
 export const ndjsonFraming: FramingFactory = (onChunk) => {
-  let pending = '';
+  let pending: string[] = [];
   const line = (text: string) => {
     if (text.trim() !== '') onChunk({ data: text });
   };
   return {
     feed(text) {
-      pending += text;
       let start = 0;
-      for (let newline = pending.indexOf('\n'); newline !== -1; newline = pending.indexOf('\n', start)) {
-        line(pending.slice(start, newline));
+      for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+        const piece = text.slice(start, newline);
+        if (pending.length > 0) {
+          pending.push(piece);
+          line(pending.join(''));
+          pending = [];
+        } else line(piece);
         start = newline + 1;
       }
-      pending = pending.slice(start);
+      if (start < text.length) pending.push(text.slice(start));
     },
     end() {
-      line(pending);
-      pending = '';
+      line(pending.join(''));
+      pending = [];
     },
   };
 };

@@ -1,14 +1,18 @@
 import { abortedError, sleep } from './abort';
+import { Attempt } from './attempt';
 import { retryDelayMs } from './backoff';
+import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
 import { KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
+import { CompletionAssembler } from './completion-assembler';
 import type { CredentialLease, CredentialSource } from './credential-source';
-import { errorPolicies, type KitErrorCode } from './error-codes';
+import { policyOf } from './error-codes';
 import type { ResolvedGenerateOptions } from './generate-options';
-import { Attempt } from './attempt';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
+import { fromMapper, isMapperFault } from './mapper-fault';
 import { maskSecrets } from './mask-secrets';
+import { monotonicNow } from './monotonic-clock';
 import type { ProviderDefinition, RequestContext, WireRequest } from './provider-definition';
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
@@ -29,11 +33,11 @@ export interface EngineConfig {
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Jitter source of the retry backoff. Default `Math.random`. */
   random?: () => number;
+  /** Monotonic clock of every duration and deadline. Default `performance.now()`. */
+  now?: () => number;
 }
 
-/** Credential faults that say "this credential is bad" (as opposed to a rate limit: "this one, later"). */
-const isPersistentFault = (code: KitErrorCode) => errorPolicies[code].switchesCredential && code !== 'rate_limit';
-
+/** What one successful attempt leaves: the events read so far (streams: up to the first content event). */
 interface AttemptResult {
   lease: CredentialLease;
   buffered: StreamEvent[];
@@ -54,9 +58,10 @@ function classifyThrown(error: unknown, signal: AbortSignal, provider: string, l
     error.stack = maskSecrets(error.stack ?? '', [lease?.secret]);
     return error;
   }
-  const code: KitErrorCode = (error as Error | undefined)?.name === 'AbortError' ? 'aborted' : 'network';
+  const aborted = (error as Error | undefined)?.name === 'AbortError';
   // undici's "fetch failed" says why only in its cause (ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET…).
   const reason = ((error as { cause?: { code?: string } } | undefined)?.cause?.code ?? '') as string;
+  const code = aborted ? 'aborted' : 'network';
   return new KitError(code, `${provider}: ${code}: ${(error as Error | undefined)?.message ?? error}${reason ? ` (${reason})` : ''}`, {
     provider,
     credentialId: lease?.id,
@@ -66,19 +71,25 @@ function classifyThrown(error: unknown, signal: AbortSignal, provider: string, l
 }
 
 /**
- * The request engine: the only retry loop of @kit. Per call it acquires a credential, sends, classifies,
- * fails over or retries (SPEC §4), and resolves with a `ChatStream` once the upstream accepted the request
- * and, for streams, produced its first content event (a stream may fail over only before that).
+ * The request engine: the only retry loop of @kit. Per call it acquires a credential, sends, classifies, fails over
+ * or retries, and resolves once the upstream accepted the request and, for streams, produced its first content
+ * event (a stream may fail over only before that).
+ *
+ * Rules (docs/error-handling.md): a credential fault (401/403/429/quota) moves to another credential at once and
+ * costs no retry; a transient fault spends a retry and backs off (500 ms × 2ⁿ, or the server's hint — never sooner
+ * than asked); a lease is never held across a wait (after any wait the pool is asked again); a wait that cannot end
+ * before the deadline is not started: the call fails fast with what it knows.
  */
 export class RequestEngine {
   readonly #config: EngineConfig;
   readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
-
+  readonly #now: () => number;
   readonly #baseURL: string;
 
   constructor(config: EngineConfig) {
     this.#config = config;
     this.#sleep = config.sleep ?? sleep;
+    this.#now = config.now ?? monotonicNow;
     this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
   }
 
@@ -124,29 +135,66 @@ export class RequestEngine {
   /** One authenticated request without retries (model list, health check); resolves with the parsed JSON body. */
   async requestOnce(request: WireRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
     const { provider, credentials } = this.#config;
-    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider);
+    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider, undefined, this.#now);
     let lease: CredentialLease | undefined;
     try {
       lease = await credentials.acquire({ signal: attempt.controller.signal });
       const response = await this.send(lease, request, { stream: false, signal: attempt.controller.signal });
       const body = parseJsonOrText(await response.text());
-      safely(() => credentials.reportSuccess((lease as CredentialLease).id));
+      const { id, sequence } = lease;
+      safely(() => credentials.reportSuccess(id, { sequence }));
       return body;
     } catch (error) {
       const kitError = classifyThrown(error, attempt.controller.signal, provider, lease);
-      if (lease && kitError.code !== 'aborted') safely(() => credentials.reportFailure((lease as CredentialLease).id, kitError));
+      if (lease && kitError.code !== 'aborted') {
+        const { id, sequence } = lease;
+        safely(() => credentials.reportFailure(id, kitError, { sequence }));
+      }
       throw kitError;
     } finally {
       attempt.dispose();
     }
   }
 
+  /** A call whose answer is handed out as a `ChatStream` (streaming, or a non-streaming answer replayed as events). */
   async generate(options: ResolvedGenerateOptions): Promise<KitChatStream> {
-    const { provider, credentials, emit } = this.#config;
+    const { result, attempts } = await this.#run(options);
+    return this.#toChatStream(result, options, attempts);
+  }
+
+  /**
+   * A non-streaming call assembled directly into a `ChatCompletion`: the one JSON answer is not replayed through
+   * a stream and an iterator.
+   */
+  async complete(options: ResolvedGenerateOptions): Promise<ChatCompletion> {
+    if (options.stream) return (await this.generate(options)).final();
+    const { result } = await this.#run(options);
+    const assembler = new CompletionAssembler(options.model);
+    for (const event of result.buffered) {
+      if (event.type === 'start') assembler.start(event);
+      else if (event.type === 'finish') assembler.holdFinish(event);
+      else assembler.add(event);
+    }
+    const finish = assembler.finish;
+    if (!finish) {
+      const { provider } = this.#config;
+      const error = new KitError('invalid_response', `${provider}: the answer has no finish reason`, { provider, credentialId: result.lease.id });
+      this.#reportStreamError(result, options, 1, error);
+      throw error;
+    }
+    this.#reportSuccess(result, options, finish);
+    return assembler.build(this.#config.provider, result.lease.id);
+  }
+
+  /** The retry/failover loop; resolves with the first attempt that succeeded. */
+  async #run(options: ResolvedGenerateOptions): Promise<{ result: AttemptResult; attempts: number }> {
+    const { provider, credentials } = this.#config;
+    const now = this.#now;
     const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
     const maxRetries = options.maxRetries ?? this.#config.maxRetries;
     const deadlineMs = options.deadlineMs ?? timeoutMs * (maxRetries + 1);
-    const deadlineAt = Date.now() + deadlineMs;
+    const startedAt = now();
+    const deadlineAt = startedAt + deadlineMs;
     // No call-level timer or controller: each attempt's own timer is cut to what is left of the deadline, and
     // every wait is checked against it before it starts.
     const { signal } = options;
@@ -155,41 +203,38 @@ export class RequestEngine {
     let attemptNumber = 0;
     let lastError: KitError | undefined;
     let invalidResponseRetried = false;
-    // A retry was counted and its wait slept: the next attempt is paid for. After a transient error's backoff, one
-    // wait for a cooling pool belongs to the same retry (`poolWaitIncluded`); any further wait spends the budget.
-    let retryPending = false;
-    let poolWaitIncluded = false;
+    /** A wait was slept since the last failure: the next attempt may go without another one. */
+    let waited = false;
+    /** The next wait for a cooling pool costs no retry (see below). */
+    let freePoolWait = false;
     let preferId: string | undefined;
     let previousId: string | undefined;
     const failedWith = new Map<string, KitError>();
-    const failedPersistently = new Set<string>();
+    const failedForGood = new Set<string>();
     const refreshed = new Set<string>();
 
-    const exhausted = (cause: KitError, from?: KitError) =>
+    const finalError = (cause: KitError, pool?: KitError) =>
       // With one credential in play the caller gets its own error, as with a single `apiKey`.
       failedWith.size <= 1
         ? cause
-        : new KitError('credentials_exhausted', `${from?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
+        : new KitError('credentials_exhausted', `${pool?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
             provider,
-            retryAfterMs: from?.retryAfterMs,
+            retryAfterMs: pool?.retryAfterMs,
+            retryable: pool?.retryAfterMs !== undefined,
             cause,
           });
 
-    /** Spends a retry (unless `included`) on a wait of `delay` ms, if the budget and the deadline allow it; else throws `error`. */
-    const retryAfter = async (delay: number, error: KitError, included = false) => {
-      if (!included) {
-        if (retriesUsed >= maxRetries) throw error;
-        retriesUsed += 1;
-      }
-      if (Date.now() + delay >= deadlineAt) throw error;
-      retryPending = true;
+    /** Waits `delay` ms if the deadline allows it (a wait that cannot end in time is not started): else throws `error`. */
+    const waitOrThrow = async (delay: number, error: KitError) => {
+      if (now() + delay >= deadlineAt) throw error;
       await this.#sleep(delay, signal);
+      waited = true;
     };
 
     try {
       for (;;) {
         if (signal?.aborted) throw abortedError(provider);
-        if (deadlineAt - Date.now() <= 0) {
+        if (deadlineAt - now() <= 0) {
           throw new KitError('timeout', `${provider}: the call did not succeed within its ${deadlineMs} ms deadline`, { provider, cause: lastError });
         }
         let lease: CredentialLease;
@@ -197,85 +242,95 @@ export class RequestEngine {
           lease = await credentials.acquire({
             signal,
             ...(preferId ? { id: preferId } : {}),
-            ...(failedPersistently.size > 0 ? { exclude: failedPersistently } : {}),
+            ...(failedForGood.size > 0 ? { exclude: failedForGood } : {}),
           });
         } catch (error) {
           const kitError = signal?.aborted ? abortedError(provider) : toKitError(error, 'credentials_exhausted', { provider });
           if (kitError.code !== 'credentials_exhausted') throw kitError;
-          // Every usable credential is cooling down: wait for the soonest one when that fits (a single key's transient
-          // 500 is simply retried), unless this call has only seen credentials that are plainly bad.
+          // Every usable credential is cooling down: wait for the soonest one when that ends before the deadline (a
+          // probe that failed for good does not fail the caller while another credential comes back in time).
+          const poolError = lastError ? finalError(lastError, kitError) : kitError;
           const wait = kitError.retryAfterMs;
-          if (wait === undefined || (lastError && isPersistentFault(lastError.code))) {
-            throw lastError ? exhausted(lastError, kitError) : kitError;
+          if (wait === undefined) throw poolError;
+          // Each wait for the pool spends a retry, except one right after a transient fault's backoff (the same retry)
+          // or right after a credential failed for good (the call moves on to whichever credential comes back first).
+          if (freePoolWait) freePoolWait = false;
+          else {
+            if (retriesUsed >= maxRetries) throw poolError;
+            retriesUsed += 1;
           }
-          const included = retryPending && poolWaitIncluded;
-          poolWaitIncluded = false;
-          await retryAfter(wait, lastError ? exhausted(lastError, kitError) : kitError, included);
+          await waitOrThrow(wait, poolError);
           continue;
         }
         preferId = undefined;
 
         const earlier = failedWith.get(lease.id);
-        if (earlier && failedPersistently.has(lease.id)) throw exhausted(lastError ?? earlier); // a source that cannot exclude
-        // A credential that failed in this call comes back (one key, or all others cooling down): unless the backoff of
-        // a transient error was already slept, wait for it now (a rate limit's Retry-After on a single key).
-        if (earlier && !retryPending) await retryAfter(retryDelayMs(retriesUsed, earlier.retryAfterMs, this.#config.random), earlier);
-        retryPending = false;
-        poolWaitIncluded = false;
+        if (earlier && failedForGood.has(lease.id)) throw finalError(lastError ?? earlier); // a source that cannot exclude
+        if (earlier && !waited) {
+          // The credential that failed in this call comes back (a single key, or every other one cooling): wait first —
+          // at least as long as the server asked — and then ask the pool again, so no lease is held across the wait.
+          if (retriesUsed >= maxRetries) throw finalError(earlier);
+          retriesUsed += 1;
+          await waitOrThrow(retryDelayMs(retriesUsed - 1, earlier.retryAfterMs, this.#config.random), earlier);
+          continue;
+        }
+        waited = false;
         if (previousId !== undefined && previousId !== lease.id && lastError) {
           this.#emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
         }
         previousId = lease.id;
 
         attemptNumber += 1;
-        const startedAt = Date.now();
+        const attemptStartedAt = now();
         this.#emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
-        let result: AttemptResult;
         try {
-          result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - Date.now()), timeoutMs, startedAt);
+          const result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - attemptStartedAt), timeoutMs, deadlineAt, attemptStartedAt);
+          return { result, attempts: attemptNumber };
         } catch (thrown) {
           const error = toKitError(thrown);
           lastError = error;
           if (error.code === 'aborted' || signal?.aborted) {
-            this.#emitRequestError(error, startedAt, lease.id, options, false);
+            this.#emitRequestError(error, attemptStartedAt, lease.id, options, false);
             throw signal?.aborted ? abortedError(provider) : error;
           }
           if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
             refreshed.add(lease.id);
             const refreshedOk = await credentials.onUnauthorized(lease.id, { secret: lease.secret }).catch(() => false);
             if (refreshedOk) {
-              this.#emitRequestError(error, startedAt, lease.id, options, true);
+              this.#emitRequestError(error, attemptStartedAt, lease.id, options, true);
               preferId = lease.id;
               continue;
             }
           }
-          safely(() => credentials.reportFailure(lease.id, error));
-          failedWith.set(lease.id, error);
-          const policy = errorPolicies[error.code];
-          const transient = policy.retryable && !policy.switchesCredential;
-          const willRetry =
-            policy.retryable &&
-            !(error.code === 'invalid_response' && invalidResponseRetried) &&
-            (!transient || (retriesUsed < maxRetries && Date.now() + retryDelayMs(retriesUsed, error.retryAfterMs, () => 0.5) < deadlineAt));
-          this.#emitRequestError(error, startedAt, lease.id, options, willRetry);
-          if (!willRetry) throw error;
-          if (isPersistentFault(error.code)) failedPersistently.add(lease.id);
-          if (error.code === 'invalid_response') invalidResponseRetried = true;
-          // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
-          // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the source hands out.
-          if (transient) {
-            await retryAfter(retryDelayMs(retriesUsed, error.retryAfterMs, this.#config.random), error);
-            poolWaitIncluded = true;
+          // A mapper bug is nobody's fault but the mapper's: the credential is not blamed for it.
+          if (!isMapperFault(error)) {
+            const { id, sequence } = lease;
+            safely(() => credentials.reportFailure(id, error, { sequence }));
           }
-          continue;
+          failedWith.set(lease.id, error);
+          const policy = policyOf(error.code);
+          const canRetry =
+            (policy.switchesCredential || policy.transient) &&
+            !(error.code === 'invalid_response' && invalidResponseRetried) &&
+            (!policy.transient || (retriesUsed < maxRetries && now() + retryDelayMs(retriesUsed, error.retryAfterMs, () => 0) < deadlineAt));
+          this.#emitRequestError(error, attemptStartedAt, lease.id, options, canRetry);
+          if (!canRetry) throw error;
+          if (error.code === 'invalid_response') invalidResponseRetried = true;
+          waited = false;
+          freePoolWait = policy.transient || (policy.switchesCredential && error.code !== 'rate_limit');
+          if (policy.switchesCredential && error.code !== 'rate_limit') failedForGood.add(lease.id);
+          // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
+          // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the pool hands out.
+          if (policy.transient) {
+            retriesUsed += 1;
+            await waitOrThrow(retryDelayMs(retriesUsed - 1, error.retryAfterMs, this.#config.random), error);
+          }
         }
-        return this.#toChatStream(result, options, attemptNumber);
       }
     } catch (thrown) {
       const error = signal?.aborted ? abortedError(provider) : toKitError(thrown);
       const { code, status, message } = error;
-      const latencyMs = Date.now() - deadlineAt + deadlineMs;
-      this.#emitEvent({ type: 'call-error', latencyMs, error: { code, status, message }, attempts: attemptNumber, model: options.model });
+      this.#emitEvent({ type: 'call-error', latencyMs: now() - startedAt, error: { code, status, message }, attempts: attemptNumber, model: options.model });
       throw error;
     }
   }
@@ -288,7 +343,7 @@ export class RequestEngine {
     const { code, status, message, requestId } = error;
     this.#emitEvent({
       type: 'request-error',
-      latencyMs: Date.now() - startedAt,
+      latencyMs: this.#now() - startedAt,
       error: { code, status, message },
       willRetry,
       streaming: options.stream,
@@ -304,42 +359,67 @@ export class RequestEngine {
     options: ResolvedGenerateOptions,
     firstByteTimeoutMs: number,
     idleTimeoutMs: number,
+    deadlineAt: number,
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
     const { secret: _secret, ...credential } = lease;
     const context: RequestContext = { provider, model: options.model, stream: options.stream, credential };
     const request = definition.chat.buildRequest(options, context);
-    const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs);
+    const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#now);
     const { controller } = attempt;
+    const mapperError = (error: unknown) => fromMapper(error, provider, lease.id);
     try {
-      const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal, model: options.model });
+      const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal, model: options.model });
       const buffered: StreamEvent[] = [];
       const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
       if (!options.stream || !response.body) {
         const text = await response.text();
+        let body: unknown;
         try {
-          definition.chat.parseResponse(JSON.parse(text), context, (event) => buffered.push(event));
+          body = JSON.parse(text);
         } catch (error) {
-          // Not JSON, or JSON of a shape the provider cannot read.
-          throw KitError.is(error)
-            ? error
-            : new KitError('invalid_response', `${provider}: unreadable response: ${(error as Error).message}`, { provider, credentialId: lease.id, cause: error });
+          throw new KitError('invalid_response', `${provider}: the answer is not JSON: ${(error as Error).message}`, { provider, credentialId: lease.id, secrets: [lease.secret] });
+        }
+        try {
+          definition.chat.parseResponse(body, context, (event) => buffered.push(event));
+        } catch (error) {
+          throw mapperError(error);
         }
         attempt.dispose();
         return { lease, buffered, attempt, startedAt, requestId };
       }
-      // Streaming: from here the timer counts only while a read waits for bytes.
-      attempt.received();
-      const reader = new WireEventReader(response.body, definition.chat.framing, definition.chat.createStreamMapper(context), {
-        beforeRead: () => attempt.waiting(),
-        afterRead: () => attempt.received(),
-      });
+      // Streaming: from here the timer counts only while a read waits for an event, and, until the first content
+      // event, never past the call's deadline (keep-alive comments are not progress).
+      attempt.progressed();
+      attempt.bindContentDeadline(deadlineAt);
+      const reader = new WireEventReader(
+        response.body,
+        definition.chat.framing,
+        definition.chat.createStreamMapper(context),
+        { waiting: () => attempt.waiting(), progressed: () => attempt.progressed() },
+        mapperError,
+      );
       controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
-      for (let event = await reader.next(); event; event = await reader.next()) {
+      let finished = false;
+      for (;;) {
+        const event = reader.take();
+        if (event === undefined) {
+          if (reader.done) break;
+          await reader.fill();
+          continue;
+        }
         buffered.push(event);
-        if (isContentEvent(event)) return { lease, buffered, reader, attempt, startedAt, requestId, firstContentAt: Date.now() };
-        if (event.type === 'finish') break;
+        if (isContentEvent(event)) {
+          attempt.contentStarted();
+          return { lease, buffered, reader, attempt, startedAt, requestId, firstContentAt: this.#now() };
+        }
+        if (event.type === 'finish') finished = true;
+      }
+      if (!finished) {
+        // Empty 200, comments only, a JSON body for a stream request: an attempt failure like any other before content.
+        const contentType = response.headers.get('content-type') ?? 'none';
+        throw new KitError('invalid_response', `${provider}: the stream ended before any content (content-type ${contentType})`, { provider, credentialId: lease.id });
       }
       return { lease, buffered, reader, attempt, startedAt, requestId };
     } catch (error) {
@@ -357,57 +437,67 @@ export class RequestEngine {
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
+  #reportSuccess(result: AttemptResult, options: ResolvedGenerateOptions, finish: { usage: Usage; finishReason: FinishReason }, firstContentAt?: number): void {
+    const { credentials } = this.#config;
+    const { lease, attempt, startedAt } = result;
+    attempt.dispose();
+    const latencyMs = this.#now() - startedAt;
+    const { usage, finishReason } = finish;
+    const { id, sequence } = lease;
+    safely(() => credentials.reportSuccess(id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, sequence }));
+    this.#emitEvent({
+      type: 'request-success',
+      latencyMs,
+      usage,
+      streaming: options.stream,
+      finishReason,
+      model: options.model,
+      credentialId: id,
+      requestId: result.requestId,
+      ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
+    });
+  }
+
+  /** A stream that broke after its first content (or an answer that could not be assembled): the call has failed. */
+  #reportStreamError(result: AttemptResult, options: ResolvedGenerateOptions, attempts: number, error: KitError): void {
+    const { lease, startedAt } = result;
+    this.#emitRequestError(error, startedAt, lease.id, options, false);
+    if (error.code === 'aborted') return;
+    if (!isMapperFault(error)) {
+      const { id, sequence } = lease;
+      safely(() => this.#config.credentials.reportFailure(id, error, { sequence }));
+    }
+    const { code, status, message } = error;
+    this.#emitEvent({ type: 'call-error', latencyMs: this.#now() - startedAt, error: { code, status, message }, attempts, model: options.model });
+  }
+
   #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions, attempts: number): KitChatStream {
-    const { provider, credentials } = this.#config;
+    const { provider } = this.#config;
     const { lease, reader, attempt, startedAt } = result;
     const { controller } = attempt;
     let firstContentAt = result.firstContentAt;
-    // The attempt stays linked to the caller's signal until the stream ends.
-    const release = (reason: KitError) => {
-      attempt.dispose();
-      if (!controller.signal.aborted) controller.abort(reason);
-    };
     return new KitChatStream({
       provider,
       model: options.model,
       credentialId: lease.id,
+      requestId: result.requestId,
       buffered: result.buffered,
-      ...(reader ? { next: () => reader.next() } : {}),
+      ...(reader ? { feed: reader } : {}),
       classify: (error) => classifyThrown(error, controller.signal, provider, lease),
       // Called when the first content event is handed out; the time is when it arrived (usually while peeking).
       onFirstContent: () => {
-        firstContentAt ??= Date.now();
+        firstContentAt ??= this.#now();
         if (options.stream) {
           this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
         }
       },
-      onSuccess: ({ usage, finishReason }) => {
+      onSuccess: (finish) => this.#reportSuccess(result, options, finish, firstContentAt),
+      onError: (error) => this.#reportStreamError(result, options, attempts, error),
+      // The attempt stays linked to the caller's signal until the stream ends.
+      release: (reason) => {
         attempt.dispose();
-        const latencyMs = Date.now() - startedAt;
-        safely(() =>
-          credentials.reportSuccess(lease.id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens }),
-        );
-        this.#emitEvent({
-          type: 'request-success',
-          latencyMs,
-          usage,
-          streaming: options.stream,
-          finishReason,
-          model: options.model,
-          credentialId: lease.id,
-          requestId: result.requestId,
-          ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
-        });
+        if (!controller.signal.aborted) controller.abort(reason);
       },
-      onError: (error) => {
-        this.#emitRequestError(error, startedAt, lease.id, options, false);
-        if (error.code === 'aborted') return;
-        safely(() => credentials.reportFailure(lease.id, error));
-        // A stream that broke after its first content cannot fail over: the call has failed.
-        const { code, status, message } = error;
-        this.#emitEvent({ type: 'call-error', latencyMs: Date.now() - startedAt, error: { code, status, message }, attempts, model: options.model });
-      },
-      release,
     });
   }
 }

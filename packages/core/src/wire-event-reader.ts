@@ -1,32 +1,47 @@
-import type { EmitEvent, StreamMapper } from './provider-definition';
 import type { Framing, FramingFactory } from './framing';
+import type { EmitEvent, StreamMapper } from './provider-definition';
 import type { StreamEvent } from './stream-event';
+
+/** What a reader tells the attempt that owns it, for its timers. */
+export interface WireEventReaderHooks {
+  /** The reader starts waiting for the upstream: an event was asked for and none is decoded. */
+  waiting?(): void;
+  /** The upstream made progress: a read decoded at least one event (comments and pings are not progress). */
+  progressed?(): void;
+}
 
 /**
  * Reads a response body and hands out `StreamEvent`s: bytes → text → frames (SSE or NDJSON) → the provider's
- * mapper, in one pass with no chain of streams. Pull-based: nothing is read until the caller asks.
+ * mapper, in one pass with no chain of streams. Pull-based: nothing is read until the caller asks. Events already
+ * decoded are handed out synchronously (`take()`); only an empty queue costs a read (`fill()`).
  */
 export class WireEventReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  #decoder = new TextDecoder();
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #decoder = new TextDecoder();
+  readonly #framer: Framing;
+  readonly #mapper: StreamMapper;
+  readonly #emit: EmitEvent;
+  readonly #hooks: WireEventReaderHooks;
+  readonly #wrapError: (error: unknown) => unknown;
   #queue: StreamEvent[] = [];
   #head = 0;
+  /** The body is done (ended, failed or cancelled): nothing more will be queued. */
   #ended = false;
-  #cancelled: { reason: unknown } | undefined;
-  #framer: Framing;
-  #emit: EmitEvent;
+  #failure: { error: unknown } | undefined;
 
-  readonly #mapper: StreamMapper;
-  readonly #hooks: { beforeRead?: () => void; afterRead?: () => void };
-
+  /**
+   * @param wrapError - turns what the mapper throws into the error the reader reports (core marks mapper bugs).
+   */
   constructor(
     body: ReadableStream<Uint8Array>,
     framing: FramingFactory,
     mapper: StreamMapper,
-    hooks: { beforeRead?: () => void; afterRead?: () => void } = {},
+    hooks: WireEventReaderHooks = {},
+    wrapError: (error: unknown) => unknown = (error) => error,
   ) {
     this.#mapper = mapper;
     this.#hooks = hooks;
+    this.#wrapError = wrapError;
     this.#reader = body.getReader();
     this.#emit = (event) => {
       this.#queue.push(event);
@@ -34,16 +49,36 @@ export class WireEventReader {
     this.#framer = framing((chunk) => mapper.push(chunk, this.#emit));
   }
 
-  /** The next event, or `undefined` when the upstream closed the stream and the mapper has flushed. */
-  async next(): Promise<StreamEvent | undefined> {
-    while (this.#head >= this.#queue.length) {
-      if (this.#cancelled) throw this.#cancelled.reason;
-      if (this.#ended) return undefined;
-      this.#queue.length = 0;
-      this.#head = 0;
-      this.#hooks.beforeRead?.();
-      const result = await this.#reader.read();
-      this.#hooks.afterRead?.();
+  /**
+   * The next decoded event, without waiting: `undefined` when none is queued (then `fill()`, unless `done`).
+   * Once the queue is drained after a failure, throws the failure.
+   */
+  take(): StreamEvent | undefined {
+    if (this.#head < this.#queue.length) return this.#queue[this.#head++];
+    if (this.#failure) throw this.#failure.error;
+    return undefined;
+  }
+
+  /** Nothing is queued and nothing more will come: the stream ended (or failed: `take()` throws then). */
+  get done(): boolean {
+    return this.#ended && this.#head >= this.#queue.length;
+  }
+
+  /** Reads until at least one event is queued, or the body ended or failed. */
+  async fill(): Promise<void> {
+    if (this.#head < this.#queue.length || this.#ended) return;
+    this.#queue = [];
+    this.#head = 0;
+    this.#hooks.waiting?.();
+    while (this.#queue.length === 0 && !this.#ended) {
+      let result: ReadableStreamReadResult<Uint8Array>;
+      try {
+        result = await this.#reader.read();
+      } catch (error) {
+        if (!this.#ended) this.#fail(error);
+        break;
+      }
+      if (this.#ended) break; // cancelled while the read was pending
       try {
         if (result.done) {
           this.#ended = true;
@@ -54,19 +89,31 @@ export class WireEventReader {
           this.#framer.feed(this.#decoder.decode(result.value, { stream: true }));
         }
       } catch (error) {
-        // An in-stream error: hand out what the same read produced before it, then throw.
-        this.cancel(error);
-        if (this.#queue.length === 0) throw error;
+        // An in-stream error (or a mapper bug): the events decoded before it are still handed out, then it is thrown.
+        this.#fail(this.#wrapError(error));
       }
     }
-    return this.#queue[this.#head++];
+    if (this.#queue.length > 0) this.#hooks.progressed?.();
   }
 
-  /** Stops reading and releases the connection; a later `next()` throws `reason`. */
+  /** The next event, or `undefined` when the upstream closed the stream and the mapper has flushed. */
+  async next(): Promise<StreamEvent | undefined> {
+    for (;;) {
+      const event = this.take();
+      if (event !== undefined || this.done) return event;
+      await this.fill();
+    }
+  }
+
+  /** Stops reading and releases the connection; once the queue is drained, `take()`/`next()` throw `reason`. */
   cancel(reason?: unknown): void {
     if (this.#ended) return;
+    this.#fail(reason);
+  }
+
+  #fail(error: unknown): void {
     this.#ended = true;
-    this.#cancelled = { reason };
-    this.#reader.cancel(reason).catch(() => {});
+    this.#failure ??= { error };
+    this.#reader.cancel(error).catch(() => {});
   }
 }

@@ -1,0 +1,94 @@
+import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+import { emptyUsage } from './chat-completion';
+import type { ChatMessage, ContentPart, ToolCall } from './chat-message';
+import type { StreamEvent } from './stream-event';
+import { TextBuilder } from './text-builder';
+
+type FinishEvent = Extract<StreamEvent, { type: 'finish' }>;
+type ReasoningPart = { type: 'reasoning'; text: TextBuilder; signature?: string };
+
+let generatedIds = 0;
+
+/**
+ * Collects the events of one answer into a `ChatCompletion`: text, reasoning blocks (each signed block keeps its
+ * own signature), tool calls, the finish. Shared by streams (`final()`) and non-streaming calls, which assemble
+ * directly without replaying through an iterator.
+ */
+export class CompletionAssembler {
+  readonly #text = new TextBuilder();
+  readonly #reasoningParts: ReasoningPart[] = [];
+  readonly #toolCalls: ToolCall[] = [];
+  #id: string | undefined;
+  #model: string;
+  #finish: FinishEvent | undefined;
+
+  constructor(model: string) {
+    this.#model = model;
+  }
+
+  /** The upstream's `start`: its id and the model that actually served. */
+  start(event: Extract<StreamEvent, { type: 'start' }>): void {
+    this.#id ??= event.id || undefined;
+    this.#model = event.model || this.#model;
+  }
+
+  get id(): string | undefined {
+    return this.#id;
+  }
+
+  get model(): string {
+    return this.#model;
+  }
+
+  get finish(): FinishEvent | undefined {
+    return this.#finish;
+  }
+
+  /** A `finish`: held so it is last; a second one keeps the first one's usage unless it brings its own. */
+  holdFinish(event: FinishEvent): void {
+    const { usage } = event;
+    const hasUsage = usage.totalTokens || usage.inputTokens || usage.outputTokens;
+    this.#finish = hasUsage || !this.#finish ? event : { ...event, usage: this.#finish.usage };
+  }
+
+  /** A content event (text, reasoning, tool call; deltas of tool calls carry nothing to keep). */
+  add(event: StreamEvent): void {
+    if (event.type === 'text-delta') this.#text.append(event.text);
+    else if (event.type === 'reasoning-delta') {
+      let part = this.#reasoningParts.at(-1);
+      if (!part || (part.signature && event.text)) this.#reasoningParts.push((part = { type: 'reasoning', text: new TextBuilder() }));
+      part.text.append(event.text);
+      if (event.signature) part.signature = (part.signature ?? '') + event.signature;
+    } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);
+  }
+
+  /** Everything collected so far, as the completion and its replayable assistant message. */
+  build(provider: string, credentialId: string | undefined): ChatCompletion {
+    const text = this.#text.toString();
+    const reasoningParts = this.#reasoningParts.map(({ text: partText, signature }) => {
+      const part: ContentPart = { type: 'reasoning', text: partText.toString() };
+      if (signature !== undefined) part.signature = signature;
+      return part;
+    });
+    const reasoning = reasoningParts.length > 0 ? reasoningParts.map((part) => (part as { text: string }).text).join('') : undefined;
+    const content: ContentPart[] = [...reasoningParts];
+    if (text) content.push({ type: 'text', text });
+    const toolCalls = this.#toolCalls;
+    const message: ChatMessage = { role: 'assistant', content: reasoning === undefined ? text : content };
+    if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
+    const finishReason: FinishReason = this.#finish?.finishReason ?? 'other';
+    const usage: Usage = this.#finish?.usage ?? emptyUsage();
+    return {
+      id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
+      model: this.#model,
+      provider,
+      text,
+      reasoning,
+      toolCalls: [...toolCalls],
+      finishReason,
+      usage,
+      credentialId,
+      message,
+    };
+  }
+}

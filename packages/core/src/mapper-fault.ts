@@ -1,0 +1,24 @@
+import { KitError } from './kit-error';
+
+const blameless = new WeakSet<KitError>();
+
+/**
+ * What a provider's mapper threw that is not a `KitError` (a `SyntaxError`, a `TypeError` of a third-party mapper):
+ * `invalid_response`, and marked so that the engine never holds it against the credential — a mapper bug is not the
+ * key's fault. A `KitError` a mapper throws on purpose (an in-stream error body) is passed through unchanged.
+ */
+export function fromMapper(error: unknown, provider: string, credentialId?: string): KitError {
+  if (KitError.is(error)) return error;
+  const kitError = new KitError('invalid_response', `${provider}: the response could not be read: ${(error as Error | undefined)?.message ?? String(error)}`, {
+    provider,
+    credentialId,
+    cause: error,
+  });
+  blameless.add(kitError);
+  return kitError;
+}
+
+/** Whether an error came from a mapper bug rather than from the upstream (see `fromMapper`). */
+export function isMapperFault(error: KitError): boolean {
+  return blameless.has(error);
+}

@@ -1,0 +1,37 @@
+/** Pieces joined into one flat string every this many appends. */
+const BLOCK_PIECES = 256;
+
+/**
+ * Text built from many small deltas, kept compact: `a += delta` builds a rope of one ~57-byte node per delta (a
+ * 100 000-delta answer held 5.7 MB for 752 KB of text); here pieces are flattened into blocks every
+ * `BLOCK_PIECES` appends, so the heap holds little more than the text itself.
+ */
+export class TextBuilder {
+  #blocks: string[] = [];
+  #pieces: string[] = [];
+  #length = 0;
+
+  append(text: string): void {
+    if (text === '') return;
+    this.#length += text.length;
+    this.#pieces.push(text);
+    if (this.#pieces.length >= BLOCK_PIECES) {
+      this.#blocks.push(this.#pieces.join(''));
+      this.#pieces = [];
+    }
+  }
+
+  get length(): number {
+    return this.#length;
+  }
+
+  /** The whole text as one flat string (which is then kept as the only block). */
+  toString(): string {
+    if (this.#pieces.length > 0) {
+      this.#blocks.push(this.#pieces.join(''));
+      this.#pieces = [];
+    }
+    if (this.#blocks.length > 1) this.#blocks = [this.#blocks.join('')];
+    return this.#blocks[0] ?? '';
+  }
+}
