@@ -19,7 +19,12 @@ describe('Anthropic error bodies', () => {
     [429, 'rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit', 'rate_limit'],
     [400, 'invalid_request_error', 'messages: roles must alternate between "user" and "assistant"', 'invalid_request'],
     [400, 'invalid_request_error', 'prompt is too long: 1048577 tokens > 1000000 maximum', 'context_length'],
-    [400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.', 'quota_exceeded'],
+    [
+      400,
+      'invalid_request_error',
+      'Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.',
+      'quota_exceeded',
+    ],
     [400, 'invalid_request_error', 'You have reached your specified API usage limits. You will regain access on 2026-12-01 at 00:00 UTC.', 'quota_exceeded'],
     [402, 'billing_error', 'Payment required', 'quota_exceeded'],
     [500, 'api_error', 'Internal server error', 'server_error'],
@@ -44,7 +49,26 @@ describe('Anthropic error bodies', () => {
   });
 
   it('a body that is not Anthropic’s falls back to the status', () => {
-    const error = createUpstreamError({ status: 413, body: '<html>413 Request Entity Too Large</html>', headers: new Headers() }, { provider: 'anthropic', refine: refineAnthropicError });
+    const error = createUpstreamError(
+      { status: 413, body: '<html>413 Request Entity Too Large</html>', headers: new Headers() },
+      { provider: 'anthropic', refine: refineAnthropicError },
+    );
     expect(error.code).toBe('invalid_request');
+  });
+});
+
+describe("Anthropic's own wordings", () => {
+  it("an exhausted subscription's extra usage is quota_exceeded (core alone would read a bad request)", () => {
+    // github.com/openclaw/openclaw pull request #61763
+    const message = "You're out of extra usage. Add more at claude.ai/settings/usage and keep going.";
+    expect(classify(400, 'invalid_request_error', message)).toMatchObject({ code: 'quota_exceeded', retryable: false });
+    expect(
+      createUpstreamError({ status: 400, body: errorBody('invalid_request_error', message), headers: new Headers() }, { provider: 'anthropic' }).code,
+    ).toBe('invalid_request');
+    expect(refineAnthropicError({ status: 500, body: errorBody('invalid_request_error', message), headers: new Headers() })).toBeUndefined();
+  });
+
+  it('"billing" in an invalid_request_error is no evidence of quota', () => {
+    expect(classify(400, 'invalid_request_error', 'thinking.budget_tokens: see Plans & Billing for limits').code).toBe('invalid_request');
   });
 });

@@ -38,3 +38,18 @@ describe('Cerebras rate limits', () => {
     expect(error).toMatchObject({ code: 'rate_limit', retryAfterMs: 11_383 });
   });
 });
+
+describe('Cerebras quota 429s and the word "billing"', () => {
+  it('a rate limit whose message mentions billing or credits is still a rate limit; only real quota evidence is not', () => {
+    // Constructed for this test (not transcribed): Cerebras' 429 shape with an upgrade hint in the message.
+    const hinted = {
+      message: 'Tokens per minute limit exceeded. Upgrade your plan at https://cloud.cerebras.ai/billing for more credits.',
+      type: 'too_many_requests_error',
+      param: 'quota',
+      code: 'token_quota_exceeded',
+    };
+    expect(refineCerebrasError({ status: 429, body: hinted, headers: new Headers() })).toEqual({ code: 'rate_limit' });
+    const exhausted = { message: 'You exceeded your current quota.', type: 'insufficient_quota', code: 'insufficient_quota' };
+    expect(refineCerebrasError({ status: 429, body: exhausted, headers: new Headers() })).toBeUndefined();
+  });
+});

@@ -1,4 +1,11 @@
-import { parseDuration, readRateLimitHeaders, type ErrorRefinement, type RateLimitHeaderNames, type UpstreamErrorResponse } from '@kit/core';
+import {
+  classifyUpstreamError,
+  parseDuration,
+  readRateLimitHeaders,
+  type ErrorRefinement,
+  type RateLimitHeaderNames,
+  type UpstreamErrorResponse,
+} from '@kit/core';
 
 /**
  * Cerebras reports a per-day request budget and a per-minute token budget; resets are seconds from now
@@ -20,13 +27,15 @@ export function readCerebrasRateLimits(headers: Headers, now: number) {
 
 /**
  * Cerebras answers 429 `token_quota_exceeded` / `request_quota_exceeded` for its per-minute and per-day limits:
- * rate limits that reset within a day, not a billing quota (the generic reading of "quota"). Without a
+ * rate limits that reset within a day, not a billing quota; only core's evidence of an exhausted quota (an
+ * `insufficient_quota` or `billing_error` identifier, a "credit balance is too low" message) keeps a 429 a quota
+ * problem. Without a
  * `Retry-After`, the wait is the reset of the exhausted budget (the day's requests, else the minute's tokens),
  * so the key sleeps as long as Cerebras will refuse it and no longer.
  */
 export function refineCerebrasError(response: UpstreamErrorResponse): ErrorRefinement | undefined {
   const { headers } = response;
-  if (response.status !== 429 || /billing|payment|credit/i.test(JSON.stringify(response.body ?? ''))) return undefined;
+  if (response.status !== 429 || classifyUpstreamError(response) === 'quota_exceeded') return undefined;
   const refinement: ErrorRefinement = { code: 'rate_limit' };
   if (headers.has('retry-after') || headers.has('retry-after-ms')) return refinement;
   const reset =

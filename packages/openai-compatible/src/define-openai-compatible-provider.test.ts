@@ -62,8 +62,10 @@ describe('defineOpenAICompatibleProvider', () => {
     });
     expect(custom).toMatchObject({ apiKeyEnvVar: 'X_API_KEY', apiKeyOptional: true, headers: { 'x-extra': '1' } });
     expect(custom.rateLimits?.(new Headers({ 'x-left': '3' }), 0)).toEqual({ requestsRemaining: 3 });
-    const teapot = createUpstreamError({ status: 418, body: { error: { message: 'Try again in 2s' } }, headers: new Headers() }, { provider: 'x', refine: custom.refineError });
-    expect(teapot).toMatchObject({ code: 'content_filter', retryAfterMs: 2000 });
+    // The provider's code, the dialect's message (a router's upstream answer in `metadata.raw`).
+    const body = { error: { message: 'Provider returned error', metadata: { raw: 'teapot upstream' } } };
+    const teapot = createUpstreamError({ status: 418, body, headers: new Headers() }, { provider: 'x', refine: custom.refineError });
+    expect(teapot).toMatchObject({ code: 'content_filter', message: 'x: Provider returned error: teapot upstream (HTTP 418)' });
   });
 
   it('validates its providerOptions', () => {

@@ -1,9 +1,12 @@
 import {
+  classifyUpstreamError,
   codeForBody,
-  codeForStatus,
-  parseDuration,
-  parseRetryAfter,
+  retryHintFromMessage,
+  truncateMasked,
+  upstreamIdentifiers,
   upstreamMessage,
+  upstreamRetryAfterMs,
+  type ErrorRefinement,
   type ErrorRefiner,
   type KitError,
   type KitErrorCode,
@@ -11,36 +14,52 @@ import {
 } from '@kit/core';
 import { responseError } from './wire';
 
-// "Please try again in 6m0s." / "try again in 20ms" / "Please retry in 1.5s" (OpenAI, Groq, most compatible servers).
-const retryHint = /(?:try again|retry) in ~?\s*((?:\d+(?:\.\d+)?(?:ms|s|m|h))+)/i;
+/**
+ * The wait an error message asks for ("Please try again in 6m0s"), in milliseconds.
+ * @deprecated Core reads it (`retryHintFromMessage`) for every rate limit without a header; kept for callers.
+ */
+export const retryHintMs: (message: string | undefined) => number | undefined = retryHintFromMessage;
 
-/** The wait an error message asks for ("Please try again in 6m0s"), in milliseconds. */
-export function retryHintMs(message: string | undefined): number | undefined {
-  const match = message && retryHint.exec(message);
-  return match ? parseDuration(match[1] as string) : undefined;
+const fields = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' ? (value as Record<string, unknown>) : {});
+
+/** Parses a JSON text, `undefined` when it is not JSON. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The refinement every OpenAI-compatible server gets: the retry wait its message asks for, when no usable
- * `Retry-After` header came with it. Core's generic classification already reads OpenAI's error
- * identifiers (`invalid_api_key`, `insufficient_quota`, `rate_limit_exceeded`, `context_length_exceeded`, …).
+ * The refinement every OpenAI-compatible server gets. Core already reads the dialect's identifiers
+ * (`invalid_api_key`, `insufficient_quota`, `rate_limit_exceeded`, `context_length_exceeded`, …) and the
+ * "try again in 2s" waits; this adds what only routers send: a generic "Provider returned error" whose
+ * `error.metadata.raw` holds the upstream's own answer (OpenRouter). That answer becomes the message, and a
+ * JSON one is classified by its identifiers (under the router's status: a 5xx stays a server error).
  */
-export const refineOpenAIError: ErrorRefiner = ({ body, headers }) => {
-  const retryAfterMs = parseRetryAfter(headers) === undefined ? retryHintMs(upstreamMessage(body)) : undefined;
-  return retryAfterMs === undefined ? undefined : { retryAfterMs };
+export const refineOpenAIError: ErrorRefiner = ({ status, body, headers }) => {
+  const raw = fields(fields(fields(body).error).metadata).raw;
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const upstream = parseJson(raw);
+  const refinement: ErrorRefinement = {
+    message: `${upstreamMessage(body) ?? 'upstream error'}: ${truncateMasked(upstream === undefined ? raw : (upstreamMessage(upstream) ?? raw), 500)}`,
+  };
+  if (upstream !== undefined && upstreamIdentifiers(upstream).length > 0) refinement.code = classifyUpstreamError({ status, body: upstream, headers });
+  return refinement;
 };
 
 /**
- * `refineOpenAIError` plus a table of provider error identifiers (`error.code` / `error.type`) for what
- * core's classification does not know. Identifiers narrow client errors only: a 5xx stays the server's fault.
+ * `refineOpenAIError` plus a table of one provider's own error identifiers (matched against `error.code`,
+ * `error.type` and the top-level ones, normalised as core does: lower case, `_` for separators —
+ * `AllocationQuota.FreeTierOnly` is `allocationquota_freetieronly`). Identifiers narrow client errors only:
+ * a 5xx stays the server's fault.
  */
 export function createOpenAIErrorRefiner(codes: Readonly<Record<string, KitErrorCode>> = {}): ErrorRefiner {
   return (response) => {
-    const error = errorObject(response.body);
-    const ids = [error.code, error.type].filter((id): id is string => typeof id === 'string').map((id) => id.toLowerCase());
-    const id = response.status < 500 ? ids.find((candidate) => Object.hasOwn(codes, candidate)) : undefined;
-    const hint = refineOpenAIError(response);
-    return id ? { ...hint, code: codes[id] } : hint;
+    const dialect = refineOpenAIError(response);
+    const id = response.status < 500 ? upstreamIdentifiers(response.body).find((candidate) => Object.hasOwn(codes, candidate)) : undefined;
+    return id === undefined ? dialect : { ...dialect, code: codes[id] as KitErrorCode };
   };
 }
 
@@ -52,12 +71,14 @@ const errorObject = (body: unknown): Record<string, unknown> => Object(Object(bo
 
 /**
  * The `KitError` for an error the upstream sent inside a 2xx answer (an SSE `data: {"error": …}` chunk, an
- * `event: error`, a JSON body). Classified by its identifiers and message; a numeric `code` or `status` is read
- * as the HTTP status; `server_error` otherwise.
+ * `event: error`, a JSON body). A numeric `code` or `status` is read as the HTTP status and classified like one;
+ * without it, by the body's identifiers and message; `server_error` when nothing is recognisable.
  */
 export function openAIErrorFromBody(body: unknown, context: RequestContext): KitError {
   const error = errorObject(body);
   const status = [error.code, error.status].find((value): value is number => typeof value === 'number' && value >= 400 && value < 600);
   const message = upstreamMessage(body) ?? 'error in the response stream';
-  return responseError(context, codeForBody(body) ?? (status ? codeForStatus(status) : 'server_error'), message, { status, retryAfterMs: retryHintMs(message) });
+  const headers = new Headers();
+  const code = status === undefined ? (codeForBody(body) ?? 'server_error') : classifyUpstreamError({ status, body, headers });
+  return responseError(context, code, message, { status, retryAfterMs: upstreamRetryAfterMs({ body, headers }, code) });
 }

@@ -30,7 +30,8 @@ describe('OpenAI error bodies', () => {
 
   it('rate_limit_exceeded → rate_limit with the wait from the message', () => {
     const error = classify(429, {
-      message: 'Rate limit reached for gpt-4.1-mini in organization org-abc on tokens per min (TPM): Limit 200000, Used 199800, Requested 500. Please try again in 90ms.',
+      message:
+        'Rate limit reached for gpt-4.1-mini in organization org-abc on tokens per min (TPM): Limit 200000, Used 199800, Requested 500. Please try again in 90ms.',
       type: 'tokens',
       param: null,
       code: 'rate_limit_exceeded',
@@ -41,7 +42,8 @@ describe('OpenAI error bodies', () => {
 
   it('context_length_exceeded → context_length', () => {
     const error = classify(400, {
-      message: "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.",
+      message:
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.",
       type: 'invalid_request_error',
       param: 'messages',
       code: 'context_length_exceeded',
@@ -60,19 +62,53 @@ describe('OpenAI error bodies', () => {
   });
 
   it('OpenAI-only codes', () => {
-    expect(classify(429, { message: 'Billing hard limit has been reached', type: 'invalid_request_error', code: 'billing_hard_limit_reached' }).code).toBe('quota_exceeded');
-    expect(classify(403, { message: 'Country, region, or territory not supported', type: 'request_forbidden', code: 'unsupported_country_region_territory' }).code).toBe(
-      'permission',
+    expect(classify(429, { message: 'Billing hard limit has been reached', type: 'invalid_request_error', code: 'billing_hard_limit_reached' }).code).toBe(
+      'quota_exceeded',
     );
-    expect(classify(401, { message: 'OpenAI-Organization header should match organization for API key', type: 'invalid_request_error', code: 'mismatched_organization' }).code).toBe(
-      'authentication',
-    );
-    expect(classify(400, { message: 'Invalid prompt: your prompt was flagged as potentially violating our usage policy.', type: 'invalid_request_error', code: 'invalid_prompt' }).code).toBe(
-      'content_filter',
-    );
-    expect(classify(400, { message: "Unsupported parameter: 'max_tokens' is not supported with this model.", type: 'invalid_request_error', code: 'unsupported_parameter' }).code).toBe(
-      'invalid_request',
-    );
+    expect(
+      classify(403, { message: 'Country, region, or territory not supported', type: 'request_forbidden', code: 'unsupported_country_region_territory' }).code,
+    ).toBe('permission');
+    expect(
+      classify(401, {
+        message: 'OpenAI-Organization header should match organization for API key',
+        type: 'invalid_request_error',
+        code: 'mismatched_organization',
+      }).code,
+    ).toBe('authentication');
+    expect(
+      classify(400, {
+        message: 'Invalid prompt: your prompt was flagged as potentially violating our usage policy.',
+        type: 'invalid_request_error',
+        code: 'invalid_prompt',
+      }).code,
+    ).toBe('content_filter');
+    expect(
+      classify(400, {
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model.",
+        type: 'invalid_request_error',
+        code: 'unsupported_parameter',
+      }).code,
+    ).toBe('invalid_request');
     expect(classify(500, { message: 'The server had an error while processing your request.', type: 'server_error', code: null }).code).toBe('server_error');
+  });
+});
+
+describe('OpenAI free-tier rate limits', () => {
+  it('a 429 rate_limit_exceeded whose message points to billing stays a rate limit with the wait it names', () => {
+    // github.com/arc53/DocsGPT issue #287
+    const error = classify(429, {
+      message:
+        'Rate limit reached for default-gpt-3.5-turbo in organization org-xxx on requests per min. Limit: 3 / min. Please try again in 20s. ' +
+        'Please add a payment method to your account to increase your rate limit. Visit https://platform.openai.com/account/billing to add a payment method.',
+      type: 'requests',
+      param: null,
+      code: 'rate_limit_exceeded',
+    });
+    expect(error).toMatchObject({ code: 'rate_limit', retryable: true, retryAfterMs: 20_000 });
+  });
+
+  it('credit_balance_exhausted (a prepaid account at zero, sent as 429) → quota_exceeded', () => {
+    // Code as reported in github.com/promptfoo/promptfoo pull request #10881; message constructed for this test.
+    expect(classify(429, { message: 'Prepaid balance used up.', type: 'requests', code: 'credit_balance_exhausted' }).code).toBe('quota_exceeded');
   });
 });
