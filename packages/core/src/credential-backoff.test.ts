@@ -36,4 +36,22 @@ describe('credentialBackoffMs', () => {
     expect(credentialBackoffMs(1, new KitError('quota_exceeded', 'no credit', { retryAfterMs: 86_400_000 }), policy, never)).toBe(86_400_000);
     expect(credentialBackoffMs(7, new KitError('quota_exceeded', 'no credit'), { ...policy, quotaCooldownMs: 0 }, never)).toBe(60_000);
   });
+
+  it('caps transient faults at maxTransientBackoffMs, after jitter; credential faults run the whole schedule', () => {
+    const capped = { ...policy, maxTransientBackoffMs: 5_000 };
+    for (const code of ['server_error', 'timeout', 'network', 'invalid_response'] as const) {
+      expect([1, 2, 3, 4, 9].map((failures) => credentialBackoffMs(failures, new KitError(code, 'x'), capped, never))).toEqual([1000, 2000, 4000, 5000, 5000]);
+    }
+    expect(credentialBackoffMs(3, new KitError('server_error', 'x'), { ...capped, jitter: 0.5 }, () => 0.99)).toBe(5000);
+    expect(credentialBackoffMs(7, new KitError('permission', 'x'), capped, never)).toBe(60_000);
+    expect(credentialBackoffMs(7, new KitError('authentication', 'x'), capped, never)).toBe(60_000);
+    // Without the cap (a third party's policy), transient faults follow the full schedule as before.
+    expect(credentialBackoffMs(7, new KitError('server_error', 'x'), policy, never)).toBe(60_000);
+  });
+
+  it('treats a code this copy of core does not know like no error', () => {
+    const foreign = new KitError('server_error', 'x');
+    (foreign as { code: string }).code = 'brand_new_code';
+    expect(credentialBackoffMs(2, foreign, { ...policy, maxTransientBackoffMs: 500 }, never)).toBe(2000);
+  });
 });

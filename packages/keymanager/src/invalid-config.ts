@@ -2,7 +2,7 @@ import { KitError } from '@kit/core';
 
 /**
  * The one validation routine of KeyManager: throws `invalid_config` unless `ok`. `field` names the bad input
- * (`keys[2]`, `options.maxBackoffMs`, …); the message never repeats a key.
+ * (`keys[2]`, `idOrKey`, …); the message never repeats a key.
  */
 export function check(ok: unknown, provider: string, field: string, problem = 'is invalid'): asserts ok {
   if (!ok) throw new KitError('invalid_config', `KeyManager(${provider}): ${field} ${problem}`, { provider });
@@ -13,4 +13,4 @@ export const UNKNOWN = 'is unknown';
 
 /** Whether `value` is a plain object (not null, not an array). */
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value == 'object' && !Array.isArray(value);
+  value !== null && typeof value === 'object' && !Array.isArray(value);

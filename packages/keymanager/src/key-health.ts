@@ -1,16 +1,19 @@
-import type { KitErrorCode } from '@kit/core';
-import { availableAt, type KeyState } from './key-state';
+import { credentialDeadlineAsEpochMs, type KitErrorCode } from '@kit/core';
+import type { KeyState } from './key-state';
 
 /** The health of one key, as `KeyManager.getKeyHealth()` reports it. Holds no secret. */
 export interface KeyHealth {
   /** The key's id (never the key). */
   id: string;
-  /** False after `unhealthyAfter` consecutive failures, true again after one success. */
+  /** False after `unhealthyAfter` consecutive failure events or a disable; true again after one success. */
   healthy: boolean;
-  /** Whether the key may be handed out now (not in backoff, not rate-limited). */
+  /** Whether the key may be handed out now (no cooldown, no rate-limit skip, not disabled). */
   available: boolean;
+  /** Out until `enableKey`, an explicit `reportSuccess` or re-adding: a `policies` rule with action `'disable'` matched. */
+  disabled: boolean;
+  /** Failure events in a row since the last success (N concurrent failures of one burst are one event). */
   consecutiveFailures: number;
-  /** End of the backoff of the last failure (epoch ms); absent when no failure since the last success. */
+  /** End of the cooldown in force (epoch ms); absent when none is. */
   backoffUntil?: number;
   /** End of a rate-limit skip (epoch ms) while one is in force. */
   rateLimitedUntil?: number;
@@ -19,9 +22,9 @@ export interface KeyHealth {
   /** Times the key was handed out. */
   requests: number;
   successes: number;
-  /** Failures that counted against the key (non-penalising errors are not counted). */
+  /** Failed requests reported against the key, late ones of a burst included (errors that do not count are not). */
   failures: number;
-  /** Code of the last failure that counted against the key. */
+  /** Code of the last failure event. */
   lastErrorCode?: KitErrorCode;
   /** The key's weight under the `'weighted'` strategy. */
   weight: number;
@@ -34,18 +37,34 @@ export interface KeyManagerStatus {
   total: number;
   healthy: number;
   unhealthy: number;
-  /** Keys that cannot be handed out now (backoff or rate-limit skip). */
+  /** Keys that cannot be handed out now (cooldown, rate-limit skip or disabled). */
   inBackoff: number;
   /** Keys that can be handed out now. */
   available: number;
+  /** Keys disabled by a `policies` rule. */
+  disabled: number;
 }
 
-/** A secret-free snapshot of one key (internal). */
-export function toKeyHealth(state: KeyState, now: number): KeyHealth {
-  const { secret, probeUntil, currentWeight, ...health }: Partial<KeyState> & KeyHealth = state as KeyState & KeyHealth;
-  health.available = availableAt(state) <= now;
-  // Only a backoff since the last success and a rate-limit skip in force are shown.
-  if (!health.backoffUntil) delete health.backoffUntil;
-  if (!(state.rateLimitedUntil > now)) delete health.rateLimitedUntil;
-  return health;
+/** A secret-free snapshot of one key (internal); `now` is monotonic, `wallNow` epoch ms. */
+export function toKeyHealth(state: KeyState, now: number, wallNow: number): KeyHealth {
+  const { health } = state;
+  const report: KeyHealth = {
+    id: state.id,
+    healthy: health.healthy,
+    available: health.availableAt() <= now,
+    disabled: health.disabled,
+    consecutiveFailures: health.consecutiveFailures,
+    requests: health.requests,
+    successes: health.successes,
+    failures: health.failures,
+    weight: state.weight,
+  };
+  const backoffUntil = credentialDeadlineAsEpochMs(health.cooldownUntil(), now, wallNow);
+  if (backoffUntil !== undefined) report.backoffUntil = backoffUntil;
+  const rateLimitedUntil = credentialDeadlineAsEpochMs(health.rateLimitedUntil, now, wallNow);
+  if (rateLimitedUntil !== undefined) report.rateLimitedUntil = rateLimitedUntil;
+  if (health.lastSuccessAt !== undefined) report.lastSuccessAt = health.lastSuccessAt;
+  if (health.lastFailureAt !== undefined) report.lastFailureAt = health.lastFailureAt;
+  if (health.lastErrorCode !== undefined) report.lastErrorCode = health.lastErrorCode;
+  return report;
 }

@@ -24,14 +24,14 @@ export interface NormalisedKey {
 }
 
 /** Whether `value` is a string with something else than whitespace in it. */
-export const isFilled = (value: unknown): value is string => typeof value == 'string' && value.trim() != '';
+export const isFilled = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 
 /**
  * Validates one key input. `field` is how the input is named in errors (`keys[2]`, `key`);
  * `defaultId` is used when the input gives no id.
  */
 export function normaliseKeyInput(input: unknown, field: string, defaultId: string, provider: string): NormalisedKey {
-  const text = typeof input == 'string';
+  const text = typeof input === 'string';
   const definition: unknown = text ? { key: input } : input;
   check(isRecord(definition), provider, field);
   for (const name in definition) check(/^(id|key|weight)$/.test(name), provider, `${field}.${name}`, UNKNOWN);

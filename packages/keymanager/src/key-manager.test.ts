@@ -183,11 +183,13 @@ describe('random selection', () => {
 });
 
 describe('backoff and health', () => {
-  it('follows the schedule 1s, 2s, 4s, 8s, 16s, 32s, 60s, 60s', () => {
+  // Was run with server_error: transient faults now cool for at most maxTransientBackoffMs (next test); the full
+  // schedule is the one of the credential's own faults.
+  it('follows the schedule 1s, 2s, 4s, 8s, 16s, 32s, 60s, 60s for the key’s own faults', () => {
     const { manager, clock, events, health } = setup(['test-key-1']);
     const sleeps: number[] = [];
     for (let failure = 0; failure < 8; failure++) {
-      manager.reportFailure('key-1', kitError('server_error', { status: 503 }));
+      manager.reportFailure('key-1', kitError('permission', { status: 403 }));
       sleeps.push((health('key-1').backoffUntil ?? 0) - clock.time);
       clock.time += sleeps[sleeps.length - 1] ?? 0;
     }
@@ -195,6 +197,21 @@ describe('backoff and health', () => {
     const failureEvents = events.filter((event) => event.type === 'credential-failure');
     expect(failureEvents.map((event) => event.backoffMs)).toEqual(sleeps);
     expect(failureEvents.map((event) => event.consecutiveFailures)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('cools a key at most maxTransientBackoffMs (5 s) after transient faults: 1s, 2s, 4s, 5s, 5s', () => {
+    const { manager, clock, health } = setup(['test-key-1']);
+    const sleeps: number[] = [];
+    for (let failure = 0; failure < 5; failure++) {
+      manager.reportFailure('key-1', kitError('server_error', { status: 503 }));
+      sleeps.push((health('key-1').backoffUntil ?? 0) - clock.time);
+      clock.time += sleeps[sleeps.length - 1] ?? 0;
+    }
+    expect(sleeps).toEqual([1000, 2000, 4000, 5000, 5000]);
+    const custom = setup(['test-key-1'], { maxTransientBackoffMs: 1500 });
+    custom.manager.reportFailure('key-1', kitError('timeout'));
+    custom.manager.reportFailure('key-1', kitError('timeout'));
+    expect((custom.health('key-1').backoffUntil ?? 0) - custom.clock.time).toBe(1500);
   });
 
   it('honours custom initialBackoffMs and maxBackoffMs', () => {
@@ -262,7 +279,17 @@ describe('backoff and health', () => {
     (code) => {
       const { manager, events, health } = setup();
       manager.reportFailure('key-1', kitError(code));
-      expect(health('key-1')).toEqual({ id: 'key-1', healthy: true, available: true, consecutiveFailures: 0, requests: 0, successes: 0, failures: 0, weight: 1 });
+      expect(health('key-1')).toEqual({
+        id: 'key-1',
+        healthy: true,
+        available: true,
+        disabled: false,
+        consecutiveFailures: 0,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        weight: 1,
+      });
       expect(events).toEqual([]);
       expect(manager.getNextKey()).toBe('test-key-alpha-1');
     },
@@ -364,11 +391,13 @@ describe('backoff and health', () => {
 });
 
 describe('credentials_exhausted', () => {
-  it('is thrown when every key is in backoff, with retryAfterMs until the soonest is free', () => {
+  // key-2 failed with transient faults here before; those no longer make the pool refuse calls (panic mode, tested
+  // in key-manager.concurrency.test.ts), so both keys now fail with their own faults.
+  it('is thrown when every key cools down after its own fault, with retryAfterMs until the soonest is free', () => {
     const { manager, clock } = setup(['test-key-1', 'test-key-2']);
     manager.reportFailure('key-1', kitError('rate_limit', { retryAfterMs: 5000 }));
-    manager.reportFailure('key-2');
-    manager.reportFailure('key-2');
+    manager.reportFailure('key-2', kitError('permission', { status: 403 }));
+    manager.reportFailure('key-2', kitError('permission', { status: 403 }));
     let error = expectKitError(() => manager.getNextKey(), 'credentials_exhausted');
     expect(error.retryAfterMs).toBe(2000);
     expect(error.provider).toBe('openai');
@@ -417,8 +446,11 @@ describe('reportRateLimit', () => {
 describe('CredentialSource', () => {
   it('acquire returns the next key as an api-key lease', async () => {
     const { manager } = setup();
-    await expect(manager.acquire({})).resolves.toEqual({ id: 'key-1', secret: 'test-key-alpha-1', kind: 'api-key' });
-    await expect(manager.acquire({})).resolves.toEqual({ id: 'key-2', secret: 'test-key-beta-2', kind: 'api-key' });
+    await expect(manager.acquire({})).resolves.toEqual({ id: 'key-1', secret: 'test-key-alpha-1', kind: 'api-key', sequence: 1 });
+    await expect(manager.acquire({})).resolves.toEqual({ id: 'key-2', secret: 'test-key-beta-2', kind: 'api-key', sequence: 2 });
+    // getNextKey hands out too: the sequence counts every hand-out of the pool.
+    manager.getNextKey();
+    await expect(manager.acquire({})).resolves.toMatchObject({ id: 'key-1', sequence: 4 });
   });
 
   it('acquire with an id returns that key unless it is in backoff', async () => {
@@ -430,10 +462,11 @@ describe('CredentialSource', () => {
     await expect(manager.acquire({ id: 'unknown' })).resolves.toMatchObject({ id: 'key-2' });
   });
 
+  // The key failed with no error (a server_error) before: a transient fault no longer makes the pool refuse calls.
   it('acquire rejects aborted for an aborted signal and credentials_exhausted when all keys sleep', async () => {
     const { manager } = setup(['test-key-1']);
     await expect(manager.acquire({ signal: AbortSignal.abort() })).rejects.toMatchObject({ code: 'aborted' });
-    manager.reportFailure('key-1');
+    manager.reportFailure('key-1', kitError('authentication', { status: 401 }));
     await expect(manager.acquire({})).rejects.toMatchObject({ code: 'credentials_exhausted', retryAfterMs: 1000 });
   });
 });

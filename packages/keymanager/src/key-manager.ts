@@ -1,13 +1,17 @@
 import {
   abortedError,
   createEventEmitter,
-  credentialBackoffMs,
-  errorPolicies,
+  credentialFailureDisposition,
   KitError,
   maskSecrets,
+  selectPanicCredential,
+  policyOf,
+  soonestCredentialRecoveryMs,
   toKitError,
   type AcquireOptions,
   type CredentialLease,
+  type CredentialReportInfo,
+  type CredentialReportMoment,
   type CredentialSource,
   type CredentialSuccessInfo,
   type KitEvent,
@@ -15,11 +19,11 @@ import {
   type RateLimitInfo,
 } from '@kit/core';
 import { abortable, throwIfAborted } from './abort';
-import { check, isRecord } from './invalid-config';
+import { check, isRecord, UNKNOWN } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';
 import { isFilled, normaliseKeyInput, type KeyInput } from './key-input';
 import { resolveKeyManagerOptions, type KeyManagerOptions, type ResolvedKeyManagerOptions } from './key-manager-options';
-import { availableAt, createKeyState, type KeyState } from './key-state';
+import { createKeyState, type KeyState } from './key-state';
 import { selectKey, type SelectionCursor } from './select-key';
 
 /** The work `executeWithFailover` runs with one key; `attempt` counts from 1. */
@@ -36,9 +40,15 @@ export interface ExecuteWithFailoverOptions {
 const DUPLICATE = 'is a duplicate';
 
 /**
- * A pool of API keys for one provider: picks a key per request (round-robin, weighted or random),
- * skips keys in backoff, tracks health, and fails over. Implements `CredentialSource`, so it can be
- * passed as `credentials` to any provider factory.
+ * A pool of API keys for one provider: picks a key per request (round-robin, weighted or random), skips keys that
+ * cool down, tracks health, and fails over. Implements `CredentialSource`, so it can be passed as `credentials` to any
+ * provider factory.
+ *
+ * Health follows `@kit/core`'s credential health machine (shared with `OAuthManager`): a burst of concurrent failures
+ * is one failure event (judged by each lease's `sequence`); only the credential's own faults (401, 403, 429, quota)
+ * bench a key for long; faults that hit every key alike (5xx, timeouts, resets) cool it briefly and never make the
+ * pool refuse calls (panic mode); per-status rules (`policies`) override the defaults; durations run on a monotonic
+ * clock.
  *
  * Keys never appear in events, health reports, errors or `JSON.stringify(manager)`.
  *
@@ -56,19 +66,22 @@ export class KeyManager implements CredentialSource {
   readonly #cursor: SelectionCursor = { next: 0 };
   readonly #options: ResolvedKeyManagerOptions;
   readonly #emit: KitEventListener | undefined;
+  /** The number of the latest hand-out (`CredentialLease.sequence`). */
+  #sequence = 0;
 
   /**
    * @param providerName - names the provider in events and errors (e.g. `'openai'`).
    * @param keys - at least one key: strings (ids `key-1`, `key-2`, … by position) or `{ id?, key, weight? }`.
-   * @param options - strategy, backoff, health threshold, clock and event listener; see {@link KeyManagerOptions}.
+   * @param options - strategy, backoff, health threshold, per-status rules, clocks and event listener; see {@link KeyManagerOptions}.
    * @throws KitError `invalid_config` naming the bad field: empty list, empty or duplicate key, duplicate id, bad option.
    */
   constructor(providerName: string, keys: readonly KeyInput[], options?: KeyManagerOptions) {
     check(isFilled(providerName), String(providerName), 'providerName');
     this.providerName = providerName;
-    const { onEvent } = (this.#options = resolveKeyManagerOptions(options, providerName));
+    this.#options = resolveKeyManagerOptions(options, providerName);
+    const { onEvent } = this.#options;
     this.#emit = onEvent && createEventEmitter([onEvent]);
-    this.#check(Array.isArray(keys) && keys.length, 'keys');
+    this.#check(Array.isArray(keys) && keys.length > 0, 'keys');
     keys.forEach((key, index) => this.#add(key, `keys[${index}]`, `key-${index + 1}`));
   }
 
@@ -79,74 +92,113 @@ export class KeyManager implements CredentialSource {
 
   /**
    * The key for the next request, by the configured strategy (round-robin starts at the first key).
-   * Keys in backoff or rate-limited are skipped; healthy keys are preferred, and an unhealthy key whose
-   * backoff has expired gets its turn again as a probe (that is how it recovers).
-   * @throws KitError `credentials_exhausted` with `retryAfterMs` = time until the soonest key is free.
+   * Keys that cool down, are rate-limited or disabled are skipped; healthy keys are preferred, and an unhealthy key
+   * whose cooldown has ended gets its turn again as a probe (that is how it recovers). When every key that is not out
+   * for good only cools down after a transient fault (5xx, timeout, reset), the one whose cooldown ends soonest is
+   * handed out (panic mode) and is available from then on.
+   * @throws KitError `credentials_exhausted` when every key is disabled or cools down after its own fault (rate limit,
+   *   revoked key, quota), with `retryAfterMs` = time until the soonest one is free (absent when all are disabled).
    */
   getNextKey(): string {
-    return this.#pick().secret;
+    const state = this.#handOut(undefined, undefined, true);
+    if (!state) throw this.#exhausted();
+    return state.secret;
   }
 
   /**
-   * `CredentialSource.acquire`: the next key as a lease `{ id, secret, kind: 'api-key' }`.
-   * With `id`, that key is returned when it is available; otherwise the normal selection applies. Keys in `exclude`
-   * (those that failed for good in the current call) are never handed out.
-   * @throws KitError `aborted` if the signal has fired, `credentials_exhausted` when every key is in backoff.
+   * `CredentialSource.acquire`: the next key as a lease `{ id, secret, kind: 'api-key', sequence }`, selected as
+   * {@link KeyManager.getNextKey} does. With `id`, that key is returned when it is available; otherwise the normal
+   * selection applies. Keys in `exclude` (those that failed for good in the current call) are never handed out.
+   * Pass `sequence` back with the report of the attempt (`reportFailure(id, error, { sequence })`,
+   * `reportSuccess(id, { sequence })`): a late failure of a burst then counts once.
+   * @throws KitError `aborted` if the signal has fired, `credentials_exhausted` as `getNextKey` (with `retryAfterMs`
+   *   absent when every key outside `exclude` is disabled, or none is left).
    */
   async acquire({ signal, id, exclude }: AcquireOptions = {}): Promise<CredentialLease> {
     throwIfAborted(signal, this.providerName);
-    const state = exclude ? this.#pick(exclude) : this.#pick(undefined, this.#keys.find((key) => key.id === id));
+    const wanted = id === undefined || exclude?.has(id) ? undefined : this.#keys.find((key) => key.id === id);
+    const state = this.#handOut(exclude, wanted, true);
     if (!state) throw this.#exhausted(undefined, exclude);
-    return { id: state.id, secret: state.secret, kind: 'api-key' };
+    return { id: state.id, secret: state.secret, kind: 'api-key', sequence: this.#sequence };
   }
 
   /**
-   * Records a success: consecutive failures → 0, healthy, backoff cleared. Emits `credential-recovered`
-   * when the key was unhealthy. `info.rateLimit` is applied like {@link KeyManager.reportRateLimit}.
+   * Records a success. Unless it is late (`info.sequence` names a lease handed out before the failure that started the
+   * key's current cooldown), the key is reset: consecutive failures → 0, healthy, cooldown cleared, enabled. Emits
+   * `credential-recovered` when the key was unhealthy. `info.rateLimit` is applied like {@link KeyManager.reportRateLimit}.
+   * A report without `sequence` (your own probe, for instance) always counts.
    * @param keyOrId - the key's id or the key itself; an unknown one is ignored (e.g. a key removed meanwhile).
    */
   reportSuccess(keyOrId: string, info?: CredentialSuccessInfo): void {
-    this.#report(this.#find(keyOrId));
+    const state = this.#find(keyOrId);
+    if (state) this.#recordSuccess(state, sequenceOf(info));
     if (info?.rateLimit) this.reportRateLimit(keyOrId, info.rateLimit);
   }
 
   /**
-   * Records a failure. A `KitError` whose code does not penalise credentials (`invalid_request`,
-   * `not_found`, `context_length`, `content_filter`, `aborted`, …) changes nothing. Otherwise the key's
-   * consecutive failures grow by one and it sleeps `min(initialBackoffMs × 2^(n−1), maxBackoffMs)`
-   * (at least `retryAfterMs` for `rate_limit`; `quotaCooldownMs` for `quota_exceeded`); it turns
-   * unhealthy after `unhealthyAfter` failures in a row. Emits `credential-failure` (and `credential-unhealthy`).
+   * Records a failure. An error that is not the key's business (`invalid_request`, `not_found`, `context_length`,
+   * `content_filter`, `aborted`, a code this copy of `@kit/core` does not know, or a `policies` rule `'ignore'`)
+   * changes nothing. A late failure of a burst (`info.sequence` names a lease handed out before the key's last
+   * success or before the failure that started its current cooldown) only counts in `failures`. Otherwise it is a
+   * failure event: consecutive failures +1 and
+   * - by default a cooldown of `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (1 s → 2 s → … → 60 s), at most
+   *   `maxTransientBackoffMs` (5 s) for a transient fault, at least `retryAfterMs` for `rate_limit`, `quotaCooldownMs`
+   *   for `quota_exceeded` — never shortening a cooldown in force;
+   * - or what the `policies` rule for its status or code says (`cooldownMs`, or `'disable'`).
+   * The key turns unhealthy after `unhealthyAfter` events in a row. Emits `credential-failure` (and
+   * `credential-unhealthy`).
    * @param keyOrId - the key's id or the key itself; an unknown one is ignored.
-   * @param error - what went wrong; anything that is not a `KitError` counts as a failure.
+   * @param error - what went wrong; anything that is not a `KitError` counts as a `network` failure, nothing as `server_error`.
+   * @param info - `sequence`: the `CredentialLease.sequence` of the attempt (from `acquire`).
    */
-  reportFailure(keyOrId: string, error?: unknown): void {
-    this.#report(this.#find(keyOrId), error);
+  reportFailure(keyOrId: string, error?: unknown, info?: CredentialReportInfo): void {
+    const state = this.#find(keyOrId);
+    if (state) this.#recordFailure(state, error, sequenceOf(info));
   }
 
   /**
-   * Rate-limit headers seen on a response of this key: when `requestsRemaining` is 0 and
-   * `requestsResetAt` is in the future, the key is skipped until then (not counted as a failure);
-   * a later report with requests remaining lifts the skip.
+   * Rate-limit headers seen on a response of this key: when `requestsRemaining` is 0 and `requestsResetAt` is in the
+   * future, the key is skipped until then (not counted as a failure); a later report with requests remaining lifts the
+   * skip. A missing count, or none left with a missing or past reset, changes nothing.
    */
   reportRateLimit(keyOrId: string, info: RateLimitInfo): void {
     const state = this.#find(keyOrId);
     this.#check(isRecord(info as unknown), 'info');
     const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
-    // Requests left lift the skip; none left skips the key until a future reset. A missing count, or none left with a
-    // missing or past reset, changes nothing (`undefined >= 0` and `undefined > now` are false).
-    if (state && remaining! >= 0 && (remaining || resetAt! > this.#now)) state.rateLimitedUntil = remaining ? 0 : resetAt!;
+    if (!state || typeof remaining !== 'number' || !(remaining >= 0)) return;
+    if (remaining > 0) {
+      state.health.skipUntil(0);
+      return;
+    }
+    const { clock } = this.#options.health;
+    const wallNow = clock.wall();
+    // The reset is a wall-clock time: from now on it is a duration on the monotonic clock.
+    if (typeof resetAt === 'number' && resetAt > wallNow) state.health.skipUntil(clock.monotonic() + (resetAt - wallNow));
+  }
+
+  /**
+   * Enables a key that a `policies` rule with action `'disable'` took out (or resets any key): healthy, no failures,
+   * no cooldown. Emits `credential-recovered` when the key was unhealthy.
+   * @throws KitError `invalid_config` when no key matches.
+   */
+  enableKey(idOrKey: string): void {
+    const state = this.#find(idOrKey, 'idOrKey');
+    this.#check(state, 'idOrKey', UNKNOWN);
+    const wasHealthy = state.health.healthy;
+    state.health.enable();
+    if (!wasHealthy) this.#event('credential-recovered', state.id);
   }
 
   /**
    * Runs `operation` with one key after another until it succeeds. Each key is tried at most once
-   * (default: every key once, or `maxAttempts`). Thrown values become `KitError`s; an error that does not
-   * penalise the credential (e.g. `invalid_request`, `aborted`) is rethrown at once; the others are
-   * reported against the key and the next key is tried.
+   * (default: every key once, or `maxAttempts`), only while available (no panic mode here: it gives up instead).
+   * Thrown values become `KitError`s; an error that is not the key's business (e.g. `invalid_request`, `aborted`) is
+   * rethrown at once; the others are reported against the key and the next key is tried.
    * @throws KitError `credentials_exhausted` (with the last error as `cause` and `retryAfterMs`) when every attempt failed
    *   or no key is available; `aborted` when `signal` fires.
    */
   async executeWithFailover<T>(operation: FailoverOperation<T>, options: ExecuteWithFailoverOptions = {}): Promise<T> {
-    this.#check(typeof operation == 'function', 'operation');
+    this.#check(typeof operation === 'function', 'operation');
     this.#check(isRecord(options as unknown), 'options');
     const { signal, maxAttempts = this.#keys.length } = options;
     this.#check(Number.isInteger(maxAttempts) && maxAttempts > 0, 'maxAttempts');
@@ -157,19 +209,22 @@ export class KeyManager implements CredentialSource {
     let from = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       throwIfAborted(signal, provider);
-      const state = this.#pick(tried);
+      const state = this.#handOut(tried, undefined, false);
       if (!state) break;
       tried.add(state.id);
       if (last) this.#event('failover', from, { from, to: state.id, reason: last.code });
       from = state.id;
       try {
         const result = await abortable(operation(state.secret, attempt), signal, provider);
-        this.#report(state);
+        this.#recordSuccess(state, undefined);
         return result;
       } catch (thrown) {
         // The caller's abort, or an operation giving up because of one (an `AbortError`), is `aborted`: never the key's fault.
-        const error = signal?.aborted || (thrown as Error)?.name == 'AbortError' ? abortedError(provider) : thrown;
-        if (!(last = this.#report(state, error))) throw error;
+        const aborted = signal?.aborted === true || (thrown as Error | undefined)?.name === 'AbortError';
+        const error = aborted ? abortedError(provider) : thrown;
+        const recorded = this.#recordFailure(state, error, undefined);
+        if (!movesToNextKey(recorded, this.#options)) throw error;
+        last = recorded;
       }
     }
     throw this.#exhausted(last);
@@ -177,30 +232,35 @@ export class KeyManager implements CredentialSource {
 
   /** A secret-free health snapshot of every key, in pool order. */
   getKeyHealth(): KeyHealth[] {
-    const now = this.#now;
-    return this.#keys.map((state) => toKeyHealth(state, now));
+    const { clock } = this.#options.health;
+    const now = clock.monotonic();
+    const wallNow = clock.wall();
+    return this.#keys.map((state) => toKeyHealth(state, now, wallNow));
   }
 
-  /** Counts of the pool: total, healthy, unhealthy, in backoff, available now. */
+  /** Counts of the pool: total, healthy, unhealthy, in backoff, available now, disabled. */
   getStatus(): KeyManagerStatus {
-    const health = this.getKeyHealth();
-    const total = health.length;
+    const now = this.#options.health.clock.monotonic();
+    const total = this.#keys.length;
     let healthy = 0;
     let available = 0;
-    for (const key of health) {
-      healthy += +key.healthy;
-      available += +key.available;
+    let disabled = 0;
+    for (const { health } of this.#keys) {
+      if (health.healthy) healthy++;
+      if (health.availableAt() <= now) available++;
+      if (health.disabled) disabled++;
     }
-    return { provider: this.providerName, total, healthy, unhealthy: total - healthy, inBackoff: total - available, available };
+    return { provider: this.providerName, total, healthy, unhealthy: total - healthy, inBackoff: total - available, available, disabled };
   }
 
   /**
    * Adds a key at the end of the pool and returns its id (default: the first free `key-<n>`, n ≥ size + 1).
+   * A key removed and added again starts fresh (that also enables a disabled one).
    * @throws KitError `invalid_config` for an empty or duplicate key or a duplicate id.
    */
   addKey(key: KeyInput): string {
-    let position = this.#keys.length;
-    while (this.#find(`key-${++position}`));
+    let position = this.#keys.length + 1;
+    while (this.#find(`key-${position}`)) position++;
     return this.#add(key, 'key', `key-${position}`);
   }
 
@@ -210,7 +270,8 @@ export class KeyManager implements CredentialSource {
    */
   removeKey(idOrKey: string): void {
     const keys = this.#keys;
-    const index = keys.indexOf(this.#find(idOrKey, 'idOrKey')!);
+    const state = this.#find(idOrKey, 'idOrKey');
+    const index = state ? keys.indexOf(state) : -1;
     this.#check(index >= 0 && keys.length > 1, 'idOrKey', 'is unknown or the last key');
     keys.splice(index, 1);
     if (index < this.#cursor.next) this.#cursor.next--;
@@ -221,10 +282,6 @@ export class KeyManager implements CredentialSource {
     return this.getStatus();
   }
 
-  get #now(): number {
-    return this.#options.now();
-  }
-
   #check(ok: unknown, field: string, problem?: string): asserts ok {
     check(ok, this.providerName, field, problem);
   }
@@ -233,94 +290,94 @@ export class KeyManager implements CredentialSource {
     const key = normaliseKeyInput(input, field, defaultId, this.providerName);
     // Ids and keys must stay distinguishable, as reports accept either.
     this.#check(!this.#find(key.secret), field, DUPLICATE);
-    this.#check(!this.#find(key.id), typeof input == 'string' ? field : `${field}.id`, DUPLICATE);
+    this.#check(!this.#find(key.id), typeof input === 'string' ? field : `${field}.id`, DUPLICATE);
     this.#keys.push(createKeyState(key));
     return key.id;
   }
 
   #find(keyOrId: string, field = 'keyOrId'): KeyState | undefined {
-    this.#check(typeof keyOrId == 'string', field);
+    this.#check(typeof keyOrId === 'string', field);
     return this.#keys.find((state) => state.id === keyOrId || state.secret === keyOrId);
   }
 
   /**
-   * Hands out `wanted` when it is available, else the next key by the strategy (skipping `excluded` ids), and counts
-   * the request. Without `excluded`, throws `credentials_exhausted` when no key is available.
+   * Hands out `wanted` when it is available, else the next key by the strategy (skipping `excluded` ids), else — with
+   * `panic` — the key whose transient cooldown ends soonest; counts the hand-out. `undefined` when none can go.
    */
-  #pick(excluded?: undefined, wanted?: KeyState): KeyState;
-  #pick(excluded: ReadonlySet<string>): KeyState | undefined;
-  #pick(excluded?: ReadonlySet<string>, wanted?: KeyState): KeyState | undefined {
-    const now = this.#now;
-    const { strategy, random } = this.#options;
-    const state = wanted && availableAt(wanted) <= now ? wanted : selectKey(this.#keys, strategy, this.#cursor, now, random, excluded);
-    if (!state) {
-      if (excluded) return;
-      throw this.#exhausted();
-    }
-    state.requests++;
-    // An unhealthy key handed out is a probe: until it is reported (or one more backoff period passes) healthy keys go first.
-    if (!state.healthy) state.probeUntil = now + state.backoffUntil - state.lastFailureAt!;
+  #handOut(excluded: ReadonlySet<string> | undefined, wanted: KeyState | undefined, panic: boolean): KeyState | undefined {
+    const { strategy, health: policy } = this.#options;
+    const now = policy.clock.monotonic();
+    let state = wanted && wanted.health.availableAt() <= now ? wanted : selectKey(this.#keys, strategy, this.#cursor, now, policy.random, excluded);
+    if (!state && panic) state = selectPanicCredential(this.#keys, now, excluded && ((key) => excluded.has(key.id)));
+    if (!state) return undefined;
+    this.#sequence++;
+    state.health.handOut(now, policy);
     return state;
   }
 
-  /** Emits an event of this key (`at` is now); nothing is built without a listener. */
-  #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
-    this.#emit?.({ type, at: this.#now, provider: this.providerName, credentialId, ...extra } as KitEvent);
+  /** When a report arrives, for the health record. */
+  #moment(sequence: number | undefined): CredentialReportMoment {
+    const { clock } = this.#options.health;
+    return { now: clock.monotonic(), wallNow: clock.wall(), currentSequence: this.#sequence, sequence };
+  }
+
+  #recordSuccess(state: KeyState, sequence: number | undefined): void {
+    const { health } = state;
+    const wasHealthy = health.healthy;
+    if (health.recordSuccess(this.#moment(sequence)) === 'counted' && !wasHealthy) this.#event('credential-recovered', state.id);
   }
 
   /**
-   * Records a success (no `failure` argument) or a failure of the key, if any. A failure becomes a `KitError` (masked;
-   * nothing at all counts as `server_error`) and counts unless its code does not penalise credentials.
-   * Returns the error when it counted.
+   * Records a failure of the key (a `KitError`, masked; anything else becomes one, nothing at all a `server_error`) and
+   * emits the events of a failure event. Returns the error.
    */
-  #report(state: KeyState | undefined, ...failure: unknown[]): KitError | undefined {
-    if (!state) return;
-    const options = this.#options;
-    const now = this.#now;
-    const { id, secret, healthy } = state;
-    if (!failure.length) {
-      state.successes++;
-      state.lastSuccessAt = now;
-      state.healthy = true;
-      state.consecutiveFailures = state.backoffUntil = state.probeUntil = 0;
-      if (!healthy) this.#event('credential-recovered', id);
-      return;
-    }
-    const error = toKitError(failure[0] ?? new KitError('server_error', 'unspecified failure'), 'network', {
+  #recordFailure(state: KeyState, failure: unknown, sequence: number | undefined): KitError {
+    const { id, secret, health } = state;
+    const error = toKitError(failure ?? new KitError('server_error', 'unspecified failure'), 'network', {
       provider: this.providerName,
       credentialId: id,
       secrets: [secret],
     });
-    // A code from a foreign copy of core that we do not know penalises, to be safe.
-    if (errorPolicies[error.code]?.penalisesCredential == false) return;
-    const consecutiveFailures = ++state.consecutiveFailures;
-    state.failures++;
-    state.lastFailureAt = now;
-    state.lastErrorCode = error.code;
-    state.probeUntil = 0;
-    // Never shorten a longer sleep already in force (e.g. a quota cooldown hit by a late, concurrent failure).
-    state.backoffUntil = Math.max(state.backoffUntil, now + credentialBackoffMs(consecutiveFailures, error, options, options.random));
+    const wasHealthy = health.healthy;
+    const moment = this.#moment(sequence);
+    if (health.recordFailure(error, moment, this.#options.health) !== 'counted') return error;
     this.#event('credential-failure', id, {
       error: { code: error.code, status: error.status, message: maskSecrets(error.message, [secret]) },
-      consecutiveFailures,
-      backoffMs: state.backoffUntil - now,
+      consecutiveFailures: health.consecutiveFailures,
+      backoffMs: health.disabled ? 0 : Math.max(0, health.cooldownUntil() - moment.now),
     });
-    if (healthy && consecutiveFailures >= options.unhealthyAfter) {
-      state.healthy = false;
-      this.#event('credential-unhealthy', id, { consecutiveFailures });
-    }
+    if (wasHealthy && !health.healthy) this.#event('credential-unhealthy', id, { consecutiveFailures: health.consecutiveFailures });
     return error;
   }
 
-  /** `credentials_exhausted`, with `retryAfterMs` until the soonest key wakes (outside `excluded`, when any is). */
-  #exhausted(cause?: KitError, excluded?: ReadonlySet<string>): KitError {
-    const now = this.#now;
-    const candidates = this.#keys.filter((state) => !excluded?.has(state.id));
-    const retryAfterMs = Math.max(0, Math.min(...(candidates.length > 0 ? candidates : this.#keys).map((state) => availableAt(state) - now)));
-    return new KitError(
-      'credentials_exhausted',
-      `KeyManager(${this.providerName}): no key available${cause ? `, last error: ${cause.message}` : ''}`,
-      { provider: this.providerName, cause, retryAfterMs },
-    );
+  /** Emits an event of this key (`at` is the wall clock); nothing is built without a listener. */
+  #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
+    this.#emit?.({ type, at: this.#options.health.clock.wall(), provider: this.providerName, credentialId, ...extra } as KitEvent);
   }
+
+  /**
+   * `credentials_exhausted`, with `retryAfterMs` until the soonest key (outside `excluded`, not disabled) is free;
+   * without one when nothing can be waited for.
+   */
+  #exhausted(cause?: KitError, excluded?: ReadonlySet<string>): KitError {
+    const now = this.#options.health.clock.monotonic();
+    const retryAfterMs = soonestCredentialRecoveryMs(this.#keys, now, excluded && ((key) => excluded.has(key.id)));
+    const provider = this.providerName;
+    return new KitError('credentials_exhausted', `KeyManager(${provider}): no key available${cause ? `, last error: ${cause.message}` : ''}`, {
+      provider,
+      cause,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
+  }
+}
+
+/** The `sequence` of a report, when it carries a usable one. */
+function sequenceOf(info: CredentialReportInfo | undefined): number | undefined {
+  const sequence = info?.sequence;
+  return typeof sequence === 'number' && Number.isFinite(sequence) ? sequence : undefined;
+}
+
+/** Whether `executeWithFailover` tries the next key after `error`: the key is to blame, or a pool rule says it matters. */
+function movesToNextKey(error: KitError, options: ResolvedKeyManagerOptions): boolean {
+  return policyOf(error.code).penalisesCredential || credentialFailureDisposition(error, options.health).action !== 'ignore';
 }

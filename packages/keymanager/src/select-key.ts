@@ -1,5 +1,5 @@
 import type { KeySelectionStrategy } from './key-manager-options';
-import { availableAt, type KeyState } from './key-state';
+import type { KeyState } from './key-state';
 
 /** Round-robin position shared across calls (internal). */
 export interface SelectionCursor {
@@ -7,10 +7,19 @@ export interface SelectionCursor {
   next: number;
 }
 
+/** 0: not available; 1: unhealthy with a probe outstanding; 2: preferred. */
+type Tier = 0 | 1 | 2;
+
+function tierOf(state: KeyState, now: number, excluded: ReadonlySet<string> | undefined): Tier {
+  const { health } = state;
+  if (health.availableAt() > now || excluded?.has(state.id)) return 0;
+  return health.healthy || health.probeUntil <= now ? 2 : 1;
+}
+
 /**
- * Picks the next key, or `undefined` when none is available. Keys in backoff (or rate-limited) and
- * `excluded` ids are skipped; available keys that are healthy, or unhealthy without an outstanding
- * probe, are chosen before unhealthy keys whose probe is still outstanding. O(keys), two passes.
+ * Picks the next key, or `undefined` when none is available. Keys in a cooldown, rate-limited or disabled and
+ * `excluded` ids are skipped; available keys that are healthy, or unhealthy without an outstanding probe, are chosen
+ * before unhealthy keys whose probe is still outstanding. O(keys), two passes.
  */
 export function selectKey(
   keys: readonly KeyState[],
@@ -20,37 +29,41 @@ export function selectKey(
   random: () => number,
   excluded?: ReadonlySet<string>,
 ): KeyState | undefined {
-  // 0: not available; 1: unhealthy with a probe outstanding; 2: preferred.
-  const tierOf = (state: KeyState) =>
-    availableAt(state) > now || excluded?.has(state.id) ? 0 : state.healthy || state.probeUntil <= now ? 2 : 1;
   const count = keys.length;
-  let tier = 0;
+  let tier: Tier = 0;
   let size = 0;
   for (const state of keys) {
-    const own = tierOf(state);
-    if (own > tier) (tier = own), (size = 0);
-    if (own == tier) size++;
+    const own = tierOf(state, now, excluded);
+    if (own > tier) {
+      tier = own;
+      size = 0;
+    }
+    if (own === tier) size++;
   }
+  if (tier === 0) return undefined;
 
   // Among the keys of the best tier, from the cursor on: round-robin takes the first, random the target-th,
   // weighted the one that is furthest behind its share (smooth weighted round-robin, as in nginx: deterministic,
   // exact shares over every cycle). Only round-robin and random move the cursor, so weighted always starts at 0.
   const start = cursor.next < count ? cursor.next : 0;
-  let target = strategy == 'random' ? Math.min((random() * size) | 0, size - 1) : 0;
+  let target = strategy === 'random' ? Math.min(Math.floor(random() * size) || 0, size - 1) : 0;
   let total = 0;
   let best: KeyState | undefined;
-  for (let offset = 0; tier && offset < count; offset++) {
+  for (let offset = 0; offset < count; offset++) {
     const index = (start + offset) % count;
     const state = keys[index] as KeyState;
-    if (tierOf(state) != tier) continue;
-    if (strategy == 'weighted') {
+    if (tierOf(state, now, excluded) !== tier) continue;
+    if (strategy === 'weighted') {
       state.currentWeight += state.weight;
       total += state.weight;
       if (!best || state.currentWeight > best.currentWeight) best = state;
-    } else if (!target--) {
+      continue;
+    }
+    if (target === 0) {
       cursor.next = index + 1;
       return state;
     }
+    target--;
   }
   if (best) best.currentWeight -= total;
   return best;

@@ -29,7 +29,8 @@ export class AlertDesk {
    * interval, or the last one was less severe — and, if so, remembers that it is.
    */
   claim(credentialId: string, kind: string, severity: AlertSeverity = 'info'): boolean {
-    const now = this.#options.now();
+    // The interval is a duration: measured on the monotonic clock.
+    const now = this.#options.health.clock.monotonic();
     const key = `${credentialId}\u0000${kind}`;
     const last = this.#lastRaised.get(key);
     const rank = severityRank[severity];
@@ -42,7 +43,7 @@ export class AlertDesk {
   raise(kind: AlertKind, credentialId: string, severity: AlertSeverity, message: string): Alert | undefined {
     if (!this.claim(credentialId, kind, severity)) return undefined;
     const provider = this.#provider;
-    const alert: Alert = { kind, severity, provider, credentialId, message, at: this.#options.now() };
+    const alert: Alert = { kind, severity, provider, credentialId, message, at: this.#options.health.clock.wall() };
     const { onAlert, webhookUrl, events, webhookTimeoutMs } = this.#options.monitoring;
     try {
       onAlert?.({ ...alert });

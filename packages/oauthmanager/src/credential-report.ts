@@ -1,21 +1,26 @@
-import type { KitErrorCode } from '@kit/core';
-import { availableAt, isHealthy, type CredentialState } from './credential-state';
+import { credentialDeadlineAsEpochMs, type KitErrorCode } from '@kit/core';
+import { isHealthy, type CredentialState } from './credential-state';
 
 /** The health of one credential, as `getCredentialHealth(id)` reports it. Holds no secret. */
 export interface CredentialHealth {
   id: string;
   /**
-   * False after `unhealthyAfter` consecutive ordinary failures (failed refreshes in between not counted) or
-   * `refreshFailuresBeforeUnhealthy` consecutive refresh failures.
+   * False after `unhealthyAfter` consecutive failure events (failed refreshes in between not counted),
+   * `refreshFailuresBeforeUnhealthy` consecutive refresh failures, or a disable.
    */
   healthy: boolean;
-  /** Whether it may be handed out now (no failure backoff, refresh backoff or rate-limit skip in force). */
+  /** Whether it may be handed out now (no failure backoff, refresh backoff or rate-limit skip in force, not disabled). */
   available: boolean;
-  /** Failures in a row since the last success, failed refreshes included (they drive the failure backoff). */
+  /** Out until `enableCredential`, an explicit `reportSuccess` or being added again: a `policies` rule `'disable'` matched. */
+  disabled: boolean;
+  /**
+   * Failure events in a row since the last success, failed refreshes included (they drive the failure backoff); N
+   * concurrent failures of one burst are one event.
+   */
   consecutiveFailures: number;
   /** Failed refreshes in a row since the last successful refresh. */
   consecutiveRefreshFailures: number;
-  /** End of the failure backoff since the last success (epoch ms). */
+  /** End of the failure backoff in force (epoch ms). */
   backoffUntil?: number;
   /** End of the refresh backoff (epoch ms); only a successful refresh lifts it. */
   refreshBackoffUntil?: number;
@@ -43,7 +48,7 @@ export interface CredentialMetrics {
   /** Leases handed out. */
   requests: number;
   successes: number;
-  /** Failures that counted against the credential (refresh failures included). */
+  /** Failed requests reported against the credential, late ones of a burst and refresh failures included. */
   errors: number;
   /** Tokens of the successful requests. */
   tokens: { inputTokens: number; outputTokens: number; totalTokens: number };
@@ -66,46 +71,49 @@ export interface OAuthHealthSummary {
   available: number;
   /** Credentials that cannot be handed out now (failure, refresh or rate-limit backoff). */
   inBackoff: number;
+  /** Credentials disabled by a `policies` rule. */
+  disabled: number;
   /** Credentials marked for rotation. */
   retiring: number;
   credentials: CredentialHealth[];
 }
 
-/** A secret-free health view of a state (internal). */
-export function toCredentialHealth(state: CredentialState, now: number, refreshFailuresBeforeUnhealthy: number): CredentialHealth {
-  const { credential, retiring } = state;
-  const health: CredentialHealth = {
+/** A secret-free health view of a state (internal); `now` is monotonic, `wallNow` epoch ms. */
+export function toCredentialHealth(state: CredentialState, now: number, wallNow: number, refreshFailuresBeforeUnhealthy: number): CredentialHealth {
+  const { credential, retiring, health } = state;
+  const report: CredentialHealth = {
     id: credential.id,
     healthy: isHealthy(state, refreshFailuresBeforeUnhealthy),
-    available: availableAt(state) <= now,
-    consecutiveFailures: state.consecutiveFailures,
+    available: health.availableAt() <= now,
+    disabled: health.disabled,
+    consecutiveFailures: health.consecutiveFailures,
     consecutiveRefreshFailures: state.consecutiveRefreshFailures,
-    backoffUntil: state.backoffUntil || undefined,
-    refreshBackoffUntil: state.refreshBackoffUntil || undefined,
-    rateLimitedUntil: state.rateLimitedUntil > now ? state.rateLimitedUntil : undefined,
-    lastSuccessAt: state.lastSuccessAt,
-    lastFailureAt: state.lastFailureAt,
-    lastErrorCode: state.lastErrorCode,
+    backoffUntil: credentialDeadlineAsEpochMs(health.cooldownUntil(), now, wallNow),
+    refreshBackoffUntil: credentialDeadlineAsEpochMs(health.heldUntil, now, wallNow),
+    rateLimitedUntil: credentialDeadlineAsEpochMs(health.rateLimitedUntil, now, wallNow),
+    lastSuccessAt: health.lastSuccessAt,
+    lastFailureAt: health.lastFailureAt,
+    lastErrorCode: health.lastErrorCode,
     expiresAt: credential.expiresAt,
     lastRefreshAt: credential.lastRefreshAt,
-    refreshing: !!state.refreshing,
-    retiring: !!retiring,
+    refreshing: state.refreshing !== undefined,
+    retiring: retiring !== undefined,
     replacementId: retiring?.replacementId,
     decommissionAt: retiring?.decommissionAt,
   };
-  return withoutUndefined(health);
+  return withoutUndefined(report);
 }
 
 /** The metrics view of a state (internal). */
 export function toCredentialMetrics(state: CredentialState): CredentialMetrics {
-  const { credential, inputTokens, outputTokens } = state;
+  const { credential, inputTokens, outputTokens, health } = state;
   return withoutUndefined({
     id: credential.id,
-    requests: state.requests,
-    successes: state.successes,
-    errors: state.errors,
+    requests: health.requests,
+    successes: health.successes,
+    errors: health.failures,
     tokens: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens },
-    averageLatencyMs: state.latencySamples ? state.latencyTotalMs / state.latencySamples : 0,
+    averageLatencyMs: state.latencySamples > 0 ? state.latencyTotalMs / state.latencySamples : 0,
     refreshCount: credential.refreshCount ?? 0,
     refreshFailures: state.refreshFailures,
     lastRefreshAt: credential.lastRefreshAt,

@@ -1,34 +1,24 @@
-import type { KitError, KitErrorCode } from '@kit/core';
+import { CredentialHealthRecord, type KitError } from '@kit/core';
 import type { OAuthCredential } from './oauth-credential';
 
 /** How many recent outcomes the failure rate of a credential is judged over. */
 export const OUTCOME_WINDOW = 100;
 
-/** The mutable bookkeeping of one credential (internal; never leaves the manager). */
+/**
+ * The bookkeeping of one credential (internal; never leaves the manager): the live credential, its health record
+ * (shared with `KeyManager`), its refresh health and its metrics. Times are on the pool's monotonic clock unless said.
+ */
 export interface CredentialState {
   /** The live credential, secrets included. */
   credential: OAuthCredential;
-
-  // Health as in KeyManager: failures reported by the engine (failed refreshes also count here, for the backoff).
-  /** False after `unhealthyAfter` consecutive ordinary failures (failed refreshes not counted); true again after one success. */
-  reportsHealthy: boolean;
-  consecutiveFailures: number;
-  /** Epoch ms until which the credential sleeps after a failure; 0 = none. */
-  backoffUntil: number;
-  /** Epoch ms until which the credential is skipped because its rate limit is used up; 0 = none. */
-  rateLimitedUntil: number;
-  /** An unhealthy credential handed out as a probe is not preferred again before this time; 0 = none. */
-  probeUntil: number;
-  lastSuccessAt: number | undefined;
-  lastFailureAt: number | undefined;
-  lastErrorCode: KitErrorCode | undefined;
+  /**
+   * Health as in KeyManager, from the engine's reports (failed refreshes count too, as exempt failures: they drive the
+   * backoff, not `unhealthyAfter`); the refresh backoff is its hold.
+   */
+  readonly health: CredentialHealthRecord;
 
   // Refresh health: only a successful refresh clears it.
   consecutiveRefreshFailures: number;
-  /** How many of the `consecutiveFailures` were failed refreshes (a successful refresh forgives those). */
-  refreshFailuresInStreak: number;
-  /** Epoch ms until which the credential sleeps after `refreshFailuresBeforeUnhealthy` refresh failures; 0 = none. */
-  refreshBackoffUntil: number;
   /** The refresh in flight, shared by every caller (single-flight); resolves to its error, or `undefined` on success. */
   refreshing: Promise<KitError | undefined> | undefined;
   /** The token was rejected (a 401 that counted): refresh it before handing it out again. */
@@ -44,20 +34,21 @@ export interface CredentialState {
    * not counted again.
    */
   countedUnauthorized: number;
+  /** How long the current token lived when it was issued (or first seen), in ms; the refresh buffer is at most half of it. */
+  tokenLifetimeMs: number | undefined;
 
-  /** Set once the credential is marked for rotation. */
+  /** Set once the credential is marked for rotation (epoch ms). */
   retiring: { replacementId: string; markedAt: number; decommissionAt: number } | undefined;
 
-  // Metrics.
-  requests: number;
-  successes: number;
-  errors: number;
+  // Metrics (requests, successes and failures are counted by the health record).
   inputTokens: number;
   outputTokens: number;
   latencyTotalMs: number;
   latencySamples: number;
   refreshFailures: number;
+  /** Epoch ms. */
   firstUsedAt: number | undefined;
+  /** Epoch ms. */
   lastUsedAt: number | undefined;
   /** Recent outcomes, 1 = failure, oldest first, at most `OUTCOME_WINDOW`. */
   outcomes: number[];
@@ -72,29 +63,18 @@ export interface CredentialState {
 }
 
 /** A fresh, healthy state (every field present from the start, so all states share one shape). */
-export const createCredentialState = (credential: OAuthCredential): CredentialState => ({
+export const createCredentialState = (credential: OAuthCredential, tokenLifetimeMs: number | undefined): CredentialState => ({
   credential,
-  reportsHealthy: true,
-  consecutiveFailures: 0,
-  backoffUntil: 0,
-  rateLimitedUntil: 0,
-  probeUntil: 0,
-  lastSuccessAt: undefined,
-  lastFailureAt: undefined,
-  lastErrorCode: undefined,
+  health: new CredentialHealthRecord(),
   consecutiveRefreshFailures: 0,
-  refreshFailuresInStreak: 0,
-  refreshBackoffUntil: 0,
   refreshing: undefined,
   forceRefresh: false,
   awaitingProof: false,
   replacedSecrets: [],
   handedOutSinceRefresh: 0,
   countedUnauthorized: 0,
+  tokenLifetimeMs,
   retiring: undefined,
-  requests: 0,
-  successes: 0,
-  errors: 0,
   inputTokens: 0,
   outputTokens: 0,
   latencyTotalMs: 0,
@@ -111,22 +91,30 @@ export const createCredentialState = (credential: OAuthCredential): CredentialSt
   trafficPreviousWindow: 0,
 });
 
-/** Epoch ms from which the credential may be handed out (≤ now means: available). */
-export const availableAt = (state: CredentialState): number =>
-  Math.max(state.backoffUntil, state.refreshBackoffUntil, state.rateLimitedUntil);
+/**
+ * The lifetime of a credential's token as far as it can be observed now (epoch ms): from its last refresh to its
+ * expiry when both are known, else from now; `undefined` without an expiry or when it has already expired.
+ */
+export function observedLifetimeMs(credential: OAuthCredential, wallNow: number): number | undefined {
+  const { expiresAt, lastRefreshAt } = credential;
+  if (expiresAt === undefined) return undefined;
+  const issuedAt = lastRefreshAt !== undefined && lastRefreshAt < expiresAt && lastRefreshAt <= wallNow ? lastRefreshAt : wallNow;
+  const lifetime = expiresAt - issuedAt;
+  return lifetime > 0 ? lifetime : undefined;
+}
 
 /** Healthy by reports and by refreshes. */
 export const isHealthy = (state: CredentialState, refreshFailuresBeforeUnhealthy: number): boolean =>
-  state.reportsHealthy && state.consecutiveRefreshFailures < refreshFailuresBeforeUnhealthy;
+  state.health.healthy && state.consecutiveRefreshFailures < refreshFailuresBeforeUnhealthy;
 
 /** Records an outcome for the failure rate (1 = failure). */
 export function recordOutcome(state: CredentialState, failed: boolean): void {
-  if (state.outcomes.push(+failed) > OUTCOME_WINDOW) state.outcomes.shift();
+  if (state.outcomes.push(failed ? 1 : 0) > OUTCOME_WINDOW) state.outcomes.shift();
 }
 
 const TRAFFIC_WINDOW_MS = 60_000;
 
-/** Counts one lease in the per-minute traffic estimate. */
+/** Counts one lease in the per-minute traffic estimate (`now` monotonic). */
 export function recordTraffic(state: CredentialState, now: number): void {
   const elapsed = now - state.trafficWindowStart;
   if (elapsed >= TRAFFIC_WINDOW_MS) {
@@ -137,7 +125,7 @@ export function recordTraffic(state: CredentialState, now: number): void {
   state.trafficThisWindow++;
 }
 
-/** Leases per minute, recently: the larger of the last full minute and the current one. */
+/** Leases per minute, recently: the larger of the last full minute and the current one (`now` monotonic). */
 export function requestsPerMinute(state: CredentialState, now: number): number {
   const elapsed = now - state.trafficWindowStart;
   if (elapsed >= 2 * TRAFFIC_WINDOW_MS) return 0;
@@ -147,7 +135,8 @@ export function requestsPerMinute(state: CredentialState, now: number): number {
 
 /** Folds a refresh outcome into the moving averages the refresh strategy reads (the first sample counts fully). */
 export function recordRefreshOutcome(state: CredentialState, latencyMs: number, failed: boolean): void {
-  const weight = state.refreshSamples++ ? 0.2 : 1;
+  const weight = state.refreshSamples === 0 ? 1 : 0.2;
+  state.refreshSamples++;
   state.refreshLatencyAverageMs += (latencyMs - state.refreshLatencyAverageMs) * weight;
-  state.refreshFailureRate += (+failed - state.refreshFailureRate) * weight;
+  state.refreshFailureRate += ((failed ? 1 : 0) - state.refreshFailureRate) * weight;
 }

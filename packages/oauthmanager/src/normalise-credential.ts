@@ -1,24 +1,25 @@
-import { array, number, object, optional, parseOrThrow, string } from '@kit/core';
+import { nonEmptyStringSchema, parseOrThrow } from '@kit/core';
+import * as z from 'zod/mini';
 import { copyCredential } from './credential-store';
 import type { OAuthCredential } from './oauth-credential';
 import { check } from './invalid-config';
 
-const filled = () => string({ min: 1 });
-const time = () => optional(number({ min: 0 }));
+const filled = nonEmptyStringSchema;
+const time = () => z.optional(z.number().check(z.gte(0)));
 
 function credentialShape() {
   return {
     id: filled(),
-    clientId: optional(string()),
-    clientSecret: optional(string()),
+    clientId: z.optional(z.string()),
+    clientSecret: z.optional(z.string()),
     accessToken: filled(),
-    refreshToken: optional(filled()),
+    refreshToken: z.optional(filled()),
     expiresAt: time(),
-    scopes: optional(array(string())),
+    scopes: z.optional(z.array(z.string())),
     lastRefreshAt: time(),
-    refreshCount: optional(number({ int: true, min: 0 })),
-    resourceUrl: optional(filled()),
-    projectId: optional(filled()),
+    refreshCount: z.optional(z.int().check(z.gte(0))),
+    resourceUrl: z.optional(filled()),
+    projectId: z.optional(filled()),
     createdAt: time(),
   };
 }
@@ -44,15 +45,12 @@ const fields: readonly (keyof OAuthCredential)[] = [
  * Errors name the field (`credentials[1].accessToken`), never a value.
  */
 export function normaliseCredential(input: unknown, field: string, provider: string, strict: boolean): OAuthCredential {
-  const credential = parseOrThrow(object(credentialShape(), strict), input, 'invalid_config', {
-    what: `OAuthManager(${provider})`,
-    provider,
-    prefix: field,
-  }) as OAuthCredential;
+  const schema = strict ? z.strictObject(credentialShape()) : z.object(credentialShape());
+  const credential: OAuthCredential = parseOrThrow(schema, input, 'invalid_config', { what: `OAuthManager(${provider})`, provider, prefix: field });
   // The id labels events and metrics: it must not carry a token.
   const { id, accessToken, refreshToken } = credential;
   check(!id.includes(accessToken) && !(refreshToken && id.includes(refreshToken)), provider, `${field}.id`, 'must not contain a token');
-  const copy = {} as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
   for (const name of fields) if (credential[name] !== undefined) copy[name] = credential[name];
   return copyCredential(copy as unknown as OAuthCredential);
 }

@@ -20,7 +20,7 @@ describe('OAuthManager on an edge runtime', () => {
     });
     const leases = await Promise.all(Array.from({ length: 100 }, () => manager.acquire()));
     expect(calls).toHaveLength(1);
-    expect(leases.every((lease) => lease.secret == accessTokenOf('a', 1))).toBe(true);
+    expect(leases.every((lease) => lease.secret === accessTokenOf('a', 1))).toBe(true);
     expect((await store.load())[0]!.accessToken).toBe(accessTokenOf('a', 1));
     for (let n = 0; n < 10; n++) manager.reportFailure('a', kitError('server_error'));
     expect(manager.checkAlerts().map((alert) => alert.kind).sort()).toEqual(['credential-unhealthy', 'failure-rate']);

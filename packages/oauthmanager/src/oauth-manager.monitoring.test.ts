@@ -16,9 +16,9 @@ describe('checkAlerts', () => {
     for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('server_error'));
     for (let n = 0; n < 8; n++) manager.reportSuccess('b');
     for (let n = 0; n < 2; n++) manager.reportFailure('b', kitError('server_error'));
-    expect(manager.checkAlerts().filter((alert) => alert.kind == 'failure-rate')).toEqual([]);
+    expect(manager.checkAlerts().filter((alert) => alert.kind === 'failure-rate')).toEqual([]);
     manager.reportSuccess('a'); // 3 of 10 = 30 %
-    expect(manager.checkAlerts().filter((alert) => alert.kind == 'failure-rate')).toEqual([
+    expect(manager.checkAlerts().filter((alert) => alert.kind === 'failure-rate')).toEqual([
       expect.objectContaining({ kind: 'failure-rate', credentialId: 'a', provider: 'gemini', severity: 'warning', at: START }),
     ]);
   });
@@ -58,7 +58,7 @@ describe('checkAlerts', () => {
     expect(clock.time - (START + 2 * HOUR)).toBeLessThan(HOUR);
     // Warning at the 1st failure; critical at the 5th (unhealthy), within the hour of the warning; nothing else.
     expect(ofType('alert').map((alert) => `${alert.kind} ${alert.severity}`)).toEqual(['refresh-failure warning', 'refresh-failure critical']);
-    expect(manager.checkAlerts().filter((alert) => alert.kind == 'refresh-failure')).toEqual([]);
+    expect(manager.checkAlerts().filter((alert) => alert.kind === 'refresh-failure')).toEqual([]);
 
     // token-expiring: warning while the token lives, critical once it expired half an hour later.
     const stuck = setup([credential('stuck', { refreshToken: undefined, expiresAt: START + 30 * MINUTE })], refresh);
@@ -120,6 +120,8 @@ describe('checkAlerts', () => {
     for (let n = 0; n < 10; n++) manager.reportFailure('a', kitError('server_error'));
     const alerts = manager.checkAlerts();
     expect(alerts.map((alert) => alert.kind).sort()).toEqual(['credential-unhealthy', 'failure-rate']);
+    // Fire-and-forget: the POST leaves after checkAlerts() returned.
+    await vi.waitFor(() => expect(posts).toHaveLength(1));
     expect(posts).toEqual([
       {
         url: 'https://hooks.example.test/alerts',
@@ -140,8 +142,12 @@ describe('checkAlerts', () => {
     const { manager } = setup([credential('a')], scriptedRefresh().refresh, { fetch, monitoring: { webhookUrl: 'https://hooks.example.test/x', webhookTimeoutMs: 2_000 } });
     for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('server_error'));
     expect(manager.checkAlerts()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(fetch).toHaveBeenCalledTimes(1);
     expect(signal?.aborted).toBe(false);
-    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(signal?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
     expect(signal?.aborted).toBe(true);
     const throwing = setup([credential('a')], scriptedRefresh().refresh, {
       fetch: () => {
@@ -153,6 +159,31 @@ describe('checkAlerts', () => {
     });
     for (let n = 0; n < 3; n++) throwing.manager.reportFailure('a', kitError('server_error'));
     expect(throwing.manager.checkAlerts()).toHaveLength(1);
+  });
+
+  it('a webhook that fails in transit or answers 5xx is retried (twice at most) with the same payload', async () => {
+    vi.useFakeTimers();
+    const bodies: string[] = [];
+    const answers = [() => Promise.reject(new TypeError('fetch failed')), () => Promise.resolve(new Response('busy', { status: 503 })), () => Promise.resolve(new Response('ok'))];
+    const fetch = vi.fn((_url: string | URL | Request, init?: RequestInit) => {
+      bodies.push(String(init?.body));
+      return (answers[bodies.length - 1] as () => Promise<Response>)();
+    });
+    const { manager } = setup([credential('a')], scriptedRefresh().refresh, { fetch, monitoring: { webhookUrl: 'https://hooks.example.test/x', events: ['credential-unhealthy'] } });
+    for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('server_error'));
+    expect(manager.checkAlerts()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(fetch).toHaveBeenCalledTimes(3);
+    expect(new Set(bodies).size).toBe(1);
+    expect(JSON.parse(bodies[0] as string)).toMatchObject({ type: 'alert', kind: 'credential-unhealthy', credentialId: 'a' });
+
+    const down = vi.fn(() => Promise.resolve(new Response('down', { status: 500 })));
+    const failing = setup([credential('a')], scriptedRefresh().refresh, { fetch: down, monitoring: { webhookUrl: 'https://hooks.example.test/x' } });
+    for (let n = 0; n < 3; n++) failing.manager.reportFailure('a', kitError('server_error'));
+    expect(failing.manager.checkAlerts()).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(down).toHaveBeenCalledTimes(3);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

@@ -75,19 +75,22 @@ describe('selection, health and backoff (as KeyManager)', () => {
     const leases = [];
     for (let i = 0; i < 4; i++) leases.push(await manager.acquire());
     expect(leases.map((lease) => lease.id)).toEqual(['a', 'b', 'c', 'a']);
-    expect(leases[0]).toEqual({ id: 'a', secret: accessTokenOf('a'), kind: 'oauth' });
+    expect(leases[0]).toEqual({ id: 'a', secret: accessTokenOf('a'), kind: 'oauth', sequence: 1 });
+    expect(leases.map((lease) => lease.sequence)).toEqual([1, 2, 3, 4]);
   });
 
   it('puts baseURL (from resourceUrl) and projectId on the lease when the credential has them', async () => {
     const { manager } = setup([credential('a', { resourceUrl: 'portal.qwen.ai', projectId: 'proj-1' })], scriptedRefresh().refresh);
-    expect(await manager.acquire()).toEqual({ id: 'a', secret: accessTokenOf('a'), kind: 'oauth', baseURL: 'portal.qwen.ai', projectId: 'proj-1' });
+    expect(await manager.acquire()).toEqual({ id: 'a', secret: accessTokenOf('a'), kind: 'oauth', baseURL: 'portal.qwen.ai', projectId: 'proj-1', sequence: 1 });
   });
 
+  // Was run with server_error: transient faults now cool for at most maxTransientBackoffMs and never make the pool
+  // refuse calls (oauth-manager.health.test.ts); the full schedule is the one of the credential's own faults.
   it('backs off 1 s → 2 s → 4 s → … → 60 s, unhealthy after 3, one success resets', async () => {
     const { manager, clock, ofType } = setup([credential('a')], scriptedRefresh().refresh);
     const backoffs: number[] = [];
     for (let n = 1; n <= 8; n++) {
-      manager.reportFailure('a', kitError('server_error'));
+      manager.reportFailure('a', kitError('permission', { status: 403 }));
       backoffs.push(manager.getCredentialHealth('a')!.backoffUntil! - clock.time);
       expect(manager.getCredentialHealth('a')!.healthy).toBe(n < 3);
     }
@@ -147,9 +150,10 @@ describe('selection, health and backoff (as KeyManager)', () => {
     expect((await manager.acquire({ id: 'b' })).id).toBe('a');
   });
 
+  // c failed with a server_error before: a transient cooldown is cut short when nothing else is left (panic mode).
   it('never hands out a credential in exclude; retryAfterMs counts only the others', async () => {
     const { manager, clock } = setup(three(), scriptedRefresh().refresh);
-    manager.reportFailure('c', kitError('server_error'));
+    manager.reportFailure('c', kitError('permission'));
     clock.time += 0;
     expect((await manager.acquire({ exclude: new Set(['a']) })).id).toBe('b');
     expect((await manager.acquire({ id: 'a', exclude: new Set(['a']) })).id).toBe('b');
@@ -293,7 +297,7 @@ describe('refresh before expiry', () => {
 
 describe('refresh failures', () => {
   it('a refresh failure counts against the credential and the next one is handed out', async () => {
-    const { refresh } = scriptedRefresh({ fail: (c) => c.id == 'a' && kitError('authentication', { status: 400, message: 'invalid_grant' }) });
+    const { refresh } = scriptedRefresh({ fail: (c) => c.id === 'a' && kitError('authentication', { status: 400, message: 'invalid_grant' }) });
     const { manager, clock, ofType } = setup([credential('a'), credential('b', { expiresAt: START + 10 * HOUR })], refresh);
     clock.time = START + 2 * HOUR;
     const lease = await manager.acquire();
@@ -514,11 +518,18 @@ describe('persistence', () => {
   it('awaits onTokenRefresh and the store before the new token is handed out, once per refresh', async () => {
     const order: string[] = [];
     let releaseHook!: () => void;
-    const hookGate = new Promise<void>((resolve) => (releaseHook = resolve));
+    const hookGate = new Promise<void>((resolve) => {
+      releaseHook = resolve;
+    });
+    let hookCalled!: () => void;
+    const hookReached = new Promise<void>((resolve) => {
+      hookCalled = resolve;
+    });
     const store = new MemoryCredentialStore();
     const save = vi.spyOn(store, 'save');
     const onTokenRefresh = vi.fn(async (c: OAuthCredential) => {
       order.push(`hook ${c.refreshToken}`);
+      hookCalled();
       await hookGate;
     });
     const { refresh } = scriptedRefresh();
@@ -527,8 +538,13 @@ describe('persistence', () => {
     save.mockClear();
     clock.time = START + 2 * HOUR;
     let handedOut = false;
-    const lease = manager.acquire().then((value) => ((handedOut = true), value));
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const lease = manager.acquire().then((value) => {
+      handedOut = true;
+      return value;
+    });
+    // No sleep: wait until the hook runs, then let every pending continuation settle.
+    await hookReached;
+    for (let turn = 0; turn < 20; turn++) await Promise.resolve();
     expect(order).toEqual([`hook ${refreshTokenOf('a', 1)}`]);
     expect(handedOut).toBe(false);
     releaseHook();

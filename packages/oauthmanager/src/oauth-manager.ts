@@ -1,12 +1,15 @@
 import {
   abortedError,
-  credentialBackoffMs,
-  errorPolicies,
+  credentialFailureDisposition,
+  MAX_TIMER_MS,
   KitError,
   maskSecrets,
+  soonestCredentialRecoveryMs,
   toKitError,
   type AcquireOptions,
   type CredentialLease,
+  type CredentialReportInfo,
+  type CredentialReportMoment,
   type CredentialSource,
   type CredentialSuccessInfo,
   type KitEvent,
@@ -25,9 +28,9 @@ import {
   type OAuthHealthSummary,
 } from './credential-report';
 import {
-  availableAt,
   createCredentialState,
   isHealthy,
+  observedLifetimeMs,
   recordOutcome,
   recordRefreshOutcome,
   recordTraffic,
@@ -35,7 +38,7 @@ import {
   type CredentialState,
 } from './credential-state';
 import { copyCredential } from './credential-store';
-import { check, configError } from './invalid-config';
+import { check } from './invalid-config';
 import { normaliseCredential } from './normalise-credential';
 import type { OAuthCredential, RefreshedToken, RefreshFunction } from './oauth-credential';
 import { resolveOptions, type OAuthManagerOptions, type ResolvedOptions, type RotationNotice } from './oauth-manager-options';
@@ -49,8 +52,8 @@ export interface CredentialUpdate {
   scopes?: string[];
 }
 
-const isFilled = (value: unknown): value is string => typeof value == 'string' && value.trim() != '';
-const isTime = (value: unknown): value is number => typeof value == 'number' && Number.isFinite(value);
+const isFilled = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const isTime = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const secretsOf = ({ accessToken, refreshToken, clientSecret }: OAuthCredential) => [accessToken, refreshToken, clientSecret];
 /** The secrets to mask in what concerns a credential: its tokens and the ones its last refresh replaced. */
 const secretsOfState = ({ credential, replacedSecrets }: CredentialState) => [...secretsOf(credential), ...replacedSecrets];
@@ -85,6 +88,8 @@ export class OAuthManager implements CredentialSource {
   readonly #cursor: Cursor = { next: 0 };
   #loading: Promise<void> | undefined;
   #loaded: boolean;
+  /** The number of the latest hand-out (`CredentialLease.sequence`). */
+  #sequence = 0;
   #monitor: ReturnType<typeof setInterval> | undefined;
 
   /**
@@ -98,7 +103,7 @@ export class OAuthManager implements CredentialSource {
     check(isFilled(providerName), String(providerName), 'providerName', 'must be a non-empty string');
     this.providerName = providerName;
     const resolved = (this.#options = resolveOptions(options, providerName));
-    check(typeof refresh == 'function', providerName, 'refresh', 'must be a function');
+    check(typeof refresh === 'function', providerName, 'refresh', 'must be a function');
     this.#refresh = refresh;
     check(
       Array.isArray(credentials) && (credentials.length > 0 || resolved.store),
@@ -155,10 +160,12 @@ export class OAuthManager implements CredentialSource {
    * A token that expires within the refresh buffer (or was rejected) is refreshed first — callers waiting for the same
    * credential share one refresh. A credential whose refresh fails is not handed out: the failure counts against it and
    * the next credential is tried. With `id`, that credential is handed out if it is available; credentials in `exclude`
-   * (those that failed for good in the current call) are never handed out.
-   * @throws KitError `credentials_exhausted` (with `retryAfterMs` until the soonest credential outside `exclude` is
-   *   available, and the last refresh error as `cause`) when no credential is usable; `aborted` when `signal` fires (a
-   *   refresh in flight goes on for the other callers).
+   * (those that failed for good in the current call) are never handed out. When every credential that is not out for
+   * good only cools down after a transient fault, the one whose cooldown ends soonest is used (panic mode). The lease
+   * carries a `sequence`: pass it back with the report of the attempt, so a burst of late failures counts once.
+   * @throws KitError `credentials_exhausted` (with `retryAfterMs` until the soonest credential outside `exclude` that is
+   *   not disabled is available — absent when there is none — and the last refresh error as `cause`) when no credential
+   *   is usable; `aborted` when `signal` fires (a refresh in flight goes on for the other callers).
    */
   async acquire({ signal, id, exclude }: AcquireOptions = {}): Promise<CredentialLease> {
     const provider = this.providerName;
@@ -168,12 +175,12 @@ export class OAuthManager implements CredentialSource {
     let wanted = id === undefined || tried.has(id) ? undefined : this.#get(id);
     let lastError: KitError | undefined;
     for (;;) {
-      const now = this.#now;
-      const state = wanted && availableAt(wanted) <= now ? wanted : this.#select(tried);
+      const now = this.#mono;
+      const state = wanted && wanted.health.availableAt() <= now ? wanted : this.#select(tried);
       wanted = undefined;
       if (!state) throw this.#exhausted(lastError, exclude);
       tried.add(state.credential.id);
-      if (state.refreshing || this.#needsRefresh(state, now)) {
+      if (state.refreshing || this.#needsRefresh(state)) {
         const error = await abortable(this.#refreshShared(state, state.forceRefresh), signal, provider);
         if (error) {
           lastError = error;
@@ -204,11 +211,11 @@ export class OAuthManager implements CredentialSource {
     const state = this.#get(id);
     if (!state) return false;
     const secret = rejected?.secret;
-    const known = typeof secret == 'string';
+    const known = typeof secret === 'string';
     if (known && secret !== state.credential.accessToken) return true;
     if (!state.refreshing) {
-      if (state.refreshBackoffUntil > this.#now) return false;
-      if (state.awaitingProof) return !known && state.handedOutSinceRefresh == 0;
+      if (state.health.heldUntil > this.#mono) return false;
+      if (state.awaitingProof) return !known && state.handedOutSinceRefresh === 0;
     }
     const error = await this.#refreshShared(state, true);
     // Counted by the failed refresh: the engine's report of the 401 that led to it must not count again.
@@ -217,20 +224,20 @@ export class OAuthManager implements CredentialSource {
   }
 
   /**
-   * Records a success: consecutive failures → 0, healthy by reports, failure backoff cleared (a refresh backoff stays:
-   * only a successful refresh lifts it). `info` feeds the metrics (latency, tokens) and the rate-limit skip.
-   * An unknown id is ignored.
+   * Records a success. Unless it is late (`info.sequence` names a lease handed out before the failure that started the
+   * credential's current cooldown), the credential is reset: consecutive failures → 0, healthy by reports, failure
+   * backoff cleared, enabled (a refresh backoff stays: only a successful refresh lifts it). A report without `sequence`
+   * always counts. `info` feeds the metrics (latency, tokens) and the rate-limit skip. An unknown id is ignored.
    */
   reportSuccess(id: string, info?: CredentialSuccessInfo): void {
     const state = this.#get(id);
     if (!state) return;
     const wasHealthy = this.#healthy(state);
-    state.successes++;
     recordOutcome(state, false);
-    state.lastSuccessAt = this.#now;
-    state.reportsHealthy = true;
-    state.consecutiveFailures = state.backoffUntil = state.probeUntil = state.refreshFailuresInStreak = state.countedUnauthorized = 0;
-    state.awaitingProof = false;
+    if (state.health.recordSuccess(this.#moment(sequenceOf(info))) === 'counted') {
+      state.countedUnauthorized = 0;
+      state.awaitingProof = false;
+    }
     if (info) {
       if (isTime(info.latencyMs)) {
         state.latencyTotalMs += info.latencyMs;
@@ -244,15 +251,18 @@ export class OAuthManager implements CredentialSource {
   }
 
   /**
-   * Records a failure. An error whose code does not penalise credentials (`invalid_request`, `not_found`,
-   * `context_length`, `content_filter`, `aborted`, …) changes nothing. Otherwise the credential sleeps
-   * `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (at least `retryAfterMs` for `rate_limit`, `quotaCooldownMs` for
-   * `quota_exceeded`) and turns unhealthy after `unhealthyAfter` failures in a row (failed refreshes in between are not
-   * counted towards it). An `authentication` failure also marks the token for a refresh before its next use; when it
-   * reports a 401 whose refresh in `onUnauthorized` failed, it is not counted again (the failed refresh was). An unknown
-   * id is ignored.
+   * Records a failure. An error that is not the credential's business (`invalid_request`, `not_found`,
+   * `context_length`, `content_filter`, `aborted`, a code this copy of `@kit/core` does not know, or a `policies` rule
+   * `'ignore'`) changes nothing. A late failure of a burst (`info.sequence` names a lease handed out before the
+   * credential's last success or before the failure that started its current cooldown) only counts in the metrics.
+   * Otherwise the credential sleeps `min(initialBackoffMs × 2^(n−1), maxBackoffMs)` (at most `maxTransientBackoffMs`
+   * for a transient fault, at least `retryAfterMs` for `rate_limit`, `quotaCooldownMs` for `quota_exceeded`; or what
+   * the `policies` rule for its status or code says) and turns unhealthy after `unhealthyAfter` failure events in a row
+   * (failed refreshes in between are not counted towards it). An `authentication` failure event also marks the token
+   * for a refresh before its next use; when it reports a 401 whose refresh in `onUnauthorized` failed, it is not counted
+   * again (the failed refresh was). An unknown id is ignored.
    */
-  reportFailure(id: string, error?: unknown): void {
+  reportFailure(id: string, error?: unknown, info?: CredentialReportInfo): void {
     const state = this.#get(id);
     if (!state) return;
     const kitError = toKitError(error ?? new KitError('server_error', 'unspecified failure'), 'network', {
@@ -260,17 +270,18 @@ export class OAuthManager implements CredentialSource {
       credentialId: id,
       secrets: secretsOfState(state),
     });
-    // A code from a foreign copy of core that we do not know penalises, to be safe.
-    if (errorPolicies[kitError.code]?.penalisesCredential == false) return;
-    if (kitError.code == 'authentication') {
+    if (credentialFailureDisposition(kitError, this.#options.health).action === 'ignore') return;
+    const unauthorized = kitError.code === 'authentication';
+    if (unauthorized && state.countedUnauthorized > 0) {
+      state.countedUnauthorized--;
       state.forceRefresh = true;
       state.awaitingProof = false;
-      if (state.countedUnauthorized > 0) {
-        state.countedUnauthorized--;
-        return;
-      }
+      return;
     }
-    this.#countFailure(state, kitError);
+    if (this.#recordFailure(state, kitError, sequenceOf(info)) && unauthorized) {
+      state.forceRefresh = true;
+      state.awaitingProof = false;
+    }
   }
 
   /**
@@ -282,8 +293,27 @@ export class OAuthManager implements CredentialSource {
     if (!state || !info) return;
     const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
     if (!isTime(remaining) || remaining < 0) return;
-    if (remaining > 0) state.rateLimitedUntil = 0;
-    else if (isTime(resetAt) && resetAt > this.#now) state.rateLimitedUntil = resetAt;
+    if (remaining > 0) {
+      state.health.skipUntil(0);
+      return;
+    }
+    const wallNow = this.#now;
+    // The reset is a wall-clock time: from now on it is a duration on the monotonic clock.
+    if (isTime(resetAt) && resetAt > wallNow) state.health.skipUntil(this.#mono + (resetAt - wallNow));
+  }
+
+  /**
+   * Enables a credential that a `policies` rule with action `'disable'` took out (or resets any credential's failure
+   * health): healthy by reports, no failures, no cooldown. The refresh health is left as it is. Emits
+   * `credential-recovered` when that makes it healthy.
+   * @throws KitError `invalid_config` for an unknown id.
+   */
+  enableCredential(id: string): void {
+    const state = this.#get(id);
+    check(state, this.providerName, 'id', 'is not a credential of this manager');
+    const wasHealthy = this.#healthy(state);
+    state.health.enable();
+    this.#transition(state, wasHealthy);
   }
 
   /**
@@ -315,7 +345,7 @@ export class OAuthManager implements CredentialSource {
         raised.push(this.#alerts.raise('token-expiring', id, expiresAt <= now ? 'critical' : 'warning', message));
       }
       if (!this.#healthy(state)) {
-        raised.push(this.#alerts.raise('credential-unhealthy', id, 'warning', `${id} is unhealthy (${state.lastErrorCode ?? 'failures'})`));
+        raised.push(this.#alerts.raise('credential-unhealthy', id, 'warning', `${id} is unhealthy (${state.health.lastErrorCode ?? 'failures'})`));
       }
     }
     return raised.filter((alert): alert is Alert => !!alert);
@@ -328,7 +358,7 @@ export class OAuthManager implements CredentialSource {
    * @returns a function that stops the monitoring.
    */
   startMonitoring(intervalMs: number): () => void {
-    check(isTime(intervalMs) && intervalMs > 0, this.providerName, 'intervalMs', 'must be a number greater than 0');
+    check(isTime(intervalMs) && intervalMs > 0 && intervalMs <= MAX_TIMER_MS, this.providerName, 'intervalMs', 'must be a number of ms greater than 0 and at most 2147483647');
     if (this.#monitor !== undefined) clearInterval(this.#monitor);
     const timer = setInterval(() => this.#monitorTick(), intervalMs);
     (timer as { unref?: () => void }).unref?.();
@@ -434,7 +464,7 @@ export class OAuthManager implements CredentialSource {
   /** The health of a credential, or `undefined` for an unknown id. Holds no secret. */
   getCredentialHealth(id: string): CredentialHealth | undefined {
     const state = this.#get(id);
-    return state && toCredentialHealth(state, this.#now, this.#options.refreshFailuresBeforeUnhealthy);
+    return state && toCredentialHealth(state, this.#mono, this.#now, this.#options.refreshFailuresBeforeUnhealthy);
   }
 
   /** The usage metrics of a credential, or `undefined` for an unknown id. */
@@ -445,8 +475,9 @@ export class OAuthManager implements CredentialSource {
 
   /** Counts of the pool and the health of every credential. */
   getHealthSummary(): OAuthHealthSummary {
-    const now = this.#now;
-    const credentials = this.#states.map((state) => toCredentialHealth(state, now, this.#options.refreshFailuresBeforeUnhealthy));
+    const now = this.#mono;
+    const wallNow = this.#now;
+    const credentials = this.#states.map((state) => toCredentialHealth(state, now, wallNow, this.#options.refreshFailuresBeforeUnhealthy));
     const count = (test: (health: CredentialHealth) => boolean) => credentials.filter(test).length;
     const total = credentials.length;
     const healthy = count((health) => health.healthy);
@@ -458,6 +489,7 @@ export class OAuthManager implements CredentialSource {
       unhealthy: total - healthy,
       available,
       inBackoff: total - available,
+      disabled: count((health) => health.disabled),
       retiring: count((health) => health.retiring),
       credentials,
     };
@@ -500,7 +532,9 @@ export class OAuthManager implements CredentialSource {
       if (!state) this.#add(credential, field);
       else {
         state.credential = { ...credential, createdAt: credential.createdAt ?? state.credential.createdAt };
-        state.forceRefresh = state.awaitingProof = false;
+        state.tokenLifetimeMs = observedLifetimeMs(state.credential, this.#now);
+        state.forceRefresh = false;
+        state.awaitingProof = false;
       }
     }
     for (const credential of credentials) await this.#persist(this.#get(credential.id)!.credential, false);
@@ -517,8 +551,19 @@ export class OAuthManager implements CredentialSource {
     return `OAuthManager ${JSON.stringify(this)}`;
   }
 
+  /** Wall clock, epoch ms: expiries, timestamps, ages. */
   get #now(): number {
-    return this.#options.now();
+    return this.#options.health.clock.wall();
+  }
+
+  /** Monotonic clock, ms: every duration (backoffs, cooldowns, intervals, latencies). */
+  get #mono(): number {
+    return this.#options.health.clock.monotonic();
+  }
+
+  /** When a report arrives, for the health record. */
+  #moment(sequence: number | undefined): CredentialReportMoment {
+    return { now: this.#mono, wallNow: this.#now, currentSequence: this.#sequence, sequence };
   }
 
   #get(id: string): CredentialState | undefined {
@@ -532,47 +577,56 @@ export class OAuthManager implements CredentialSource {
   #add(credential: OAuthCredential, field: string): CredentialState {
     check(!this.#get(credential.id), this.providerName, `${field}.id`, 'is a duplicate');
     credential.createdAt ??= this.#now;
-    const state = createCredentialState(credential);
+    const state = createCredentialState(credential, observedLifetimeMs(credential, this.#now));
     this.#states.push(state);
     return state;
   }
 
   #select(excluded: ReadonlySet<string>): CredentialState | undefined {
-    const { strategy, random, refreshFailuresBeforeUnhealthy } = this.#options;
-    return selectCredential(this.#states, strategy, this.#cursor, this.#now, random, refreshFailuresBeforeUnhealthy, excluded);
+    const { strategy, health, refreshFailuresBeforeUnhealthy } = this.#options;
+    return selectCredential(this.#states, strategy, this.#cursor, this.#mono, health.random, refreshFailuresBeforeUnhealthy, excluded);
   }
 
-  #needsRefresh(state: CredentialState, now: number): boolean {
+  /**
+   * Whether the token must be refreshed before use: it was rejected, or `now > expiresAt − buffer`, the buffer being
+   * the strategy's, at most half the lifetime the token had when it was issued (a token living shorter than the
+   * buffer is not refreshed on every call).
+   */
+  #needsRefresh(state: CredentialState): boolean {
     const { credential } = state;
     if (state.forceRefresh) return true;
     if (!isTime(credential.expiresAt)) return false;
+    const now = this.#now;
     let buffer: number;
     try {
       buffer = this.#strategy.bufferMs({
         credentialId: credential.id,
         averageRefreshLatencyMs: state.refreshLatencyAverageMs,
         refreshFailureRate: state.refreshFailureRate,
-        requestsPerMinute: requestsPerMinute(state, now),
+        requestsPerMinute: requestsPerMinute(state, this.#mono),
         refreshCount: credential.refreshCount ?? 0,
       });
     } catch {
-      buffer = NaN;
+      buffer = Number.NaN;
     }
     // A strategy answering nonsense gets the default buffer.
-    return now > credential.expiresAt - (isTime(buffer) && buffer >= 0 ? buffer : 300_000);
+    if (!isTime(buffer) || buffer < 0) buffer = 300_000;
+    const lifetime = state.tokenLifetimeMs;
+    if (lifetime !== undefined) buffer = Math.min(buffer, lifetime / 2);
+    return now > credential.expiresAt - buffer;
   }
 
   #lease(state: CredentialState): CredentialLease {
-    const now = this.#now;
-    state.requests++;
+    const now = this.#mono;
+    const wallNow = this.#now;
+    this.#sequence++;
+    state.health.handOut(now, this.#options.health, !this.#healthy(state));
     state.handedOutSinceRefresh++;
-    state.firstUsedAt ??= now;
-    state.lastUsedAt = now;
+    state.firstUsedAt ??= wallNow;
+    state.lastUsedAt = wallNow;
     recordTraffic(state, now);
-    // An unhealthy credential handed out is a probe: healthy ones go first until it is reported (or one more backoff passes).
-    if (!this.#healthy(state)) state.probeUntil = now + Math.max(state.backoffUntil - (state.lastFailureAt ?? now), this.#options.initialBackoffMs);
     const { id, accessToken, resourceUrl, projectId } = state.credential;
-    const lease: CredentialLease = { id, secret: accessToken, kind: 'oauth' };
+    const lease: CredentialLease = { id, secret: accessToken, kind: 'oauth', sequence: this.#sequence };
     if (resourceUrl) lease.baseURL = resourceUrl;
     if (projectId) lease.projectId = projectId;
     return lease;
@@ -588,7 +642,7 @@ export class OAuthManager implements CredentialSource {
   async #runRefresh(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
     const { credential } = state;
     const provider = this.providerName;
-    const startedAt = this.#now;
+    const startedAt = this.#mono;
     let result: RefreshedToken;
     try {
       result = await this.#callRefresh(credential);
@@ -596,29 +650,23 @@ export class OAuthManager implements CredentialSource {
         throw new KitError('invalid_response', 'the refresh function returned no accessToken', { provider, credentialId: credential.id });
       }
     } catch (thrown) {
-      return this.#refreshFailed(state, this.#refreshError(thrown, credential), this.#now - startedAt);
+      return this.#refreshFailed(state, this.#refreshError(thrown, credential), this.#mono - startedAt);
     }
-    const now = this.#now;
-    const latencyMs = now - startedAt;
+    const wallNow = this.#now;
+    const latencyMs = this.#mono - startedAt;
     const wasHealthy = this.#healthy(state);
-    // A new object: a copy handed to the refresh function or a hook earlier is never changed under its holder.
-    const refreshed: OAuthCredential = { ...credential, accessToken: result.accessToken };
-    if (isFilled(result.refreshToken)) refreshed.refreshToken = result.refreshToken;
-    const expiresAt = isTime(result.expiresAt) ? result.expiresAt : isTime(result.expiresInMs) ? now + result.expiresInMs : undefined;
-    if (expiresAt === undefined) delete refreshed.expiresAt;
-    else refreshed.expiresAt = expiresAt;
-    if (isFilled(result.resourceUrl)) refreshed.resourceUrl = result.resourceUrl;
-    refreshed.lastRefreshAt = now;
-    refreshed.refreshCount = (credential.refreshCount ?? 0) + 1;
-    state.replacedSecrets = [credential.accessToken, ...(credential.refreshToken && credential.refreshToken !== refreshed.refreshToken ? [credential.refreshToken] : [])];
+    const refreshed = mergeRefreshResult(credential, state.credential, result, wallNow);
+    state.replacedSecrets = [credential.accessToken];
+    if (credential.refreshToken && credential.refreshToken !== refreshed.refreshToken) state.replacedSecrets.push(credential.refreshToken);
     state.credential = refreshed;
+    // A token set by the user meanwhile keeps the lifetime observed when it was set.
+    if (refreshed.accessToken === result.accessToken) state.tokenLifetimeMs = observedLifetimeMs(refreshed, wallNow);
     // A refresh that works forgives the failed refreshes in the streak; other failures wait for a success report.
-    state.consecutiveFailures -= state.refreshFailuresInStreak;
-    if (state.consecutiveFailures <= 0) {
-      state.consecutiveFailures = state.backoffUntil = 0;
-      state.reportsHealthy = true;
-    }
-    state.consecutiveRefreshFailures = state.refreshFailuresInStreak = state.refreshBackoffUntil = state.handedOutSinceRefresh = state.countedUnauthorized = 0;
+    state.health.forgiveExemptFailures();
+    state.health.releaseHold();
+    state.consecutiveRefreshFailures = 0;
+    state.handedOutSinceRefresh = 0;
+    state.countedUnauthorized = 0;
     state.forceRefresh = false;
     state.awaitingProof = afterUnauthorized;
     recordRefreshOutcome(state, latencyMs, false);
@@ -668,14 +716,13 @@ export class OAuthManager implements CredentialSource {
     const options = this.#options;
     const failures = ++state.consecutiveRefreshFailures;
     state.refreshFailures++;
-    state.refreshFailuresInStreak++;
     recordRefreshOutcome(state, latencyMs, true);
     this.#event('token-refresh', id, { success: false, latencyMs, error: eventError(error) });
-    const wasHealthy = state.reportsHealthy && failures - 1 < options.refreshFailuresBeforeUnhealthy;
+    const wasHealthy = state.health.healthy && failures - 1 < options.refreshFailuresBeforeUnhealthy;
     const backoff = refreshBackoffMs(failures, options);
-    if (backoff) state.refreshBackoffUntil = Math.max(state.refreshBackoffUntil, this.#now + backoff);
+    if (backoff > 0) state.health.hold(this.#mono + backoff);
     // The short failure backoff applies (the token endpoint is not hammered); health is the refresh counter's business.
-    this.#countFailure(state, error, wasHealthy, true);
+    this.#recordFailure(state, error, undefined, true, wasHealthy);
     if (options.monitoring.alertOnRefreshFailure) {
       const severity = failures >= options.refreshFailuresBeforeUnhealthy ? 'critical' : 'warning';
       this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed (${failures} in a row): ${error.message}`);
@@ -684,36 +731,34 @@ export class OAuthManager implements CredentialSource {
   }
 
   /**
-   * Counts a failure against the credential (backoff, metrics, events). An ordinary failure also decides health
-   * (`unhealthyAfter` in a row, failed refreshes in between not counted); a failed refresh (`refreshFailed`) does not:
-   * its own counter does (`refreshFailuresBeforeUnhealthy`).
+   * Records a failure against the credential in its health record (cooldown, disable, counts) and the metrics, and
+   * emits the events of a failure event. A failed refresh (`refreshFailed`) is an exempt failure: it drives the
+   * backoff, not `unhealthyAfter` (its own counter, `refreshFailuresBeforeUnhealthy`, decides). Returns whether the
+   * failure was a new failure event.
    */
-  #countFailure(state: CredentialState, error: KitError, wasHealthy = this.#healthy(state), refreshFailed = false): void {
-    const now = this.#now;
-    const failures = ++state.consecutiveFailures;
-    state.errors++;
+  #recordFailure(state: CredentialState, error: KitError, sequence: number | undefined, refreshFailed = false, wasHealthy = this.#healthy(state)): boolean {
+    const { health } = state;
+    const moment = this.#moment(sequence);
+    const outcome = health.recordFailure(error, moment, this.#options.health, refreshFailed);
+    if (outcome === 'ignored') return false;
     recordOutcome(state, true);
-    state.lastFailureAt = now;
-    state.lastErrorCode = error.code;
-    state.probeUntil = 0;
-    // Never shorten a longer sleep already in force (a quota cooldown hit by a late, concurrent failure).
-    state.backoffUntil = Math.max(state.backoffUntil, now + credentialBackoffMs(failures, error, this.#options, this.#options.random));
-    if (!refreshFailed && failures - state.refreshFailuresInStreak >= this.#options.unhealthyAfter) state.reportsHealthy = false;
+    if (outcome === 'stale') return false;
     this.#event('credential-failure', state.credential.id, {
       error: eventError(error, secretsOfState(state)),
-      consecutiveFailures: failures,
-      backoffMs: availableAt(state) - now,
+      consecutiveFailures: health.consecutiveFailures,
+      backoffMs: health.disabled ? 0 : Math.max(0, health.availableAt() - moment.now),
     });
     this.#transition(state, wasHealthy);
+    return true;
   }
 
   /** Emits `credential-unhealthy` / `credential-recovered` when the health changed. */
   #transition(state: CredentialState, wasHealthy: boolean): void {
     const healthy = this.#healthy(state);
-    if (healthy == wasHealthy) return;
+    if (healthy === wasHealthy) return;
     const { id } = state.credential;
     if (healthy) this.#event('credential-recovered', id);
-    else this.#event('credential-unhealthy', id, { consecutiveFailures: Math.max(state.consecutiveFailures, state.consecutiveRefreshFailures) });
+    else this.#event('credential-unhealthy', id, { consecutiveFailures: Math.max(state.health.consecutiveFailures, state.consecutiveRefreshFailures) });
   }
 
   /**
@@ -804,22 +849,21 @@ export class OAuthManager implements CredentialSource {
       // The store holds what the last refresh produced, unless the credential given in code is newer.
       if ((state.credential.lastRefreshAt ?? -1) > (credential.lastRefreshAt ?? -1)) continue;
       state.credential = { ...credential, createdAt: credential.createdAt ?? state.credential.createdAt };
+      state.tokenLifetimeMs = observedLifetimeMs(state.credential, this.#now);
     }
     for (const state of unsaved) await this.#persist(state.credential, false);
   }
 
-  /** `credentials_exhausted`, with `retryAfterMs` until the soonest credential (outside `excluded`, when any is) wakes. */
+  /**
+   * `credentials_exhausted`, with `retryAfterMs` until the soonest credential (outside `excluded`, not disabled) is
+   * available; without one when nothing can be waited for.
+   */
   #exhausted(cause: KitError | undefined, excluded?: ReadonlySet<string>): KitError {
-    const now = this.#now;
     const provider = this.providerName;
-    const candidates = this.#states.filter((state) => !excluded?.has(state.credential.id));
-    const waits = (candidates.length ? candidates : this.#states).map((state) => availableAt(state) - now);
-    const message = `OAuthManager(${provider}): ${waits.length ? 'no credential available' : 'no credentials'}${cause ? `; last error: ${cause.message}` : ''}`;
-    return new KitError('credentials_exhausted', message, {
-      provider,
-      cause,
-      ...(waits.length ? { retryAfterMs: Math.max(0, Math.min(...waits)) } : {}),
-    });
+    const states = this.#states;
+    const retryAfterMs = soonestCredentialRecoveryMs(states, this.#mono, excluded && ((state) => excluded.has(state.credential.id)));
+    const message = `OAuthManager(${provider}): ${states.length > 0 ? 'no credential available' : 'no credentials'}${cause ? `; last error: ${cause.message}` : ''}`;
+    return new KitError('credentials_exhausted', message, { provider, cause, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) });
   }
 
   #monitorTick(): void {
@@ -839,6 +883,34 @@ export class OAuthManager implements CredentialSource {
   #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
     this.#emit?.({ type, at: this.#now, provider: this.providerName, credentialId, ...extra } as KitEvent);
   }
+}
+
+/** The `sequence` of a report, when it carries a usable one. */
+function sequenceOf(info: CredentialReportInfo | undefined): number | undefined {
+  const sequence = info?.sequence;
+  return isTime(sequence) ? sequence : undefined;
+}
+
+/**
+ * The credential after a refresh that started from `before`: `current` is what the pool holds now — an
+ * `updateCredential` or `import` may have landed while the refresh was in flight. Fields the user changed meanwhile
+ * win (a newer token set by the user wins over the refresh result, and its expiry goes with it); the others take the
+ * refresh result. A refresh token the server did not rotate is kept.
+ */
+function mergeRefreshResult(before: OAuthCredential, current: OAuthCredential, result: RefreshedToken, wallNow: number): OAuthCredential {
+  // A new object: a copy handed to the refresh function or a hook earlier is never changed under its holder.
+  const merged: OAuthCredential = { ...current };
+  if (current.accessToken === before.accessToken) {
+    merged.accessToken = result.accessToken;
+    const expiresAt = isTime(result.expiresAt) ? result.expiresAt : isTime(result.expiresInMs) ? wallNow + result.expiresInMs : undefined;
+    if (expiresAt === undefined) delete merged.expiresAt;
+    else merged.expiresAt = expiresAt;
+  }
+  if (current.refreshToken === before.refreshToken && isFilled(result.refreshToken)) merged.refreshToken = result.refreshToken;
+  if (current.resourceUrl === before.resourceUrl && isFilled(result.resourceUrl)) merged.resourceUrl = result.resourceUrl;
+  merged.lastRefreshAt = wallNow;
+  merged.refreshCount = (current.refreshCount ?? 0) + 1;
+  return merged;
 }
 
 /** The error as events carry it: code, status, masked message. */

@@ -37,8 +37,8 @@ export function adaptiveRefreshBufferMs(stats: RefreshStats): number {
 
 /** The strategy object of a name, or the strategy given. */
 export function resolveRefreshStrategy(strategy: RefreshStrategyName | RefreshStrategy): RefreshStrategy {
-  if (typeof strategy == 'object') return strategy;
-  if (strategy == 'adaptive') return { bufferMs: adaptiveRefreshBufferMs };
-  const fixed = strategy == 'conservative' ? 15 * MINUTE : 5 * MINUTE;
+  if (typeof strategy === 'object') return strategy;
+  if (strategy === 'adaptive') return { bufferMs: adaptiveRefreshBufferMs };
+  const fixed = strategy === 'conservative' ? 15 * MINUTE : 5 * MINUTE;
   return { bufferMs: () => fixed };
 }

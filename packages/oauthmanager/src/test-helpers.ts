@@ -94,7 +94,7 @@ export function secretsIn(credentials: readonly OAuthCredential[], extraRounds =
 export function expectNoSecrets(observables: readonly unknown[], secrets: readonly string[]): void {
   const text = observables
     .map((item) =>
-      typeof item == 'string' ? item : JSON.stringify(item, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, cause: value.cause } : value)),
+      typeof item === 'string' ? item : JSON.stringify(item, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, cause: value.cause } : value)),
     )
     .join('\n');
   for (const secret of secrets) if (text.includes(secret)) throw new Error(`a secret leaked: …${secret.slice(-12)}`);

@@ -57,13 +57,13 @@ export function decrypt(envelope: EncryptedEnvelope, key: Buffer): string {
 export function isEncryptedEnvelope(value: unknown): value is EncryptedEnvelope {
   const envelope = value as EncryptedEnvelope | null;
   return (
-    typeof envelope == 'object' &&
+    typeof envelope === 'object' &&
     envelope !== null &&
-    envelope.encryption?.algorithm == 'aes-256-gcm' &&
-    envelope.encryption.kdf == 'scrypt' &&
-    typeof envelope.encryption.salt == 'string' &&
-    typeof envelope.iv == 'string' &&
-    typeof envelope.tag == 'string' &&
-    typeof envelope.data == 'string'
+    envelope.encryption?.algorithm === 'aes-256-gcm' &&
+    envelope.encryption.kdf === 'scrypt' &&
+    typeof envelope.encryption.salt === 'string' &&
+    typeof envelope.iv === 'string' &&
+    typeof envelope.tag === 'string' &&
+    typeof envelope.data === 'string'
   );
 }

@@ -43,7 +43,7 @@ function realFileSystem(overrides: Partial<CredentialFileSystem> = {}): Credenti
 
 /** A real file system that records what the store does with it (paths relative to `directory`). */
 function recordingFileSystem(log: string[], directorySync?: () => Promise<void>): CredentialFileSystem {
-  const name = (file: string) => (file == directory ? '<dir>' : file.slice(directory.length + 1).replace(/[0-9a-f]{12}$/, '<random>'));
+  const name = (file: string) => (file === directory ? '<dir>' : file.slice(directory.length + 1).replace(/[0-9a-f]{12}$/, '<random>'));
   return realFileSystem({
     async open(file, flags, mode) {
       log.push(`open ${name(file)} ${flags}${mode === undefined ? '' : ` ${mode.toString(8)}`}`);
@@ -55,7 +55,7 @@ function recordingFileSystem(log: string[], directorySync?: () => Promise<void>)
         },
         sync: async () => {
           log.push(`sync ${name(file)}`);
-          if (file == directory && directorySync) return directorySync();
+          if (file === directory && directorySync) return directorySync();
           await handle.sync();
         },
         close: async () => {

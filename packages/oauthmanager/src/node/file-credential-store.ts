@@ -94,8 +94,8 @@ export class FileCredentialStore implements CredentialStore {
   /** @throws KitError `invalid_config` for a missing path or an empty passphrase. */
   constructor(options: FileCredentialStoreOptions) {
     const { path, passphrase } = options ?? ({} as FileCredentialStoreOptions);
-    if (typeof path != 'string' || !path.trim()) throw configError('options.path must be a non-empty string');
-    if (passphrase !== undefined && (typeof passphrase != 'string' || !passphrase)) throw configError('options.passphrase must be a non-empty string');
+    if (typeof path !== 'string' || !path.trim()) throw configError('options.path must be a non-empty string');
+    if (passphrase !== undefined && (typeof passphrase !== 'string' || !passphrase)) throw configError('options.passphrase must be a non-empty string');
     this.path = resolve(path.startsWith('~/') ? join(homedir(), path.slice(2)) : path);
     this.#passphrase = passphrase;
     this.#scrypt = options.scrypt ?? defaultScrypt;
@@ -164,7 +164,7 @@ export class FileCredentialStore implements CredentialStore {
     try {
       text = await this.#fs.readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException)?.code == 'ENOENT') return (this.#cache = []);
+      if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return (this.#cache = []);
       throw configError(`cannot read ${this.path}: ${(error as Error)?.message ?? error}`);
     }
     let parsed: unknown;
@@ -184,7 +184,7 @@ export class FileCredentialStore implements CredentialStore {
       }
     }
     const file = parsed as PlainFile | null;
-    if (!file || typeof file != 'object' || !Array.isArray(file.credentials)) {
+    if (!file || typeof file !== 'object' || !Array.isArray(file.credentials)) {
       throw configError(`${this.path} does not hold a credential list ({ "version": 1, "credentials": [...] })`);
     }
     return (this.#cache = file.credentials);
@@ -242,7 +242,7 @@ export class FileCredentialStore implements CredentialStore {
   /** The key of a salt (derived once); `remember` keeps it for the next writes. */
   #keyFor(salt: Buffer, parameters: ScryptParameters, remember = false): { salt: Buffer; parameters: ScryptParameters; key: Promise<Buffer> } {
     const known = this.#key;
-    if (known && known.salt.equals(salt) && known.parameters.N == parameters.N && known.parameters.r == parameters.r && known.parameters.p == parameters.p) return known;
+    if (known && known.salt.equals(salt) && known.parameters.N === parameters.N && known.parameters.r === parameters.r && known.parameters.p === parameters.p) return known;
     const entry = { salt, parameters, key: deriveKey(this.#passphrase as string, salt, parameters) };
     // A key that failed to derive is not kept.
     entry.key.catch(() => {
