@@ -111,7 +111,7 @@ describe('validateAnthropicProviderOptions', () => {
 
   it('names the bad field', () => {
     expect(problem({ topK: 0 })).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('providerOptions.anthropic.topK') });
-    expect(problem({ thinking: { budget_tokens: 10 } }).message).toContain('providerOptions.anthropic.thinking: must have a string "type"');
+    expect(problem({ thinking: { budget_tokens: 10 } }).message).toContain('providerOptions.anthropic.thinking: must be an object with a string "type"');
     expect(problem({ beta: 'files-api' }).message).toContain('providerOptions.anthropic.beta');
     expect(problem({ cacheControl: [{ message: 1, ttl: '2h' }] }).message).toContain('providerOptions.anthropic.cacheControl[0].ttl');
     expect(problem({ cacheControl: [{ message: 1, part: -1 }] }).message).toContain('cacheControl[0].part');
@@ -122,6 +122,6 @@ describe('validateAnthropicProviderOptions', () => {
 
   it('accepts the named options and any other body field', () => {
     const options = { thinking: { type: 'adaptive' }, beta: ['x'], topK: 5, cacheControl: [{ message: -1 }, { tools: true, ttl: '1h' }], disableParallelToolUse: false, service_tier: 'auto' };
-    expect(validateAnthropicProviderOptions(options)).toBe(options);
+    expect(validateAnthropicProviderOptions(options)).toEqual(options);
   });
 });

@@ -1,45 +1,67 @@
-import {
-  compact,
-  array,
-  boolean,
-  custom,
-  literal,
-  number,
-  object,
-  optional,
-  parseOrThrow,
-  strictObject,
-  string,
-  type ResolvedGenerateOptions,
-  type Schema,
-  type ToolChoice,
-  type WireRequest,
-} from '@kit/core';
+import { compact, parseOrThrow, type ResolvedGenerateOptions, type ToolChoice, type WireRequest } from '@kit/core';
+import * as z from 'zod/mini';
 import { defaultMaxTokens } from './anthropic-models';
 import { convertToAnthropicMessages, type AnthropicCacheControl, type AnthropicMessage, type AnthropicPrompt } from './convert-to-anthropic-messages';
 
-/** Where a prompt-caching breakpoint goes: a message (its last block, or one part), or the last tool definition. */
-export type AnthropicCacheBreakpoint =
-  /** `message` counts the messages as sent (`system` first when given); negative counts from the end (`-1`: the last). */
-  | { message: number; part?: number; ttl?: '5m' | '1h' }
-  | { tools: true; ttl?: '5m' | '1h' };
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * `providerOptions.anthropic`. The named options are checked; any other field is sent as a Messages API body field
  * as it is (`metadata`, `service_tier`, `output_config`, …), so that new API features need no new release.
  */
-export interface AnthropicProviderOptions {
-  /** Extended or adaptive thinking, as the API takes it: `{ type: 'enabled', budget_tokens: 4000 }`, `{ type: 'adaptive' }`. */
-  thinking?: { type: string; [field: string]: unknown };
-  /** Beta features for this call (`anthropic-beta`), joined with the provider's `beta` setting. */
-  beta?: string[];
-  /** Only sample from the top K options for each token. */
-  topK?: number;
-  /** Prompt-caching breakpoints (`cache_control`). */
-  cacheControl?: AnthropicCacheBreakpoint[];
-  /** At most one tool call per answer. */
-  disableParallelToolUse?: boolean;
-  [field: string]: unknown;
+function createProviderOptionsSchema() {
+  const ttl = z.optional(z.enum(['5m', '1h']));
+  const setByKit = z.optional(z.never({ error: 'is set by @kit' }));
+  return z.looseObject({
+    /** Extended or adaptive thinking, as the API takes it: `{ type: 'enabled', budget_tokens: 4000 }`, `{ type: 'adaptive' }`. */
+    thinking: z.optional(
+      z.custom<{ type: string; [field: string]: unknown }>((value) => isPlainObject(value) && typeof value.type === 'string', {
+        error: 'must be an object with a string "type"',
+      }),
+    ),
+    /** Beta features for this call (`anthropic-beta`), joined with the provider's `beta` setting. */
+    beta: z.optional(z.array(z.string().check(z.minLength(1)))),
+    /** Only sample from the top K options for each token. */
+    topK: z.optional(z.int().check(z.positive())),
+    /**
+     * Prompt-caching breakpoints (`cache_control`): `{ message, part?, ttl? }` (a message's last block, or one part;
+     * `message` counts the messages as sent, `system` first when given; negative counts from the end, `-1` the last)
+     * or `{ tools: true, ttl? }` (the last tool definition).
+     */
+    cacheControl: z.optional(
+      z.array(
+        z.union(
+          [
+            z.strictObject({ tools: z.literal(true), ttl }),
+            z.strictObject({ message: z.int(), part: z.optional(z.int().check(z.minimum(0))), ttl }),
+          ],
+          { error: 'must be { message, part?, ttl? } or { tools: true, ttl? }' },
+        ),
+      ),
+    ),
+    /** At most one tool call per answer. */
+    disableParallelToolUse: z.optional(z.boolean()),
+    // Core's to set.
+    model: setByKit,
+    messages: setByKit,
+    system: setByKit,
+    stream: setByKit,
+  });
+}
+
+/** `providerOptions.anthropic`: Anthropic's own knobs; any other field goes into the request body as it is. */
+export type AnthropicProviderOptions = z.infer<ReturnType<typeof createProviderOptionsSchema>>;
+
+/** Where a prompt-caching breakpoint goes: a message (its last block, or one part), or the last tool definition. */
+export type AnthropicCacheBreakpoint = NonNullable<AnthropicProviderOptions['cacheControl']>[number];
+
+/** Built on first use, so that an app which never passes `providerOptions.anthropic` does not pay for it. */
+let providerOptionsSchema: ReturnType<typeof createProviderOptionsSchema> | undefined;
+
+/** Checks `providerOptions.anthropic`; a bad field is an `invalid_request` error naming it. */
+export function validateAnthropicProviderOptions(options: unknown, provider = 'anthropic'): AnthropicProviderOptions {
+  providerOptionsSchema ??= createProviderOptionsSchema();
+  return parseOrThrow(providerOptionsSchema, options, 'invalid_request', { what: `${provider}: invalid options`, provider, prefix: 'providerOptions.anthropic' });
 }
 
 export interface AnthropicToolDefinition {
@@ -55,34 +77,6 @@ export interface AnthropicMessagesBody extends AnthropicPrompt {
   max_tokens: number;
   messages: AnthropicMessage[];
   [field: string]: unknown;
-}
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-/** Built on first use, so that an app which never passes `providerOptions.anthropic` does not pay for it. */
-let providerOptionsSchema: Schema<AnthropicProviderOptions> | undefined;
-const createProviderOptionsSchema = () => {
-  const ttl = optional(literal('5m', '1h'));
-  return object({
-    thinking: optional(custom(isObject, 'must be an object', (input) => (typeof (input as { type?: unknown }).type === 'string' ? undefined : 'must have a string "type"'))),
-    beta: optional(array(string({ min: 1 }))),
-    topK: optional(number({ int: true, positive: true })),
-    cacheControl: optional(
-      array(
-        custom(isObject, 'must be an object', (input, path, issues) =>
-          ('tools' in (input as object) ? strictObject({ tools: literal(true), ttl }) : strictObject({ message: number({ int: true }), part: optional(number({ int: true, min: 0 })), ttl })).check(input, path, issues),
-        ),
-      ),
-    ),
-    disableParallelToolUse: optional(boolean()),
-    // Core's to set.
-    ...Object.fromEntries(['model', 'messages', 'system', 'stream'].map((name) => [name, optional(custom(() => false, 'is set by @kit'))])),
-  }) as Schema<AnthropicProviderOptions>;
-};
-
-/** Checks `providerOptions.anthropic`; a bad field is an `invalid_request` error naming it. */
-export function validateAnthropicProviderOptions(options: unknown, provider = 'anthropic'): AnthropicProviderOptions {
-  providerOptionsSchema ??= createProviderOptionsSchema();
-  return parseOrThrow(providerOptionsSchema, options, 'invalid_request', { what: `${provider}: invalid options`, provider, prefix: 'providerOptions.anthropic' });
 }
 
 function wireToolChoice(choice: ToolChoice | undefined, disableParallelToolUse: boolean | undefined) {

@@ -1,14 +1,15 @@
-import { createChatProvider, parseOrThrow, providerSettingsShape, type ModelInfo, type Provider, type ProviderDefinition, type ProviderSettings, strictObject, type Schema } from '@kit/core';
+import { createChatProvider, parseOrThrow, providerSettingsShape, type ModelInfo, type Provider, type ProviderDefinition } from '@kit/core';
 import { defineOpenAICompatibleProvider, type OpenAIChatBody } from '@kit/openai-compatible';
+import * as z from 'zod/mini';
 import { cerebrasRateLimitHeaders, refineCerebrasError } from './cerebras-rate-limits';
-
-/** Settings of `createCerebras`: the common provider settings. */
-export type CerebrasSettings = ProviderSettings;
 
 export const CEREBRAS_DEFAULT_MODEL = 'gpt-oss-120b';
 
-/** Strict: an unknown key is an `invalid_config` error naming it. */
-export const cerebrasSettingsSchema = /* @__PURE__ */ strictObject(providerSettingsShape) as Schema<CerebrasSettings>;
+/** Strict: an unknown key is an `invalid_config` error naming it. (A pure IIFE: unused, it is shaken out.) */
+export const cerebrasSettingsSchema = /* @__PURE__ */ (() => z.strictObject(providerSettingsShape))();
+
+/** Settings of `createCerebras`: the common provider settings. */
+export type CerebrasSettings = z.infer<typeof cerebrasSettingsSchema>;
 
 const capabilities = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
 

@@ -14,13 +14,14 @@ export interface Usage {
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
 
-/** The assembled result of one chat call. */
-export interface ChatCompletion {
+/** The fields of every `ChatCompletion`. */
+interface ChatCompletionFields {
   id: string;
   model: string;
   provider: string;
   text: string;
   reasoning?: string;
+  /** Each with `input` (the parsed arguments) or `inputError`. */
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   usage: Usage;
@@ -29,6 +30,14 @@ export interface ChatCompletion {
   message: ChatMessage;
   raw?: unknown;
 }
+
+/**
+ * The assembled result of one chat call. With `responseFormat: { type: 'json' | 'json-schema' }`, `object` is the
+ * parsed answer; with a Standard Schema as `responseFormat.schema` it is validated by it and typed `OBJECT`
+ * (`complete()` infers it): `{ city: string }` for `z.object({ city: z.string() })`. Otherwise `unknown`.
+ */
+export type ChatCompletion<OBJECT = unknown> = ChatCompletionFields &
+  (unknown extends OBJECT ? { object?: unknown } : { object: OBJECT });
 
 /** A usage with every count at zero. */
 export function emptyUsage(): Usage {

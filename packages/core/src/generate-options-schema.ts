@@ -1,122 +1,179 @@
-import type { ChatMessage } from './chat-message';
-import type { GenerateOptions, ResolvedGenerateOptions } from './generate-options';
+import * as z from 'zod/mini';
+import type { ChatMessage, JSONSchema, ToolInputError } from './chat-message';
+import type { GenerateOptions, ResolvedGenerateOptions, ResolvedToolDefinition } from './generate-options';
 import { KitError } from './kit-error';
-import {
-  array,
-  boolean,
-  custom,
-  discriminated,
-  literal,
-  number,
-  optional,
-  record,
-  strictObject,
-  string,
-  type Schema,
-} from './schema';
+import { durationMsSchema, headersSchema, nonEmptyStringSchema } from './setting-schemas';
+import { isStandardSchema, standardSchemaToJSONSchema, type StandardSchemaV1 } from './standard-schema';
 import { parseOrThrow } from './validate';
 
-const mediaSource = discriminated('type', {
-  base64: strictObject({ type: literal('base64'), mediaType: string({ min: 1 }), data: string({ min: 1 }) }),
-  url: strictObject({ type: literal('url'), url: string({ min: 1 }), mediaType: optional(string()) }),
-});
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const contentPart = discriminated('type', {
-  text: strictObject({ type: literal('text'), text: string() }),
-  image: strictObject({ type: literal('image'), source: mediaSource }),
-  document: strictObject({ type: literal('document'), source: mediaSource, title: optional(string()) }),
-  audio: strictObject({ type: literal('audio'), source: mediaSource }),
-  reasoning: strictObject({ type: literal('reasoning'), text: string(), signature: optional(string()) }),
-});
+/** A JSON Schema written as an object literal (not a class instance such as a zod 3 schema, which is no JSON Schema). */
+function isJSONSchemaObject(value: unknown): value is JSONSchema {
+  if (!isPlainObject(value)) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
 
-const toolCall = strictObject({ id: string({ min: 1 }), name: string({ min: 1 }), arguments: string() });
+const isSchema = (value: unknown) => isStandardSchema(value) || isJSONSchemaObject(value);
+const schemaMessage = 'must be a JSON Schema object or a Standard Schema (a zod schema, for example)';
 
-const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * The schemas of call options (user input: strict, every unknown key is an error). The types of `GenerateOptions`,
+ * `ChatMessage` and their parts are inferred from them. Built by one pure call, so that an app which never calls a
+ * provider (one that imports `KitError` only) drops them.
+ */
+function createCallOptionsSchemas() {
+  const mediaSource = z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('base64'), mediaType: nonEmptyStringSchema(), data: nonEmptyStringSchema() }),
+    z.strictObject({ type: z.literal('url'), url: nonEmptyStringSchema(), mediaType: z.optional(z.string()) }),
+  ]);
 
-const contentParts = array(contentPart);
+  const contentPart = z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('text'), text: z.string() }),
+    z.strictObject({ type: z.literal('image'), source: mediaSource }),
+    z.strictObject({ type: z.literal('document'), source: mediaSource, title: z.optional(z.string()) }),
+    z.strictObject({ type: z.literal('audio'), source: mediaSource }),
+    /** Assistant replay of a thinking block; `signature` is returned to providers that sign their reasoning. */
+    z.strictObject({ type: z.literal('reasoning'), text: z.string(), signature: z.optional(z.string()) }),
+  ]);
 
-/** A string, or an array of content parts (whose own issues are reported field by field). */
-const content = custom<string | unknown[]>(
-  (input) => typeof input === 'string' || Array.isArray(input),
-  'must be a string or an array of content parts',
-  (input, path, issues) => {
-    if (Array.isArray(input)) contentParts.check(input, path, issues);
-  },
-);
-
-const message = strictObject({
-  role: literal('system', 'user', 'assistant', 'tool'),
-  content,
-  toolCalls: optional(array(toolCall)),
-  toolCallId: optional(string({ min: 1 })),
-  name: optional(string()),
-});
-
-const tool = strictObject({
-  name: string({ pattern: /^[A-Za-z0-9_.:-]{1,128}$/, format: 'tool name' }),
-  description: optional(string()),
-  parameters: custom<Record<string, unknown>>(isObject, 'must be a JSON Schema object'),
-});
-
-const responseFormat = discriminated('type', {
-  text: strictObject({ type: literal('text') }),
-  json: strictObject({ type: literal('json') }),
-  'json-schema': strictObject({
-    type: literal('json-schema'),
-    schema: custom<Record<string, unknown>>(isObject, 'must be a JSON Schema object'),
-    name: optional(string({ min: 1 })),
-    strict: optional(boolean()),
-  }),
-});
-
-const generateOptionsSchema = strictObject({
-  model: optional(string({ min: 1 })),
-  messages: optional(array(message)),
-  prompt: optional(string()),
-  system: optional(string()),
-  tools: optional(array(tool)),
-  toolChoice: optional(
-    custom(
-      (input) => ['auto', 'none', 'required'].includes(input as string) || (isObject(input) && Object.keys(input as object).join() === 'name' && typeof (input as { name: unknown }).name === 'string'),
-      'must be "auto", "none", "required" or { name }',
+  const toolCall = z.strictObject({
+    id: nonEmptyStringSchema(),
+    name: nonEmptyStringSchema(),
+    /** The complete JSON text of the arguments, as the model produced it. */
+    arguments: z.string(),
+    /**
+     * The parsed arguments: validated (and typed, transformed) by the tool's schema when its `parameters` is a
+     * Standard Schema. When `inputError` is set, the unvalidated parsed value (or nothing, if it was not JSON).
+     */
+    input: z.optional(z.unknown()),
+    /** Why `arguments` is not valid input: not JSON, not an object, or refused by the tool's schema. */
+    inputError: z.optional(
+      z.custom<ToolInputError>((value) => isPlainObject(value) && typeof value.message === 'string', { error: 'must be { message, issues? }' }),
     ),
-  ),
-  maxTokens: optional(number({ int: true, positive: true })),
-  temperature: optional(number({ min: 0, max: 2 })),
-  topP: optional(number({ min: 0, max: 1 })),
-  stop: optional(array(string())),
-  seed: optional(number({ int: true })),
-  responseFormat: optional(responseFormat),
-  stream: optional(boolean()),
-  signal: optional(custom<AbortSignal>((value) => isObject(value) && typeof (value as AbortSignal).aborted === 'boolean', 'must be an AbortSignal')),
-  headers: optional(record(string())),
-  timeoutMs: optional(number({ int: true, positive: true })),
-  deadlineMs: optional(number({ int: true, positive: true })),
-  maxRetries: optional(number({ int: true, min: 0, max: 10 })),
-  metadata: optional(custom<Record<string, unknown>>(isObject, 'must be an object')),
-  providerOptions: optional(record(custom<Record<string, unknown>>(isObject, 'must be an object'))),
-}) as Schema<GenerateOptions>;
+  });
+
+  const message = z.strictObject({
+    role: z.enum(['system', 'user', 'assistant', 'tool']),
+    content: z.union([z.string(), z.array(contentPart)], { error: 'must be a string or an array of content parts' }),
+    toolCalls: z.optional(z.array(toolCall)),
+    /** For `role: 'tool'`: the id of the call this message answers. */
+    toolCallId: z.optional(nonEmptyStringSchema()),
+    name: z.optional(z.string()),
+  });
+
+  const tool = z.strictObject({
+    name: z.string().check(z.regex(/^[A-Za-z0-9_.:-]{1,128}$/, { error: 'must be a tool name: 1 to 128 letters, digits, _ . : or -' })),
+    description: z.optional(z.string()),
+    /**
+     * What the tool takes: a JSON Schema, or any Standard Schema (zod 4, Valibot, ArkType…) that can describe itself
+     * as JSON Schema. With a Standard Schema, `ToolCall.input` is validated by it.
+     */
+    parameters: z.custom<JSONSchema | StandardSchemaV1>(isSchema, { error: schemaMessage }),
+  });
+
+  const toolChoice = z.union([z.enum(['auto', 'none', 'required']), z.strictObject({ name: nonEmptyStringSchema() })], {
+    error: 'must be "auto", "none", "required" or { name }',
+  });
+
+  const responseFormat = z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('text') }),
+    z.strictObject({ type: z.literal('json') }),
+    z.strictObject({
+      type: z.literal('json-schema'),
+      /** The answer's shape: a JSON Schema, or a Standard Schema that validates `ChatCompletion.object`. */
+      schema: z.custom<JSONSchema | StandardSchemaV1>(isSchema, { error: schemaMessage }),
+      name: z.optional(nonEmptyStringSchema()),
+      strict: z.optional(z.boolean()),
+    }),
+  ]);
+
+  const generateOptions = z.strictObject({
+    model: z.optional(nonEmptyStringSchema()),
+    messages: z.optional(z.array(message)),
+    /** Shortcut for one user message; used only when `messages` is empty. */
+    prompt: z.optional(z.string()),
+    /** Prepended as a system message. */
+    system: z.optional(z.string()),
+    tools: z.optional(z.array(tool)),
+    toolChoice: z.optional(toolChoice),
+    maxTokens: z.optional(z.int().check(z.positive())),
+    temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
+    topP: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+    stop: z.optional(z.array(z.string())),
+    seed: z.optional(z.int()),
+    /** Plain text, any JSON, or JSON of a schema (`ChatCompletion.object` then holds the parsed answer). */
+    responseFormat: z.optional(responseFormat),
+    /** SSE on the wire (default `true`); with `false` the single JSON answer is replayed as events. */
+    stream: z.optional(z.boolean()),
+    signal: z.optional(
+      z.custom<AbortSignal>((value) => isPlainObject(value) && typeof (value as { aborted?: unknown }).aborted === 'boolean', {
+        error: 'must be an AbortSignal',
+      }),
+    ),
+    /** Sent with this call only (over the provider's `headers`). */
+    headers: z.optional(headersSchema()),
+    /** Per-attempt timeout; for streams the first-byte and between-chunk timeout. */
+    timeoutMs: z.optional(durationMsSchema()),
+    /** Bound of the whole call, retries and waits included. Default `timeoutMs × (maxRetries + 1)`. */
+    deadlineMs: z.optional(durationMsSchema()),
+    /** Per-call override of the provider's `maxRetries`. */
+    maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+    metadata: z.optional(z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' })),
+    /** Provider-specific extras, keyed by provider type: `{ openai: { ... } }`. Checked by that provider. */
+    providerOptions: z.optional(z.record(z.string(), z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' }))),
+  });
+
+  return { mediaSource, contentPart, toolCall, message, tool, toolChoice, responseFormat, generateOptions };
+}
+
+/** The call-option schemas (types only outside this file: see `chat-message.ts`, `generate-options.ts`). */
+export const callOptionsSchemas = /* @__PURE__ */ createCallOptionsSchemas();
 
 /**
  * Validates call options (unknown keys and bad values → `invalid_request` naming the field) and resolves them:
- * `system` prepended, `prompt` used when `messages` is empty, the model chosen, `stream` defaulted.
+ * `system` prepended, `prompt` used when `messages` is empty, the model chosen, `stream` defaulted. Standard Schemas
+ * in `tools[].parameters` and `responseFormat.schema` are converted to JSON Schema here, once (providers receive
+ * JSON Schema only); the schemas themselves are kept in `toolInputSchemas` and `outputSchema` to validate the answer.
  */
 export function resolveGenerateOptions(
   options: GenerateOptions,
   context: { provider: string; defaultModel: string; defaultStream: boolean },
 ): ResolvedGenerateOptions {
-  const valid = parseOrThrow(generateOptionsSchema, options, 'invalid_request', { what: 'invalid options', provider: context.provider });
-  const messages: ChatMessage[] = valid.messages && valid.messages.length > 0 ? [...valid.messages] : [];
+  const { provider } = context;
+  const valid = parseOrThrow(callOptionsSchemas.generateOptions, options, 'invalid_request', { what: 'invalid options', provider });
+  const messages: ChatMessage[] = valid.messages && valid.messages.length > 0 ? valid.messages : [];
   if (messages.length === 0 && valid.prompt !== undefined && valid.prompt !== '') messages.push({ role: 'user', content: valid.prompt });
   if (messages.length === 0) {
-    throw new KitError('invalid_request', 'messages: provide `messages` or `prompt` (both are empty)', { provider: context.provider });
+    throw new KitError('invalid_request', 'messages: provide `messages` or `prompt` (both are empty)', { provider });
   }
   messages.forEach((item, index) => {
     if (item.role === 'tool' && !item.toolCallId) {
-      throw new KitError('invalid_request', `messages[${index}].toolCallId: is required for a tool message`, { provider: context.provider });
+      throw new KitError('invalid_request', `messages[${index}].toolCallId: is required for a tool message`, { provider });
     }
   });
   if (valid.system !== undefined && valid.system !== '') messages.unshift({ role: 'system', content: valid.system });
-  const { prompt: _prompt, system: _system, messages: _messages, ...rest } = valid;
-  return { ...rest, model: valid.model ?? context.defaultModel, messages, stream: valid.stream ?? context.defaultStream };
+  const { prompt: _prompt, system: _system, messages: _messages, tools, responseFormat, ...rest } = valid;
+  const resolved: ResolvedGenerateOptions = { ...rest, model: valid.model ?? context.defaultModel, messages, stream: valid.stream ?? context.defaultStream };
+  if (tools) {
+    const toolInputSchemas = new Map<string, StandardSchemaV1>();
+    resolved.tools = tools.map((tool, index): ResolvedToolDefinition => {
+      const earlier = tools.findIndex((other) => other.name === tool.name);
+      if (earlier !== index)
+        throw new KitError('invalid_request', `invalid options: tools[${index}].name: "${tool.name}" is already the name of tools[${earlier}]`, { provider });
+      if (!isStandardSchema(tool.parameters)) return { ...tool, parameters: tool.parameters };
+      toolInputSchemas.set(tool.name, tool.parameters);
+      return { ...tool, parameters: standardSchemaToJSONSchema(tool.parameters, `invalid options: tools[${index}].parameters`, provider) };
+    });
+    if (toolInputSchemas.size > 0) resolved.toolInputSchemas = toolInputSchemas;
+  }
+  if (responseFormat?.type === 'json-schema') {
+    const { schema } = responseFormat;
+    if (isStandardSchema(schema)) {
+      resolved.outputSchema = schema;
+      resolved.responseFormat = { ...responseFormat, schema: standardSchemaToJSONSchema(schema, 'invalid options: responseFormat.schema', provider) };
+    } else resolved.responseFormat = { ...responseFormat, schema };
+  } else if (responseFormat) resolved.responseFormat = responseFormat;
+  return resolved;
 }

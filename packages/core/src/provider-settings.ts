@@ -1,53 +1,55 @@
+import * as z from 'zod/mini';
 import type { CredentialSource } from './credential-source';
+import { isHttpHooks, type HttpHooks } from './http-client';
 import type { KitEventListener, MetricsSink } from './kit-event';
-import { custom, number, optional, record, string, url } from './schema';
-
-/** Settings every provider factory accepts (SPEC §3). */
-export interface ProviderSettings {
-  /** One API key. Without it (and without `credentials`) the provider's environment variable is read at request time. */
-  apiKey?: string;
-  /** A pool: `KeyManager`, `OAuthManager`, or any `CredentialSource`. */
-  credentials?: CredentialSource;
-  baseURL?: string;
-  defaultModel?: string;
-  headers?: Record<string, string>;
-  /** Non-streaming: the whole attempt (default 60 000). Streams: first byte and every gap between chunks. */
-  timeoutMs?: number;
-  /** Retries of transient failures (default 2). Moving to another credential after a credential fault is free. */
-  maxRetries?: number;
-  fetch?: typeof globalThis.fetch;
-  /** Instance name (default: the provider type). */
-  name?: string;
-  onEvent?: KitEventListener;
-  metrics?: MetricsSink;
-}
-
-const isFunction = (value: unknown) => typeof value === 'function';
-const hasMethods = (value: unknown, ...names: string[]) =>
-  typeof value === 'object' && value !== null && names.every((name) => isFunction((value as Record<string, unknown>)[name]));
+import { apiKeySchema, durationMsSchema, functionSchema, headersSchema, httpURLSchema, implementsSchema, nonEmptyStringSchema } from './setting-schemas';
 
 /**
- * The schema shape of `ProviderSettings`. A provider spreads it into its own strict schema:
- * `strictObject({ ...providerSettingsShape, organization: optional(string()) })`.
+ * The zod shape of the settings every provider factory accepts (SPEC §3). A provider spreads it into its own strict
+ * schema and infers its settings type from that:
+ *
+ * @example
+ * const mySettingsSchema = z.strictObject({ ...providerSettingsShape, region: z.optional(z.enum(['eu', 'us'])) });
+ * type MySettings = z.infer<typeof mySettingsSchema>;
+ *
+ * Built in a pure IIFE, so that a bundle which never validates settings drops it.
  */
-export const providerSettingsShape = {
-  apiKey: optional(string({ min: 1 })),
-  credentials: optional(
-    custom<CredentialSource>(
-      (value) => hasMethods(value, 'acquire', 'reportSuccess', 'reportFailure'),
-      'must be a CredentialSource (acquire, reportSuccess, reportFailure)',
-    ),
+export const providerSettingsShape = /* @__PURE__ */ (() => ({
+  /**
+   * One API key. Without it (and without `credentials`) the provider's environment variable is read at request time.
+   * Whitespace inside the key is refused (a copied newline), never trimmed.
+   */
+  apiKey: z.optional(apiKeySchema()),
+  /** A pool: `KeyManager`, `OAuthManager`, or any `CredentialSource`. */
+  credentials: z.optional(
+    implementsSchema<CredentialSource>(['acquire', 'reportSuccess', 'reportFailure'], 'must be a CredentialSource (acquire, reportSuccess, reportFailure)'),
   ),
-  baseURL: optional(url()),
-  defaultModel: optional(string({ min: 1 })),
-  headers: optional(record(string())),
-  timeoutMs: optional(number({ int: true, positive: true })),
-  maxRetries: optional(number({ int: true, min: 0, max: 10 })),
-  fetch: optional(custom<typeof globalThis.fetch>(isFunction, 'must be a function')),
-  name: optional(string({ min: 1 })),
-  onEvent: optional(custom<KitEventListener>(isFunction, 'must be a function')),
-  metrics: optional(custom<MetricsSink>((value) => hasMethods(value, 'record'), 'must be a MetricsSink (record)')),
-};
+  /** The API's base URL (`http://` or `https://`). */
+  baseURL: z.optional(httpURLSchema()),
+  defaultModel: z.optional(nonEmptyStringSchema()),
+  /** Sent with every request. Names must be HTTP tokens; values must not hold line breaks. */
+  headers: z.optional(headersSchema()),
+  /** Non-streaming: the whole attempt (default 60 000). Streams: first byte and every gap between chunks. */
+  timeoutMs: z.optional(durationMsSchema()),
+  /** Retries of transient failures (default 2). Moving to another credential after a credential fault is free. */
+  maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+  fetch: z.optional(functionSchema<typeof globalThis.fetch>()),
+  /**
+   * ky hooks run on every request of this provider (chat, model list, health check): `beforeRequest` receives the
+   * real request, auth headers included; `afterResponse` a clone of each response. For tracing and logging.
+   */
+  hooks: z.optional(z.custom<HttpHooks>(isHttpHooks, { error: 'must be { beforeRequest?, afterResponse? }: arrays of functions (ky hooks)' })),
+  /** Instance name (default: the provider type). */
+  name: z.optional(nonEmptyStringSchema()),
+  onEvent: z.optional(functionSchema<KitEventListener>()),
+  metrics: z.optional(implementsSchema<MetricsSink>(['record'], 'must be a MetricsSink (record)')),
+}))();
+
+/** The common settings, unknown keys allowed (a provider's own schema is the strict one). */
+export const providerSettingsSchema = /* @__PURE__ */ (() => z.object(providerSettingsShape))();
+
+/** Settings every provider factory accepts (SPEC §3): inferred from `providerSettingsShape`. */
+export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;
 export const DEFAULT_MAX_RETRIES = 2;

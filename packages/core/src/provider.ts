@@ -53,7 +53,12 @@ export interface ModelProvider extends CoreProvider {
 
 export interface ChatProvider extends CoreProvider {
   generateChatCompletion(options: GenerateOptions): Promise<ChatStream>;
-  complete(options: GenerateOptions): Promise<ChatCompletion>;
+  /**
+   * The whole answer at once. With a Standard Schema as `responseFormat.schema`, the completion's `object` is typed by
+   * it: `complete({ prompt, responseFormat: { type: 'json-schema', schema: z.object({ city: z.string() }) } })`
+   * resolves to a `ChatCompletion<{ city: string }>`.
+   */
+  complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>): Promise<ChatCompletion<OUTPUT>>;
 }
 
 export interface ToolCallingProvider extends ChatProvider {

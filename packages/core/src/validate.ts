@@ -1,27 +1,166 @@
 import type { KitErrorCode } from './error-codes';
 import { KitError } from './kit-error';
-import type { SchemaIssue } from './schema';
 
-/** Anything with a zod-like `safeParse` (this package's schemas, or zod's). */
-interface SafeParser<T> {
-  safeParse(input: unknown): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
+/**
+ * One problem found by a schema: where (`path`) and what (`message`). zod's issues have this shape; a Standard
+ * Schema's path may also hold `{ key }` segments.
+ */
+export interface SchemaIssue {
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+  readonly message: string;
 }
 
+/** The fields of a zod issue this file reads, beyond `path` and `message` (all optional: other schemas lack them). */
+interface DetailedIssue extends SchemaIssue {
+  readonly code?: string;
+  /** `unrecognized_keys`: the unknown keys of the object at `path`. */
+  readonly keys?: readonly PropertyKey[];
+  /** `invalid_union`: the issues of each member, relative to `path`. */
+  readonly errors?: readonly (readonly DetailedIssue[])[];
+  /** `invalid_key`: what is wrong with the key itself. */
+  readonly issues?: readonly DetailedIssue[];
+}
+
+/** A zod issue before it has a message: what the error map below turns into plain words. */
+interface RawIssue {
+  readonly code?: string;
+  readonly input?: unknown;
+  readonly expected?: string;
+  readonly origin?: string;
+  readonly format?: string;
+  readonly minimum?: number | bigint;
+  readonly maximum?: number | bigint;
+  readonly inclusive?: boolean;
+  readonly divisor?: number | bigint;
+  readonly values?: readonly unknown[];
+  readonly options?: readonly unknown[];
+}
+
+/**
+ * Anything with a zod-like `safeParse`: a zod (or zod/mini) schema, or a hand-written parser. The second argument is
+ * zod's per-parse context; other parsers may ignore it.
+ */
+export interface SafeParser<T> {
+  safeParse(
+    input: unknown,
+    context?: { error?: (issue: RawIssue) => string | undefined },
+  ): { success: true; data: T } | { success: false; error: { issues: readonly SchemaIssue[] } };
+}
+
+const article = (noun: string) => (/^[aeiou]/.test(noun) ? `an ${noun}` : `a ${noun}`);
+const quoteAll = (values: readonly unknown[]) => values.map((value) => (typeof value === 'bigint' ? `${value}` : JSON.stringify(value))).join(', ');
+const oneOf = (values: readonly unknown[]) => (values.length === 1 ? quoteAll(values) : `one of ${quoteAll(values)}`);
+
+/** "must be an integer", "must be a string", … by what the schema expected. */
+function expectedMessage(expected: string): string {
+  if (expected === 'int') return 'must be an integer';
+  if (expected === 'number') return 'must be a finite number';
+  if (expected === 'record') return 'must be an object';
+  if (expected === 'never') return 'must not be set';
+  return `must be ${article(expected)}`;
+}
+
+function tooSmall(issue: RawIssue): string {
+  const { origin, minimum, inclusive } = issue;
+  if ((origin === 'string' || origin === 'array') && minimum === 1) return 'must not be empty';
+  if (origin === 'string') return `must be at least ${minimum} characters long`;
+  if (origin === 'array' || origin === 'set') return `must have at least ${minimum} items`;
+  return inclusive === false ? `must be greater than ${minimum}` : `must be at least ${minimum}`;
+}
+
+function tooBig(issue: RawIssue): string {
+  const { origin, maximum, inclusive } = issue;
+  if (origin === 'string') return `must be at most ${maximum} characters long`;
+  if (origin === 'array' || origin === 'set') return `must have at most ${maximum} items`;
+  return inclusive === false ? `must be less than ${maximum}` : `must be at most ${maximum}`;
+}
+
+/**
+ * zod's error map for every issue that has no message of its own: the problem in plain words ("must be an integer",
+ * "is required", "is not a known option"). zod/mini ships no locale, so without it every message would read
+ * "Invalid input". Passed per parse, never through `z.config()`: a user's own zod schemas are not affected.
+ */
+function plainIssueMessage(issue: RawIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'is required' : expectedMessage(issue.expected ?? 'valid value');
+    case 'too_small':
+      return tooSmall(issue);
+    case 'too_big':
+      return tooBig(issue);
+    case 'invalid_value':
+      return `must be ${oneOf(issue.values ?? [])}`;
+    case 'invalid_union':
+      return issue.options ? `must be ${oneOf(issue.options)}` : 'does not match any accepted form';
+    case 'unrecognized_keys':
+      return 'is not a known option';
+    case 'invalid_key':
+      return 'is not an accepted key';
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'is not in the accepted format' : `must be a valid ${issue.format}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${issue.divisor}`;
+    default:
+      return 'is invalid';
+  }
+}
+
+const parseContext = { error: plainIssueMessage };
+
 /** `messages[2].content` from `['messages', 2, 'content']`. */
-export function fieldName(path: readonly PropertyKey[], prefix = ''): string {
+export function fieldName(path: readonly (PropertyKey | { readonly key: PropertyKey })[], prefix = ''): string {
   let name = prefix;
-  for (const part of path) name = typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part);
+  for (const segment of path) {
+    const part = typeof segment === 'object' && segment !== null ? segment.key : segment;
+    name = typeof part === 'number' ? `${name}[${part}]` : name ? `${name}.${String(part)}` : String(part);
+  }
   return name || '(value)';
 }
 
-/** Formats issues as "field: problem" joined by "; ". */
+/**
+ * A union member whose issues all lie inside the value matched the value's form (an array whose third item is
+ * wrong): its issues say more than "does not match". Of several, the one with the fewest issues.
+ */
+function closestUnionMember(issue: DetailedIssue): readonly DetailedIssue[] | undefined {
+  let best: readonly DetailedIssue[] | undefined;
+  let fewest = Infinity;
+  for (const member of issue.errors ?? []) {
+    // An unknown key is a problem inside the value too: it names the key.
+    const inside = member.length > 0 && member.every((inner) => (inner.path?.length ?? 0) > 0 || inner.code === 'unrecognized_keys');
+    const count = member.reduce((total, inner) => total + (inner.code === 'unrecognized_keys' ? (inner.keys?.length ?? 1) : 1), 0);
+    if (inside && count < fewest) {
+      best = member;
+      fewest = count;
+    }
+  }
+  return best;
+}
+
+function describeIssue(issue: DetailedIssue, base: readonly (PropertyKey | { key: PropertyKey })[], prefix: string, out: string[]): void {
+  const path = [...base, ...(issue.path ?? [])];
+  if (issue.code === 'unrecognized_keys' && issue.keys) {
+    for (const key of issue.keys) out.push(`${fieldName([...path, key], prefix)}: ${issue.message}`);
+    return;
+  }
+  const member = issue.code === 'invalid_union' ? closestUnionMember(issue) : undefined;
+  if (member) for (const inner of member) describeIssue(inner, path, prefix, out);
+  else out.push(`${fieldName(path, prefix)}: ${(issue.code === 'invalid_key' && issue.issues?.[0]?.message) || issue.message}`);
+}
+
+/** Formats issues as "field: problem" joined by "; ": one entry per unknown key, the closest member of a union. */
 export function formatIssues(issues: readonly SchemaIssue[], prefix = ''): string {
-  return issues.map((issue) => `${fieldName(issue.path, prefix)}: ${issue.message}`).join('; ');
+  const out: string[] = [];
+  for (const issue of issues) describeIssue(issue, [], prefix, out);
+  return out.join('; ');
 }
 
 /**
  * Parses `input` with a schema, or throws a `KitError` whose message names every bad field.
  * `code` is `invalid_config` for settings and `invalid_request` for call options.
+ *
+ * @example
+ * parseOrThrow(settingsSchema, settings, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
+ * // KitError: invalid openai settings: timeoutMs: must be an integer
  */
 export function parseOrThrow<T>(
   schema: SafeParser<T>,
@@ -29,7 +168,11 @@ export function parseOrThrow<T>(
   code: Extract<KitErrorCode, 'invalid_config' | 'invalid_request'>,
   context: { what: string; provider?: string; prefix?: string },
 ): T {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, parseContext);
   if (result.success) return result.data;
-  throw new KitError(code, `${context.what}: ${formatIssues(result.error.issues, context.prefix)}`, context.provider === undefined ? {} : { provider: context.provider });
+  throw new KitError(
+    code,
+    `${context.what}: ${formatIssues(result.error.issues, context.prefix)}`,
+    context.provider === undefined ? {} : { provider: context.provider },
+  );
 }

@@ -191,6 +191,10 @@ describe('createGemini with API keys', () => {
     expect(() => createGemini({ apiKey: 'test-key-1', projectID: 'x' } as never)).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('projectID') }));
     expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }));
     expect(() => createGemini({ apiKey: 'test-key-1', oauthBackend: 'code-assist' })).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }));
+    expect(() => createGemini({ apiKey: 'test-key-1', onboardingPollIntervalMs: 2 ** 31 })).toThrow(
+      'invalid gemini settings: onboardingPollIntervalMs: must be at most 2147483647 (about 24.8 days: timers cannot wait longer)',
+    );
+    expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow('invalid gemini settings: oauthBackend: must be one of "code-assist", "generative-language"');
   });
 
   it('providerOptions.gemini is checked before any request', async () => {

@@ -1,57 +1,41 @@
-import {
-  compact,
-  array,
-  boolean,
-  custom,
-  KitError,
-  number,
-  optional,
-  parseOrThrow,
-  strictObject,
-  string,
-  type JSONSchema,
-  type ResolvedGenerateOptions,
-  type Schema,
-} from '@kit/core';
+import { compact, KitError, parseOrThrow, type JSONSchema, type ResolvedGenerateOptions } from '@kit/core';
+import * as z from 'zod/mini';
 import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const plainObject = (what: string) => z.custom<Record<string, unknown>>(isPlainObject, { error: `must be ${what}` });
+const nonEmpty = () => z.string().check(z.minLength(1));
+
+/** Gemini-only knobs, passed as `providerOptions.gemini`. Strict: an unknown key is an `invalid_request` error naming it. */
+export const geminiProviderOptionsSchema = /* @__PURE__ */ (() =>
+  z.strictObject({
+    /** `generationConfig.topK`. */
+    topK: z.optional(z.int().check(z.positive())),
+    presencePenalty: z.optional(z.number()),
+    frequencyPenalty: z.optional(z.number()),
+    /** `generationConfig.thinkingConfig`; `includeThoughts: true` streams thought summaries as `reasoning-delta`. */
+    thinkingConfig: z.optional(
+      z.strictObject({
+        thinkingBudget: z.optional(z.int().check(z.minimum(-1))),
+        includeThoughts: z.optional(z.boolean()),
+        thinkingLevel: z.optional(nonEmpty()),
+      }),
+    ),
+    /** `safetySettings`: `[{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]`. */
+    safetySettings: z.optional(z.array(z.strictObject({ category: nonEmpty(), threshold: nonEmpty() }))),
+    /** `cachedContent`: a context cache name (`cachedContents/…`). */
+    cachedContent: z.optional(nonEmpty()),
+    /**
+     * A schema in Gemini's OpenAPI subset, sent as `responseSchema` instead of the JSON Schema of
+     * `responseFormat` (which goes as `responseJsonSchema`): for models older than Gemini 2.5.
+     */
+    responseSchema: z.optional(plainObject('a schema object')),
+    /** Gemini tools sent beside the function declarations, e.g. `[{ googleSearch: {} }, { codeExecution: {} }]`. */
+    tools: z.optional(z.array(plainObject('a Gemini tool object'))),
+  }))();
+
 /** Gemini-only knobs, passed as `providerOptions.gemini`. */
-export interface GeminiProviderOptions {
-  /** `generationConfig.topK`. */
-  topK?: number;
-  presencePenalty?: number;
-  frequencyPenalty?: number;
-  /** `generationConfig.thinkingConfig`; `includeThoughts: true` streams thought summaries as `reasoning-delta`. */
-  thinkingConfig?: { thinkingBudget?: number; includeThoughts?: boolean; thinkingLevel?: string };
-  /** `safetySettings`: `[{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]`. */
-  safetySettings?: { category: string; threshold: string }[];
-  /** `cachedContent`: a context cache name (`cachedContents/…`). */
-  cachedContent?: string;
-  /**
-   * A schema in Gemini's OpenAPI subset, sent as `responseSchema` instead of the JSON Schema of
-   * `responseFormat` (which goes as `responseJsonSchema`): for models older than Gemini 2.5.
-   */
-  responseSchema?: Record<string, unknown>;
-  /** Gemini tools sent beside the function declarations, e.g. `[{ googleSearch: {} }, { codeExecution: {} }]`. */
-  tools?: Record<string, unknown>[];
-}
-
-const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
-const plainObject = (what: string) => custom<Record<string, unknown>>(isObject, `must be ${what}`);
-
-/** Strict: an unknown key is an `invalid_request` error naming it. */
-export const geminiProviderOptionsSchema = /* @__PURE__ */ strictObject({
-  topK: optional(number({ int: true, positive: true })),
-  presencePenalty: optional(number()),
-  frequencyPenalty: optional(number()),
-  thinkingConfig: optional(
-    strictObject({ thinkingBudget: optional(number({ int: true, min: -1 })), includeThoughts: optional(boolean()), thinkingLevel: optional(string({ min: 1 })) }),
-  ),
-  safetySettings: optional(array(strictObject({ category: string({ min: 1 }), threshold: string({ min: 1 }) }))),
-  cachedContent: optional(string({ min: 1 })),
-  responseSchema: optional(plainObject('a schema object')),
-  tools: optional(array(plainObject('a Gemini tool object'))),
-}) as Schema<GeminiProviderOptions>;
+export type GeminiProviderOptions = z.infer<typeof geminiProviderOptionsSchema>;
 
 /** Checks `providerOptions.gemini`; throws `KitError('invalid_request')` naming the bad field. */
 export function validateGeminiProviderOptions(options: unknown, provider = 'gemini'): GeminiProviderOptions {

@@ -1,23 +1,6 @@
-import { custom, number, optional, parseOrThrow, record, strictObject, type SchemaIssue } from '@kit/core';
-import type { Pricing } from './model-pricing';
-
-/** Options of `new MetricsCollector(options)`. */
-export interface MetricsCollectorOptions {
-  /**
-   * Prices for cost: a `PricingTable` (`{ [provider]: { [model or prefix]: ModelPrice } }`) or a function. Without
-   * one every cost is 0 and `pricingMissing` is set. A default table ships in `@kit/metrics/pricing`.
-   */
-  pricing?: Pricing;
-  /** How many recent values each series keeps for its percentiles. Default 1024. */
-  percentileWindow?: number;
-  /**
-   * Upper bounds (ms, ascending) of the latency and time-to-first-token histograms of the Prometheus export.
-   * Default `DEFAULT_LATENCY_BUCKETS_MS` (25 ms … 120 s).
-   */
-  latencyBucketsMs?: readonly number[];
-  /** The clock (epoch ms) of `snapshot().takenAt` and `since`. Default `Date.now`. */
-  now?: () => number;
-}
+import { parseOrThrow } from '@kit/core';
+import * as z from 'zod/mini';
+import { modelPriceSchema, type PricingFunction } from './model-pricing';
 
 /** Default histogram bounds in milliseconds: from 25 ms to 2 minutes. */
 export const DEFAULT_LATENCY_BUCKETS_MS: readonly number[] = [25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000];
@@ -29,44 +12,52 @@ export const DEFAULT_PERCENTILE_WINDOW = 1024;
 const MAX_PERCENTILE_WINDOW = 1_000_000;
 
 export interface ResolvedMetricsOptions {
-  pricing: Pricing | undefined;
+  pricing: MetricsCollectorOptions['pricing'];
   percentileWindow: number;
   latencyBounds: Float64Array;
   now: () => number;
 }
 
 const isFunction = (value: unknown) => typeof value === 'function';
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const amount = /* @__PURE__ */ (() => number({ min: 0 }))();
 
-/** One model's price: strict, so a misspelt field (`cachedInputPerMtok`) is an error rather than a silent default. */
-const modelPriceSchema = /* @__PURE__ */ (() =>
-  strictObject({ inputPerMTok: amount, outputPerMTok: amount, cachedInputPerMTok: optional(amount), cacheWriteInputPerMTok: optional(amount) }))();
+/** Each bound greater than the one before it, each problem named by its index (`latencyBucketsMs[1]`). */
+function checkAscending(bounds: number[], context: { addIssue(issue: { code: 'custom'; message: string; path: number[]; input: unknown }): void }): void {
+  for (let index = 1; index < bounds.length; index++) {
+    if (!((bounds[index] as number) > (bounds[index - 1] as number))) {
+      context.addIssue({ code: 'custom', message: 'must be greater than the bound before it', path: [index], input: bounds[index] });
+    }
+  }
+}
 
-/** `{ [provider]: { [model]: ModelPrice } }`, each entry checked under its own path (`pricing.openai.gpt-x`). */
-const pricingTableSchema = /* @__PURE__ */ (() => record(record(modelPriceSchema)))();
-
-/** Ascending positive finite bounds, each problem named by its index (`latencyBucketsMs[1]`). */
-const checkBounds = (input: unknown, path: PropertyKey[], issues: SchemaIssue[]): void => {
-  (input as unknown[]).forEach((bound, index) => {
-    const at = [...path, index];
-    if (typeof bound !== 'number' || !Number.isFinite(bound) || bound <= 0) issues.push({ path: at, message: 'must be a positive finite number' });
-    else if (index > 0 && !(bound > ((input as unknown[])[index - 1] as number))) issues.push({ path: at, message: 'must be greater than the bound before it' });
-  });
-};
-
-/** Strict: an unknown or misspelt option is an `invalid_config` error naming it (the same checker as every package). */
-const optionsSchema = /* @__PURE__ */ (() =>
-  strictObject({
-    pricing: optional(
-      custom<Pricing>((value) => isFunction(value) || isPlainObject(value), 'must be a pricing table or a function', (input, path, issues) => {
-        if (!isFunction(input)) pricingTableSchema.check(input, path, issues);
+/** Strict: an unknown or misspelt option is an `invalid_config` error naming it. (A pure IIFE: unused, it is shaken out.) */
+const optionsSchema = /* @__PURE__ */ (() => {
+  const bound = z.number({ error: 'must be a positive finite number' }).check(z.positive({ error: 'must be a positive finite number' }));
+  return z.strictObject({
+    /**
+     * Prices for cost: a `PricingTable` (`{ [provider]: { [model or prefix]: ModelPrice } }`) or a function. Without
+     * one every cost is 0 and `pricingMissing` is set. A default table ships in `@kit/metrics/pricing`.
+     */
+    pricing: z.optional(
+      z.union([z.custom<PricingFunction>(isFunction), z.record(z.string(), z.record(z.string(), modelPriceSchema))], {
+        error: 'must be a pricing table or a function',
       }),
     ),
-    percentileWindow: optional(number({ int: true, min: 1, max: MAX_PERCENTILE_WINDOW })),
-    latencyBucketsMs: optional(custom<readonly number[]>((value) => Array.isArray(value) && value.length > 0, 'must be a non-empty array of numbers', checkBounds)),
-    now: optional(custom<() => number>(isFunction, 'must be a function returning epoch milliseconds')),
-  }))();
+    /** How many recent values each series keeps for its percentiles. Default 1024. */
+    percentileWindow: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_PERCENTILE_WINDOW))),
+    /**
+     * Upper bounds (ms, ascending) of the latency and time-to-first-token histograms of the Prometheus export.
+     * Default `DEFAULT_LATENCY_BUCKETS_MS` (25 ms … 120 s).
+     */
+    latencyBucketsMs: z.optional(
+      z.array(bound, { error: 'must be a non-empty array of numbers' }).check(z.minLength(1, { error: 'must be a non-empty array of numbers' }), z.superRefine(checkAscending)),
+    ),
+    /** The clock (epoch ms) of `snapshot().takenAt` and `since`. Default `Date.now`. */
+    now: z.optional(z.custom<() => number>(isFunction, { error: 'must be a function returning epoch milliseconds' })),
+  });
+})();
+
+/** Options of `new MetricsCollector(options)`, inferred from the strict options schema. */
+export type MetricsCollectorOptions = z.input<typeof optionsSchema>;
 
 /** Validates the options; a bad value throws `KitError('invalid_config')` naming the field (`options.percentileWindow`). */
 export function resolveMetricsOptions(options: unknown = {}): ResolvedMetricsOptions {

@@ -1,16 +1,26 @@
 import type { Usage } from '@kit/core';
+import * as z from 'zod/mini';
+
+/**
+ * One model's price, strict, so a misspelt field (`cachedInputPerMtok`) is an error rather than a silent default.
+ * (A pure IIFE: a bundle that never validates prices drops it.)
+ */
+export const modelPriceSchema = /* @__PURE__ */ (() => {
+  const amount = () => z.number().check(z.minimum(0));
+  return z.strictObject({
+    /** Uncached input (prompt) tokens. */
+    inputPerMTok: amount(),
+    /** Output tokens, reasoning tokens included. */
+    outputPerMTok: amount(),
+    /** Input tokens read from the provider's prompt cache; default `inputPerMTok`. */
+    cachedInputPerMTok: z.optional(amount()),
+    /** Input tokens written to the provider's prompt cache (Anthropic bills them higher); default `inputPerMTok`. */
+    cacheWriteInputPerMTok: z.optional(amount()),
+  });
+})();
 
 /** What a model costs, in US dollars per million tokens. */
-export interface ModelPrice {
-  /** Uncached input (prompt) tokens. */
-  inputPerMTok: number;
-  /** Output tokens, reasoning tokens included. */
-  outputPerMTok: number;
-  /** Input tokens read from the provider's prompt cache; default `inputPerMTok`. */
-  cachedInputPerMTok?: number;
-  /** Input tokens written to the provider's prompt cache (Anthropic bills them higher); default `inputPerMTok`. */
-  cacheWriteInputPerMTok?: number;
-}
+export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
 /**
  * Prices by provider name, then by model id or id prefix: `{ openai: { 'gpt-4.1-mini': {...}, 'gpt-4.1': {...} } }`.

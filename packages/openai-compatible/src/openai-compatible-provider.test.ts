@@ -87,8 +87,8 @@ describe('createOpenAICompatible', () => {
     expect(seen[0]?.body).toMatchObject({ model: 'Qwen/Qwen3-8B', top_k: 20, chat_template_kwargs: { enable_thinking: false } });
     expect(seen[0]?.body).not.toHaveProperty('stream');
     expect(completion.toolCalls).toEqual([
-      { id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}' },
-      { id: 'call_2', name: 'get_time', arguments: '{"tz":"CET"}' },
+      { id: 'call_1', name: 'get_weather', arguments: '{"city":"Oslo"}', input: { city: 'Oslo' } },
+      { id: 'call_2', name: 'get_time', arguments: '{"tz":"CET"}', input: { tz: 'CET' } },
     ]);
     expect(completion.finishReason).toBe('tool-calls');
     expect(completion.message).toMatchObject({ role: 'assistant', toolCalls: completion.toolCalls });
@@ -127,5 +127,9 @@ describe('createOpenAICompatible', () => {
     expect(kitErrorOf(() => createOpenAICompatible({ preset: 'openai' as never })).message).toContain('preset');
     expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', apiKeyOptional: 'yes' as never })).message).toContain('apiKeyOptional');
     expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', baseURL: 'not a url' })).message).toContain('baseURL');
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', apiKeyEnvVar: 'GROQ KEY' })).message).toBe(
+      'invalid openai-compatible settings: apiKeyEnvVar: must be an environment variable name (letters, digits, _)',
+    );
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', timeoutMs: 1e12 })).message).toContain('timeoutMs: must be at most 2147483647');
   });
 });

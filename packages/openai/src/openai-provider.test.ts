@@ -154,4 +154,23 @@ describe('createOpenAI', () => {
     expect(attempt({ project: '' }).message).toContain('project');
     expect(attempt({ maxRetries: -1 }).message).toContain('maxRetries');
   });
+
+  it('says what is wrong with a setting in plain words, before any request', () => {
+    const messageOf = (settings: Record<string, unknown>) => {
+      try {
+        createOpenAI(settings as never);
+      } catch (error) {
+        return (error as KitError).message;
+      }
+      throw new Error('expected an error');
+    };
+    expect(messageOf({ timeoutMs: 2.5 })).toBe('invalid openai settings: timeoutMs: must be an integer');
+    expect(messageOf({ timeoutMs: 2 ** 31 })).toBe('invalid openai settings: timeoutMs: must be at most 2147483647 (about 24.8 days: timers cannot wait longer)');
+    expect(messageOf({ baseURL: 'https://api.openai.com/v1\n' })).toBe('invalid openai settings: baseURL: must be an http(s) URL without spaces');
+    expect(messageOf({ headers: { 'OpenAI Beta': 'x' } })).toMatch(/^invalid openai settings: headers\.OpenAI Beta: is not a valid HTTP header name/);
+    expect(messageOf({ apiKey: 'sk-test-1234567890\n' })).toBe(
+      'invalid openai settings: apiKey: must not contain whitespace or a line break (was a space or newline copied with the key?)',
+    );
+    expect(messageOf({ organization: 'org-1', project: 5 })).toBe('invalid openai settings: project: must be a string');
+  });
 });

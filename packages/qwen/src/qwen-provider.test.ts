@@ -128,7 +128,7 @@ describe('createQwen with a DashScope API key', () => {
     await expect(createQwen().complete({ prompt: 'Hi' })).rejects.toThrowError(/DASHSCOPE_API_KEY/);
     expect(() => createQwen({ region: 'mars' } as never)).toThrowError(/region/);
     expect(() => createQwen({ region: 'beijing', baseURL: 'https://example.com/v1' })).toThrowError(/region.*baseURL/);
-    expect(() => createQwen({ oauthBaseURL: 'not a url' })).toThrowError(/oauthBaseURL/);
+    expect(() => createQwen({ oauthBaseURL: 'not a url' })).toThrowError('invalid qwen settings: oauthBaseURL: must be an http(s) URL without spaces');
     expect(() => createQwen({ organization: 'x' } as never)).toThrowError(/organization/);
     expect(() => createQwen({ region: 'mars' } as never)).toThrowError(expect.objectContaining({ code: 'invalid_config' }));
   });
@@ -210,8 +210,8 @@ describe('Qwen streams', () => {
     const events = await collect(await qwen.generateChatCompletion({ prompt: 'Weather and time in Hangzhou?', tools }));
     const calls = events.filter((event): event is Extract<StreamEvent, { type: 'tool-call' }> => event.type === 'tool-call').map((event) => event.toolCall);
     expect(calls).toEqual([
-      { id: 'call_a1', name: 'get_weather', arguments: '{"city": "Hangzhou"}' },
-      { id: 'call_b2', name: 'get_time', arguments: '{"zone": "Asia/Shanghai"}' },
+      { id: 'call_a1', name: 'get_weather', arguments: '{"city": "Hangzhou"}', input: { city: 'Hangzhou' } },
+      { id: 'call_b2', name: 'get_time', arguments: '{"zone": "Asia/Shanghai"}', input: { zone: 'Asia/Shanghai' } },
     ]);
     expect(events.filter((event) => event.type === 'tool-call-delta')).toHaveLength(5);
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });

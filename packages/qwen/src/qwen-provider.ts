@@ -1,36 +1,17 @@
 import {
   createChatProvider,
+  httpURLSchema,
   KitError,
-  literal,
-  optional,
   parseOrThrow,
   providerSettingsShape,
-  strictObject,
-  url,
   type ModelInfo,
   type Provider,
   type ProviderDefinition,
-  type ProviderSettings,
-  type Schema,
 } from '@kit/core';
 import { buildOpenAIChatBody, defineOpenAICompatibleProvider, type OpenAICompatibleConfig } from '@kit/openai-compatible';
-import { DASHSCOPE_BASE_URL, dashScopeBaseURLs, QWEN_OAUTH_BASE_URL, qwenBaseURLFor, type DashScopeRegion } from './qwen-base-url';
+import { DASHSCOPE_BASE_URL, dashScopeBaseURLs, QWEN_OAUTH_BASE_URL, qwenBaseURLFor } from './qwen-base-url';
 import { refineQwenError } from './qwen-errors';
-
-/** Settings of `createQwen`: the common ones plus where DashScope keys and OAuth accounts send their requests. */
-export interface QwenSettings extends ProviderSettings {
-  /** The DashScope region of your API keys (default `'singapore'`); use `baseURL` for any other endpoint. */
-  region?: DashScopeRegion;
-  /** API keys: the OpenAI-compatible endpoint (default the region's DashScope endpoint). Not with `region`. */
-  baseURL?: string;
-  /** OAuth accounts whose credential has no `resourceUrl` (default `https://portal.qwen.ai/v1`). */
-  oauthBaseURL?: string;
-  /**
-   * Default `qwen3-coder-plus` when `credentials` is an OAuth pool (a source with `onUnauthorized`, such as an
-   * `OAuthManager`), else `qwen-plus`.
-   */
-  defaultModel?: string;
-}
+import * as z from 'zod/mini';
 
 /** The environment variable read for a DashScope key when neither `apiKey` nor `credentials` is given. */
 export const DASHSCOPE_API_KEY_ENV_VAR = 'DASHSCOPE_API_KEY';
@@ -39,13 +20,25 @@ export const QWEN_DASHSCOPE_DEFAULT_MODEL = 'qwen-plus';
 /** Default model of Qwen OAuth accounts (the coding model the free Qwen Code tier serves). */
 export const QWEN_OAUTH_DEFAULT_MODEL = 'qwen3-coder-plus';
 
-/** Strict: an unknown key is an `invalid_config` error naming it. (A pure IIFE, so unused it is shaken out.) */
+/** Strict: an unknown key is an `invalid_config` error naming it. (A pure IIFE: unused, it is shaken out.) */
 export const qwenSettingsSchema = /* @__PURE__ */ (() =>
-  strictObject({
+  z.strictObject({
     ...providerSettingsShape,
-    region: optional(literal('singapore', 'virginia', 'beijing')),
-    oauthBaseURL: optional(url()),
-  }) as Schema<QwenSettings>)();
+    /** The DashScope region of your API keys (default `'singapore'`); use `baseURL` for any other endpoint. */
+    region: z.optional(z.enum(['singapore', 'virginia', 'beijing'])),
+    /** API keys: the OpenAI-compatible endpoint (default the region's DashScope endpoint). Not with `region`. */
+    baseURL: providerSettingsShape.baseURL,
+    /** OAuth accounts whose credential has no `resourceUrl` (default `https://portal.qwen.ai/v1`). */
+    oauthBaseURL: z.optional(httpURLSchema()),
+    /**
+     * Default `qwen3-coder-plus` when `credentials` is an OAuth pool (a source with `onUnauthorized`, such as an
+     * `OAuthManager`), else `qwen-plus`.
+     */
+    defaultModel: providerSettingsShape.defaultModel,
+  }))();
+
+/** Settings of `createQwen`: the common ones plus where DashScope keys and OAuth accounts send their requests. */
+export type QwenSettings = z.infer<typeof qwenSettingsSchema>;
 
 const textModel = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
 const visionModel = { streaming: true, tools: true, vision: true, reasoning: true, json: true };

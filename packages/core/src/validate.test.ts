@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import * as z from 'zod/mini';
+import { KitError } from './kit-error';
+import { fieldName, formatIssues, parseOrThrow } from './validate';
+
+function messageOf(schema: Parameters<typeof parseOrThrow>[0], input: unknown, prefix?: string): string {
+  try {
+    parseOrThrow(schema, input, 'invalid_config', { what: 'invalid test settings', provider: 'test', ...(prefix === undefined ? {} : { prefix }) });
+  } catch (error) {
+    expect(KitError.is(error)).toBe(true);
+    expect((error as KitError).code).toBe('invalid_config');
+    return (error as KitError).message;
+  }
+  throw new Error('expected an invalid_config error');
+}
+
+describe('parseOrThrow with zod/mini schemas', () => {
+  const settings = z.strictObject({
+    name: z.optional(z.string().check(z.minLength(1))),
+    timeoutMs: z.optional(z.int().check(z.positive(), z.maximum(10))),
+    ratio: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+    mode: z.optional(z.enum(['fast', 'slow'])),
+    tags: z.optional(z.array(z.string())),
+    required: z.string(),
+  });
+
+  it('says what is wrong in plain words, naming each field (zod/mini has no locale of its own)', () => {
+    expect(messageOf(settings, { required: 'x', timeoutMs: 1.5 })).toBe('invalid test settings: timeoutMs: must be an integer');
+    expect(messageOf(settings, { required: 'x', timeoutMs: 0 })).toBe('invalid test settings: timeoutMs: must be greater than 0');
+    expect(messageOf(settings, { required: 'x', timeoutMs: 11 })).toBe('invalid test settings: timeoutMs: must be at most 10');
+    expect(messageOf(settings, { required: 'x', ratio: 'high' })).toBe('invalid test settings: ratio: must be a finite number');
+    expect(messageOf(settings, { required: 'x', ratio: -1 })).toBe('invalid test settings: ratio: must be at least 0');
+    expect(messageOf(settings, { required: 'x', name: '' })).toBe('invalid test settings: name: must not be empty');
+    expect(messageOf(settings, { required: 'x', mode: 'medium' })).toBe('invalid test settings: mode: must be one of "fast", "slow"');
+    expect(messageOf(settings, { required: 'x', tags: ['a', 2] })).toBe('invalid test settings: tags[1]: must be a string');
+    expect(messageOf(settings, {})).toBe('invalid test settings: required: is required');
+    expect(messageOf(settings, null)).toBe('invalid test settings: (value): must be an object');
+  });
+
+  it('names every unknown key as a field of its own, under the prefix', () => {
+    expect(messageOf(settings, { required: 'x', apikey: 'k', timout: 1 }, 'options')).toBe(
+      'invalid test settings: options.apikey: is not a known option; options.timout: is not a known option',
+    );
+  });
+
+  it('keeps a message the schema gives itself', () => {
+    const schema = z.object({ key: z.string().check(z.refine((value: string) => !value.includes(' '), { error: 'must not contain spaces' })) });
+    expect(messageOf(schema, { key: 'a b' })).toBe('invalid test settings: key: must not contain spaces');
+  });
+
+  it('reports the union member the value matched in form (a bad item of an array), else the union’s own message', () => {
+    const content = z.object({
+      content: z.union([z.string(), z.array(z.strictObject({ text: z.string() }))], { error: 'must be a string or an array of parts' }),
+    });
+    expect(messageOf(content, { content: [{ text: 'a' }, { text: 5 }] })).toBe('invalid test settings: content[1].text: must be a string');
+    expect(messageOf(content, { content: 42 })).toBe('invalid test settings: content: must be a string or an array of parts');
+  });
+
+  it('names the discriminator and its allowed values', () => {
+    const part = z.object({ part: z.discriminatedUnion('type', [z.strictObject({ type: z.literal('text') }), z.strictObject({ type: z.literal('image') })]) });
+    expect(messageOf(part, { part: { type: 'video' } })).toBe('invalid test settings: part.type: must be one of "text", "image"');
+  });
+
+  it('explains a bad record key with the key schema’s own message', () => {
+    const headers = z.object({ headers: z.record(z.string().check(z.regex(/^[a-z-]+$/, { error: 'is not a valid header name' })), z.string()) });
+    expect(messageOf(headers, { headers: { 'bad name': 'x' } })).toBe('invalid test settings: headers.bad name: is not a valid header name');
+  });
+
+  it('does not change the messages of the caller’s zod configuration or of other parses', () => {
+    const schema = z.object({ n: z.number() });
+    const result = schema.safeParse({ n: 'x' });
+    expect(result.success).toBe(false);
+    // Without our per-parse error map, zod/mini's default (no locale) is left as it is.
+    expect(result.error?.issues[0]?.message).not.toBe('must be a finite number');
+  });
+
+  it('returns the parsed value', () => {
+    expect(parseOrThrow(settings, { required: 'x', mode: 'fast' }, 'invalid_config', { what: 'x' })).toEqual({ required: 'x', mode: 'fast' });
+  });
+});
+
+describe('parseOrThrow with any safeParse', () => {
+  it('formats the issues of a hand-written parser', () => {
+    const parser = { safeParse: () => ({ success: false as const, error: { issues: [{ path: ['a', 0, 'b'], message: 'is wrong' }] } }) };
+    expect(messageOf(parser, {})).toBe('invalid test settings: a[0].b: is wrong');
+  });
+});
+
+describe('fieldName and formatIssues', () => {
+  it('reads Standard Schema path segments ({ key })', () => {
+    expect(fieldName([{ key: 'city' }, { key: 0 }], 'object')).toBe('object.city[0]');
+    expect(formatIssues([{ path: [{ key: 'city' }], message: 'expected string' }], 'object')).toBe('object.city: expected string');
+  });
+});
