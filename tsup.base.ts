@@ -1,16 +1,21 @@
 import type { Options } from 'tsup';
 
-/** Shared build settings: ESM + CJS + d.ts, tree-shakeable, targeting Node 20 and modern runtimes. */
-export function packageBuild(entry: Record<string, string>, overrides: Partial<Options> = {}): Options {
-  return {
-    entry,
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: false,
-    clean: true,
-    treeshake: true,
-    target: 'es2022',
-    splitting: false,
-    ...overrides,
-  };
+/**
+ * Dependencies published as ESM only (`ky`, `eventsource-parser`). A CommonJS build that `require()`s them breaks on
+ * Node 20 before 20.19 (`import_ky.default.post is not a function`), so the CommonJS build bundles them. The ESM
+ * build keeps them as imports: bundlers then tree-shake them like any dependency (both are `sideEffects: false`), and
+ * an app that never makes an auxiliary request carries no ky.
+ */
+const esmOnlyDependencies = ['ky', 'eventsource-parser'];
+
+/**
+ * Shared build settings: ESM + CJS + d.ts, tree-shakeable, targeting Node 20 and modern runtimes. Two configs,
+ * because tsup has no per-format `noExternal`: ESM with the ESM-only dependencies external, CJS with them bundled.
+ */
+export function packageBuild(entry: Record<string, string>, overrides: Partial<Options> = {}): Options[] {
+  const shared: Options = { entry, dts: true, sourcemap: false, treeshake: true, target: 'es2022', splitting: false, ...overrides };
+  return [
+    { ...shared, format: ['esm'], clean: true },
+    { ...shared, format: ['cjs'], clean: false, noExternal: esmOnlyDependencies },
+  ];
 }

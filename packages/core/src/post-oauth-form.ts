@@ -1,6 +1,8 @@
-import { abortedError, linkAbort } from './abort';
 import { createUpstreamError, upstreamMessage } from './classify-error';
+import type { HttpHooks } from './http-client';
 import { KitError } from './kit-error';
+import { sendRequest } from './request-json';
+import { truncateMasked } from './truncate-masked';
 
 /** How long one OAuth form POST may take by default (connection, answer and body). */
 export const OAUTH_FORM_TIMEOUT_MS = 30_000;
@@ -24,10 +26,10 @@ export interface OAuthFormOptions {
    * `slow_down`, …): such a body is returned as it is, for the caller to act on.
    */
   passErrors?: readonly string[];
+  /** ky `beforeRequest` / `afterResponse` hooks (tracing, logging); they see the form, secrets included. */
+  hooks?: HttpHooks;
 }
 
-// Form fields whose values are not secret; every other value (tokens, codes, verifiers, client secrets) is masked.
-const publicFields = /^(grant_type|client_id|scope|redirect_uri|response_type|code_challenge(_method)?)$/;
 // RFC 6749 §5.2 / RFC 8628 §3.5 errors that mean "this grant or client is not valid": the credential's fault.
 const rejectedGrant = /^(invalid_grant|invalid_token|invalid_client|unauthorized_client|access_denied|expired_token)$/;
 
@@ -44,56 +46,33 @@ export async function postOAuthForm(
   fields: Readonly<Record<string, string | undefined>>,
   options: OAuthFormOptions,
 ): Promise<Record<string, unknown>> {
-  const { provider, signal, credentialId, what = 'token request', timeoutMs = OAUTH_FORM_TIMEOUT_MS } = options;
-  const form = new URLSearchParams();
-  const secrets = [...(options.secrets ?? [])];
-  for (const name in fields) {
-    const value = fields[name];
-    if (value === undefined) continue;
-    form.append(name, value);
-    if (!publicFields.test(name)) secrets.push(value);
-  }
-  if (signal?.aborted) throw abortedError(provider);
-  const controller = new AbortController();
-  const unlink = linkAbort(controller, signal, () => signal?.reason);
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, timeoutMs);
-  let response: Response;
-  let text: string;
-  try {
-    response = await (options.fetch ?? globalThis.fetch)(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
-      signal: controller.signal,
-    });
-    text = await response.text();
-  } catch (error) {
-    if (signal?.aborted) throw abortedError(provider);
-    const reason = timedOut ? `no answer within ${timeoutMs} ms` : String((error as Error | undefined)?.message ?? error);
-    throw new KitError(timedOut ? 'timeout' : 'network', `${provider}: ${what}: ${reason}`, { provider, credentialId, secrets, cause: error });
-  } finally {
-    clearTimeout(timer);
-    unlink();
-  }
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON: kept as text for the message
-  }
+  const { provider, credentialId, what = 'token request', timeoutMs = OAUTH_FORM_TIMEOUT_MS } = options;
+  // A token grant must not run twice (a rotated refresh token or an authorization code is single-use): ky retries
+  // only a connection that was never made (DNS, refused, unreachable), never after the request may have arrived.
+  const answer = await sendRequest(url, {
+    method: 'POST',
+    form: fields,
+    provider,
+    what,
+    timeoutMs,
+    retry: { limit: 2, when: 'not-sent' },
+    signal: options.signal,
+    fetch: options.fetch,
+    hooks: options.hooks,
+    secrets: options.secrets,
+    credentialId,
+  });
+  const { body, secrets } = answer;
   const json = typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   const error = typeof json?.error === 'string' && json.error ? json.error : undefined;
-  if (json && (error ? options.passErrors?.includes(error) : response.ok)) return json;
-  if (response.ok && !error) {
-    throw new KitError('invalid_response', `${provider}: ${what}: the answer is not a JSON object (HTTP ${response.status})`, { provider, credentialId, status: response.status });
+  if (json && (error ? options.passErrors?.includes(error) : answer.ok)) return json;
+  if (answer.ok && !error) {
+    throw new KitError('invalid_response', `${provider}: ${what}: the answer is not a JSON object (HTTP ${answer.status})`, { provider, credentialId, status: answer.status });
   }
-  const status = response.ok ? 400 : response.status;
+  const status = answer.ok ? 400 : answer.status;
   const description = json?.error_description;
-  const detail = error ? (typeof description === 'string' && description ? `${error}: ${description.slice(0, 300)}` : error) : (upstreamMessage(body)?.slice(0, 300) ?? 'refused');
+  const message = error ? undefined : upstreamMessage(body);
+  const detail = error ? (typeof description === 'string' && description ? `${error}: ${truncateMasked(description, 300, secrets)}` : error) : message === undefined ? 'refused' : truncateMasked(message, 300, secrets);
   const code = (error && rejectedGrant.test(error)) || status === 401 ? 'authentication' : undefined;
-  throw createUpstreamError({ status, body, headers: response.headers }, { provider, credentialId, secrets, refine: () => ({ message: `${what}: ${detail}`, code }) });
+  throw createUpstreamError({ status, body, headers: answer.headers }, { provider, credentialId, secrets, refine: () => ({ message: `${what}: ${detail}`, code }) });
 }

@@ -1,7 +1,7 @@
 import { KitError } from '@kit/core';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { discoverCodeAssistProject, type CodeAssistDiscoveryOptions } from './code-assist-project';
 
 // Code Assist's setup endpoints as the Gemini CLI calls them: POST v1internal:loadCodeAssist, POST v1internal:onboardUser
@@ -104,6 +104,35 @@ describe('discoverCodeAssistProject', () => {
       throw new TypeError('fetch failed');
     };
     await expect(discoverCodeAssistProject(options({ fetch: failing }), lease)).rejects.toMatchObject({ code: 'network' });
+  });
+
+  it('a setup call that does not answer within timeoutMs is a timeout; a 503 is a server_error after one call', async () => {
+    vi.useFakeTimers();
+    try {
+      const silent: typeof fetch = (_input, init) =>
+        new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason), { once: true }));
+      const waiting = discoverCodeAssistProject(options({ fetch: silent, timeoutMs: 3_000 }), lease).catch((thrown: unknown) => thrown);
+      await vi.advanceTimersByTimeAsync(3_000);
+      expect(await waiting).toMatchObject({ code: 'timeout', credentialId: 'alice', message: 'gemini: Code Assist :loadCodeAssist: no answer within 3000 ms' });
+    } finally {
+      vi.useRealTimers();
+    }
+    let calls = 0;
+    // Code Assist's 503 body as Google APIs send it (google.rpc.Status, https://cloud.google.com/apis/design/errors).
+    const unavailable: typeof fetch = async () => {
+      calls += 1;
+      return Response.json({ error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } }, { status: 503 });
+    };
+    await expect(discoverCodeAssistProject(options({ fetch: unavailable }), lease)).rejects.toMatchObject({ code: 'server_error', status: 503 });
+    expect(calls).toBe(1);
+  });
+
+  it('hooks see every setup request', async () => {
+    codeAssist({ ':loadCodeAssist': () => HttpResponse.json({ currentTier: { id: 'free-tier' }, cloudaicompanionProject: 'managed-123' }) });
+    const traced: string[] = [];
+    const hooks = { beforeRequest: [({ request }: { request: Request }) => void traced.push(`${request.method} ${new URL(request.url).pathname}`)] };
+    expect(await discoverCodeAssistProject(options({ hooks }), lease)).toBe('managed-123');
+    expect(traced).toEqual(['POST /v1internal:loadCodeAssist']);
   });
 
   it('a caller abort during the wait between polls stops discovery at once with an aborted error', async () => {

@@ -1,4 +1,4 @@
-import { abortedError, createUpstreamError, KitError, sleep, type CredentialLease } from '@kit/core';
+import { abortedError, KitError, mergeHeaders, requestJsonOnce, sleep, type CredentialLease, type HttpHooks } from '@kit/core';
 import { refineGeminiError } from './gemini-errors';
 
 /** What project discovery needs: where Code Assist is, how to reach it, and what the user configured. */
@@ -6,15 +6,18 @@ export interface CodeAssistDiscoveryOptions {
   provider: string;
   /** Code Assist's base URL (`https://cloudcode-pa.googleapis.com/v1internal`). */
   baseURL: string;
-  fetch: typeof globalThis.fetch;
+  /** The provider's `fetch` (default the global one), called as `fetch(url, init)`. */
+  fetch?: typeof globalThis.fetch | undefined;
   /** Sent with every discovery request (the provider's `headers`). */
   headers: Record<string, string>;
   /** A project the user chose (Workspace / Standard tier). */
   projectId?: string;
   /** Between polls of the onboarding operation. */
   pollIntervalMs: number;
-  /** Bounds each discovery request. */
+  /** Bounds each discovery request, answer body included. */
   timeoutMs: number;
+  /** ky `beforeRequest` / `afterResponse` hooks (the provider's `hooks`). */
+  hooks?: HttpHooks;
   /** Polls of the onboarding operation before giving up (default 60). */
   maxPolls?: number;
 }
@@ -24,51 +27,28 @@ type Json = Record<string, unknown>;
 /** The client metadata the Code Assist API expects of a caller that is not an IDE plugin. */
 export const CODE_ASSIST_CLIENT_METADATA = { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' };
 
-/** One authenticated JSON request to Code Assist; a non-2xx answer throws its classified `KitError`. */
+/**
+ * One authenticated JSON request to Code Assist through core's HTTP client, with the provider's headers and hooks;
+ * a non-2xx answer throws its classified `KitError`. Not retried here: a failed discovery counts against the
+ * credential and the caller moves on (`withCodeAssistProjects`). (`requestJsonOnce`, not ky's `requestJson`: this
+ * runs inside `createGemini`, and ky would add ~8 KB min+gzip to every Gemini bundle.)
+ */
 async function call(options: CodeAssistDiscoveryOptions, lease: CredentialLease, path: string, body: Json | undefined, signal?: AbortSignal): Promise<Json> {
-  const { provider } = options;
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(abortedError(provider));
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(
-    () => controller.abort(new KitError('timeout', `${provider}: Code Assist did not answer ${path} within ${options.timeoutMs} ms`, { provider, credentialId: lease.id })),
-    options.timeoutMs,
-  );
-  try {
-    const response = await options.fetch(options.baseURL + path, {
-      method: body ? 'POST' : 'GET',
-      headers: { ...options.headers, accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${lease.secret}` },
-      body: body && JSON.stringify(body),
-      signal: controller.signal,
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // an error page: classified by its status
-    }
-    if (!response.ok) {
-      throw createUpstreamError(
-        { status: response.status, body: parsed, headers: response.headers },
-        { provider, credentialId: lease.id, secrets: [lease.secret], refine: refineGeminiError },
-      );
-    }
-    return Object(parsed) as Json;
-  } catch (error) {
-    if (controller.signal.aborted && KitError.is(controller.signal.reason)) throw controller.signal.reason;
-    if (KitError.is(error)) throw error;
-    throw new KitError('network', `${provider}: Code Assist ${path}: ${(error as Error)?.message ?? error}`, {
-      provider,
-      credentialId: lease.id,
-      secrets: [lease.secret],
-      cause: error,
-    });
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-  }
+  const answer = await requestJsonOnce(options.baseURL + path, {
+    provider: options.provider,
+    what: `Code Assist ${path}`,
+    method: body ? 'POST' : 'GET',
+    ...(body ? { json: body } : {}),
+    headers: mergeHeaders(options.headers, { authorization: `Bearer ${lease.secret}` }),
+    timeoutMs: options.timeoutMs,
+    signal,
+    fetch: options.fetch,
+    hooks: options.hooks,
+    credentialId: lease.id,
+    secrets: [lease.secret],
+    refine: refineGeminiError,
+  });
+  return Object(answer) as Json;
 }
 
 /** A project id from `loadCodeAssist` (a string) or an onboarding result (`{ id, name }`). */

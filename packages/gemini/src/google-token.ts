@@ -1,4 +1,4 @@
-import { KitError, postOAuthForm } from '@kit/core';
+import { KitError, postOAuthForm, type HttpHooks } from '@kit/core';
 
 /** Google's OAuth 2.0 token endpoint. */
 export const GOOGLE_TOKEN_ENDPOINT = 'https://oauth2.googleapis.com/token';
@@ -20,7 +20,7 @@ export interface GoogleTokens {
 export async function requestGoogleTokens(
   endpoint: string,
   form: Record<string, string | undefined>,
-  options: { fetch?: typeof globalThis.fetch; signal?: AbortSignal; provider?: string; credentialId?: string },
+  options: { fetch?: typeof globalThis.fetch; signal?: AbortSignal; provider?: string; credentialId?: string; hooks?: HttpHooks },
 ): Promise<GoogleTokens> {
   const provider = options.provider ?? 'gemini';
   const json = await postOAuthForm(endpoint, form, { ...options, provider });

@@ -119,3 +119,16 @@ describe('startGoogleLogin (loopback PKCE)', () => {
     expect(credential.accessToken).toBe('test-access-token-1');
   });
 });
+
+describe('startGoogleLogin: the code exchange goes through core\'s HTTP client', () => {
+  it('hooks see the token request', async () => {
+    const { fetchToken } = tokenEndpoint();
+    const traced: string[] = [];
+    const hooks = { beforeRequest: [({ request }: { request: Request }) => void traced.push(`${request.method} ${request.url} ${request.headers.get('content-type')}`)] };
+    const session = await startGoogleLogin({ clientId: 'test-client-id', fetch: fetchToken, hooks });
+    const state = new URL(session.authorizationUrl).searchParams.get('state');
+    expect((await fetch(`${session.redirectUri}?state=${state}&code=test-auth-code-1`)).status).toBe(200);
+    await session.credential;
+    expect(traced).toEqual(['POST https://oauth2.googleapis.com/token application/x-www-form-urlencoded']);
+  });
+});

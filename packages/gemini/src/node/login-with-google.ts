@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPkcePair, KitError, randomBase64Url } from '@kit/core';
+import { createPkcePair, KitError, randomBase64Url, type HttpHooks } from '@kit/core';
 import type { GoogleOAuthCredential } from '../gemini-oauth';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from '../google-token';
 
@@ -35,7 +35,13 @@ export interface GoogleLoginOptions {
   /** Default Google's; tests point them at a local OAuth server. */
   authorizationEndpoint?: string;
   tokenEndpoint?: string;
+  /** The `fetch` of the code exchange (core's HTTP client calls it as `fetch(url, init)`). */
   fetch?: typeof globalThis.fetch;
+  /**
+   * ky `beforeRequest` / `afterResponse` hooks on the code exchange (tracing, logging). They see the real request:
+   * its form holds the authorization code, the PKCE verifier and the client secret.
+   */
+  hooks?: HttpHooks;
   /** Called with the sign-in URL (e.g. to open a browser). Nothing is opened unless you pass it. */
   openBrowser?: (url: string) => void | Promise<void>;
   /** Shows the sign-in URL; default: written to stderr. */
@@ -138,7 +144,7 @@ export async function startGoogleLogin(options: GoogleLoginOptions): Promise<Goo
       const tokens = await requestGoogleTokens(
         options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT,
         { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret, code_verifier: pkce.verifier },
-        { fetch: options.fetch, signal },
+        { fetch: options.fetch, signal, hooks: options.hooks },
       );
       const result: GoogleOAuthCredential = { id: options.id ?? 'google', clientId, accessToken: tokens.accessToken, scopes: tokens.scopes ?? [...scopes] };
       if (clientSecret) result.clientSecret = clientSecret;

@@ -149,6 +149,18 @@ describe('loginWithQwenDevice', () => {
     expect(JSON.stringify([error, error.message, error.stack])).not.toContain('test-device-code-1');
   });
 
+  it('runs the device-code and token requests through core\'s HTTP client: hooks see each of them', async () => {
+    deviceServer([pending, granted]);
+    const time = fakeTime();
+    const traced: string[] = [];
+    const hooks = {
+      beforeRequest: [({ request }: { request: Request }) => void traced.push(`${request.method} ${request.url}`)],
+      afterResponse: [({ response }: { response: Response }) => void traced.push(`${response.status}`)],
+    };
+    await loginWithQwenDevice({ now: time.now, sleep: time.sleep, onVerification: () => {}, hooks });
+    expect(traced).toEqual([`POST ${QWEN_OAUTH_DEVICE_CODE_URL}`, '200', `POST ${QWEN_OAUTH_TOKEN_URL}`, '400', `POST ${QWEN_OAUTH_TOKEN_URL}`, '200']);
+  });
+
   it('stops at once when aborted while waiting', async () => {
     deviceServer([pending]);
     const controller = new AbortController();

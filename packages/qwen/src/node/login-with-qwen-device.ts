@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { abortedError, createPkcePair, KitError, postOAuthForm, sleep as timerSleep } from '@kit/core';
+import { abortedError, createPkcePair, KitError, postOAuthForm, sleep as timerSleep, type HttpHooks } from '@kit/core';
 import type { QwenOAuthCredential } from '../qwen-oauth-credential';
 import { readQwenTokenAnswer } from '../qwen-oauth-refresh';
 import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_DEVICE_CODE_URL, QWEN_OAUTH_SCOPE, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from '../qwen-oauth-request';
@@ -36,6 +36,11 @@ export interface QwenDeviceLoginOptions extends QwenOAuthTransport {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The clock (default `Date.now`). */
   now?: () => number;
+  /**
+   * ky `beforeRequest` / `afterResponse` hooks on the device-code and token requests (tracing, logging). They see
+   * the real requests: the token polls hold the device code and the PKCE verifier.
+   */
+  hooks?: HttpHooks;
 }
 
 /** RFC 8628: poll every 5 s unless told otherwise; `slow_down` adds 5 s. */
@@ -81,7 +86,7 @@ export async function loginWithQwenDevice(options: QwenDeviceLoginOptions = {}):
   if (typeof id !== 'string' || id === '') throw new KitError('invalid_request', 'qwen: id: must be a non-empty string', { provider: 'qwen' });
   const pkce = await createPkcePair();
 
-  const transport = { fetch: options.fetch, signal, timeoutMs: options.timeoutMs, provider: 'qwen' };
+  const transport = { fetch: options.fetch, signal, timeoutMs: options.timeoutMs, provider: 'qwen', hooks: options.hooks };
   const authorization = await postOAuthForm(
     options.deviceCodeURL ?? QWEN_OAUTH_DEVICE_CODE_URL,
     { client_id: clientId, scope, code_challenge: pkce.challenge, code_challenge_method: 'S256' },
