@@ -171,8 +171,8 @@ describe('Qwen OAuth accounts through the engine', () => {
     for await (const event of stream) events.push(event);
     const calls = events.flatMap((event) => (event.type === 'tool-call' ? [event.toolCall] : []));
     expect(calls).toEqual([
-      { id: 'call_1', name: 'read_file', arguments: '{"path":"src/index.ts"}' },
-      { id: 'call_2', name: 'list_dir', arguments: '{"path":"src","depth":2}' },
+      { id: 'call_1', name: 'read_file', arguments: '{"path":"src/index.ts"}', input: { path: 'src/index.ts' } },
+      { id: 'call_2', name: 'list_dir', arguments: '{"path":"src","depth":2}', input: { path: 'src', depth: 2 } },
     ]);
     expect(events.filter((event) => event.type === 'tool-call-delta').length).toBeGreaterThanOrEqual(8);
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });

@@ -103,8 +103,8 @@ describe('createAnthropic over the Messages API', () => {
     const completion = await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Weather?', stream: true });
     expect(completion).toMatchObject({ id: 'msg_01Test', text: 'Let me check both cities.', finishReason: 'tool-calls', usage: { inputTokens: 472, outputTokens: 89 } });
     expect(completion.toolCalls).toEqual([
-      { id: 'toolu_01A', name: 'get_weather', arguments: '{"city": "Paris"}' },
-      { id: 'toolu_01B', name: 'get_weather', arguments: '{"city": "Rome"}' },
+      { id: 'toolu_01A', name: 'get_weather', arguments: '{"city": "Paris"}', input: { city: 'Paris' } },
+      { id: 'toolu_01B', name: 'get_weather', arguments: '{"city": "Rome"}', input: { city: 'Rome' } },
     ]);
     expect(completion.message.toolCalls).toHaveLength(2);
   });
@@ -113,7 +113,7 @@ describe('createAnthropic over the Messages API', () => {
     const seen = onMessages((_, index) => (index === 0 ? sse(emptyToolInput) : sse(plainText)));
     const anthropic = createAnthropic({ apiKey: 'test-key-1' });
     const first = await anthropic.complete({ prompt: 'Time?', stream: true });
-    expect(first.toolCalls).toEqual([{ id: 'toolu_01C', name: 'get_time', arguments: '{}' }]);
+    expect(first.toolCalls).toEqual([{ id: 'toolu_01C', name: 'get_time', arguments: '{}', input: {} }]);
     await anthropic.complete({ messages: [{ role: 'user', content: 'Time?' }, first.message, { role: 'tool', toolCallId: 'toolu_01C', content: '12:00' }], stream: true });
     expect(seen[1]?.body.messages).toEqual([
       { role: 'user', content: 'Time?' },

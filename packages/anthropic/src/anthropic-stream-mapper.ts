@@ -1,4 +1,4 @@
-import { compact, KitError, ToolCallAccumulator, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { compact, KitError, ToolCallAccumulator, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
 import { anthropicStreamError } from './anthropic-errors';
 import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
 import { fieldsOf } from './wire';
@@ -139,7 +139,7 @@ export function createAnthropicStreamMapper(context: RequestContext): AnthropicE
       if (json && typeof json === 'object') event(json as AnthropicWireEvent, emit, name === 'error' ? name : ((json as AnthropicWireEvent).type ?? name));
       else if (name === 'error') throw anthropicStreamError({ error: { message: data } }, context);
       else {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${data.slice(0, 120)}`, {
+        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${truncateMasked(data, 120)}`, {
           provider: context.provider,
           credentialId: context.credential.id,
         });

@@ -83,7 +83,7 @@ describe('KitChatStream', () => {
       usage,
       credentialId: 'key-1',
       provider: 'test',
-      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}' }],
+      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}', input: {} }],
     });
     expect(completion.message).toEqual({
       role: 'assistant',
@@ -91,7 +91,7 @@ describe('KitChatStream', () => {
         { type: 'reasoning', text: 'think', signature: 'sig' },
         { type: 'text', text: 'answer' },
       ],
-      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}' }],
+      toolCalls: [{ id: 'c1', name: 'f', arguments: '{}', input: {} }],
     });
   });
 

@@ -1,9 +1,15 @@
 import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
 import type { ChatStream } from './chat-stream.types';
 import { CompletionAssembler } from './completion-assembler';
+import type { ResolvedGenerateOptions } from './generate-options';
 import { KitError } from './kit-error';
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
+import { parseStructuredOutput } from './structured-output';
+import { parseToolCallInput } from './tool-input';
+
+/** What of the call's options shapes the answer: tool input schemas and the structured-output format. */
+export type AnswerShape = Pick<ResolvedGenerateOptions, 'toolInputSchemas' | 'responseFormat' | 'outputSchema'>;
 
 /** Where the rest of a stream's events come from: decoded events are taken synchronously, reads only when empty. */
 export interface EventFeed {
@@ -24,6 +30,8 @@ export interface ChatStreamSource {
   requestId?: string;
   /** Events already read (the engine reads up to the first content event before it resolves). */
   buffered: StreamEvent[];
+  /** Tool input schemas and the output format: tool calls get `input`, the completion gets `object`. */
+  answer?: AnswerShape;
   /** The rest of the stream; absent for a replayed non-streaming answer. */
   feed?: EventFeed;
   /** Turns whatever the read threw into a `KitError`. */
@@ -37,6 +45,7 @@ export interface ChatStreamSource {
 
 /** `#step()` found no decoded event: the feed must be read first. */
 const PENDING = Symbol('pending');
+const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | undefined)?.then === 'function';
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
@@ -87,9 +96,10 @@ export class KitChatStream implements ChatStream {
     for (;;) {
       const event = this.#step();
       if (event === PENDING) await this.#fill();
+      else if (isPromise(event)) await event;
       else if (event === undefined) break;
     }
-    return this.#assembler.build(this.#source.provider, this.#source.credentialId);
+    return completeAnswer(this.#assembler, this.#source.provider, this.#source.credentialId, this.#source.answer);
   }
 
   async text(): Promise<string> {
@@ -111,13 +121,14 @@ export class KitChatStream implements ChatStream {
   }
 
   #next(): Promise<IteratorResult<StreamEvent>> {
-    let event: StreamEvent | undefined | typeof PENDING;
+    let event: StreamEvent | undefined | typeof PENDING | Promise<StreamEvent>;
     try {
       event = this.#step();
     } catch (error) {
       return Promise.reject(error);
     }
     if (event === PENDING) return this.#fill().then(() => this.#next());
+    if (isPromise<StreamEvent>(event)) return event.then((value) => ({ done: false, value }));
     return Promise.resolve(event === undefined ? DONE : { done: false, value: event });
   }
 
@@ -129,8 +140,11 @@ export class KitChatStream implements ChatStream {
     }
   }
 
-  /** The next event to hand out, synchronously; `PENDING` when the feed must be read; `undefined` at the end. */
-  #step(): StreamEvent | undefined | typeof PENDING {
+  /**
+   * The next event to hand out, synchronously; `PENDING` when the feed must be read; `undefined` at the end; a promise
+   * only for a tool call whose input schema validates asynchronously.
+   */
+  #step(): StreamEvent | undefined | typeof PENDING | Promise<StreamEvent> {
     if (this.#failure) throw this.#failure;
     if (this.#succeeded) return this.#handOutFinish();
     if (!this.#started) {
@@ -168,13 +182,22 @@ export class KitChatStream implements ChatStream {
         this.#assembler.holdFinish(event);
         continue;
       }
-      if (!this.#sawContent && isContentEvent(event)) {
-        this.#sawContent = true;
-        this.#source.onFirstContent?.();
+      if (event.type === 'tool-call') {
+        const toolCall = parseToolCallInput(event.toolCall, this.#source.answer?.toolInputSchemas?.get(event.toolCall.name));
+        if (isPromise<typeof toolCall>(toolCall)) return toolCall.then((parsed) => this.#handOut({ type: 'tool-call', toolCall: parsed }));
+        event = { type: 'tool-call', toolCall };
       }
-      this.#assembler.add(event);
-      return event;
+      return this.#handOut(event);
     }
+  }
+
+  #handOut(event: StreamEvent): StreamEvent {
+    if (!this.#sawContent && isContentEvent(event)) {
+      this.#sawContent = true;
+      this.#source.onFirstContent?.();
+    }
+    this.#assembler.add(event);
+    return event;
   }
 
   #end(): StreamEvent | undefined {
@@ -209,4 +232,17 @@ export class KitChatStream implements ChatStream {
       this.#fail(new KitError('aborted', 'the stream was aborted by the caller', { provider: this.#source.provider }));
     }
   }
+}
+
+/**
+ * The completion of an assembled answer, with `object` when JSON was asked for (parsed, and validated by a Standard
+ * Schema). A mismatch rejects with `invalid_response` naming the failing path, although the wire call succeeded.
+ */
+export async function completeAnswer(assembler: CompletionAssembler, provider: string, credentialId: string | undefined, answer: AnswerShape | undefined): Promise<ChatCompletion> {
+  const completion = assembler.build(provider, credentialId);
+  const format = answer?.responseFormat?.type;
+  if (answer && (format === 'json' || format === 'json-schema')) {
+    completion.object = await parseStructuredOutput(completion.text, answer, { provider, finishReason: completion.finishReason });
+  }
+  return completion;
 }

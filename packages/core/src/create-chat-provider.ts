@@ -10,22 +10,19 @@ import type { HealthStatus, ModelInfo } from './model-info';
 import type { CallOptions, GetModelsOptions, Provider } from './provider';
 import type { ProviderDefinition } from './provider-definition';
 import { ProviderMetricsTracker } from './provider-metrics-tracker';
-import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, providerSettingsShape, type ProviderSettings } from './provider-settings';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, providerSettingsSchema, type ProviderSettings } from './provider-settings';
 import { RequestEngine } from './request-engine';
-import { object } from './schema';
 import { parseOrThrow } from './validate';
 
 /** How long a live model list is reused. */
 export const MODELS_CACHE_TTL_MS = 10 * 60_000;
-
-const commonSettingsSchema = object(providerSettingsShape);
 
 /**
  * Builds a complete `Provider` from a provider's wire knowledge. Provider packages validate their own settings
  * strictly, then call this; core adds credentials, the engine, events, metrics, models cache and health checks.
  */
 export function createChatProvider(definition: ProviderDefinition, settings: ProviderSettings = {}): Provider {
-  parseOrThrow(commonSettingsSchema, settings, 'invalid_config', { what: `invalid ${definition.type} settings`, provider: definition.type });
+  parseOrThrow(providerSettingsSchema, settings, 'invalid_config', { what: `invalid ${definition.type} settings`, provider: definition.type });
   const name = settings.name ?? definition.type;
   const tracker = new ProviderMetricsTracker();
   const metricsSink = settings.metrics;
@@ -44,7 +41,8 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     headers: settings.headers ?? {},
     timeoutMs,
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
-    fetch: settings.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: settings.fetch,
+    hooks: settings.hooks,
     emit,
   });
   const defaultModel = settings.defaultModel ?? definition.defaultModel;
@@ -57,11 +55,12 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     return engine.generate(resolved);
   }
 
-  async function complete(options: GenerateOptions): Promise<ChatCompletion> {
+  async function complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>): Promise<ChatCompletion<OUTPUT>> {
     const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: false });
     const own = resolved.providerOptions?.[definition.type];
     if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
-    return engine.complete(resolved);
+    // `object` is the answer validated by `resolved.outputSchema`, the schema `OUTPUT` is inferred from.
+    return (await engine.complete(resolved)) as ChatCompletion<OUTPUT>;
   }
 
   async function getModels(options: GetModelsOptions = {}): Promise<ModelInfo[]> {

@@ -13,22 +13,43 @@ export * from './error-codes';
 export * from './kit-error';
 export * from './classify-error';
 export * from './mask-secrets';
+export { truncateMasked } from './truncate-masked';
 export * from './retry-after';
 export * from './rate-limit-info';
 export * from './kit-event';
 export * from './validate';
-// The small strict validator core uses for settings and options; providers use it for their own settings.
-export { array, boolean, custom, discriminated, literal, number, object, optional, record, strictObject, string, url } from './schema';
-export type { Infer, ObjectOf, Schema, SchemaIssue } from './schema';
+export { MAX_TIMER_MS, apiKeySchema, durationMsSchema, headersSchema, httpURLSchema, nonEmptyStringSchema } from './setting-schemas';
+export * from './standard-schema';
+export { parseToolCallInput } from './tool-input';
+export { parseStructuredOutput } from './structured-output';
 export * from './tool-call-accumulator';
 export { compact } from './compact';
 export * from './framing';
 export { abortedError } from './abort';
 export * from './backoff';
 export * from './credential-backoff';
+export * from './credential-health';
+export * from './credential-health-options';
 export * from './base64url';
 export * from './pkce';
 export * from './post-oauth-form';
+export * from './merge-headers';
+export {
+  createHttpClient,
+  isHttpHooks,
+  type HttpAfterResponseHook,
+  type HttpAfterResponseState,
+  type HttpBeforeRequestHook,
+  type HttpBeforeRequestState,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpHookOptions,
+  type HttpHooks,
+  type HttpRequestInit,
+} from './http-client';
+export * from './request-json';
+export * from './request-json-once';
+export { AUXILIARY_TIMEOUT_MS, type HttpAnswer, type RequestJsonOptions, type RetryPolicy } from './request-json-options';
 export { sleep } from './abort';
 export { KitChatStream } from './chat-stream';
 export { resolveGenerateOptions } from './generate-options-schema';

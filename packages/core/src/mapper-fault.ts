@@ -7,12 +7,14 @@ const blameless = new WeakSet<KitError>();
  * `invalid_response`, and marked so that the engine never holds it against the credential — a mapper bug is not the
  * key's fault. A `KitError` a mapper throws on purpose (an in-stream error body) is passed through unchanged.
  */
-export function fromMapper(error: unknown, provider: string, credentialId?: string): KitError {
+export function fromMapper(error: unknown, provider: string, credentialId?: string, secrets: readonly (string | undefined)[] = []): KitError {
   if (KitError.is(error)) return error;
   const kitError = new KitError('invalid_response', `${provider}: the response could not be read: ${(error as Error | undefined)?.message ?? String(error)}`, {
     provider,
     credentialId,
     cause: error,
+    // A mapper's message may quote the body (V8's JSON.parse snippet), and the body may echo the credential.
+    secrets,
   });
   blameless.add(kitError);
   return kitError;

@@ -2,7 +2,7 @@ import { abortedError, sleep } from './abort';
 import { Attempt } from './attempt';
 import { retryDelayMs } from './backoff';
 import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
-import { KitChatStream } from './chat-stream';
+import { completeAnswer, KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
 import { CompletionAssembler } from './completion-assembler';
 import type { CredentialLease, CredentialSource } from './credential-source';
@@ -10,7 +10,10 @@ import { policyOf } from './error-codes';
 import type { ResolvedGenerateOptions } from './generate-options';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
+import { createHttpClient, type HttpClient, type HttpHooks } from './http-client';
 import { fromMapper, isMapperFault } from './mapper-fault';
+import { chatRequestHeaders } from './merge-headers';
+import { parseToolCallInput } from './tool-input';
 import { maskSecrets } from './mask-secrets';
 import { monotonicNow } from './monotonic-clock';
 import type { ProviderDefinition, RequestContext, WireRequest } from './provider-definition';
@@ -27,7 +30,10 @@ export interface EngineConfig {
   headers: Record<string, string>;
   timeoutMs: number;
   maxRetries: number;
-  fetch: typeof globalThis.fetch;
+  /** The user's `fetch` (default: the global one, looked up per request so test interceptors keep working). */
+  fetch?: typeof globalThis.fetch | undefined;
+  /** ky-style `beforeRequest` / `afterResponse` hooks run on every request (tracing, logging). */
+  hooks?: HttpHooks | undefined;
   emit: KitEventListener;
   /** Waits between attempts (tests inject one that records the delay). Default: a timer. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
@@ -85,9 +91,11 @@ export class RequestEngine {
   readonly #sleep: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   readonly #now: () => number;
   readonly #baseURL: string;
+  readonly #client: HttpClient;
 
   constructor(config: EngineConfig) {
     this.#config = config;
+    this.#client = createHttpClient({ fetch: config.fetch, hooks: config.hooks });
     this.#sleep = config.sleep ?? sleep;
     this.#now = config.now ?? monotonicNow;
     this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
@@ -97,15 +105,15 @@ export class RequestEngine {
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
     const { definition } = this.#config;
     const base = definition.baseURLFor ? withoutTrailingSlash(definition.baseURLFor(lease, this.#baseURL)) : this.#baseURL;
-    const headers: Record<string, string> = {
-      accept: stream ? 'text/event-stream' : 'application/json',
-      ...definition.headers,
-      ...request.headers,
-      ...this.#config.headers,
-      ...extraHeaders,
-      ...(lease.secret ? definition.authHeaders(lease) : {}),
-    };
-    if (request.body !== undefined) headers['content-type'] = 'application/json';
+    const headers = chatRequestHeaders({
+      stream,
+      hasBody: request.body !== undefined,
+      provider: definition.headers,
+      request: request.headers,
+      settings: this.#config.headers,
+      call: extraHeaders,
+      auth: lease.secret ? definition.authHeaders(lease) : undefined,
+    });
     return { url: base + request.path, headers };
   }
 
@@ -116,10 +124,10 @@ export class RequestEngine {
     options: { headers?: Record<string, string>; stream: boolean; signal: AbortSignal; model?: string },
   ): Promise<Response> {
     const { url, headers } = this.prepare(lease, request, options.headers, options.stream);
-    const response = await this.#config.fetch(url, {
+    const response = await this.#client(url, {
       method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
       headers,
-      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
       signal: options.signal,
     });
     this.#readRateLimits(lease.id, response.headers, options.model);
@@ -173,7 +181,10 @@ export class RequestEngine {
     for (const event of result.buffered) {
       if (event.type === 'start') assembler.start(event);
       else if (event.type === 'finish') assembler.holdFinish(event);
-      else assembler.add(event);
+      else if (event.type === 'tool-call') {
+        const schema = options.toolInputSchemas?.get(event.toolCall.name);
+        assembler.add({ type: 'tool-call', toolCall: await parseToolCallInput(event.toolCall, schema) });
+      } else assembler.add(event);
     }
     const finish = assembler.finish;
     if (!finish) {
@@ -183,7 +194,7 @@ export class RequestEngine {
       throw error;
     }
     this.#reportSuccess(result, options, finish);
-    return assembler.build(this.#config.provider, result.lease.id);
+    return completeAnswer(assembler, this.#config.provider, result.lease.id, options);
   }
 
   /** The retry/failover loop; resolves with the first attempt that succeeded. */
@@ -368,7 +379,7 @@ export class RequestEngine {
     const request = definition.chat.buildRequest(options, context);
     const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#now);
     const { controller } = attempt;
-    const mapperError = (error: unknown) => fromMapper(error, provider, lease.id);
+    const mapperError = (error: unknown) => fromMapper(error, provider, lease.id, [lease.secret]);
     try {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal, model: options.model });
       const buffered: StreamEvent[] = [];
@@ -482,6 +493,7 @@ export class RequestEngine {
       credentialId: lease.id,
       requestId: result.requestId,
       buffered: result.buffered,
+      answer: { toolInputSchemas: options.toolInputSchemas, responseFormat: options.responseFormat, outputSchema: options.outputSchema },
       ...(reader ? { feed: reader } : {}),
       classify: (error) => classifyThrown(error, controller.signal, provider, lease),
       // Called when the first content event is handed out; the time is when it arrived (usually while peeking).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { retryBackoffMs, retryDelayMs } from './backoff';
 import { parseResetHeader, readRateLimitHeaders, openAIRateLimitHeaders } from './rate-limit-info';
-import { parseDuration, parseRetryAfter } from './retry-after';
+import { parseDuration, parseRetryAfter, retryHintFromMessage, retryInfoDelayMs } from './retry-after';
 
 describe('parseRetryAfter', () => {
   it('reads retry-after-ms, seconds and HTTP dates', () => {
@@ -11,6 +11,48 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' }), now)).toBe(10_000);
     expect(parseRetryAfter(new Headers({ 'retry-after': 'soon' }))).toBeUndefined();
     expect(parseRetryAfter(new Headers())).toBeUndefined();
+  });
+});
+
+describe('retryInfoDelayMs', () => {
+  const withDetails = (details: unknown) => ({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', details } });
+
+  it('reads a google.rpc.RetryInfo retryDelay, in { error } and [{ error }] bodies', () => {
+    expect(retryInfoDelayMs(withDetails([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2.5s' }]))).toBe(2500);
+    expect(
+      retryInfoDelayMs([
+        withDetails([{ '@type': 'type.googleapis.com/google.rpc.Help' }, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '36s' }]),
+      ]),
+    ).toBe(36_000);
+  });
+
+  it("ignores other details, a RetryInfo without a readable delay, and bodies that are not Google's", () => {
+    expect(retryInfoDelayMs(withDetails([{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', retryDelay: '9s' }]))).toBeUndefined();
+    expect(retryInfoDelayMs(withDetails([{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: { seconds: 4 } }]))).toBeUndefined();
+    expect(retryInfoDelayMs(withDetails([null, 3, { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: 'soon' }]))).toBeUndefined();
+    expect(retryInfoDelayMs(withDetails('x'))).toBeUndefined();
+    expect(retryInfoDelayMs('<html>')).toBeUndefined();
+    expect(retryInfoDelayMs(null)).toBeUndefined();
+  });
+});
+
+describe('retryHintFromMessage', () => {
+  it('reads "try again in" / "retry in" / "retry after" waits, rounded up to whole milliseconds', () => {
+    expect(retryHintFromMessage('Please try again in 2s. Visit https://platform.openai.com/account/billing')).toBe(2000);
+    expect(retryHintFromMessage('Please try again in 1m30s.')).toBe(90_000);
+    expect(retryHintFromMessage('Please try again in 420ms.')).toBe(420);
+    expect(retryHintFromMessage('Please try again in 1.984999999s. Need more tokens?')).toBe(1985);
+    expect(retryHintFromMessage('Please try again in 9m38.016s.')).toBe(578_016);
+    expect(retryHintFromMessage('Please retry in 36.429760048s.')).toBe(36_430);
+    expect(retryHintFromMessage('Please retry after 86400 seconds. Please go here: https://aka.ms/oai/quotaincrease')).toBe(86_400_000);
+    expect(retryHintFromMessage('Try again in 1 minute')).toBe(60_000);
+  });
+
+  it('finds no wait where none is named', () => {
+    expect(retryHintFromMessage('Please try again later.')).toBeUndefined();
+    expect(retryHintFromMessage('Please retry shortly, or add your own key')).toBeUndefined();
+    expect(retryHintFromMessage('Limit 3 / min. Used 3.')).toBeUndefined();
+    expect(retryHintFromMessage(undefined)).toBeUndefined();
   });
 });
 

@@ -77,4 +77,51 @@ describe('WireEventReader', () => {
     const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), sseFraming, echoMapper([]));
     await expect(drain(reader)).rejects.toMatchObject({ code: 'server_error' });
   });
+
+  it('hands out the events a mapper emitted at the end, then throws the error it threw there (never swallowed)', async () => {
+    const mapper: StreamMapper = {
+      push: (chunk, emit) => emit({ type: 'text-delta', text: chunk.data }),
+      end: (emit) => {
+        emit({ type: 'text-delta', text: 'tail' });
+        throw new KitError('server_error', 'incomplete answer');
+      },
+    };
+    const reader = new WireEventReader(bodyOf(['data: a\n\n']), sseFraming, mapper);
+    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'a' });
+    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'tail' });
+    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
+    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
+  });
+
+  it('passes a mapper bug through wrapError, so core can mark it', async () => {
+    const mapper: StreamMapper = {
+      push: () => {
+        throw new TypeError('x is undefined');
+      },
+      end: () => {},
+    };
+    const reader = new WireEventReader(bodyOf(['data: a\n\n']), sseFraming, mapper, {}, (error) => new KitError('invalid_response', String(error)));
+    await expect(reader.next()).rejects.toMatchObject({ code: 'invalid_response' });
+  });
+
+  it('reads a multi-megabyte SSE event delivered in 16 KB chunks intact (eventsource-parser is linear on long lines)', async () => {
+    const payload = 'x'.repeat(8 * 1024 * 1024);
+    const text = `data: ${payload}\n\n`;
+    const pieces: string[] = [];
+    for (let index = 0; index < text.length; index += 16 * 1024) pieces.push(text.slice(index, index + 16 * 1024));
+    const seen: WireChunk[] = [];
+    await drain(new WireEventReader(bodyOf(pieces), sseFraming, echoMapper(seen)));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.data.length).toBe(payload.length);
+  });
+
+  it('reads a multi-megabyte NDJSON line delivered in 16 KB chunks intact', async () => {
+    const line = JSON.stringify({ text: 'y'.repeat(4 * 1024 * 1024) });
+    const text = `${line}\n{"b":1}\n`;
+    const pieces: string[] = [];
+    for (let index = 0; index < text.length; index += 16 * 1024) pieces.push(text.slice(index, index + 16 * 1024));
+    const seen: WireChunk[] = [];
+    await drain(new WireEventReader(bodyOf(pieces), ndjsonFraming, echoMapper(seen)));
+    expect(seen.map((chunk) => chunk.data.length)).toEqual([line.length, 7]);
+  });
 });

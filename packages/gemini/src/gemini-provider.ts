@@ -103,7 +103,8 @@ export function createGemini(settings: GeminiSettings = {}): Provider {
   const projects = withCodeAssistProjects(credentials, {
     provider: common.name ?? 'gemini',
     baseURL: (common.baseURL ?? CODE_ASSIST_BASE_URL).replace(/\/+$/, ''),
-    fetch: common.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: common.fetch,
+    hooks: common.hooks,
     headers: common.headers ?? {},
     projectId: projectId ?? readEnvironmentVariable('GOOGLE_CLOUD_PROJECT') ?? readEnvironmentVariable('GOOGLE_CLOUD_PROJECT_ID'),
     pollIntervalMs: onboardingPollIntervalMs ?? 5_000,

@@ -1,4 +1,4 @@
-import { KitError, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { KitError, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
 import { syntheticCallId } from './gemini-call-id';
 import { geminiErrorFromBody } from './gemini-errors';
 
@@ -114,7 +114,7 @@ export function createGeminiStreamMapper(context: RequestContext, whole = false)
       try {
         json = JSON.parse(data);
       } catch {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${data.slice(0, 120)}`, {
+        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${truncateMasked(data, 120)}`, {
           provider: context.provider,
           credentialId: context.credential.id,
         });

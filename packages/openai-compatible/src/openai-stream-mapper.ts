@@ -1,4 +1,4 @@
-import { emptyUsage, ToolCallAccumulator, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { emptyUsage, ToolCallAccumulator, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
 import { openAIErrorFromBody } from './openai-errors';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './openai-finish';
 import { responseError } from './wire';
@@ -107,7 +107,7 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
         }
         const parsed = json && typeof json === 'object';
         if (event === 'error') throw openAIErrorFromBody(parsed ? json : { error: data }, context);
-        if (!parsed) throw responseError(context, 'invalid_response', `malformed JSON in the response stream: ${data.slice(0, 120)}`);
+        if (!parsed) throw responseError(context, 'invalid_response', `malformed JSON in the response stream: ${truncateMasked(data, 120)}`);
         chunk(json as OpenAIWireChunk, emit);
       }
     },

@@ -1,4 +1,4 @@
-import { KitError, type CredentialLease } from '@kit/core';
+import { KitError, truncateMasked, type CredentialLease } from '@kit/core';
 
 /** Where an OAuth account's requests go when its credential names no `resourceUrl`. */
 export const QWEN_OAUTH_BASE_URL = 'https://portal.qwen.ai/v1';
@@ -32,7 +32,7 @@ export function qwenResourceBaseURL(resourceUrl: string): string {
   let base = (hasScheme.test(trimmed) ? trimmed : `https://${trimmed}`).replace(/\/+$/, '');
   if (!base.endsWith('/v1')) base += '/v1';
   const refuse = (why: string) =>
-    new KitError('invalid_config', `qwen: resourceUrl: "${trimmed.slice(0, 100)}" ${why}`, { provider: 'qwen' });
+    new KitError('invalid_config', `qwen: resourceUrl: "${truncateMasked(trimmed, 100)}" ${why}`, { provider: 'qwen' });
   // A value that is not a URL (spaces, no host) would send the token somewhere unintended: refuse it.
   const url = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+(\/\S*)?$/i.test(base) ? parse(base) : undefined;
   if (!url) throw refuse('is not a host or URL');

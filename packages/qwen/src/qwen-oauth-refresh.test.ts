@@ -97,7 +97,7 @@ describe('qwenOAuthRefresh', () => {
       HttpResponse.json({ error: 'invalid_grant', error_description: 'Refresh token test-refresh-token-1 expired or revoked' }, { status: 400, headers: { 'x-request-id': 'req-9' } }),
     );
     const error = await failureOf(qwenOAuthRefresh(account));
-    expect(error).toMatchObject({ code: 'authentication', status: 400, provider: 'qwen', credentialId: 'account-1', requestId: 'req-9', retryable: true });
+    expect(error).toMatchObject({ code: 'authentication', status: 400, provider: 'qwen', credentialId: 'account-1', requestId: 'req-9', retryable: false }); // a rejected refresh token: retrying later fails the same way
     expect(error.message).toMatch(/token refresh: invalid_grant/);
     for (const view of [error.message, error.stack, JSON.stringify(error), inspect(error)]) {
       expect(view).not.toContain('test-refresh-token-1');
