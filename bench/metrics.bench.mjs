@@ -23,7 +23,7 @@
 //
 //   cd bench && npx -y pnpm@12.4.2 exec node --expose-gc metrics.bench.mjs [--runs 7] [--events 1000000]
 import { createRequire } from 'node:module';
-import { ProviderMetricsTracker } from '@kit/core';
+import { ProviderMetricsTracker } from '@kit/core/provider-utils';
 import { MetricsCollector } from '@kit/metrics';
 import { bindOpenTelemetry } from '@kit/metrics/otel';
 import { defaultPricing } from '@kit/metrics/pricing';

@@ -36,7 +36,7 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
 
 /** The smallest app that runs core's engine: a provider built from an inline definition (the "core" baseline). */
 const coreOnly = `
-import { createChatProvider, sseFraming } from '@kit/core';
+import { createChatProvider, sseFraming } from '@kit/core/provider-utils';
 const provider = createChatProvider({
   type: 'x', defaultBaseURL: 'http://localhost', defaultModel: 'm', fallbackModels: [],
   capabilities: { streaming: true, tools: false, vision: false, documents: false, audio: false, reasoning: false, json: false },

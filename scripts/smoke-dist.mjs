@@ -17,6 +17,10 @@ for (const name of packages) {
   const missing = Object.keys(esm[name]).filter((key) => !(key in cjs));
   if (missing.length > 0) fail(`@kit/${name} CJS lacks ${missing.join(', ')}`);
 }
+const providerUtilsEsm = await import('../packages/core/dist/provider-utils/index.js');
+const providerUtilsCjs = require('../packages/core/dist/provider-utils/index.cjs');
+const missingUtils = Object.keys(providerUtilsEsm).filter((key) => !(key in providerUtilsCjs));
+if (missingUtils.length > 0) fail(`@kit/core/provider-utils CJS lacks ${missingUtils.join(', ')}`);
 
 const chunks = ['Hello', ' from', ' Node'];
 const server = createServer((request, response) => {

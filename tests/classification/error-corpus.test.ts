@@ -2,7 +2,7 @@
 // (`ProviderDefinition.refineError`), then core's `createUpstreamError`: the verdict a caller gets.
 import { defineAnthropicProvider } from '@kit/anthropic';
 import { defineCerebrasProvider } from '@kit/cerebras';
-import { createUpstreamError, type ErrorRefiner } from '@kit/core';
+import { createUpstreamError, type ErrorRefiner } from '@kit/core/provider-utils';
 import { defineGeminiProvider } from '@kit/gemini';
 import { defineOpenAIProvider } from '@kit/openai';
 import { defineOpenAICompatibleProvider, openAICompatiblePresets } from '@kit/openai-compatible';

@@ -1,6 +1,7 @@
 // @kit/anthropic on real loopback upstreams speaking the Messages API (@kit/testkit's anthropic dialect).
 import { createAnthropic, defineAnthropicProvider } from '@kit/anthropic';
-import { KitError, resolveGenerateOptions, type CredentialSource, type GenerateOptions } from '@kit/core';
+import { KitError, type CredentialSource, type GenerateOptions } from '@kit/core';
+import { resolveGenerateOptions } from '@kit/core/provider-utils';
 import { KeyManager } from '@kit/keymanager';
 import { faults, replies } from '@kit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';

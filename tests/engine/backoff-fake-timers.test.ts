@@ -1,6 +1,6 @@
 // The retry schedule with the engine's real timers under vitest's fake clock: the waits are exactly
 // 500 ms × 2ⁿ (jitter fixed at its midpoint), and no attempt starts early.
-import { resolveGenerateOptions, singleKeySource } from '@kit/core';
+import { resolveGenerateOptions, singleKeySource } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RequestEngine } from '../../packages/core/src/request-engine';

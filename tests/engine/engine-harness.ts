@@ -1,4 +1,5 @@
-import { resolveGenerateOptions, singleKeySource, type CredentialSource, type GenerateOptions, type KitEvent } from '@kit/core';
+import type { CredentialSource, GenerateOptions, KitEvent } from '@kit/core';
+import { resolveGenerateOptions, singleKeySource } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
 import { RequestEngine } from '../../packages/core/src/request-engine';
 

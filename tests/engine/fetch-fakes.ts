@@ -1,4 +1,5 @@
-import { KitError, resolveGenerateOptions, type CredentialLease, type CredentialSource, type GenerateOptions, type KitEvent } from '@kit/core';
+import { KitError, type CredentialLease, type CredentialSource, type GenerateOptions, type KitEvent } from '@kit/core';
+import { resolveGenerateOptions } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
 import type { ProviderDefinition } from '../../packages/core/src/provider-definition';
 import { RequestEngine } from '../../packages/core/src/request-engine';

@@ -1,4 +1,5 @@
-import { KitError, type StreamMapper } from '@kit/core';
+import { KitError } from '@kit/core';
+import type { StreamMapper } from '@kit/core/provider-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFetchEngine, finishChunks, jsonResponse, keepAliveOnlyResponse, recordingSource, settle, sseResponse, textChunk } from './fetch-fakes';
 

@@ -1,5 +1,6 @@
 import { createAnthropicStreamMapper } from '@kit/anthropic';
-import { KitError, maskSecrets, type RequestContext, type StreamMapper } from '@kit/core';
+import { KitError } from '@kit/core';
+import { maskSecrets, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { createGeminiStreamMapper } from '@kit/gemini';
 import { createOpenAIStreamMapper } from '@kit/openai-compatible';
 import { qwenResourceBaseURL } from '@kit/qwen';

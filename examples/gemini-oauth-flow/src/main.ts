@@ -6,7 +6,7 @@
 //                                GOOGLE_OAUTH_CLIENT_ID (and GOOGLE_OAUTH_CLIENT_SECRET for clients that have one);
 //                                GOOGLE_CLOUD_PROJECT for Workspace / Standard-tier accounts;
 //                                --backend=generative-language for the standard Gemini API instead of Code Assist.
-import { readEnvironmentVariable } from '@kit/core';
+import { readEnvironmentVariable } from '@kit/core/provider-utils';
 import { runLocalFlow, runLoginFlow } from './flow';
 import { startLocalServers } from './local-servers';
 

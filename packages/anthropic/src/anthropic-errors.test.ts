@@ -1,4 +1,4 @@
-import { createUpstreamError } from '@kit/core';
+import { createUpstreamError } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { errorBody } from './__fixtures__/anthropic-streams';
 import { refineAnthropicError } from './anthropic-errors';

@@ -1,4 +1,5 @@
-import { codeForBody, KitError, upstreamMessage, type ErrorRefiner, type KitErrorCode, type RequestContext } from '@kit/core';
+import { KitError, type KitErrorCode } from '@kit/core';
+import { codeForBody, upstreamMessage, type ErrorRefiner, type RequestContext } from '@kit/core/provider-utils';
 import { fieldsOf } from './wire';
 
 /**

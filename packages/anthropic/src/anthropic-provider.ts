@@ -1,4 +1,5 @@
-import { createChatProvider, parseOrThrow, sseFraming, type Provider, type ProviderDefinition } from '@kit/core';
+import type { Provider } from '@kit/core';
+import { createChatProvider, parseOrThrow, sseFraming, type ProviderDefinition } from '@kit/core/provider-utils';
 import { refineAnthropicError } from './anthropic-errors';
 import { anthropicFallbackModels, MODELS_PAGE_LIMIT, parseAnthropicModels } from './anthropic-models';
 import { readAnthropicRateLimits } from './anthropic-rate-limits';

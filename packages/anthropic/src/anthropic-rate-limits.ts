@@ -1,4 +1,5 @@
-import { readRateLimitHeaders, type RateLimitHeaderNames, type RateLimitInfo } from '@kit/core';
+import type { RateLimitInfo } from '@kit/core';
+import { readRateLimitHeaders, type RateLimitHeaderNames } from '@kit/core/provider-utils';
 
 /**
  * Anthropic's `anthropic-ratelimit-*` headers (resets are RFC 3339 times). The `tokens` ones are the most

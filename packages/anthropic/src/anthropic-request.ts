@@ -1,4 +1,5 @@
-import { compact, parseOrThrow, type ResolvedGenerateOptions, type ToolChoice, type WireRequest } from '@kit/core';
+import type { ToolChoice } from '@kit/core';
+import { compact, parseOrThrow, type ResolvedGenerateOptions, type WireRequest } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { defaultMaxTokens } from './anthropic-models';
 import { convertToAnthropicMessages, type AnthropicCacheControl, type AnthropicMessage, type AnthropicPrompt } from './convert-to-anthropic-messages';

@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, providerSettingsShape } from '@kit/core';
+import { nonEmptyStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com/v1';

@@ -1,4 +1,5 @@
-import { compact, KitError, ToolCallAccumulator, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { KitError, type FinishReason, type Usage } from '@kit/core';
+import { compact, ToolCallAccumulator, truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { anthropicStreamError } from './anthropic-errors';
 import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
 import { fieldsOf } from './wire';

@@ -1,5 +1,6 @@
 // Runs in the edge-runtime project too: the adapter's wire code uses web-standard APIs only.
-import { resolveGenerateOptions, sseFraming, type StreamEvent } from '@kit/core';
+import type { StreamEvent } from '@kit/core';
+import { resolveGenerateOptions, sseFraming } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { parallelTools, sseBody, thinkingThenText } from './__fixtures__/anthropic-streams';
 import { buildAnthropicRequest } from './anthropic-request';

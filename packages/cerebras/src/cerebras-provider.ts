@@ -1,4 +1,5 @@
-import { createChatProvider, parseOrThrow, providerSettingsShape, type ModelInfo, type Provider, type ProviderDefinition } from '@kit/core';
+import type { ModelInfo, Provider } from '@kit/core';
+import { createChatProvider, parseOrThrow, providerSettingsShape, type ProviderDefinition } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider, type OpenAIChatBody } from '@kit/openai-compatible';
 import * as z from 'zod/mini';
 import { cerebrasRateLimitHeaders, refineCerebrasError } from './cerebras-rate-limits';

@@ -5,7 +5,7 @@ import {
   type ErrorRefinement,
   type RateLimitHeaderNames,
   type UpstreamErrorResponse,
-} from '@kit/core';
+} from '@kit/core/provider-utils';
 
 /**
  * Cerebras reports a per-day request budget and a per-minute token budget; resets are seconds from now

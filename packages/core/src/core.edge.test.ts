@@ -1,6 +1,7 @@
 // Runs in the edge-runtime environment (no Node built-ins): core's runtime paths must work there.
 import { describe, expect, it } from 'vitest';
-import { KitError, maskSecrets, resolveGenerateOptions, sseFraming, ToolCallAccumulator } from './index';
+import { KitError } from './index';
+import { maskSecrets, resolveGenerateOptions, sseFraming, ToolCallAccumulator } from './provider-utils';
 import { WireEventReader } from './wire-event-reader';
 import type { StreamEvent } from './stream-event';
 

@@ -3,7 +3,8 @@ import type { ChatMessage, JSONSchema, ToolInputError } from './chat-message';
 import type { GenerateOptions, ResolvedGenerateOptions, ResolvedToolDefinition } from './generate-options';
 import { KitError } from './kit-error';
 import { durationMsSchema, headersSchema, nonEmptyStringSchema } from './setting-schemas';
-import { isStandardSchema, standardSchemaToJSONSchema, type StandardSchemaV1 } from './standard-schema';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
+import { standardSchemaToJSONSchema } from './standard-schema-to-json-schema';
 import { parseOrThrow } from './validate';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,59 +1,48 @@
-export * from './chat-message';
-export * from './generate-options';
-export * from './chat-completion';
-export * from './stream-event';
-export * from './model-info';
-export * from './chat-stream.types';
+// @kit/core: the user API — what an application imports. What provider authors need (the engine's
+// `createChatProvider`, wire types, framing, classification, HTTP and credential-health helpers) is in
+// `@kit/core/provider-utils` (src/provider-utils/index.ts). A name used by both stays here only.
+
+// Data types (SPEC §2).
+export type { ChatMessage, ChatRole, ContentPart, JSONSchema, MediaSource, ToolCall, ToolChoice, ToolDefinition, ToolInputError } from './chat-message';
+export type { GenerateOptions, JSONSchemaResponseFormat, ResponseFormat } from './generate-options';
+export type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+export type { StreamEvent } from './stream-event';
+export type { HealthStatus, ModelCapabilities, ModelInfo, ModelPricing } from './model-info';
+export type { ChatStream } from './chat-stream.types';
+
+// The provider contract (SPEC §3): the segregated interfaces and their type guards.
 export * from './provider';
-export * from './provider-definition';
-export * from './provider-settings';
-export * from './credential-source';
+export type { ProviderSettings } from './provider-settings';
+export type { AcquireOptions, CredentialLease, CredentialReportInfo, CredentialSource, CredentialSuccessInfo } from './credential-source';
 export type { OAuthCredential, RefreshContext, RefreshedToken, RefreshFunction } from './oauth-credential';
-export * from './error-codes';
-export * from './kit-error';
-export * from './classify-error';
-export * from './mask-secrets';
-export { truncateMasked } from './truncate-masked';
-export * from './retry-after';
-export * from './rate-limit-info';
-export * from './kit-event';
-export * from './validate';
-export { MAX_TIMER_MS, apiKeySchema, durationMsSchema, headersSchema, httpURLSchema, nonEmptyStringSchema } from './setting-schemas';
-export * from './standard-schema';
-export { parseToolCallInput } from './tool-input';
-export { parseStructuredOutput } from './structured-output';
-export * from './tool-call-accumulator';
-export { compact } from './compact';
-export * from './framing';
-export { abortedError } from './abort';
-export * from './backoff';
-export * from './credential-backoff';
-export * from './credential-health';
-export * from './credential-health-options';
-export * from './base64url';
-export * from './pkce';
-export * from './post-oauth-form';
-export * from './merge-headers';
+export { createProvider, getRegisteredProviders, registerProvider, unregisterProvider, type ProviderFactory } from './provider-registry';
+
+// Errors (SPEC §4).
+export { errorPolicies, penalisesCredential, policyOf, type ErrorPolicy, type KitErrorCode } from './error-codes';
+export { KitError, toKitError, type KitErrorOptions } from './kit-error';
+
+// Events, metrics, rate limits.
+export type { EventBase, EventError, KitEvent, KitEventListener, KitEventType, MetricsSink } from './kit-event';
+export type { RateLimitInfo } from './rate-limit-info';
+
+// Standard Schema (tools and structured output take any Standard Schema).
 export {
-  createHttpClient,
-  isHttpHooks,
-  type HttpAfterResponseHook,
-  type HttpAfterResponseState,
-  type HttpBeforeRequestHook,
-  type HttpBeforeRequestState,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpHookOptions,
-  type HttpHooks,
-  type HttpRequestInit,
+  isStandardSchema,
+  type InferStandardOutput,
+  type StandardJSONSchemaConverter,
+  type StandardSchemaIssue,
+  type StandardSchemaResult,
+  type StandardSchemaV1,
+  type StandardSchemaV1Props,
+} from './standard-schema';
+export type { SchemaIssue } from './validate';
+
+// The `hooks` setting.
+export type {
+  HttpAfterResponseHook,
+  HttpAfterResponseState,
+  HttpBeforeRequestHook,
+  HttpBeforeRequestState,
+  HttpHookOptions,
+  HttpHooks,
 } from './http-client';
-export * from './request-json';
-export * from './request-json-once';
-export { AUXILIARY_TIMEOUT_MS, type HttpAnswer, type RequestJsonOptions, type RetryPolicy } from './request-json-options';
-export { sleep } from './abort';
-export { KitChatStream } from './chat-stream';
-export { resolveGenerateOptions } from './generate-options-schema';
-export { readEnvironmentVariable } from './environment';
-export { ProviderMetricsTracker } from './provider-metrics-tracker';
-export * from './provider-registry';
-export { createChatProvider, MODELS_CACHE_TTL_MS } from './create-chat-provider';

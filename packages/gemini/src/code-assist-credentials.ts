@@ -1,4 +1,5 @@
-import { abortedError, KitError, toKitError, type AcquireOptions, type CredentialLease, type CredentialSource } from '@kit/core';
+import { KitError, toKitError, type AcquireOptions, type CredentialLease, type CredentialSource } from '@kit/core';
+import { abortedError } from '@kit/core/provider-utils';
 import { discoverCodeAssistProject, type CodeAssistDiscoveryOptions } from './code-assist-project';
 
 /**

@@ -1,4 +1,5 @@
-import { abortedError, KitError, mergeHeaders, requestJsonOnce, sleep, type CredentialLease, type HttpHooks } from '@kit/core';
+import { KitError, type CredentialLease, type HttpHooks } from '@kit/core';
+import { abortedError, mergeHeaders, requestJsonOnce, sleep } from '@kit/core/provider-utils';
 import { refineGeminiError } from './gemini-errors';
 
 /** What project discovery needs: where Code Assist is, how to reach it, and what the user configured. */

@@ -1,4 +1,4 @@
-import { createUpstreamError } from '@kit/core';
+import { createUpstreamError } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { errors } from './__fixtures__/gemini-responses';
 import { geminiErrorFromBody, refineGeminiError } from './gemini-errors';

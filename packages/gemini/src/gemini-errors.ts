@@ -1,4 +1,5 @@
-import { classifyUpstreamError, codeForBody, KitError, upstreamMessage, upstreamRetryAfterMs, type ErrorRefiner, type RequestContext } from '@kit/core';
+import { KitError } from '@kit/core';
+import { classifyUpstreamError, codeForBody, upstreamMessage, upstreamRetryAfterMs, type ErrorRefiner, type RequestContext } from '@kit/core/provider-utils';
 
 /** The `error` object of a Google error body, `{ error }` or `[{ error }]`; read leniently (any value works). */
 const googleError = (body: unknown): Record<string, unknown> => Object(Object(Array.isArray(body) ? body[0] : body).error);

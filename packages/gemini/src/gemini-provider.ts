@@ -1,15 +1,5 @@
-import {
-  createChatProvider,
-  DEFAULT_TIMEOUT_MS,
-  KitError,
-  parseOrThrow,
-  readEnvironmentVariable,
-  sseFraming,
-  type CredentialSource,
-  type OAuthProvider,
-  type Provider,
-  type ProviderDefinition,
-} from '@kit/core';
+import { KitError, type CredentialSource, type OAuthProvider, type Provider } from '@kit/core';
+import { createChatProvider, DEFAULT_TIMEOUT_MS, parseOrThrow, readEnvironmentVariable, sseFraming, type ProviderDefinition } from '@kit/core/provider-utils';
 import { withCodeAssistProjects } from './code-assist-credentials';
 import { CODE_ASSIST_CLIENT_METADATA } from './code-assist-project';
 import { refineGeminiError } from './gemini-errors';

@@ -1,4 +1,5 @@
-import { resolveGenerateOptions, type GenerateOptions } from '@kit/core';
+import type { GenerateOptions } from '@kit/core';
+import { resolveGenerateOptions } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { buildGeminiRequest, validateGeminiProviderOptions } from './gemini-request';
 

@@ -1,4 +1,5 @@
-import { compact, KitError, parseOrThrow, type JSONSchema, type ResolvedGenerateOptions } from '@kit/core';
+import { KitError, type JSONSchema } from '@kit/core';
+import { compact, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
 

@@ -1,4 +1,4 @@
-import { durationMsSchema, nonEmptyStringSchema, providerSettingsShape } from '@kit/core';
+import { durationMsSchema, nonEmptyStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com/v1beta';

@@ -1,4 +1,5 @@
-import { KitError, sseFraming, type StreamEvent } from '@kit/core';
+import { KitError, type StreamEvent } from '@kit/core';
+import { sseFraming } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import {
   codeAssistWrapped,

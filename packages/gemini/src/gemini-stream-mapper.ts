@@ -1,4 +1,5 @@
-import { KitError, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import { KitError, type FinishReason, type Usage } from '@kit/core';
+import { truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { syntheticCallId } from './gemini-call-id';
 import { geminiErrorFromBody } from './gemini-errors';
 

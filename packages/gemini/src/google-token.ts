@@ -1,4 +1,5 @@
-import { KitError, postOAuthForm, type HttpHooks } from '@kit/core';
+import { KitError, type HttpHooks } from '@kit/core';
+import { postOAuthForm } from '@kit/core/provider-utils';
 
 /** Google's OAuth 2.0 token endpoint. */
 export const GOOGLE_TOKEN_ENDPOINT = 'https://oauth2.googleapis.com/token';

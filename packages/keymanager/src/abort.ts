@@ -1,4 +1,4 @@
-import { abortedError } from '@kit/core';
+import { abortedError } from '@kit/core/provider-utils';
 
 /** Throws `aborted` when the signal has fired. */
 export function throwIfAborted(signal: AbortSignal | undefined, provider: string): void {

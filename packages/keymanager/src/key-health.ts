@@ -1,4 +1,5 @@
-import { credentialDeadlineAsEpochMs, type KitErrorCode } from '@kit/core';
+import type { KitErrorCode } from '@kit/core';
+import { credentialDeadlineAsEpochMs } from '@kit/core/provider-utils';
 import type { KeyState } from './key-state';
 
 /** The health of one key, as `KeyManager.getKeyHealth()` reports it. Holds no secret. */

@@ -1,10 +1,5 @@
-import {
-  credentialHealthOptionsShape,
-  parseOrThrow,
-  resolveCredentialHealthPolicy,
-  type CredentialHealthPolicy,
-  type KitEventListener,
-} from '@kit/core';
+import type { KitEventListener } from '@kit/core';
+import { credentialHealthOptionsShape, parseOrThrow, resolveCredentialHealthPolicy, type CredentialHealthPolicy } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 /** Strict: an unknown or misspelt option is an `invalid_config` error naming it. */

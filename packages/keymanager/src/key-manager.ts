@@ -1,23 +1,25 @@
 import {
-  abortedError,
-  createEventEmitter,
-  credentialFailureDisposition,
   KitError,
-  maskSecrets,
-  selectPanicCredential,
   policyOf,
-  soonestCredentialRecoveryMs,
   toKitError,
   type AcquireOptions,
   type CredentialLease,
   type CredentialReportInfo,
-  type CredentialReportMoment,
   type CredentialSource,
   type CredentialSuccessInfo,
   type KitEvent,
   type KitEventListener,
   type RateLimitInfo,
 } from '@kit/core';
+import {
+  abortedError,
+  createEventEmitter,
+  credentialFailureDisposition,
+  maskSecrets,
+  selectPanicCredential,
+  soonestCredentialRecoveryMs,
+  type CredentialReportMoment,
+} from '@kit/core/provider-utils';
 import { abortable, throwIfAborted } from './abort';
 import { check, isRecord, UNKNOWN } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';

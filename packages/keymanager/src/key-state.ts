@@ -1,4 +1,4 @@
-import { CredentialHealthRecord } from '@kit/core';
+import { CredentialHealthRecord } from '@kit/core/provider-utils';
 import type { NormalisedKey } from './key-input';
 
 /** The bookkeeping of one key (internal; never leaves the manager): the key, its health record, its weight counter. */

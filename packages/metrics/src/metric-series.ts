@@ -1,4 +1,5 @@
-import { errorPolicies, maskSecrets, type EventError, type KitErrorCode, type RateLimitInfo } from '@kit/core';
+import { errorPolicies, type EventError, type KitErrorCode, type RateLimitInfo } from '@kit/core';
+import { maskSecrets } from '@kit/core/provider-utils';
 import { DurationStats } from './duration-stats';
 import type { CredentialHealthEntry, CredentialMetrics, SeriesMetrics, SnapshotError } from './metrics-snapshot';
 

@@ -1,4 +1,4 @@
-import { parseOrThrow } from '@kit/core';
+import { parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { modelPriceSchema, type PricingFunction } from './model-pricing';
 

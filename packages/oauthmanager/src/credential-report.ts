@@ -1,4 +1,5 @@
-import { credentialDeadlineAsEpochMs, type KitErrorCode } from '@kit/core';
+import type { KitErrorCode } from '@kit/core';
+import { credentialDeadlineAsEpochMs } from '@kit/core/provider-utils';
 import { isHealthy, type CredentialState } from './credential-state';
 
 /** The health of one credential, as `getCredentialHealth(id)` reports it. Holds no secret. */

@@ -1,4 +1,5 @@
-import { CredentialHealthRecord, type KitError } from '@kit/core';
+import type { KitError } from '@kit/core';
+import { CredentialHealthRecord } from '@kit/core/provider-utils';
 import type { OAuthCredential } from './oauth-credential';
 
 /** How many recent outcomes the failure rate of a credential is judged over. */

@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, parseOrThrow } from '@kit/core';
+import { nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { copyCredential } from './credential-store';
 import type { OAuthCredential } from './oauth-credential';

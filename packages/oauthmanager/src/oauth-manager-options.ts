@@ -1,3 +1,4 @@
+import type { KitEventListener } from '@kit/core';
 import {
   credentialHealthOptionsShape,
   credentialPoolFunctionSchema,
@@ -6,8 +7,7 @@ import {
   parseOrThrow,
   resolveCredentialHealthPolicy,
   type CredentialHealthPolicy,
-  type KitEventListener,
-} from '@kit/core';
+} from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import type { Alert } from './alert';
 import type { CredentialStore } from './credential-store';

@@ -1,21 +1,23 @@
 import {
-  abortedError,
-  credentialFailureDisposition,
-  MAX_TIMER_MS,
   KitError,
-  maskSecrets,
-  soonestCredentialRecoveryMs,
   toKitError,
   type AcquireOptions,
   type CredentialLease,
   type CredentialReportInfo,
-  type CredentialReportMoment,
   type CredentialSource,
   type CredentialSuccessInfo,
   type KitEvent,
   type KitEventListener,
   type RateLimitInfo,
 } from '@kit/core';
+import {
+  abortedError,
+  credentialFailureDisposition,
+  MAX_TIMER_MS,
+  maskSecrets,
+  soonestCredentialRecoveryMs,
+  type CredentialReportMoment,
+} from '@kit/core/provider-utils';
 import type { Alert } from './alert';
 import { AlertDesk } from './alert-desk';
 import { refreshBackoffMs } from './refresh-backoff';

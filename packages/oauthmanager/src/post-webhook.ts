@@ -1,4 +1,5 @@
-import { sendRequest, type HttpHooks } from '@kit/core';
+import type { HttpHooks } from '@kit/core';
+import { sendRequest } from '@kit/core/provider-utils';
 import type { Alert } from './alert';
 
 /** Retries of a webhook POST that failed in transit or got a 408/429/5xx answer. */

@@ -1,4 +1,4 @@
-import { selectPanicCredential } from '@kit/core';
+import { selectPanicCredential } from '@kit/core/provider-utils';
 import type { OAuthSelectionStrategy } from './oauth-manager-options';
 import { isHealthy, type CredentialState } from './credential-state';
 

@@ -1,4 +1,4 @@
-import { createUpstreamError, sseFraming } from '@kit/core';
+import { createUpstreamError, sseFraming } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { context, textStream, runMapper } from './__fixtures__/openai-streams';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';

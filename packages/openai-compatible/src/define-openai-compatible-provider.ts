@@ -1,15 +1,13 @@
+import type { ModelCapabilities, ModelInfo, ProviderCapabilities } from '@kit/core';
 import {
   sseFraming,
   openAIRateLimitHeaders,
   readRateLimitHeaders,
   type ErrorRefiner,
-  type ModelCapabilities,
-  type ModelInfo,
-  type ProviderCapabilities,
   type ProviderDefinition,
   type RateLimitHeaderNames,
   type ResolvedGenerateOptions,
-} from '@kit/core';
+} from '@kit/core/provider-utils';
 import { buildOpenAIChatBody, validateOpenAIProviderOptions, type MaxTokensField, type OpenAIChatBody } from './openai-chat-request';
 import { parseOpenAIChatResponse } from './openai-chat-response';
 import { refineOpenAIError } from './openai-errors';

@@ -1,4 +1,5 @@
-import { KitError, type ResolvedGenerateOptions } from '@kit/core';
+import { KitError } from '@kit/core';
+import type { ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { buildOpenAIChatBody, validateOpenAIProviderOptions } from './openai-chat-request';
 import { kitErrorOf } from './__fixtures__/kit-error-of';

@@ -1,5 +1,5 @@
-import { compact } from '@kit/core';
-import type { ResolvedGenerateOptions } from '@kit/core';
+import { compact } from '@kit/core/provider-utils';
+import type { ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import { convertToOpenAIMessages, type OpenAIMessage } from './convert-to-openai-messages';
 import { functionOf, invalidRequest } from './wire';
 

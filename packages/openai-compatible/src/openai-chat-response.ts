@@ -1,4 +1,4 @@
-import type { EmitEvent, RequestContext } from '@kit/core';
+import type { EmitEvent, RequestContext } from '@kit/core/provider-utils';
 import { createOpenAIStreamMapper, type OpenAIWireChunk } from './openai-stream-mapper';
 
 /**

@@ -1,4 +1,5 @@
-import { createChatProvider, KitError, parseOrThrow, type Provider } from '@kit/core';
+import { KitError, type Provider } from '@kit/core';
+import { createChatProvider, parseOrThrow } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
 import { openAICompatiblePresets, type OpenAICompatiblePreset } from './openai-compatible-presets';
 import { openAICompatibleSettingsSchema, type OpenAICompatibleSettings } from './openai-compatible-settings';

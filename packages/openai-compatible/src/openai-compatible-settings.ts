@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, providerSettingsShape } from '@kit/core';
+import { nonEmptyStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { openAICompatiblePresetNames } from './openai-compatible-presets';
 

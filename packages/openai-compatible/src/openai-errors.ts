@@ -1,3 +1,4 @@
+import type { KitError, KitErrorCode } from '@kit/core';
 import {
   classifyUpstreamError,
   codeForBody,
@@ -8,10 +9,8 @@ import {
   upstreamRetryAfterMs,
   type ErrorRefinement,
   type ErrorRefiner,
-  type KitError,
-  type KitErrorCode,
   type RequestContext,
-} from '@kit/core';
+} from '@kit/core/provider-utils';
 import { responseError } from './wire';
 
 /**

@@ -1,4 +1,4 @@
-import { compact } from '@kit/core';
+import { compact } from '@kit/core/provider-utils';
 import type { FinishReason, Usage } from '@kit/core';
 
 /** OpenAI's `finish_reason` as a `FinishReason`: `tool_calls` and legacy `function_call` → `tool-calls`, unknown → `other`. */

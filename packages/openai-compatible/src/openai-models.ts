@@ -1,4 +1,4 @@
-import { compact } from '@kit/core';
+import { compact } from '@kit/core/provider-utils';
 import type { ModelCapabilities, ModelInfo } from '@kit/core';
 
 export interface OpenAIModelsOptions {

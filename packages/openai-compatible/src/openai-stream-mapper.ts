@@ -1,4 +1,5 @@
-import { emptyUsage, ToolCallAccumulator, truncateMasked, type EmitEvent, type FinishReason, type RequestContext, type StreamMapper, type Usage } from '@kit/core';
+import type { FinishReason, Usage } from '@kit/core';
+import { emptyUsage, ToolCallAccumulator, truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { openAIErrorFromBody } from './openai-errors';
 import { mapOpenAIFinishReason, mapOpenAIUsage } from './openai-finish';
 import { responseError } from './wire';

@@ -1,4 +1,5 @@
-import { KitError, type KitErrorCode, type KitErrorOptions, type RequestContext } from '@kit/core';
+import { KitError, type KitErrorCode, type KitErrorOptions } from '@kit/core';
+import type { RequestContext } from '@kit/core/provider-utils';
 
 /** Throws the `invalid_request` error for input the dialect cannot take: `"<provider>: <field>: <problem>"`. */
 export function invalidRequest(provider: string, field: string, problem: string): never {

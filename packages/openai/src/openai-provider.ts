@@ -1,4 +1,5 @@
-import { createChatProvider, parseOrThrow, type Provider, type ProviderDefinition } from '@kit/core';
+import type { Provider } from '@kit/core';
+import { createChatProvider, parseOrThrow, type ProviderDefinition } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
 import { isOpenAIChatModel, isOpenAIReasoningModel, openAIFallbackModels, openAIModelCapabilities } from './openai-models';
 import { OPENAI_API_KEY_ENV_VAR, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL, openAISettingsSchema, type OpenAISettings } from './openai-settings';

@@ -1,4 +1,5 @@
-import { KitError, truncateMasked, type CredentialLease } from '@kit/core';
+import { KitError, type CredentialLease } from '@kit/core';
+import { truncateMasked } from '@kit/core/provider-utils';
 
 /** Where an OAuth account's requests go when its credential names no `resourceUrl`. */
 export const QWEN_OAUTH_BASE_URL = 'https://portal.qwen.ai/v1';

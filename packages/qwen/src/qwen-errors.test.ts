@@ -1,4 +1,4 @@
-import { createUpstreamError } from '@kit/core';
+import { createUpstreamError } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { refineQwenError } from './qwen-errors';
 

@@ -1,4 +1,4 @@
-import { upstreamIdentifiers, upstreamMessage, type ErrorRefiner } from '@kit/core';
+import { upstreamIdentifiers, upstreamMessage, type ErrorRefiner } from '@kit/core/provider-utils';
 import { createOpenAIErrorRefiner } from '@kit/openai-compatible';
 
 /**

@@ -1,4 +1,5 @@
-import { KitError, postOAuthForm } from '@kit/core';
+import { KitError } from '@kit/core';
+import { postOAuthForm } from '@kit/core/provider-utils';
 import { qwenResourceBaseURL } from './qwen-base-url';
 import type { QwenOAuthCredential, QwenTokenRefreshResult } from './qwen-oauth-credential';
 import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from './qwen-oauth-request';

@@ -1,13 +1,5 @@
-import {
-  createChatProvider,
-  httpURLSchema,
-  KitError,
-  parseOrThrow,
-  providerSettingsShape,
-  type ModelInfo,
-  type Provider,
-  type ProviderDefinition,
-} from '@kit/core';
+import { KitError, type ModelInfo, type Provider } from '@kit/core';
+import { createChatProvider, httpURLSchema, parseOrThrow, providerSettingsShape, type ProviderDefinition } from '@kit/core/provider-utils';
 import { buildOpenAIChatBody, defineOpenAICompatibleProvider, type OpenAICompatibleConfig } from '@kit/openai-compatible';
 import { DASHSCOPE_BASE_URL, dashScopeBaseURLs, QWEN_OAUTH_BASE_URL, qwenBaseURLFor } from './qwen-base-url';
 import { refineQwenError } from './qwen-errors';

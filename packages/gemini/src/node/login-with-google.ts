@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPkcePair, KitError, randomBase64Url, type HttpHooks } from '@kit/core';
+import { KitError, type HttpHooks } from '@kit/core';
+import { createPkcePair, randomBase64Url } from '@kit/core/provider-utils';
 import type { GoogleOAuthCredential } from '../gemini-oauth';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from '../google-token';
 

@@ -3,7 +3,8 @@
  * `choices[].delta`, a final usage-only chunk with `choices: []` when `stream_options.include_usage` is set,
  * then `data: [DONE]`). Each stream is the list of `data:` payloads.
  */
-import type { EmitEvent, RequestContext, StreamEvent, StreamMapper } from '@kit/core';
+import type { StreamEvent } from '@kit/core';
+import type { EmitEvent, RequestContext, StreamMapper } from '@kit/core/provider-utils';
 
 const base = { id: 'chatcmpl-abc123', object: 'chat.completion.chunk', created: 1_735_689_600, model: 'gpt-4.1-mini-2025-04-14', system_fingerprint: 'fp_1' };
 const chunk = (delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) =>

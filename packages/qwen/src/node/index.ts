@@ -1,3 +1,3 @@
 export { loginWithQwenDevice, type QwenDeviceLoginOptions, type QwenDeviceVerification } from './login-with-qwen-device';
 // PKCE lives in @kit/core (web-standard, async); re-exported here under the names this entry always had.
-export { createPkcePair, pkceChallenge, type PkcePair } from '@kit/core';
+export { createPkcePair, pkceChallenge, type PkcePair } from '@kit/core/provider-utils';

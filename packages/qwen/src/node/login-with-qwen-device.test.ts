@@ -1,4 +1,5 @@
-import { KitError, pkceChallenge } from '@kit/core';
+import { KitError } from '@kit/core';
+import { pkceChallenge } from '@kit/core/provider-utils';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

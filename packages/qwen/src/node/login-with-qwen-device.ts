@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { abortedError, createPkcePair, KitError, postOAuthForm, sleep as timerSleep, type HttpHooks } from '@kit/core';
+import { KitError, type HttpHooks } from '@kit/core';
+import { abortedError, createPkcePair, postOAuthForm, sleep as timerSleep } from '@kit/core/provider-utils';
 import type { QwenOAuthCredential } from '../qwen-oauth-credential';
 import { readQwenTokenAnswer } from '../qwen-oauth-refresh';
 import { QWEN_OAUTH_CLIENT_ID, QWEN_OAUTH_DEVICE_CODE_URL, QWEN_OAUTH_SCOPE, QWEN_OAUTH_TOKEN_URL, type QwenOAuthTransport } from '../qwen-oauth-request';
