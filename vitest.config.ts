@@ -28,7 +28,12 @@ export default defineConfig({
           // The runtime packages must run on edge workers: core's unit tests run there too (all but the few that
           // use Node-only tooling: node:util's inspect, msw's Node interceptor).
           name: 'edge',
-          include: ['packages/*/src/**/*.edge.test.ts', 'packages/core/src/**/*.test.ts', 'packages/keymanager/src/**/*.test.ts', 'packages/openai-compatible/src/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.edge.test.ts',
+            'packages/core/src/**/*.test.ts',
+            'packages/keymanager/src/**/*.test.ts',
+            'packages/openai-compatible/src/**/*.test.ts',
+          ],
           exclude: ['packages/core/src/kit-error.test.ts', 'packages/core/src/create-chat-provider.test.ts', '**/*-provider.test.ts'],
           environment: 'edge-runtime',
         },

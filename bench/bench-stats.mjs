@@ -35,7 +35,8 @@ export function median(values) {
 export function printTable(rows, align) {
   const left = (column) => (align ? align[column] === 'l' : column === 0);
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => String(row[column]).length)));
-  const line = (row) => `| ${row.map((cell, column) => (left(column) ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join(' | ')} |`;
+  const line = (row) =>
+    `| ${row.map((cell, column) => (left(column) ? String(cell).padEnd(widths[column]) : String(cell).padStart(widths[column]))).join(' | ')} |`;
   console.log(line(rows[0]));
   console.log(`|${widths.map((width, column) => (left(column) ? `:${'-'.repeat(width + 1)}` : `${'-'.repeat(width + 1)}:`)).join('|')}|`);
   for (const row of rows.slice(1)) console.log(line(row));

@@ -64,7 +64,15 @@ const scenarios = {
       });
     },
     baseline(keys, ops) {
-      const states = keys.map((secret, index) => ({ id: `key-${index + 1}`, secret, requests: 0, successes: 0, failures: 0, consecutiveFailures: 0, backoffUntil: 0 }));
+      const states = keys.map((secret, index) => ({
+        id: `key-${index + 1}`,
+        secret,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        consecutiveFailures: 0,
+        backoffUntil: 0,
+      }));
       const now = Date.now;
       let cursor = 0;
       return time(ops, (n) => {
@@ -109,7 +117,15 @@ const scenarios = {
       });
     },
     baseline(keys, ops) {
-      const states = keys.map((secret, index) => ({ id: `key-${index + 1}`, secret, requests: 0, successes: 0, failures: 0, consecutiveFailures: 0, backoffUntil: 0 }));
+      const states = keys.map((secret, index) => ({
+        id: `key-${index + 1}`,
+        secret,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        consecutiveFailures: 0,
+        backoffUntil: 0,
+      }));
       let clock = 1_700_000_000_000;
       const now = () => clock;
       let cursor = 0;
@@ -151,7 +167,15 @@ const scenarios = {
       return { nsPerOp: Number(process.hrtime.bigint() - started) / ops, result: { sink, exhausted: 0 } };
     },
     async baseline(keys, ops) {
-      const states = keys.map((secret, index) => ({ id: `key-${index + 1}`, secret, requests: 0, successes: 0, failures: 0, consecutiveFailures: 0, backoffUntil: 0 }));
+      const states = keys.map((secret, index) => ({
+        id: `key-${index + 1}`,
+        secret,
+        requests: 0,
+        successes: 0,
+        failures: 0,
+        consecutiveFailures: 0,
+        backoffUntil: 0,
+      }));
       const byId = new Map(states.map((state) => [state.id, state]));
       let cursor = 0;
       const acquire = async () => {
@@ -211,11 +235,15 @@ for (const keyCount of KEY_COUNTS) {
   }
 }
 console.log('# KeyManager: selection + bookkeeping per request');
-console.log(`${environmentLine()}; round-robin; median of ${RUNS} runs (kit and baseline alternate); 300 000 requests per run (100 000 from 200 keys, 20 000 from 1000)`);
+console.log(
+  `${environmentLine()}; round-robin; median of ${RUNS} runs (kit and baseline alternate); 300 000 requests per run (100 000 from 200 keys, 20 000 from 1000)`,
+);
 console.log('');
 printTable(rows, 'rlrrrrrl');
 console.log('');
-console.log(`p-max = slowest of the ${RUNS} runs; exhausted = requests (of one run, worst run) where every key was in backoff (getNextKey threw credentials_exhausted); wall ${fixed((performance.now() - started) / 1000, 1)} s`);
+console.log(
+  `p-max = slowest of the ${RUNS} runs; exhausted = requests (of one run, worst run) where every key was in backoff (getNextKey threw credentials_exhausted); wall ${fixed((performance.now() - started) / 1000, 1)} s`,
+);
 console.log(
   worst <= GOAL_NS
     ? `verdict: OK — worst case ${fixed(worst / 1000, 2)} µs per request (goal ≤ 10 µs)`

@@ -58,12 +58,24 @@ function buildEvents() {
     const [provider, models] = providers[call % 3];
     const model = models[(call >> 2) % 2];
     const credentialId = credentials[(call >> 3) % 3];
-    const base = () => ({ at: (at += 7), provider, model, credentialId });
+    const base = () => {
+      at += 7;
+      return { at, provider, model, credentialId };
+    };
     if (call % 8 === 7) {
       const other = credentials[((call >> 3) + 1) % 3];
       ring.push({ ...base(), credentialId: other, type: 'request-start', streaming: true, attempt: 1 });
-      ring.push({ ...base(), credentialId: other, type: 'request-error', latencyMs: 40 + (call % 50), error: { code: 'rate_limit', status: 429, message: 'rate limited' }, willRetry: true, streaming: true });
-      ring.push({ at: (at += 1), provider, model, type: 'failover', from: other, to: credentialId, reason: 'rate_limit' });
+      ring.push({
+        ...base(),
+        credentialId: other,
+        type: 'request-error',
+        latencyMs: 40 + (call % 50),
+        error: { code: 'rate_limit', status: 429, message: 'rate limited' },
+        willRetry: true,
+        streaming: true,
+      });
+      at += 1;
+      ring.push({ at, provider, model, type: 'failover', from: other, to: credentialId, reason: 'rate_limit' });
     }
     const ttftMs = 80 + ((call * 37) % 400);
     ring.push({ ...base(), type: 'request-start', streaming: true, attempt: 1 });
@@ -125,7 +137,13 @@ const baseline = median(results['baseline (empty sink)']);
 const rows = [['sink', 'ns / event (median)', 'min', 'max', 'over empty baseline']];
 for (const [name, values] of Object.entries(results)) {
   const value = median(values);
-  rows.push([name, fixed(value), fixed(Math.min(...values)), fixed(Math.max(...values)), name.startsWith('baseline (empty') ? '-' : `+${fixed(value - baseline)} ns`]);
+  rows.push([
+    name,
+    fixed(value),
+    fixed(Math.min(...values)),
+    fixed(Math.max(...values)),
+    name.startsWith('baseline (empty') ? '-' : `+${fixed(value - baseline)} ns`,
+  ]);
 }
 printTable(rows);
 const collectorNs = median(results.MetricsCollector);
@@ -158,7 +176,10 @@ console.log(
 
 // For information: what reading the metrics costs (warm; percentiles are selected from each window).
 const readRuns = 50;
-for (let index = 0; index < 10; index++) collector.snapshot(), collector.toPrometheus();
+for (let index = 0; index < 10; index++) {
+  collector.snapshot();
+  collector.toPrometheus();
+}
 let started = process.hrtime.bigint();
 for (let index = 0; index < readRuns; index++) collector.snapshot();
 const snapshotUs = Number(process.hrtime.bigint() - started) / readRuns / 1000;

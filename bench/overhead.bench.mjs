@@ -93,8 +93,10 @@ try {
     ].map(([name, stats]) => [name, fixed(stats.p50), fixed(stats.mean), fixed(stats.p95), fixed(stats.p99), fixed(stats.min), fixed(1e6 / stats.p50, 0)]),
   ]);
   console.log('');
-  console.log(`kit / bare: median ${fixed(ratio, 3)}×, p95 ${fixed(kitStats.p95 / bareStats.p95, 3)}×, mean ${fixed(kitStats.mean / bareStats.mean, 3)}×; ` +
-    `kit adds ${fixed(kitStats.p50 - bareStats.p50)} µs per call at the median (wall ${fixed(wallSeconds, 1)} s)`);
+  console.log(
+    `kit / bare: median ${fixed(ratio, 3)}×, p95 ${fixed(kitStats.p95 / bareStats.p95, 3)}×, mean ${fixed(kitStats.mean / bareStats.mean, 3)}×; ` +
+      `kit adds ${fixed(kitStats.p50 - bareStats.p50)} µs per call at the median (wall ${fixed(wallSeconds, 1)} s)`,
+  );
   console.log(`median ratio per block of ${blockSize} pairs (spread of the measurement): ${blockRatios.map((value) => fixed(value, 3)).join(', ')}`);
   console.log(
     ratio <= GOAL

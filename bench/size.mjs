@@ -176,7 +176,12 @@ for (const app of apps) {
   };
   if (app.role === 'baseline') budgets.push('(baseline of the provider rows)');
   if (app.budgetKB !== undefined) {
-    judge(size.gzip <= app.budgetKB * KB, `≤ ${app.budgetKB} KB`, `${kb(size.gzip)} KB`, `${app.name} is ${kb(size.gzip)} KB min+gz, over its ${app.budgetKB} KB budget by ${kb(size.gzip - app.budgetKB * KB)} KB`);
+    judge(
+      size.gzip <= app.budgetKB * KB,
+      `≤ ${app.budgetKB} KB`,
+      `${kb(size.gzip)} KB`,
+      `${app.name} is ${kb(size.gzip)} KB min+gz, over its ${app.budgetKB} KB budget by ${kb(size.gzip - app.budgetKB * KB)} KB`,
+    );
   }
   if (app.providerBudgetKB !== undefined) {
     const base = sizes.get(baseline.name);
@@ -200,7 +205,12 @@ for (const app of apps) {
       judge(false, budget, 'peer did not build', `${app.name}: cannot compare with ${peerName} (it did not build)`);
     } else {
       const ratio = peer.gzip / size.gzip;
-      judge(ratio >= factor, budget, `${ratio.toFixed(2)}×`, `${app.name} is only ${ratio.toFixed(2)}× smaller than ${peerName} (${kb(size.gzip)} vs ${kb(peer.gzip)} KB min+gz; goal ≥ ${factor}×)`);
+      judge(
+        ratio >= factor,
+        budget,
+        `${ratio.toFixed(2)}×`,
+        `${app.name} is only ${ratio.toFixed(2)}× smaller than ${peerName} (${kb(size.gzip)} vs ${kb(peer.gzip)} KB min+gz; goal ≥ ${factor}×)`,
+      );
     }
   }
   rows.push([app.name, kb(size.minified), kb(size.gzip), budgets.join('; '), verdicts.join('; ')]);

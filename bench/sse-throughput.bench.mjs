@@ -160,7 +160,9 @@ async function scenario(title, serverOptions, rounds) {
     const sdkMedian = median(times.get('sdk'));
     const limitMedian = median(times.get('limit'));
     console.log(`## ${title}`);
-    console.log(`${CHUNKS} content chunks, ${fixed(megabytes, 2)} MB of SSE per stream, ${rounds} interleaved rounds after 1 warm-up each; text and usage verified every round`);
+    console.log(
+      `${CHUNKS} content chunks, ${fixed(megabytes, 2)} MB of SSE per stream, ${rounds} interleaved rounds after 1 warm-up each; text and usage verified every round`,
+    );
     console.log('');
     printTable([
       ['client', 'median ms', 'min ms', 'max ms', 'chunks/s', 'MB/s', 'vs openai SDK', 'vs limit'],
@@ -245,14 +247,23 @@ async function longLine(rounds) {
   });
   const limitMedian = median(times.get('limit'));
   console.log('## C. long line: one SSE event of 8 MiB, delivered in 16 KiB chunks (in-process fetch, no socket)');
-  console.log(`${fixed(body.length / 1e6, 2)} MB body, ${Math.ceil(body.length / DELIVERY_CHUNK_BYTES)} chunks, ${rounds} interleaved rounds after 1 warm-up each; text verified every round`);
+  console.log(
+    `${fixed(body.length / 1e6, 2)} MB body, ${Math.ceil(body.length / DELIVERY_CHUNK_BYTES)} chunks, ${rounds} interleaved rounds after 1 warm-up each; text verified every round`,
+  );
   console.log('');
   printTable([
     ['client', 'median ms', 'min ms', 'max ms', 'MB/s', 'time vs eventsource-parser'],
     ...list.map((client) => {
       const values = times.get(client.key);
       const med = median(values);
-      return [client.name, fixed(med), fixed(Math.min(...values)), fixed(Math.max(...values)), fixed(body.length / 1e6 / (med / 1000)), `${fixed(med / limitMedian, 2)}×`];
+      return [
+        client.name,
+        fixed(med),
+        fixed(Math.min(...values)),
+        fixed(Math.max(...values)),
+        fixed(body.length / 1e6 / (med / 1000)),
+        `${fixed(med / limitMedian, 2)}×`,
+      ];
     }),
   ]);
   console.log('');
@@ -270,7 +281,9 @@ if (!process.argv.includes('--no-long-line')) long = await longLine(LONG_ROUNDS)
 
 const reference = frames === undefined ? '' : ` (one write per frame, reference: ${fixed(frames.vsSdk, 2)}×)`;
 console.log(`kit / openai SDK throughput: ${fixed(large.vsSdk, 2)}× with large writes${reference}`);
-console.log(`kit / limit throughput: ${fixed(large.vsLimit, 2)}× with large writes${frames === undefined ? '' : ` (one write per frame, reference: ${fixed(frames.vsLimit, 2)}×)`}`);
+console.log(
+  `kit / limit throughput: ${fixed(large.vsLimit, 2)}× with large writes${frames === undefined ? '' : ` (one write per frame, reference: ${fixed(frames.vsLimit, 2)}×)`}`,
+);
 if (long !== undefined) {
   console.log(`long line (8 MiB event): kit ${fixed(long.kit)} ms, eventsource-parser ${fixed(long.limit)} ms (${fixed(long.kit / long.limit, 2)}× its time)`);
 }

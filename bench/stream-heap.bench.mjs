@@ -116,7 +116,9 @@ try {
   const textBytes = expected.length;
   console.log('# stream heap: bytes a finished stream object retains, relative to its text');
   console.log(`${environmentLine()}; loopback server in a child process`);
-  console.log(`${DELTAS.toLocaleString('en-US')} text deltas, ${fixed(textBytes / 1000)} KB of text; ${ROUNDS} rounds (alternating order) after 1 warm-up each; heapUsed after forced GCs, with vs without the stream`);
+  console.log(
+    `${DELTAS.toLocaleString('en-US')} text deltas, ${fixed(textBytes / 1000)} KB of text; ${ROUNDS} rounds (alternating order) after 1 warm-up each; heapUsed after forced GCs, with vs without the stream`,
+  );
   console.log('');
   const ratios = new Map();
   printTable([
@@ -125,7 +127,14 @@ try {
       const values = retained.get(client.key);
       const med = median(values);
       ratios.set(client.key, med / textBytes);
-      return [client.name, fixed(med / 1000), fixed(Math.min(...values) / 1000), fixed(Math.max(...values) / 1000), fixed(textBytes / 1000), `${fixed(med / textBytes, 2)}×`];
+      return [
+        client.name,
+        fixed(med / 1000),
+        fixed(Math.min(...values) / 1000),
+        fixed(Math.max(...values) / 1000),
+        fixed(textBytes / 1000),
+        `${fixed(med / textBytes, 2)}×`,
+      ];
     }),
   ]);
   console.log('');

@@ -31,7 +31,9 @@ const server = createServer((request, response) => {
   }
   response.writeHead(200, { 'content-type': 'text/event-stream' });
   for (const [index, text] of chunks.entries()) {
-    response.write(`data: ${JSON.stringify({ id: 'c1', model: 'm', choices: [{ index: 0, delta: index === 0 ? { role: 'assistant', content: text } : { content: text } }] })}\n\n`);
+    response.write(
+      `data: ${JSON.stringify({ id: 'c1', model: 'm', choices: [{ index: 0, delta: index === 0 ? { role: 'assistant', content: text } : { content: text } }] })}\n\n`,
+    );
   }
   response.write(`data: ${JSON.stringify({ id: 'c1', model: 'm', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`);
   response.write(`data: ${JSON.stringify({ id: 'c1', model: 'm', choices: [], usage: { prompt_tokens: 2, completion_tokens: 3, total_tokens: 5 } })}\n\n`);

@@ -30,7 +30,8 @@ function anthropicEngine(baseURL: string, credentials: CredentialSource) {
       sleeps.push(ms);
     },
   });
-  const generate = (options: GenerateOptions) => engine.generate(resolveGenerateOptions(options, { provider: 'anthropic', defaultModel: 'claude-sonnet-5-5', defaultStream: true }));
+  const generate = (options: GenerateOptions) =>
+    engine.generate(resolveGenerateOptions(options, { provider: 'anthropic', defaultModel: 'claude-sonnet-5-5', defaultStream: true }));
   return { generate, sleeps, log };
 }
 
@@ -150,7 +151,10 @@ describe('Anthropic streams', () => {
       defaultScript: (request) =>
         JSON.stringify(request.body).includes('tool_result')
           ? replies.text('It is 18 °C in Paris.')
-          : replies.toolCalls([{ name: 'get_weather', arguments: '{"city":"Paris"}' }], { reasoning: 'I should call the tool.', reasoningSignature: 'c2lnbmF0dXJl' }),
+          : replies.toolCalls([{ name: 'get_weather', arguments: '{"city":"Paris"}' }], {
+              reasoning: 'I should call the tool.',
+              reasoningSignature: 'c2lnbmF0dXJl',
+            }),
     });
     const anthropic = createAnthropic({ apiKey: fakeKeys[0], baseURL: upstream.url });
     const tools = [{ name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }];
@@ -158,17 +162,24 @@ describe('Anthropic streams', () => {
     expect(first).toMatchObject({ reasoning: 'I should call the tool.', finishReason: 'tool-calls' });
     expect(first.toolCalls).toMatchObject([{ name: 'get_weather', arguments: '{"city":"Paris"}' }]);
     const second = await anthropic.complete({
-      messages: [{ role: 'user', content: 'Weather in Paris?' }, first.message, { role: 'tool', toolCallId: first.toolCalls[0]?.id as string, content: '{"temperature":18}' }],
+      messages: [
+        { role: 'user', content: 'Weather in Paris?' },
+        first.message,
+        { role: 'tool', toolCallId: first.toolCalls[0]?.id as string, content: '{"temperature":18}' },
+      ],
       tools,
     });
     expect(second.text).toBe('It is 18 °C in Paris.');
-    const replayed = (upstream.requests[1]?.body as { messages: { content: { type: string; signature?: string }[] }[] }).messages[1]?.content;
+    const replayed = (upstream.requests[1]!.body as { messages: { content: { type: string; signature?: string }[] }[] }).messages[1]?.content;
     expect(replayed?.map((block) => block.type)).toEqual(['thinking', 'tool_use']);
     expect(replayed?.[0]?.signature).toBe('c2lnbmF0dXJl');
   });
 
   it('lists models from the upstream', async () => {
-    const upstream = await servers.start({ dialect: 'anthropic', models: [{ id: 'claude-opus-5-5', displayName: 'Claude Opus 5.5' }, { id: 'claude-haiku-4-5' }] });
+    const upstream = await servers.start({
+      dialect: 'anthropic',
+      models: [{ id: 'claude-opus-5-5', displayName: 'Claude Opus 5.5' }, { id: 'claude-haiku-4-5' }],
+    });
     const models = await createAnthropic({ apiKey: fakeKeys[0], baseURL: upstream.url }).getModels();
     expect(models.map((model) => [model.id, model.name, model.maxOutputTokens])).toEqual([
       ['claude-opus-5-5', 'Claude Opus 5.5', 128_000],

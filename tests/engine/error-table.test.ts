@@ -1,6 +1,6 @@
 // Every row of SPEC §4's table, on a real loopback upstream: the code, whether it is retried or failed over,
 // and whether the credential is penalised.
-import { KitError, type KitErrorCode } from '@kit/core';
+import type { KitError, KitErrorCode } from '@kit/core';
 import { KeyManager } from '@kit/keymanager';
 import { faults, replies, type Behaviour } from '@kit/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -77,7 +77,11 @@ describe('client faults fail fast: one request, no failover, nobody penalised', 
     ['400', faults.badRequest('temperature is too high'), 'invalid_request'],
     ['404', faults.notFound(), 'not_found'],
     ['400 context length', faults.contextLength(), 'context_length'],
-    ['400 content filter', { kind: 'status', status: 400, body: { error: { message: 'flagged by the safety system', type: 'invalid_request_error', code: 'content_filter' } } }, 'content_filter'],
+    [
+      '400 content filter',
+      { kind: 'status', status: 400, body: { error: { message: 'flagged by the safety system', type: 'invalid_request_error', code: 'content_filter' } } },
+      'content_filter',
+    ],
   ];
   for (const [name, fault, code] of rows) {
     it(`${name} → ${code}`, async () => {
@@ -176,7 +180,7 @@ describe('exhaustion, abort and bad configuration', () => {
     // retrying the call later would fail the same way.
     expect(error?.retryAfterMs).toBeUndefined();
     expect(error?.retryable).toBe(false);
-    expect((error?.cause as KitError).code).toBe('authentication');
+    expect((error!.cause as KitError).code).toBe('authentication');
     expect(upstream.requests).toHaveLength(3);
     expect(harness.sleeps).toEqual([]);
   });

@@ -212,7 +212,11 @@ describe('secrets', () => {
     const upstream = await servers.start({
       dialect: 'openai',
       credentials: [
-        { id: 'a', secret: secrets[0] as string, script: { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${secrets[0]}`, code: 'invalid_api_key' } } } },
+        {
+          id: 'a',
+          secret: secrets[0] as string,
+          script: { kind: 'status', status: 401, body: { error: { message: `Incorrect API key provided: ${secrets[0]}`, code: 'invalid_api_key' } } },
+        },
         { id: 'b', secret: secrets[1] as string, script: faults.rateLimited({ retryAfterSeconds: 1 }) },
         { id: 'c', secret: secrets[2] as string, script: faults.resetMidStream(1) },
         { id: 'd', secret: secrets[3] as string, script: faults.malformed() },
@@ -233,7 +237,17 @@ describe('secrets', () => {
     }
     const { inspect } = await import('node:util');
     expectNoSecrets(
-      [...errors, ...errors.map((error) => inspect(error, { depth: 8 })), log.events, keyEvents, openai.getMetrics(), keys.getKeyHealth(), keys.getStatus(), openai.getConfig(), upstream.requests],
+      [
+        ...errors,
+        ...errors.map((error) => inspect(error, { depth: 8 })),
+        log.events,
+        keyEvents,
+        openai.getMetrics(),
+        keys.getKeyHealth(),
+        keys.getStatus(),
+        openai.getConfig(),
+        upstream.requests,
+      ],
       secrets,
     );
     expect(log.events.length).toBeGreaterThan(5);

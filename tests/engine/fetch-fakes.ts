@@ -5,7 +5,8 @@ import type { ProviderDefinition } from '../../packages/core/src/provider-defini
 import { RequestEngine } from '../../packages/core/src/request-engine';
 
 /** One OpenAI chat-completions SSE chunk carrying a text delta (the shape OpenAI's API reference shows). */
-export const textChunk = (text: string) => `data: ${JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
+export const textChunk = (text: string) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content: text }, finish_reason: null }] })}\n\n`;
 /** The closing chunks: the finish reason, then the usage chunk, then `[DONE]`. */
 export const finishChunks =
   `data: ${JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n` +
@@ -118,7 +119,8 @@ export function fakeFetchEngine(options: {
           },
         }),
   });
-  const resolve = (callOptions: GenerateOptions) => resolveGenerateOptions(callOptions, { provider: 'openai', defaultModel: 'gpt-4o-mini', defaultStream: true });
+  const resolve = (callOptions: GenerateOptions) =>
+    resolveGenerateOptions(callOptions, { provider: 'openai', defaultModel: 'gpt-4o-mini', defaultStream: true });
   return {
     generate: (callOptions: GenerateOptions) => engine.generate(resolve(callOptions)),
     complete: (callOptions: GenerateOptions) => engine.complete(resolve({ stream: false, ...callOptions })),

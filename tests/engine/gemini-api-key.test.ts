@@ -77,10 +77,14 @@ describe('Gemini API keys on the testkit upstream', () => {
 
     const first = await (await gemini.generateChatCompletion({ prompt: 'Weather in Paris and Rome?', tools, stream: false })).final();
     expect(first.finishReason).toBe('tool-calls');
-    const answers = first.toolCalls.map((call, index) => ({ role: 'tool' as const, toolCallId: call.id, content: JSON.stringify({ celsius: [18, 24][index] }) }));
+    const answers = first.toolCalls.map((call, index) => ({
+      role: 'tool' as const,
+      toolCallId: call.id,
+      content: JSON.stringify({ celsius: [18, 24][index] }),
+    }));
     const final = await gemini.complete({ tools, messages: [{ role: 'user', content: 'Weather in Paris and Rome?' }, first.message, ...answers] });
     expect(final.text).toBe('Paris 18 °C, Rome 24 °C.');
-    expect((upstream.requests[2]?.body as { contents: unknown[] }).contents.slice(1)).toEqual([
+    expect((upstream.requests[2]!.body as { contents: unknown[] }).contents.slice(1)).toEqual([
       {
         role: 'model',
         parts: [

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { eventLog, expectNoSecrets, upstreams } from './helpers';
 
 const servers = upstreams();
-let oauthServers: MockOAuthServer[] = [];
+const oauthServers: MockOAuthServer[] = [];
 afterEach(async () => {
   await servers.closeAll();
   await Promise.all(oauthServers.splice(0).map((server) => server.close()));
@@ -23,7 +23,7 @@ const noRefresh = createGeminiOAuthRefresh({ tokenEndpoint: 'http://127.0.0.1:9/
 const count = (paths: string[], path: string) => paths.filter((candidate) => candidate === path).length;
 
 describe('Gemini Code Assist with an OAuthManager', () => {
-  it('discovers each account\'s project once (onboarding polled to done), keeps it on the credential, and sends { model, project, request }', async () => {
+  it("discovers each account's project once (onboarding polled to done), keeps it on the credential, and sends { model, project, request }", async () => {
     const upstream = await servers.start({
       dialect: 'gemini',
       credentials: [
@@ -36,14 +36,22 @@ describe('Gemini Code Assist with an OAuthManager', () => {
     const accounts = new OAuthManager(
       'gemini',
       [
-        { id: 'alice', clientId: 'test-client', accessToken: 'test-access-token-alice', refreshToken: 'test-refresh-token-alice', expiresAt: Date.now() + HOUR },
+        {
+          id: 'alice',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-alice',
+          refreshToken: 'test-refresh-token-alice',
+          expiresAt: Date.now() + HOUR,
+        },
         { id: 'bob', clientId: 'test-client', accessToken: 'test-access-token-bob', refreshToken: 'test-refresh-token-bob', expiresAt: Date.now() + HOUR },
       ],
       noRefresh,
     );
     const log = eventLog();
     const gemini = createGemini({ credentials: accounts, baseURL: `${upstream.origin}/v1internal`, onboardingPollIntervalMs: 0, onEvent: log.onEvent });
-    const texts = await Promise.all(Array.from({ length: 6 }, async (_, index) => (await gemini.generateChatCompletion({ prompt: `call ${index}`, stream: index % 2 === 0 })).text()));
+    const texts = await Promise.all(
+      Array.from({ length: 6 }, async (_, index) => (await gemini.generateChatCompletion({ prompt: `call ${index}`, stream: index % 2 === 0 })).text()),
+    );
     expect(texts).toEqual(Array(6).fill('Hello from Code Assist'));
 
     for (const id of ['alice', 'bob']) {
@@ -67,7 +75,10 @@ describe('Gemini Code Assist with an OAuthManager', () => {
     await gemini.complete({ prompt: 'again' });
     await gemini.complete({ prompt: 'and again' });
     expect(upstream.requests.slice(before).map((request) => request.path)).toEqual(['/v1internal:generateContent', '/v1internal:generateContent']);
-    expectNoSecrets([upstream.requests, log.events, accounts.export(), accounts.getHealthSummary()], ['test-access-token-alice', 'test-access-token-bob', 'test-refresh-token-alice']);
+    expectNoSecrets(
+      [upstream.requests, log.events, accounts.export(), accounts.getHealthSummary()],
+      ['test-access-token-alice', 'test-access-token-bob', 'test-refresh-token-alice'],
+    );
   });
 
   it('401 on a request → one refresh → the retry with the new token succeeds (rotated refresh token kept)', async () => {
@@ -80,7 +91,16 @@ describe('Gemini Code Assist with an OAuthManager', () => {
     });
     const accounts = new OAuthManager(
       'gemini',
-      [{ id: 'alice', clientId: 'test-client', accessToken: 'test-access-token-alice-stale', refreshToken: 'test-refresh-token-alice-0', expiresAt: Date.now() + HOUR, projectId: 'alice-project' }],
+      [
+        {
+          id: 'alice',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-alice-stale',
+          refreshToken: 'test-refresh-token-alice-0',
+          expiresAt: Date.now() + HOUR,
+          projectId: 'alice-project',
+        },
+      ],
       createGeminiOAuthRefresh({ tokenEndpoint: oauth.tokenUrl }),
     );
     const log = eventLog();
@@ -96,15 +116,30 @@ describe('Gemini Code Assist with an OAuthManager', () => {
     // The server rotated the refresh token: the manager holds the new one.
     const [stored] = accounts.export({ includeSecrets: true }).credentials;
     expect(stored).toMatchObject({ accessToken: 'test-access-token-alice-1', refreshToken: oauth.currentRefreshToken('alice') });
-    expectNoSecrets([upstream.requests, log.events, accounts.export()], ['test-access-token-alice-stale', 'test-access-token-alice-1', 'test-refresh-token-alice-0']);
+    expectNoSecrets(
+      [upstream.requests, log.events, accounts.export()],
+      ['test-access-token-alice-stale', 'test-access-token-alice-1', 'test-refresh-token-alice-0'],
+    );
   });
 
   it('a stale token during project discovery is refreshed once and discovery retried', async () => {
     const oauth = await tokenServer({ accounts: [{ id: 'bob', refreshToken: 'test-refresh-token-bob-0', clientId: 'test-client' }] });
-    const upstream = await servers.start({ dialect: 'gemini', credentials: [{ id: 'bob', secret: 'test-access-token-bob-1' }], codeAssist: { pendingPolls: 0 } });
+    const upstream = await servers.start({
+      dialect: 'gemini',
+      credentials: [{ id: 'bob', secret: 'test-access-token-bob-1' }],
+      codeAssist: { pendingPolls: 0 },
+    });
     const accounts = new OAuthManager(
       'gemini',
-      [{ id: 'bob', clientId: 'test-client', accessToken: 'test-access-token-bob-stale', refreshToken: 'test-refresh-token-bob-0', expiresAt: Date.now() + HOUR }],
+      [
+        {
+          id: 'bob',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-bob-stale',
+          refreshToken: 'test-refresh-token-bob-0',
+          expiresAt: Date.now() + HOUR,
+        },
+      ],
       createGeminiOAuthRefresh({ tokenEndpoint: oauth.tokenUrl }),
     );
     const gemini = createGemini({ credentials: accounts, baseURL: `${upstream.origin}/v1internal`, onboardingPollIntervalMs: 0 });
@@ -134,7 +169,13 @@ describe('Gemini Code Assist with an OAuthManager', () => {
       'gemini',
       [
         // Both tokens are expired: carol's refresh is refused, dave's works.
-        { id: 'carol', clientId: 'test-client', accessToken: 'test-access-token-carol-old', refreshToken: 'test-refresh-token-carol-0', expiresAt: clock - 1000 },
+        {
+          id: 'carol',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-carol-old',
+          refreshToken: 'test-refresh-token-carol-0',
+          expiresAt: clock - 1000,
+        },
         { id: 'dave', clientId: 'test-client', accessToken: 'test-access-token-dave-old', refreshToken: 'test-refresh-token-dave-0', expiresAt: clock - 1000 },
       ],
       createGeminiOAuthRefresh({ tokenEndpoint: oauth.tokenUrl }),
@@ -158,12 +199,28 @@ describe('Gemini generative-language backend with OAuth', () => {
     const oauth = await tokenServer({
       now,
       accessTokenLifetimeSeconds: 3600,
-      accounts: [{ id: 'erin', refreshToken: 'test-refresh-token-erin-0', clientId: 'test-client', accessToken: 'test-access-token-erin-0', accessTokenExpiresAt: clock + 20 * 60_000 }],
+      accounts: [
+        {
+          id: 'erin',
+          refreshToken: 'test-refresh-token-erin-0',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-erin-0',
+          accessTokenExpiresAt: clock + 20 * 60_000,
+        },
+      ],
     });
     const upstream = await servers.start({ dialect: 'gemini', defaultScript: replies.text('ok') });
     const accounts = new OAuthManager(
       'gemini',
-      [{ id: 'erin', clientId: 'test-client', accessToken: 'test-access-token-erin-0', refreshToken: 'test-refresh-token-erin-0', expiresAt: clock + 20 * 60_000 }],
+      [
+        {
+          id: 'erin',
+          clientId: 'test-client',
+          accessToken: 'test-access-token-erin-0',
+          refreshToken: 'test-refresh-token-erin-0',
+          expiresAt: clock + 20 * 60_000,
+        },
+      ],
       createGeminiOAuthRefresh({ tokenEndpoint: oauth.tokenUrl }),
       { now },
     );

@@ -19,7 +19,11 @@ export function upstreams() {
 /** Collects every event a provider or manager emits. */
 export function eventLog() {
   const events: KitEvent[] = [];
-  return { events, onEvent: (event: KitEvent) => events.push(event), ofType: <T extends KitEvent['type']>(type: T) => events.filter((event): event is Extract<KitEvent, { type: T }> => event.type === type) };
+  return {
+    events,
+    onEvent: (event: KitEvent) => events.push(event),
+    ofType: <T extends KitEvent['type']>(type: T) => events.filter((event): event is Extract<KitEvent, { type: T }> => event.type === type),
+  };
 }
 
 /** Fake keys: obviously not real, long enough that a leak would be unambiguous. */
@@ -27,7 +31,13 @@ export const fakeKeys = Array.from({ length: 6 }, (_, index) => `test-key-secret
 
 /** Everything observable, serialised, must not contain any of the secrets. */
 export function expectNoSecrets(observable: unknown[], secrets: readonly string[]): void {
-  const text = observable.map((item) => (typeof item === 'string' ? item : JSON.stringify(item, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value)))).join('\n');
+  const text = observable
+    .map((item) =>
+      typeof item === 'string'
+        ? item
+        : JSON.stringify(item, (_key, value) => (value instanceof Error ? { ...value, message: value.message, stack: value.stack } : value)),
+    )
+    .join('\n');
   for (const secret of secrets) {
     if (text.includes(secret)) throw new Error(`a secret leaked: ...${secret.slice(-6)}`);
   }

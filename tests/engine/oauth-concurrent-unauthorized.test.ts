@@ -52,16 +52,19 @@ describe('concurrent 401s for a revoked token', () => {
     const outcomes = Array.from({ length: 5 }, (_, n) =>
       provider.complete({ prompt: `call ${n}`, timeoutMs: 30_000 }).then(
         (completion) => completion.text,
-        (error: { code?: string }) => (failed++, `failed: ${error.code}`),
+        (error: { code?: string }) => {
+          failed++;
+          return `failed: ${error.code}`;
+        },
       ),
     );
-    await until(() => heldOld.length == 5);
+    await until(() => heldOld.length === 5);
     // The first 401: refresh, then its retry (with the new token) is under way before the other 401s arrive.
     heldOld[0]!.open();
-    await until(() => newArrivals == 1);
+    await until(() => newArrivals === 1);
     for (let n = 1; n < 5; n++) {
       heldOld[n]!.open();
-      await until(() => newArrivals == n + 1 || failed > 0);
+      await until(() => newArrivals === n + 1 || failed > 0);
     }
     heldNew.open();
 

@@ -12,7 +12,7 @@ const MINUTE = 60_000;
 
 async function streamText(stream: AsyncIterable<StreamEvent>): Promise<string> {
   let text = '';
-  for await (const event of stream) if (event.type == 'text-delta') text += event.text;
+  for await (const event of stream) if (event.type === 'text-delta') text += event.text;
   return text;
 }
 
@@ -24,14 +24,16 @@ describe('expired token mid-session', () => {
       tokenServer: {
         now: () => clock.time,
         accessTokenLifetimeSeconds: 1800,
-        accounts: [{ id: 'acct', refreshToken: 'test-refresh-token-acct', accessToken: 'test-access-token-acct-0', accessTokenExpiresAt: clock.time + 30 * MINUTE }],
+        accounts: [
+          { id: 'acct', refreshToken: 'test-refresh-token-acct', accessToken: 'test-access-token-acct-0', accessTokenExpiresAt: clock.time + 30 * MINUTE },
+        ],
       },
       upstream: { dialect: 'openai', defaultScript: replies.text('still here') },
       manager: { now: () => clock.time },
     });
     const seen: string[] = [];
     for (let call = 0; call < 8; call += 1) {
-      const stream = call % 2 == 0;
+      const stream = call % 2 === 0;
       const result = await provider.generateChatCompletion({ prompt: `turn ${call}`, stream });
       seen.push(await streamText(result));
       clock.time += 10 * MINUTE; // the 30-minute tokens expire every third turn

@@ -13,13 +13,13 @@ export function formRefresh(tokenUrl: string, clientId = 'test-client'): Refresh
     const response = await fetch(tokenUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form, signal });
     const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (!response.ok) {
-      const code = response.status == 400 || response.status == 401 ? 'authentication' : response.status == 429 ? 'rate_limit' : 'server_error';
+      const code = response.status === 400 || response.status === 401 ? 'authentication' : response.status === 429 ? 'rate_limit' : 'server_error';
       throw new KitError(code, `token endpoint answered ${response.status} ${String(body.error)}`, { status: response.status });
     }
     return {
       accessToken: String(body.access_token),
-      ...(typeof body.refresh_token == 'string' ? { refreshToken: body.refresh_token } : {}),
-      ...(typeof body.expires_in == 'number' ? { expiresInMs: body.expires_in * 1000 } : {}),
+      ...(typeof body.refresh_token === 'string' ? { refreshToken: body.refresh_token } : {}),
+      ...(typeof body.expires_in === 'number' ? { expiresInMs: body.expires_in * 1000 } : {}),
     };
   };
 }
@@ -51,7 +51,10 @@ export function oauthRig() {
       const upstream = await servers.start(options.upstream);
       const managerLog = eventLog();
       const providerLog = eventLog();
-      const manager = new OAuthManager('openai', options.accounts, options.refresh ?? formRefresh(tokens.tokenUrl), { onEvent: managerLog.onEvent, ...options.manager });
+      const manager = new OAuthManager('openai', options.accounts, options.refresh ?? formRefresh(tokens.tokenUrl), {
+        onEvent: managerLog.onEvent,
+        ...options.manager,
+      });
       const protectedFetch = tokens.protect((input, init) => fetch(input, init));
       const provider = createOpenAI({
         baseURL: upstream.url,

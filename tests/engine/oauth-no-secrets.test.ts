@@ -20,7 +20,13 @@ describe('no token in any error, event, export or log', () => {
     const webhookBodies: string[] = [];
     const expired = Date.now() - 60_000;
     const accounts: OAuthCredential[] = [
-      { id: 'revoked', accessToken: 'test-access-token-revoked-0', refreshToken: 'test-refresh-token-revoked', expiresAt: expired, clientSecret: 'test-client-secret-abcdefgh' },
+      {
+        id: 'revoked',
+        accessToken: 'test-access-token-revoked-0',
+        refreshToken: 'test-refresh-token-revoked',
+        expiresAt: expired,
+        clientSecret: 'test-client-secret-abcdefgh',
+      },
       { id: 'bounced', accessToken: 'test-access-token-bounced-stale', refreshToken: 'test-refresh-token-bounced' },
       { id: 'broken', accessToken: 'test-access-token-broken-0', refreshToken: 'test-refresh-token-broken' },
       { id: 'good', accessToken: 'test-access-token-good-0', refreshToken: 'test-refresh-token-good', expiresAt: expired },
@@ -31,7 +37,9 @@ describe('no token in any error, event, export or log', () => {
       try {
         return await formRefresh(tokenUrl)(credential, context);
       } catch (error) {
-        throw new Error(`refresh failed for ${credential.refreshToken} (access ${credential.accessToken}, secret ${credential.clientSecret}): ${(error as Error).message}`);
+        throw new Error(
+          `refresh failed for ${credential.refreshToken} (access ${credential.accessToken}, secret ${credential.clientSecret}): ${(error as Error).message}`,
+        );
       }
     };
     const { tokens, upstream, manager, provider, managerLog, providerLog } = await rig.start({
@@ -47,7 +55,7 @@ describe('no token in any error, event, export or log', () => {
       },
       upstream: {
         dialect: 'openai',
-        defaultScript: (_request, n) => (n % 3 == 2 ? faults.resetMidStream(1) : n % 3 == 1 ? faults.serverError(500) : replies.text('fine')),
+        defaultScript: (_request, n) => (n % 3 === 2 ? faults.resetMidStream(1) : n % 3 === 1 ? faults.serverError(500) : replies.text('fine')),
       },
       manager: {
         fetch: async (_url, init) => {
@@ -56,13 +64,14 @@ describe('no token in any error, event, export or log', () => {
         },
         monitoring: { webhookUrl: 'https://hooks.example.test/kit', alertIntervalMs: 0, onAlert: (alert) => console.warn('alert', alert) },
         onTokenRefresh: (credential) => {
-          if (credential.id == 'good') throw new Error(`cannot save ${credential.refreshToken}`);
+          if (credential.id === 'good') throw new Error(`cannot save ${credential.refreshToken}`);
         },
       },
       resourceFetch: (protectedFetch) => async (input, init) => {
         const token = bearerOf(input, init) ?? '';
         // The upstream quotes the token it refuses, as some do.
-        if (token.includes('broken')) return new Response(JSON.stringify({ error: { message: `Invalid token ${token}`, code: 'invalid_api_key' } }), { status: 401 });
+        if (token.includes('broken'))
+          return new Response(JSON.stringify({ error: { message: `Invalid token ${token}`, code: 'invalid_api_key' } }), { status: 401 });
         return protectedFetch(input, init);
       },
     });
@@ -71,7 +80,7 @@ describe('no token in any error, event, export or log', () => {
     const outcomes: unknown[] = [];
     for (let call = 0; call < 12; call += 1) {
       try {
-        const stream = await provider.generateChatCompletion({ prompt: `call ${call}`, stream: call % 2 == 0, maxRetries: call % 3 == 0 ? 1 : 0 });
+        const stream = await provider.generateChatCompletion({ prompt: `call ${call}`, stream: call % 2 === 0, maxRetries: call % 3 === 0 ? 1 : 0 });
         outcomes.push(await stream.final());
       } catch (error) {
         outcomes.push(error);
@@ -104,7 +113,9 @@ describe('no token in any error, event, export or log', () => {
         provider.getMetrics(),
         upstream.requests,
         tokens.requests,
-        console_.flatMap((spy) => spy.mock.calls.map((call) => call.map((argument) => (typeof argument == 'string' ? argument : inspect(argument, { depth: 10 }))).join(' '))),
+        console_.flatMap((spy) =>
+          spy.mock.calls.map((call) => call.map((argument) => (typeof argument === 'string' ? argument : inspect(argument, { depth: 10 }))).join(' ')),
+        ),
       ],
       secrets,
     );

@@ -29,7 +29,7 @@ describe('refresh failure on one account', () => {
       upstream: { dialect: 'openai', defaultScript: replies.text('from the working account') },
     });
     for (let call = 0; call < 3; call += 1) {
-      const completion = await provider.complete({ prompt: `call ${call}`, stream: call == 1 });
+      const completion = await provider.complete({ prompt: `call ${call}`, stream: call === 1 });
       expect(completion).toMatchObject({ text: 'from the working account', credentialId: 'working' });
     }
     expect(tokens.refreshCount('broken')).toBe(1);
@@ -48,7 +48,13 @@ describe('refresh failure on one account', () => {
         { id: 'a', accessToken: 'test-access-token-a-0', refreshToken: 'test-refresh-token-a', expiresAt: expired() },
         { id: 'b', accessToken: 'test-access-token-b-0', refreshToken: 'test-refresh-token-b', expiresAt: expired() },
       ],
-      tokenServer: { defaultScript: oauthFaults.invalidGrant(), accounts: [{ id: 'a', refreshToken: 'test-refresh-token-a' }, { id: 'b', refreshToken: 'test-refresh-token-b' }] },
+      tokenServer: {
+        defaultScript: oauthFaults.invalidGrant(),
+        accounts: [
+          { id: 'a', refreshToken: 'test-refresh-token-a' },
+          { id: 'b', refreshToken: 'test-refresh-token-b' },
+        ],
+      },
       upstream: { dialect: 'openai' },
     });
     // maxRetries 0: the engine does not wait for the pool to cool down (with retries left it would, and try again).
@@ -68,7 +74,9 @@ describe('refresh failure on one account', () => {
   it('a transient refresh failure on the only account: the engine waits for its backoff and the retry refreshes', async () => {
     const { tokens, manager, provider, providerLog } = await rig.start({
       accounts: [{ id: 'flaky', accessToken: 'test-access-token-flaky-0', refreshToken: 'test-refresh-token-flaky', expiresAt: expired() }],
-      tokenServer: { accounts: [{ id: 'flaky', refreshToken: 'test-refresh-token-flaky', script: [oauthFaults.temporarilyUnavailable(), { kind: 'tokens' }] }] },
+      tokenServer: {
+        accounts: [{ id: 'flaky', refreshToken: 'test-refresh-token-flaky', script: [oauthFaults.temporarilyUnavailable(), { kind: 'tokens' }] }],
+      },
       upstream: { dialect: 'openai', defaultScript: replies.text('ok after a wait') },
       manager: { initialBackoffMs: 50 },
     });

@@ -27,7 +27,13 @@ describe('rotated refresh tokens', () => {
     const usedBeforeSave: boolean[] = [];
     const { tokens, provider } = await rig.start({
       accounts: [{ id: 'acct', accessToken: 'test-access-token-acct-0', refreshToken: 'test-refresh-token-acct', expiresAt: clock.time + 10 * MINUTE }],
-      tokenServer: { now: () => clock.time, accessTokenLifetimeSeconds: 600, accounts: [{ id: 'acct', refreshToken: 'test-refresh-token-acct', accessToken: 'test-access-token-acct-0', accessTokenExpiresAt: clock.time + 10 * MINUTE }] },
+      tokenServer: {
+        now: () => clock.time,
+        accessTokenLifetimeSeconds: 600,
+        accounts: [
+          { id: 'acct', refreshToken: 'test-refresh-token-acct', accessToken: 'test-access-token-acct-0', accessTokenExpiresAt: clock.time + 10 * MINUTE },
+        ],
+      },
       upstream: { dialect: 'openai', defaultScript: replies.text('ok') },
       manager: {
         now: () => clock.time,
@@ -44,13 +50,13 @@ describe('rotated refresh tokens', () => {
       },
     });
     for (let call = 0; call < 12; call += 1) {
-      expect((await provider.complete({ prompt: `call ${call}`, stream: call % 3 != 0 })).text).toBe('ok');
+      expect((await provider.complete({ prompt: `call ${call}`, stream: call % 3 !== 0 })).text).toBe('ok');
       clock.time += 3 * MINUTE; // 10-minute tokens: a refresh every other call or so
     }
     const refreshes = tokens.refreshCount('acct');
     expect(refreshes).toBeGreaterThanOrEqual(4);
     // Every refresh answered 200: no refresh token was ever presented twice.
-    expect(tokens.requests.filter((request) => request.grantType == 'refresh_token').map((request) => request.status)).toEqual(Array(refreshes).fill(200));
+    expect(tokens.requests.filter((request) => request.grantType === 'refresh_token').map((request) => request.status)).toEqual(Array(refreshes).fill(200));
     // One save per refresh, each holding the refresh token just issued, in order.
     expect(saved.map((credential) => credential.refreshToken)).toEqual(Array.from({ length: refreshes }, (_, n) => `test-refresh-token-acct-${n + 1}`));
     expect(saved.at(-1)!.refreshToken).toBe(tokens.currentRefreshToken('acct'));
@@ -70,7 +76,9 @@ describe('rotated refresh tokens', () => {
       upstream: { dialect: 'openai', defaultScript: replies.text('ok') },
     });
     const expired = { id: 'acct', accessToken: 'test-access-token-acct-0', refreshToken: 'test-refresh-token-acct', expiresAt: Date.now() - MINUTE };
-    const first = new OAuthManager('openai', [expired], formRefresh(tokens.tokenUrl), { store: new FileCredentialStore({ path, passphrase: 'test-passphrase' }) });
+    const first = new OAuthManager('openai', [expired], formRefresh(tokens.tokenUrl), {
+      store: new FileCredentialStore({ path, passphrase: 'test-passphrase' }),
+    });
     await first.acquire();
     // A restart hours later: the code still lists the original (now dead) refresh token; the store has the rotated one.
     const later = Date.now() + 2 * 3_600_000;

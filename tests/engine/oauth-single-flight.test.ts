@@ -18,7 +18,7 @@ describe('single-flight refresh', () => {
     const leases = await Promise.all(Array.from({ length: 1000 }, () => manager.acquire()));
     expect(tokens.refreshCount()).toBe(1);
     expect(new Set(leases.map((lease) => lease.secret))).toEqual(new Set(['test-access-token-solo-1']));
-    expect(tokens.requests.filter((request) => request.grantType == 'refresh_token')).toHaveLength(1);
+    expect(tokens.requests.filter((request) => request.grantType === 'refresh_token')).toHaveLength(1);
   });
 
   it('1 000 concurrent calls (streaming and not) over an expired token: one refresh, every call answered with the new token', async () => {
@@ -27,9 +27,9 @@ describe('single-flight refresh', () => {
       tokenServer: { accounts: [{ id: 'solo', refreshToken: 'test-refresh-token-solo' }] },
       upstream: { dialect: 'openai', defaultScript: replies.text('fresh token, fresh answer') },
     });
-    const calls = Array.from({ length: 1000 }, (_, n) => provider.complete({ prompt: `call ${n}`, stream: n % 2 == 0, timeoutMs: 30_000 }));
+    const calls = Array.from({ length: 1000 }, (_, n) => provider.complete({ prompt: `call ${n}`, stream: n % 2 === 0, timeoutMs: 30_000 }));
     const completions = await Promise.all(calls);
-    expect(completions.every((completion) => completion.text == 'fresh token, fresh answer' && completion.credentialId == 'solo')).toBe(true);
+    expect(completions.every((completion) => completion.text === 'fresh token, fresh answer' && completion.credentialId === 'solo')).toBe(true);
     expect(tokens.refreshCount()).toBe(1);
     // No call reached the upstream with the expired token: the refresh happened before any was sent.
     expect(tokens.rejectedCount()).toBe(0);

@@ -44,7 +44,9 @@ describe('401 → refresh → retry', () => {
       upstream: { dialect: 'openai', defaultScript: replies.text('answered by the second account') },
       resourceFetch: (protectedFetch) => async (input, init) => {
         if (bearerOf(input, init)?.startsWith('test-access-token-first')) {
-          return new Response(JSON.stringify({ error: { message: 'account disabled', type: 'invalid_request_error', code: 'invalid_api_key' } }), { status: 401 });
+          return new Response(JSON.stringify({ error: { message: 'account disabled', type: 'invalid_request_error', code: 'invalid_api_key' } }), {
+            status: 401,
+          });
         }
         return protectedFetch(input, init);
       },

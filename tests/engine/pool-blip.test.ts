@@ -3,8 +3,12 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFetchEngine, finishChunks, jsonResponse, settle, sseResponse, textChunk } from './fetch-fakes';
 
 // OpenAI's bodies (API reference, "Error codes"): 401 invalid_api_key, 500 server_error.
-const unauthorized = () => jsonResponse(401, { error: { message: 'Incorrect API key provided: test-…', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
-const serverError = () => jsonResponse(500, { error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } });
+const unauthorized = () =>
+  jsonResponse(401, { error: { message: 'Incorrect API key provided: test-…', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } });
+const serverError = () =>
+  jsonResponse(500, {
+    error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null },
+  });
 const answer = () => sseResponse([textChunk('fine'), finishChunks]);
 
 describe('a 300 ms upstream blip under 50 concurrent callers does not take a healthy pool down', () => {

@@ -64,13 +64,16 @@ describe('a recovering credential whose probe fails does not fail the caller', (
     // (the recording sleep returns at once, so the pool is ready when it is asked again after the wait).
     let refusals = 0;
     const { source, log } = recordingSource(['revoked', 'good'], {
-      exhausted: (exclude) => (exclude?.has('revoked') && refusals++ === 0 ? new KitError('credentials_exhausted', 'good is cooling', { retryAfterMs: 300 }) : undefined),
+      exhausted: (exclude) =>
+        exclude?.has('revoked') && refusals++ === 0 ? new KitError('credentials_exhausted', 'good is cooling', { retryAfterMs: 300 }) : undefined,
     });
     const engine = fakeFetchEngine({
       credentials: source,
       maxRetries: 0,
       respond: ({ authorization }) =>
-        authorization.includes('revoked') ? jsonResponse(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }) : answer(),
+        authorization.includes('revoked')
+          ? jsonResponse(401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } })
+          : answer(),
     });
     // Even with maxRetries 0: moving past a credential that failed for good costs no retry.
     const pending = settle(engine.generate({ prompt: 'hi' }).then((stream) => stream.text()));

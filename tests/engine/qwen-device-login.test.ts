@@ -29,8 +29,18 @@ function fakeTime() {
   };
 }
 
-async function deviceServer(script: DevicePollOutcome[], time: ReturnType<typeof fakeTime>, device: { interval?: number; expiresIn?: number } = {}, resourceUrl?: string) {
-  const server = await createMockOAuthServer({ preset: 'qwen', now: time.now, device: { script, accountId: 'qwen-user', ...device }, ...(resourceUrl ? { resourceUrl } : {}) });
+async function deviceServer(
+  script: DevicePollOutcome[],
+  time: ReturnType<typeof fakeTime>,
+  device: { interval?: number; expiresIn?: number } = {},
+  resourceUrl?: string,
+) {
+  const server = await createMockOAuthServer({
+    preset: 'qwen',
+    now: time.now,
+    device: { script, accountId: 'qwen-user', ...device },
+    ...(resourceUrl ? { resourceUrl } : {}),
+  });
   tokenServers.push(server);
   return server;
 }
@@ -60,7 +70,12 @@ describe('loginWithQwenDevice against the mock Qwen token server', () => {
     const upstream = await servers.start({ dialect: 'openai', defaultScript: replies.text('logged in') });
     // The account's resource URL (Qwen sends a bare host) is the loopback upstream here.
     const resourceUrl = new URL(upstream.url).host;
-    const server = await deviceServer(['authorization_pending', 'slow_down', 'authorization_pending', 'approve'], time, { interval: 3 }, `http://${resourceUrl}`);
+    const server = await deviceServer(
+      ['authorization_pending', 'slow_down', 'authorization_pending', 'approve'],
+      time,
+      { interval: 3 },
+      `http://${resourceUrl}`,
+    );
     const shown: QwenDeviceVerification[] = [];
     const credential = await login(server, time, shown);
 
@@ -74,11 +89,18 @@ describe('loginWithQwenDevice against the mock Qwen token server', () => {
     expect(credential.expiresAt).toBe(time.now() + 3_600_000);
     expect(time.sleeps).toEqual([3_000, 3_000, 8_000, 8_000]);
     expect(shown).toEqual([
-      expect.objectContaining({ userCode: 'TEST-0001', verificationUri: `${server.url}/device`, verificationUriComplete: `${server.url}/device?user_code=TEST-0001` }),
+      expect.objectContaining({
+        userCode: 'TEST-0001',
+        verificationUri: `${server.url}/device`,
+        verificationUriComplete: `${server.url}/device?user_code=TEST-0001`,
+      }),
     ]);
     const polls = server.requests.filter((request) => request.endpoint === 'token');
     expect(polls.map((request) => request.error ?? 'tokens')).toEqual(['authorization_pending', 'slow_down', 'authorization_pending', 'tokens']);
-    expect(server.requests[0]).toMatchObject({ endpoint: 'device-code', form: { code_challenge_method: 'S256', scope: 'openid profile email model.completion' } });
+    expect(server.requests[0]).toMatchObject({
+      endpoint: 'device-code',
+      form: { code_challenge_method: 'S256', scope: 'openid profile email model.completion' },
+    });
 
     // The credential goes straight into an OAuthManager; its refresh token works with qwenOAuthRefresh, and its
     // resource URL routes the call.

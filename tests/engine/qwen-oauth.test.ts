@@ -29,10 +29,9 @@ async function tokenServer(options: Parameters<typeof createMockOAuthServer>[0])
 
 /** Every token the token server ever issued or accepted, plus the ones the test made up. */
 function allTokens(server: MockOAuthServer, accountIds: string[], extra: string[]): string[] {
-  return [
-    ...extra,
-    ...accountIds.flatMap((id) => [...server.issuedAccessTokens(id), server.currentRefreshToken(id) ?? '']),
-  ].filter((token) => token.length >= 8);
+  return [...extra, ...accountIds.flatMap((id) => [...server.issuedAccessTokens(id), server.currentRefreshToken(id) ?? ''])].filter(
+    (token) => token.length >= 8,
+  );
 }
 
 describe('Qwen OAuth accounts through the engine', () => {
@@ -69,8 +68,15 @@ describe('Qwen OAuth accounts through the engine', () => {
     expect(refreshes.some((event) => event.credentialId === 'revoked' && !event.success)).toBe(true);
     expect(refreshes.filter((event) => event.credentialId === 'healthy' && event.success)).toHaveLength(1);
 
-    const secrets = allTokens(tokens, ['revoked', 'healthy'], ['test-stale-access-revoked', 'test-stale-access-healthy', 'test-refresh-token-revoked', 'test-refresh-token-healthy']);
-    expectNoSecrets([managerLog.events, providerLog.events, manager.getHealthSummary(), manager.export(), upstream.requests, tokens.requests, qwen.getMetrics()], secrets);
+    const secrets = allTokens(
+      tokens,
+      ['revoked', 'healthy'],
+      ['test-stale-access-revoked', 'test-stale-access-healthy', 'test-refresh-token-revoked', 'test-refresh-token-healthy'],
+    );
+    expectNoSecrets(
+      [managerLog.events, providerLog.events, manager.getHealthSummary(), manager.export(), upstream.requests, tokens.requests, qwen.getMetrics()],
+      secrets,
+    );
   });
 
   it('an expired token is refreshed once before the call, however many calls wait for it', async () => {
@@ -125,13 +131,21 @@ describe('Qwen OAuth accounts through the engine', () => {
     expectNoSecrets([log.events], allTokens(tokens, ['main'], ['test-refresh-token-main', 'test-access-token-main-0']));
   });
 
-  it("routes each account to its resourceUrl (scheme-less or not, with or without /v1), also after a refresh changes it", async () => {
+  it('routes each account to its resourceUrl (scheme-less or not, with or without /v1), also after a refresh changes it', async () => {
     const upstream = await servers.start({ dialect: 'openai', defaultScript: replies.text('via resource url') });
     const origin = new URL(upstream.url).origin; // http://127.0.0.1:PORT, the upstream answers under /v1
     const tokens = await tokenServer({ resourceUrl: `${origin}/v1/`, accounts: [{ id: 'moved', refreshToken: 'test-refresh-token-moved' }] });
     const manager = new OAuthManager(
       'qwen',
-      [{ id: 'moved', accessToken: 'test-stale-access-moved', refreshToken: 'test-refresh-token-moved', expiresAt: Date.now() - 1, resourceUrl: 'portal.qwen.ai' }],
+      [
+        {
+          id: 'moved',
+          accessToken: 'test-stale-access-moved',
+          refreshToken: 'test-refresh-token-moved',
+          expiresAt: Date.now() - 1,
+          resourceUrl: 'portal.qwen.ai',
+        },
+      ],
       createQwenOAuthRefresh({ tokenURL: tokens.tokenUrl }),
     );
     // No oauthBaseURL: without the refreshed resourceUrl the call would go to portal.qwen.ai and fail.
@@ -204,6 +218,9 @@ describe('Qwen OAuth accounts through the engine', () => {
     expect(KitError.is(error) && error.code).toBe('credentials_exhausted');
     expect(upstream.requests).toHaveLength(0);
     const seen: KitEvent[] = log.events;
-    expectNoSecrets([error, (error as Error).message, (error as Error).stack, seen], ['test-refresh-token-a', 'test-refresh-token-b', 'test-stale-access-a', 'test-stale-access-b']);
+    expectNoSecrets(
+      [error, (error as Error).message, (error as Error).stack, seen],
+      ['test-refresh-token-a', 'test-refresh-token-b', 'test-stale-access-a', 'test-stale-access-b'],
+    );
   });
 });

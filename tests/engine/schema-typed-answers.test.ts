@@ -49,8 +49,9 @@ describe('schema-typed tools and structured output, end to end', () => {
   it('an answer that does not match the schema is invalid_response naming the failing path', async () => {
     upstream = await createMockUpstream({ dialect: 'openai', defaultScript: replies.text('{"city":42}') });
     const openai = createOpenAI({ apiKey: 'test-key-abcdefghij', baseURL: upstream.url });
-    await expect(
-      openai.complete({ prompt: 'a city', responseFormat: { type: 'json-schema', schema: z.object({ city: z.string() }) } }),
-    ).rejects.toMatchObject({ code: 'invalid_response', message: expect.stringMatching(/object\.city/) });
+    await expect(openai.complete({ prompt: 'a city', responseFormat: { type: 'json-schema', schema: z.object({ city: z.string() }) } })).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: expect.stringMatching(/object\.city/),
+    });
   });
 });

@@ -55,7 +55,11 @@ describe('keep-alive comments are not progress', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date', 'performance'] });
     const { source } = recordingSource(['k1']);
     const pings = Array.from({ length: 100 }, () => ': ping\n\n');
-    const engine = fakeFetchEngine({ credentials: source, realSleep: true, respond: () => sseResponse([textChunk('partial'), ...pings], { gapMs: 200, keepOpen: true }) });
+    const engine = fakeFetchEngine({
+      credentials: source,
+      realSleep: true,
+      respond: () => sseResponse([textChunk('partial'), ...pings], { gapMs: 200, keepOpen: true }),
+    });
     const stream = await engine.generate({ prompt: 'hi', timeoutMs: 1000 });
     const seen: string[] = [];
     const iterate = settle(
@@ -131,7 +135,18 @@ describe('mapper faults', () => {
     const engine = fakeFetchEngine({
       credentials: source,
       respond: answer,
-      definition: (base) => ({ ...base, chat: { ...base.chat, createStreamMapper: () => ({ push: () => { throw future; }, end: () => {} }) } }),
+      definition: (base) => ({
+        ...base,
+        chat: {
+          ...base.chat,
+          createStreamMapper: () => ({
+            push: () => {
+              throw future;
+            },
+            end: () => {},
+          }),
+        },
+      }),
     });
     const { error } = await settle(engine.generate({ prompt: 'hi' }));
     expect(error).toBe(future);
@@ -151,7 +166,13 @@ describe('non-streaming calls', () => {
     };
     const engine = fakeFetchEngine({ credentials: source, respond: () => jsonResponse(200, body) });
     const completion = await engine.complete({ prompt: 'Capital of France?' });
-    expect(completion).toMatchObject({ id: 'chatcmpl-9', text: 'Paris.', finishReason: 'stop', credentialId: 'k1', usage: { inputTokens: 9, outputTokens: 2, totalTokens: 11 } });
+    expect(completion).toMatchObject({
+      id: 'chatcmpl-9',
+      text: 'Paris.',
+      finishReason: 'stop',
+      credentialId: 'k1',
+      usage: { inputTokens: 9, outputTokens: 2, totalTokens: 11 },
+    });
     expect(log).toEqual(['acquire:k1', 'success:k1#1']);
     expect(engine.events.map((event) => event.type)).toEqual(['request-start', 'request-success']);
   });

@@ -14,7 +14,7 @@ describe('anthropic-multi-key (default mode: local upstream)', () => {
     expect(output).toMatch(/key-revoked +unhealthy|key-revoked .*last error=authentication/);
     expect(output).toMatch(/key-limited .*last error=rate_limit/);
     expect(output).toContain(`call 4: "pong 4" from key-good`);
-    expect(output).not.toContain("FAILED");
+    expect(output).not.toContain('FAILED');
     for (const secret of Object.values(localKeys)) expect(output).not.toContain(secret);
   });
 });

@@ -64,7 +64,9 @@ export async function runExample({ anthropic, keys, write, calls = 4, maxTokens 
 
   write('\nkeys:\n');
   for (const key of keys.getKeyHealth()) {
-    write(`  ${key.id.padEnd(14)} ${key.healthy ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`);
+    write(
+      `  ${key.id.padEnd(14)} ${key.healthy ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
+    );
   }
   write(`\n${succeeded}/${made} calls succeeded.\n`);
   return { succeeded, calls: made };

@@ -22,7 +22,9 @@ export function startLocalUpstream(): Promise<MockUpstream> {
     const result = blocks.find((block) => block.type === 'tool_result');
     if (result) return replies.text(`It is ${JSON.parse(String(result.content)).temperature} °C and sunny in Paris.`);
     if (blocks.some((block) => block.text?.includes('weather'))) {
-      return replies.toolCalls([{ name: 'get_weather', arguments: JSON.stringify({ city: 'Paris' }) }], { reasoning: 'The user wants the weather: call the tool.' });
+      return replies.toolCalls([{ name: 'get_weather', arguments: JSON.stringify({ city: 'Paris' }) }], {
+        reasoning: 'The user wants the weather: call the tool.',
+      });
     }
     const quoted = /Say "([^"]+)"/.exec(blocks.map((block) => block.text ?? '').join(' '));
     if (quoted) return replies.text(quoted[1] as string);

@@ -7,9 +7,7 @@ export const demoKeys = {
   rateLimited: 'demo-key-rate-limited',
 };
 
-const story =
-  'Three keys walk into a data centre. One has been revoked, one is rate limited, and one just answers. ' +
-  'The request never notices.';
+const story = 'Three keys walk into a data centre. One has been revoked, one is rate limited, and one just answers. ' + 'The request never notices.';
 
 /**
  * A local OpenAI-speaking upstream: one key answers, one is revoked (401), one is rate limited (429 with
@@ -17,7 +15,7 @@ const story =
  */
 export function startLocalUpstream(): Promise<MockUpstream> {
   const answer = (request: { body?: unknown }) => {
-    const messages = ((request.body as { messages?: { role: string; content: unknown }[] } | undefined)?.messages ?? []);
+    const messages = (request.body as { messages?: { role: string; content: unknown }[] } | undefined)?.messages ?? [];
     const last = messages[messages.length - 1];
     if (last?.role === 'tool') return replies.text(`It is ${JSON.parse(String(last.content)).temperature} °C and sunny in Paris.`);
     if (JSON.stringify(last?.content ?? '').includes('weather')) {

@@ -45,7 +45,6 @@ async function main(): Promise<void> {
 
 /** The default: local fake upstreams from @kit/testkit, fake keys, no network. */
 async function runLocal(metrics: MetricsCollector): Promise<void> {
-
   const upstream = await startLocalUpstream();
   const anthropicUpstream = await startLocalAnthropic();
   write(`No OPENAI_API_KEY or ANTHROPIC_API_KEY set: using local fake upstreams (${upstream.url}, ${anthropicUpstream.url}); no network, fake keys.\n`);

@@ -50,7 +50,12 @@ export async function runOAuthStep(write: (text: string) => void, options: { cal
       { now, onEvent },
     );
     // `protect()` lets a request through only with a live access token, as the real service would.
-    const qwen = createQwen({ credentials: accounts, oauthBaseURL: upstream.url, fetch: tokens.protect(), ...(options.metrics ? { metrics: options.metrics } : {}) });
+    const qwen = createQwen({
+      credentials: accounts,
+      oauthBaseURL: upstream.url,
+      fetch: tokens.protect(),
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
     let succeeded = 0;
     const calls = options.calls ?? 6;
     for (let call = 1; call <= calls; call += 1) {

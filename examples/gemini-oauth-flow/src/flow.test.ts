@@ -22,7 +22,9 @@ describe('gemini-oauth-flow example', () => {
     // The personal token was refreshed ahead of time (no request was refused with it); the work one after a 401.
     const refused = result.events.filter((event) => event.type === 'request-error');
     expect(refused).toMatchObject([{ credentialId: 'work', error: { code: 'authentication', status: 401 }, willRetry: true }]);
-    expect(result.events.filter((event) => event.type === 'token-refresh').map((event) => [event.credentialId, (event as { success: boolean }).success])).toEqual([
+    expect(
+      result.events.filter((event) => event.type === 'token-refresh').map((event) => [event.credentialId, (event as { success: boolean }).success]),
+    ).toEqual([
       ['personal', true],
       ['work', true],
     ]);
@@ -37,7 +39,11 @@ describe('gemini-oauth-flow example', () => {
   });
 
   it('--login: signs in through the loopback callback and makes one call with the new account', async () => {
-    oauth = await createMockOAuthServer({ preset: 'google', clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret-1' }], authorize: { accountId: 'me' } });
+    oauth = await createMockOAuthServer({
+      preset: 'google',
+      clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret-1' }],
+      authorize: { accountId: 'me' },
+    });
     upstream = await createMockUpstream({ dialect: 'gemini', codeAssist: { pendingPolls: 0 }, defaultScript: replies.text('Hello from a real sign-in.') });
     let output = '';
     const text = await runLoginFlow({
@@ -57,6 +63,10 @@ describe('gemini-oauth-flow example', () => {
     expect(output).toContain('Open this URL in your browser');
     expect(output).toContain('refresh token received');
     expect(output).not.toMatch(/test-(access|refresh)-token|test-client-secret/);
-    expect(upstream.requests.map((request) => request.path)).toEqual(['/v1internal:loadCodeAssist', '/v1internal:onboardUser', '/v1internal:streamGenerateContent?alt=sse']);
+    expect(upstream.requests.map((request) => request.path)).toEqual([
+      '/v1internal:loadCodeAssist',
+      '/v1internal:onboardUser',
+      '/v1internal:streamGenerateContent?alt=sse',
+    ]);
   });
 });

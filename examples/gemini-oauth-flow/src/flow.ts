@@ -91,7 +91,8 @@ export async function runLocalFlow({ servers, write, calls = 8 }: { servers: Loc
     line(`  ${credential.id}: project ${credential.projectId ?? '(none)'}, ${refreshes[credential.id as keyof typeof refreshes]} refresh(es)`);
   }
   const retried = events.filter((event) => event.type === 'request-error' && event.willRetry);
-  for (const event of retried) if (event.type === 'request-error') line(`  retried after ${event.error.code} (HTTP ${event.error.status}) on "${event.credentialId}"`);
+  for (const event of retried)
+    if (event.type === 'request-error') line(`  retried after ${event.error.code} (HTTP ${event.error.status}) on "${event.credentialId}"`);
   return { calls, succeeded, refreshes, events };
 }
 
@@ -121,7 +122,8 @@ export async function runLoginFlow(options: LoginFlowOptions): Promise<string> {
     authorizationEndpoint: options.authorizationEndpoint,
     tokenEndpoint: options.tokenEndpoint,
     openBrowser: options.openBrowser,
-    onAuthorizationUrl: (url) => write(`Open this URL in your browser and sign in:\n\n  ${url}\n\nWaiting for Google to send the browser back to this program…\n`),
+    onAuthorizationUrl: (url) =>
+      write(`Open this URL in your browser and sign in:\n\n  ${url}\n\nWaiting for Google to send the browser back to this program…\n`),
   });
   const expires = credential.expiresAt ? new Date(credential.expiresAt).toISOString() : 'unknown';
   write(`Signed in. Access token valid until ${expires}; refresh token ${credential.refreshToken ? 'received' : 'missing'}.\n`);

@@ -18,7 +18,12 @@ export interface DemoClock {
 
 export function createDemoClock(start = Date.now()): DemoClock {
   let time = start;
-  return { now: () => time, advance: (ms) => void (time += ms) };
+  return {
+    now: () => time,
+    advance: (ms) => {
+      time += ms;
+    },
+  };
 }
 
 export interface LocalServers {

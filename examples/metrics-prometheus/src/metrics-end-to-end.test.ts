@@ -25,7 +25,12 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector });
 
     const calls = 10;
-    const result = await driveTraffic(openai, { calls, between: () => void (poolTime += 10_000) });
+    const result = await driveTraffic(openai, {
+      calls,
+      between: () => {
+        poolTime += 10_000;
+      },
+    });
     expect(result.succeeded).toBe(calls);
 
     const snapshot = collector.snapshot();
@@ -56,7 +61,14 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
       errorsByStatus: { '429': limitedSeen },
     });
     expect(snapshot.byCredential['openai:key-good']).toMatchObject({ successes: calls, errors: 0, successRate: 1, healthy: true });
-    expect(snapshot.byCredential['openai:key-good']?.tokens).toEqual({ input: 1200 * calls, output: 11 * calls, cached: 1024 * calls, cacheWrite: 0, reasoning: 0, total: 1211 * calls });
+    expect(snapshot.byCredential['openai:key-good']?.tokens).toEqual({
+      input: 1200 * calls,
+      output: 11 * calls,
+      cached: 1024 * calls,
+      cacheWrite: 0,
+      reasoning: 0,
+      total: 1211 * calls,
+    });
     expect(snapshot.byCredential['openai:key-good']?.cost.total).toBeCloseTo((calls * (176 * 0.4 + 1024 * 0.1 + 11 * 1.6)) / 1e6, 12);
 
     // Totals: attempts as the server saw them; every failed attempt failed over; every call succeeded in the end.
@@ -82,7 +94,9 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
     // The Prometheus text agrees.
     const text = collector.toPrometheus();
     expect(text).toContain(`kit_requests_total{provider="openai",model="gpt-4.1-mini",credential="key-revoked"} ${revokedSeen}\n`);
-    expect(text).toContain(`kit_request_errors_total{provider="openai",model="gpt-4.1-mini",credential="key-limited",code="rate_limit",status="429"} ${limitedSeen}\n`);
+    expect(text).toContain(
+      `kit_request_errors_total{provider="openai",model="gpt-4.1-mini",credential="key-limited",code="rate_limit",status="429"} ${limitedSeen}\n`,
+    );
     expect(text).toContain(`kit_request_successes_total{provider="openai",model="gpt-4.1-mini",credential="key-good"} ${calls}\n`);
     expect(text).toContain('kit_credential_healthy{provider="openai",credential="key-revoked"} 0\n');
 
@@ -101,7 +115,14 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
       ],
     });
     const collector = new MetricsCollector();
-    const keys = new KeyManager('openai', [{ id: 'key-1', key: 'test-key-1' }, { id: 'key-2', key: 'test-key-2' }], { onEvent: collector.record });
+    const keys = new KeyManager(
+      'openai',
+      [
+        { id: 'key-1', key: 'test-key-1' },
+        { id: 'key-2', key: 'test-key-2' },
+      ],
+      { onEvent: collector.record },
+    );
     const callErrors: KitEvent[] = [];
     const onEvent = (event: KitEvent) => void (event.type === 'call-error' && callErrors.push(event));
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector, onEvent });

@@ -21,7 +21,9 @@ export function startPoolUpstream(): Promise<MockUpstream> {
       {
         id: good.id,
         secret: good.key,
-        script: replies.text('Metrics are only as good as the events behind them.', { usage: { inputTokens: 1200, outputTokens: 11, cachedInputTokens: 1024 } }),
+        script: replies.text('Metrics are only as good as the events behind them.', {
+          usage: { inputTokens: 1200, outputTokens: 11, cachedInputTokens: 1024 },
+        }),
       },
     ],
   });

@@ -5,7 +5,13 @@ import { runExample } from './run-example';
 describe('the metrics-prometheus example', () => {
   it('runs, prints the URL, a sample of the exposition and the tables, then stops', async () => {
     let output = '';
-    const result = await runExample({ lingerMs: 0, calls: 6, write: (text) => void (output += text) });
+    const result = await runExample({
+      lingerMs: 0,
+      calls: 6,
+      write: (text) => {
+        output += text;
+      },
+    });
     expect(result).toMatchObject({ calls: 6, succeeded: 6 });
     expect(output).toContain(`Serving Prometheus metrics at ${result.url}`);
     expect(output).toMatch(/# TYPE kit_requests_total counter/);
@@ -21,7 +27,14 @@ describe('the metrics-prometheus example', () => {
   it('with serve, keeps serving until the signal aborts', async () => {
     const controller = new AbortController();
     let output = '';
-    const running = runExample({ serve: true, calls: 1, write: (text) => void (output += text), signal: controller.signal });
+    const running = runExample({
+      serve: true,
+      calls: 1,
+      write: (text) => {
+        output += text;
+      },
+      signal: controller.signal,
+    });
     for (let waited = 0; !output.includes('Serving until interrupted') && waited < 200; waited++) await new Promise((resolve) => setTimeout(resolve, 10));
     const url = /at (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(output)?.[1] as string;
     expect((await fetch(url)).status).toBe(200);

@@ -22,7 +22,8 @@ export interface ExampleOptions {
 
 /** How many lines of the exposition the example prints, and which. */
 const SAMPLE_LINES = 40;
-const sampleLine = /^(# (HELP|TYPE) )?kit_(requests_total|request_errors_total|request_duration_seconds(_count)?|tokens_total|cost_usd_total|credential_healthy)\b/;
+const sampleLine =
+  /^(# (HELP|TYPE) )?kit_(requests_total|request_errors_total|request_duration_seconds(_count)?|tokens_total|cost_usd_total|credential_healthy)\b/;
 
 /**
  * The whole example: a local fake OpenAI upstream with a 3-key pool (one revoked, one rate-limited), one
@@ -38,7 +39,9 @@ export async function runExample(options: ExampleOptions = {}): Promise<{ url: s
   const keys = new KeyManager('openai', [...poolKeys], { now: () => poolTime, onEvent: collector.record });
   // The provider's name must match the pool's so that credential health and traffic land in one series.
   const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector });
-  const advance = () => void (poolTime += 10_000);
+  const advance = () => {
+    poolTime += 10_000;
+  };
   const server = await startMetricsServer(collector, { port: options.port });
   try {
     const traffic = await driveTraffic(openai, { calls: options.calls ?? 12, between: advance });

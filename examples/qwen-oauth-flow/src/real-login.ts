@@ -11,7 +11,9 @@ export async function runRealLogin({ write = (text: string) => void process.stdo
       write(`Open ${verificationUriComplete ?? verificationUri} in a browser and confirm the code ${userCode}. Waiting…\n`),
   });
   const expires = credential.expiresAt ? new Date(credential.expiresAt).toISOString() : 'unknown';
-  write(`Logged in: credential "${credential.id}", token valid until ${expires}${credential.resourceUrl ? `, resource URL ${credential.resourceUrl}` : ''}.\n\n`);
+  write(
+    `Logged in: credential "${credential.id}", token valid until ${expires}${credential.resourceUrl ? `, resource URL ${credential.resourceUrl}` : ''}.\n\n`,
+  );
 
   const accounts = new OAuthManager('qwen', [credential], qwenOAuthRefresh);
   const qwen = createQwen({ credentials: accounts });

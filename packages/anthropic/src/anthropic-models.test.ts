@@ -36,7 +36,13 @@ describe('Anthropic model knowledge', () => {
             max_tokens: 128_000,
             capabilities: { image_input: { supported: true }, thinking: { supported: true }, structured_outputs: { supported: true } },
           },
-          { type: 'model', id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', max_input_tokens: 0, capabilities: { image_input: { supported: false } } },
+          {
+            type: 'model',
+            id: 'claude-haiku-4-5-20251001',
+            display_name: 'Claude Haiku 4.5',
+            max_input_tokens: 0,
+            capabilities: { image_input: { supported: false } },
+          },
           { type: 'model', display_name: 'no id' },
           null,
         ],
@@ -70,6 +76,7 @@ describe('Anthropic model knowledge', () => {
 
   it('has a fallback list with limits', () => {
     expect(anthropicFallbackModels.map((model) => model.id)).toContain('claude-sonnet-5-5');
-    for (const model of anthropicFallbackModels) expect(model).toMatchObject({ provider: 'anthropic', contextWindow: expect.any(Number), maxOutputTokens: expect.any(Number) });
+    for (const model of anthropicFallbackModels)
+      expect(model).toMatchObject({ provider: 'anthropic', contextWindow: expect.any(Number), maxOutputTokens: expect.any(Number) });
   });
 });

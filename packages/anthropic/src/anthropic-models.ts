@@ -36,7 +36,13 @@ export function defaultMaxTokens(model: string): number {
  * extended thinking arrived with Claude 3.7, native JSON output (`output_config.format`) with the 4.5 generation.
  */
 export function anthropicModelCapabilities(id: string): ModelCapabilities {
-  return { streaming: true, tools: true, vision: true, reasoning: !/^claude-(3-[05a-z]|2|instant)/.test(id), json: /^claude-[a-z]+-(4-[5-9]|[5-9]|\d\d)/.test(id) };
+  return {
+    streaming: true,
+    tools: true,
+    vision: true,
+    reasoning: !/^claude-(3-[05a-z]|2|instant)/.test(id),
+    json: /^claude-[a-z]+-(4-[5-9]|[5-9]|\d\d)/.test(id),
+  };
 }
 
 const fallbackIds: [id: string, name: string][] = [

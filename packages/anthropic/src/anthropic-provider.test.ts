@@ -90,18 +90,29 @@ describe('createAnthropic over the Messages API', () => {
     expect(seen[0]?.headers.has('authorization')).toBe(false);
     expect(seen[0]?.headers.has('anthropic-beta')).toBe(false);
     expect(seen[0]?.body).toEqual({ model: 'claude-sonnet-5-5', max_tokens: 128_000, messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ credentialId: 'default', rateLimit: { requestsRemaining: 49, requestsLimit: 50 } });
+    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({
+      credentialId: 'default',
+      rateLimit: { requestsRemaining: 49, requestsLimit: 50 },
+    });
   });
 
   it('says which variable to set when there is no key', async () => {
     vi.stubEnv('ANTHROPIC_API_KEY', '');
-    await expect(createAnthropic().complete({ prompt: 'Hi' })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('ANTHROPIC_API_KEY') });
+    await expect(createAnthropic().complete({ prompt: 'Hi' })).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: expect.stringContaining('ANTHROPIC_API_KEY'),
+    });
   });
 
   it('text + parallel tool calls: a completion whose message is ready to append', async () => {
     onMessages(() => sse(parallelTools));
     const completion = await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Weather?', stream: true });
-    expect(completion).toMatchObject({ id: 'msg_01Test', text: 'Let me check both cities.', finishReason: 'tool-calls', usage: { inputTokens: 472, outputTokens: 89 } });
+    expect(completion).toMatchObject({
+      id: 'msg_01Test',
+      text: 'Let me check both cities.',
+      finishReason: 'tool-calls',
+      usage: { inputTokens: 472, outputTokens: 89 },
+    });
     expect(completion.toolCalls).toEqual([
       { id: 'toolu_01A', name: 'get_weather', arguments: '{"city": "Paris"}', input: { city: 'Paris' } },
       { id: 'toolu_01B', name: 'get_weather', arguments: '{"city": "Rome"}', input: { city: 'Rome' } },
@@ -114,7 +125,10 @@ describe('createAnthropic over the Messages API', () => {
     const anthropic = createAnthropic({ apiKey: 'test-key-1' });
     const first = await anthropic.complete({ prompt: 'Time?', stream: true });
     expect(first.toolCalls).toEqual([{ id: 'toolu_01C', name: 'get_time', arguments: '{}', input: {} }]);
-    await anthropic.complete({ messages: [{ role: 'user', content: 'Time?' }, first.message, { role: 'tool', toolCallId: 'toolu_01C', content: '12:00' }], stream: true });
+    await anthropic.complete({
+      messages: [{ role: 'user', content: 'Time?' }, first.message, { role: 'tool', toolCallId: 'toolu_01C', content: '12:00' }],
+      stream: true,
+    });
     expect(seen[1]?.body.messages).toEqual([
       { role: 'user', content: 'Time?' },
       { role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_01C', name: 'get_time', input: {} }] },
@@ -129,8 +143,12 @@ describe('createAnthropic over the Messages API', () => {
     const first = await anthropic.complete({ prompt: '2+2?', stream: true, providerOptions: { anthropic: { thinking } } });
     expect(first).toMatchObject({ text: 'It is 4.', reasoning: 'The user wants 2+2. That is 4.' });
     expect(seen[0]?.body.thinking).toEqual(thinking);
-    await anthropic.complete({ messages: [{ role: 'user', content: '2+2?' }, first.message, { role: 'user', content: 'And 3+3?' }], stream: true, providerOptions: { anthropic: { thinking } } });
-    expect((seen[1]?.body.messages as unknown[])[1]).toEqual({
+    await anthropic.complete({
+      messages: [{ role: 'user', content: '2+2?' }, first.message, { role: 'user', content: 'And 3+3?' }],
+      stream: true,
+      providerOptions: { anthropic: { thinking } },
+    });
+    expect((seen[1]!.body.messages as unknown[])[1]).toEqual({
       role: 'assistant',
       content: [
         { type: 'thinking', thinking: 'The user wants 2+2. That is 4.', signature: SIGNATURE },
@@ -145,7 +163,7 @@ describe('createAnthropic over the Messages API', () => {
     const first = await anthropic.complete({ prompt: 'Hi', stream: true });
     expect(first.text).toBe('Here is the answer.');
     await anthropic.complete({ messages: [{ role: 'user', content: 'Hi' }, first.message, { role: 'user', content: 'More' }], stream: true });
-    expect((seen[1]?.body.messages as unknown[])[1]).toEqual({
+    expect((seen[1]!.body.messages as unknown[])[1]).toEqual({
       role: 'assistant',
       content: [
         { type: 'redacted_thinking', data: REDACTED_DATA },
@@ -203,7 +221,9 @@ describe('createAnthropic over the Messages API', () => {
   });
 
   it('a 400 is not retried and not failed over; the request-id is kept; no key leaks', async () => {
-    const seen = onMessages(() => HttpResponse.json(errorBody('invalid_request_error', 'max_tokens: Field required'), { status: 400, headers: { 'request-id': 'req_bad' } }));
+    const seen = onMessages(() =>
+      HttpResponse.json(errorBody('invalid_request_error', 'max_tokens: Field required'), { status: 400, headers: { 'request-id': 'req_bad' } }),
+    );
     const error = await createAnthropic({ credentials: pool(['test-key-1', 'test-key-2']) })
       .complete({ prompt: 'Hi' })
       .catch((caught: unknown) => caught as KitError);
@@ -251,7 +271,9 @@ describe('createAnthropic over the Messages API', () => {
       }),
     );
     const anthropic = createAnthropic({ apiKey: 'test-key-1' });
-    expect((await anthropic.getModels()).map((model) => [model.id, model.name, model.maxOutputTokens])).toEqual([['claude-sonnet-5-5', 'Claude Sonnet 5.5', 128_000]]);
+    expect((await anthropic.getModels()).map((model) => [model.id, model.name, model.maxOutputTokens])).toEqual([
+      ['claude-sonnet-5-5', 'Claude Sonnet 5.5', 128_000],
+    ]);
     await anthropic.getModels();
     expect(requested).toEqual(['?limit=1000']);
     server.use(http.get(MODELS_URL, () => HttpResponse.json(errorBody('api_error', 'down'), { status: 500 })));

@@ -18,7 +18,10 @@ import { createAnthropicStreamMapper, parseAnthropicResponse } from './anthropic
  * Anthropic's wire definition (for `createChatProvider` or a custom factory): `POST /messages` (SSE when
  * streaming), `GET /models`, `x-api-key`, `anthropic-version`, `anthropic-beta`, `anthropic-ratelimit-*` headers.
  */
-export function defineAnthropicProvider({ anthropicVersion = ANTHROPIC_VERSION, beta = [] }: Pick<AnthropicSettings, 'anthropicVersion' | 'beta'> = {}): ProviderDefinition {
+export function defineAnthropicProvider({
+  anthropicVersion = ANTHROPIC_VERSION,
+  beta = [],
+}: Pick<AnthropicSettings, 'anthropicVersion' | 'beta'> = {}): ProviderDefinition {
   return {
     type: 'anthropic',
     defaultBaseURL: ANTHROPIC_BASE_URL,

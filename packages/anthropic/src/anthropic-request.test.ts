@@ -6,7 +6,11 @@ import { buildAnthropicRequest, validateAnthropicProviderOptions } from './anthr
 const build = (options: GenerateOptions, beta?: string[]) =>
   buildAnthropicRequest(resolveGenerateOptions(options, { provider: 'anthropic', defaultModel: 'claude-sonnet-5-5', defaultStream: true }), 'anthropic', beta);
 const body = (options: GenerateOptions) => build(options).body as Record<string, unknown>;
-const weather = { name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+const weather = {
+  name: 'get_weather',
+  description: 'Weather of a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
 
 describe('buildAnthropicRequest', () => {
   it('a minimal streaming request: model, max_tokens from the model, messages, stream; nothing else', () => {
@@ -40,22 +44,35 @@ describe('buildAnthropicRequest', () => {
 
   it('tools and every tool choice', () => {
     const choice = (toolChoice: GenerateOptions['toolChoice']) => body({ prompt: 'Hi', tools: [weather], toolChoice }).tool_choice;
-    expect(body({ prompt: 'Hi', tools: [weather] }).tools).toEqual([{ name: 'get_weather', description: 'Weather of a city', input_schema: weather.parameters }]);
+    expect(body({ prompt: 'Hi', tools: [weather] }).tools).toEqual([
+      { name: 'get_weather', description: 'Weather of a city', input_schema: weather.parameters },
+    ]);
     expect(choice(undefined)).toEqual({ type: 'auto' });
     expect(choice('auto')).toEqual({ type: 'auto' });
     expect(choice('required')).toEqual({ type: 'any' });
     expect(choice('none')).toEqual({ type: 'none' });
     expect(choice({ name: 'get_weather' })).toEqual({ type: 'tool', name: 'get_weather' });
-    expect(body({ prompt: 'Hi', tools: [weather], providerOptions: { anthropic: { disableParallelToolUse: true } } }).tool_choice).toEqual({ type: 'auto', disable_parallel_tool_use: true });
+    expect(body({ prompt: 'Hi', tools: [weather], providerOptions: { anthropic: { disableParallelToolUse: true } } }).tool_choice).toEqual({
+      type: 'auto',
+      disable_parallel_tool_use: true,
+    });
     // No tools: no tool_choice.
     expect(body({ prompt: 'Hi', toolChoice: 'none' })).not.toHaveProperty('tool_choice');
   });
 
   it('thinking passes through; responseFormat json-schema becomes output_config.format, merged with other output_config fields', () => {
     const schema = { type: 'object', properties: { answer: { type: 'string' } }, required: ['answer'], additionalProperties: false };
-    expect(body({ prompt: 'Hi', providerOptions: { anthropic: { thinking: { type: 'enabled', budget_tokens: 4000 } } } }).thinking).toEqual({ type: 'enabled', budget_tokens: 4000 });
-    expect(body({ prompt: 'Hi', responseFormat: { type: 'json-schema', schema, name: 'answer' } }).output_config).toEqual({ format: { type: 'json_schema', schema } });
-    expect(body({ prompt: 'Hi', responseFormat: { type: 'json-schema', schema }, providerOptions: { anthropic: { output_config: { effort: 'low' } } } }).output_config).toEqual({
+    expect(body({ prompt: 'Hi', providerOptions: { anthropic: { thinking: { type: 'enabled', budget_tokens: 4000 } } } }).thinking).toEqual({
+      type: 'enabled',
+      budget_tokens: 4000,
+    });
+    expect(body({ prompt: 'Hi', responseFormat: { type: 'json-schema', schema, name: 'answer' } }).output_config).toEqual({
+      format: { type: 'json_schema', schema },
+    });
+    expect(
+      body({ prompt: 'Hi', responseFormat: { type: 'json-schema', schema }, providerOptions: { anthropic: { output_config: { effort: 'low' } } } })
+        .output_config,
+    ).toEqual({
       effort: 'low',
       format: { type: 'json_schema', schema },
     });
@@ -74,7 +91,9 @@ describe('buildAnthropicRequest', () => {
 
   it('anthropic-beta joins the setting and the call, without duplicates', () => {
     expect(build({ prompt: 'Hi' }).headers).toBeUndefined();
-    expect(build({ prompt: 'Hi', providerOptions: { anthropic: { beta: ['context-1m-2025-08-07', 'files-api-2025-04-14'] } } }, ['files-api-2025-04-14']).headers).toEqual({
+    expect(
+      build({ prompt: 'Hi', providerOptions: { anthropic: { beta: ['context-1m-2025-08-07', 'files-api-2025-04-14'] } } }, ['files-api-2025-04-14']).headers,
+    ).toEqual({
       'anthropic-beta': 'files-api-2025-04-14,context-1m-2025-08-07',
     });
   });
@@ -83,7 +102,13 @@ describe('buildAnthropicRequest', () => {
     const request = body({
       system: 'Long instructions.',
       messages: [
-        { role: 'user', content: [{ type: 'text', text: 'Doc' }, { type: 'text', text: 'Question' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Doc' },
+            { type: 'text', text: 'Question' },
+          ],
+        },
         { role: 'assistant', content: 'Answer' },
         { role: 'user', content: 'Next' },
       ],
@@ -92,7 +117,13 @@ describe('buildAnthropicRequest', () => {
     });
     expect(request.system).toEqual([{ type: 'text', text: 'Long instructions.', cache_control: { type: 'ephemeral' } }]);
     expect(request.messages).toEqual([
-      { role: 'user', content: [{ type: 'text', text: 'Doc', cache_control: { type: 'ephemeral', ttl: '1h' } }, { type: 'text', text: 'Question' }] },
+      {
+        role: 'user',
+        content: [
+          { type: 'text', text: 'Doc', cache_control: { type: 'ephemeral', ttl: '1h' } },
+          { type: 'text', text: 'Question' },
+        ],
+      },
       { role: 'assistant', content: 'Answer' },
       { role: 'user', content: [{ type: 'text', text: 'Next', cache_control: { type: 'ephemeral' } }] },
     ]);
@@ -122,7 +153,14 @@ describe('validateAnthropicProviderOptions', () => {
   });
 
   it('accepts the named options and any other body field', () => {
-    const options = { thinking: { type: 'adaptive' }, beta: ['x'], topK: 5, cacheControl: [{ message: -1 }, { tools: true, ttl: '1h' }], disableParallelToolUse: false, service_tier: 'auto' };
+    const options = {
+      thinking: { type: 'adaptive' },
+      beta: ['x'],
+      topK: 5,
+      cacheControl: [{ message: -1 }, { tools: true, ttl: '1h' }],
+      disableParallelToolUse: false,
+      service_tier: 'auto',
+    };
     expect(validateAnthropicProviderOptions(options)).toEqual(options);
   });
 });

@@ -31,13 +31,9 @@ function createProviderOptionsSchema() {
      */
     cacheControl: z.optional(
       z.array(
-        z.union(
-          [
-            z.strictObject({ tools: z.literal(true), ttl }),
-            z.strictObject({ message: z.int(), part: z.optional(z.int().check(z.minimum(0))), ttl }),
-          ],
-          { error: 'must be { message, part?, ttl? } or { tools: true, ttl? }' },
-        ),
+        z.union([z.strictObject({ tools: z.literal(true), ttl }), z.strictObject({ message: z.int(), part: z.optional(z.int().check(z.minimum(0))), ttl })], {
+          error: 'must be { message, part?, ttl? } or { tools: true, ttl? }',
+        }),
       ),
     ),
     /** At most one tool call per answer. */
@@ -62,7 +58,11 @@ let providerOptionsSchema: ReturnType<typeof createProviderOptionsSchema> | unde
 /** Checks `providerOptions.anthropic`; a bad field is an `invalid_request` error naming it. */
 export function validateAnthropicProviderOptions(options: unknown, provider = 'anthropic'): AnthropicProviderOptions {
   providerOptionsSchema ??= createProviderOptionsSchema();
-  return parseOrThrow(providerOptionsSchema, options, 'invalid_request', { what: `${provider}: invalid options`, provider, prefix: 'providerOptions.anthropic' });
+  return parseOrThrow(providerOptionsSchema, options, 'invalid_request', {
+    what: `${provider}: invalid options`,
+    provider,
+    prefix: 'providerOptions.anthropic',
+  });
 }
 
 export interface AnthropicToolDefinition {
@@ -92,7 +92,14 @@ function wireToolChoice(choice: ToolChoice | undefined, disableParallelToolUse: 
  */
 export function buildAnthropicRequest(options: ResolvedGenerateOptions, provider: string, settingsBeta: readonly string[] = []): WireRequest {
   const { model, tools, responseFormat: format } = options;
-  const { thinking, beta = [], topK, cacheControl = [], disableParallelToolUse, ...extra } = (options.providerOptions?.anthropic ?? {}) as AnthropicProviderOptions;
+  const {
+    thinking,
+    beta = [],
+    topK,
+    cacheControl = [],
+    disableParallelToolUse,
+    ...extra
+  } = (options.providerOptions?.anthropic ?? {}) as AnthropicProviderOptions;
   const count = options.messages.length;
   const breakpoint = (match: (point: AnthropicCacheBreakpoint) => boolean): AnthropicCacheControl | undefined => {
     const point = cacheControl.find(match);

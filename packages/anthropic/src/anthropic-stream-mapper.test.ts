@@ -52,7 +52,9 @@ describe('createAnthropicStreamMapper', () => {
       { type: 'tool-call-delta', index: 1, argumentsDelta: ' "Rome"}' },
     ]);
     // Each call is complete when its block stops, before the next block starts.
-    const order = events.map((event) => (event.type === 'tool-call' ? `call:${event.toolCall.id}` : event.type === 'tool-call-delta' ? `delta:${event.index}` : event.type));
+    const order = events.map((event) =>
+      event.type === 'tool-call' ? `call:${event.toolCall.id}` : event.type === 'tool-call-delta' ? `delta:${event.index}` : event.type,
+    );
     expect(order.indexOf('call:toolu_01A')).toBeLessThan(order.indexOf('delta:1'));
     expect(events.filter((event) => event.type === 'tool-call').map((event) => event.type === 'tool-call' && event.toolCall)).toEqual([
       { id: 'toolu_01A', name: 'get_weather', arguments: '{"city": "Paris"}' },
@@ -109,7 +111,12 @@ describe('createAnthropicStreamMapper', () => {
       }
       throw new Error('expected an error');
     };
-    expect(thrown(errorEvent('overloaded_error', 'Overloaded'))).toMatchObject({ code: 'server_error', retryable: true, credentialId: 'key-1', message: 'anthropic: Overloaded' });
+    expect(thrown(errorEvent('overloaded_error', 'Overloaded'))).toMatchObject({
+      code: 'server_error',
+      retryable: true,
+      credentialId: 'key-1',
+      message: 'anthropic: Overloaded',
+    });
     expect(thrown(errorEvent('api_error', 'Internal server error')).code).toBe('server_error');
     expect(thrown(errorEvent('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit')).code).toBe('rate_limit');
     expect(thrown(errorEvent('some_new_error', 'Something else')).code).toBe('server_error');
@@ -126,16 +133,11 @@ describe('createAnthropicStreamMapper', () => {
   });
 
   it('finish reasons', () => {
-    expect(['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', 'pause_turn', 'model_context_window_exceeded', 'new_reason'].map(mapAnthropicFinishReason)).toEqual([
-      'stop',
-      'stop',
-      'length',
-      'tool-calls',
-      'content-filter',
-      'other',
-      'length',
-      'other',
-    ]);
+    expect(
+      ['end_turn', 'stop_sequence', 'max_tokens', 'tool_use', 'refusal', 'pause_turn', 'model_context_window_exceeded', 'new_reason'].map(
+        mapAnthropicFinishReason,
+      ),
+    ).toEqual(['stop', 'stop', 'length', 'tool-calls', 'content-filter', 'other', 'length', 'other']);
   });
 
   it('reads the SSE fixtures as the wire format', () => {
@@ -153,7 +155,11 @@ describe('parseAnthropicResponse', () => {
       { type: 'text-delta', text: 'Checking.' },
       { type: 'tool-call', toolCall: { id: 'toolu_01D', name: 'get_weather', arguments: '{"city":"Paris"}' } },
       { type: 'tool-call', toolCall: { id: 'toolu_01E', name: 'get_time', arguments: '{}' } },
-      { type: 'finish', finishReason: 'tool-calls', usage: { inputTokens: 150, outputTokens: 30, totalTokens: 180, cachedInputTokens: 50, cacheWriteInputTokens: 0 } },
+      {
+        type: 'finish',
+        finishReason: 'tool-calls',
+        usage: { inputTokens: 150, outputTokens: 30, totalTokens: 180, cachedInputTokens: 50, cacheWriteInputTokens: 0 },
+      },
     ]);
   });
 

@@ -106,7 +106,11 @@ export function createAnthropicStreamMapper(context: RequestContext): AnthropicE
         toolIndexes.set(index, toolIndex);
         // Streams start with `input: {}` and send the input as `input_json_delta`; a whole message has it here.
         const input = fieldsOf(block.input);
-        toolCalls.add(toolIndex, { id: text(block.id), name: text(block.name), argumentsDelta: Object.keys(input).length > 0 ? JSON.stringify(input) : '' }, emit);
+        toolCalls.add(
+          toolIndex,
+          { id: text(block.id), name: text(block.name), argumentsDelta: Object.keys(input).length > 0 ? JSON.stringify(input) : '' },
+          emit,
+        );
       }
     } else if (type === 'content_block_delta') {
       const delta = fieldsOf(json.delta);
@@ -163,7 +167,10 @@ export function parseAnthropicResponse(body: unknown, context: RequestContext, e
   const message = fieldsOf(body);
   if (message.type === 'error' || message.error != null) throw anthropicStreamError(body, context);
   if (!Array.isArray(message.content)) {
-    throw new KitError('invalid_response', `${context.provider}: the response has no "content"`, { provider: context.provider, credentialId: context.credential.id });
+    throw new KitError('invalid_response', `${context.provider}: the response has no "content"`, {
+      provider: context.provider,
+      credentialId: context.credential.id,
+    });
   }
   const mapper = createAnthropicStreamMapper(context);
   mapper.event({ type: 'message_start', message }, emit);

@@ -24,11 +24,19 @@ describe('@kit/anthropic on an edge runtime', () => {
     const tools = mapBody(sseBody(parallelTools)).filter((event) => event.type === 'tool-call');
     expect(tools.map((event) => event.type === 'tool-call' && event.toolCall.arguments)).toEqual(['{"city": "Paris"}', '{"city": "Rome"}']);
     const thinking = mapBody(sseBody(thinkingThenText));
-    expect(thinking.filter((event) => event.type === 'reasoning-delta').map((event) => event.type === 'reasoning-delta' && event.text).join('')).toBe('The user wants 2+2. That is 4.');
+    expect(
+      thinking
+        .filter((event) => event.type === 'reasoning-delta')
+        .map((event) => event.type === 'reasoning-delta' && event.text)
+        .join(''),
+    ).toBe('The user wants 2+2. That is 4.');
   });
 
   it('builds a request', () => {
-    const options = resolveGenerateOptions({ prompt: 'Hi', system: 'Be brief.' }, { provider: 'anthropic', defaultModel: 'claude-haiku-4-5', defaultStream: true });
+    const options = resolveGenerateOptions(
+      { prompt: 'Hi', system: 'Be brief.' },
+      { provider: 'anthropic', defaultModel: 'claude-haiku-4-5', defaultStream: true },
+    );
     expect(buildAnthropicRequest(options, 'anthropic').body).toEqual({
       model: 'claude-haiku-4-5',
       max_tokens: 64_000,

@@ -2,7 +2,8 @@ import type { ChatMessage } from '@kit/core';
 import { describe, expect, it } from 'vitest';
 import { convertToAnthropicMessages } from './convert-to-anthropic-messages';
 
-const convert = (messages: ChatMessage[], cacheFor?: Parameters<typeof convertToAnthropicMessages>[2]) => convertToAnthropicMessages(messages, 'anthropic', cacheFor);
+const convert = (messages: ChatMessage[], cacheFor?: Parameters<typeof convertToAnthropicMessages>[2]) =>
+  convertToAnthropicMessages(messages, 'anthropic', cacheFor);
 const thrown = (messages: ChatMessage[]) => {
   try {
     convert(messages);
@@ -18,7 +19,13 @@ describe('convertToAnthropicMessages', () => {
       convert([
         { role: 'system', content: 'You are terse.' },
         { role: 'user', content: 'Hi' },
-        { role: 'system', content: [{ type: 'text', text: 'Answer in ' }, { type: 'text', text: 'French.' }] },
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Answer in ' },
+            { type: 'text', text: 'French.' },
+          ],
+        },
       ]),
     ).toEqual({ system: 'You are terse.\n\nAnswer in French.', messages: [{ role: 'user', content: 'Hi' }] });
     expect(convert([{ role: 'user', content: 'Hi' }])).toEqual({ messages: [{ role: 'user', content: 'Hi' }] });
@@ -94,7 +101,13 @@ describe('convertToAnthropicMessages', () => {
         toolCalls: [{ id: 'toolu_9', name: 'search', arguments: '{"q":"x"}' }],
       },
       { role: 'tool', toolCallId: 'toolu_9', content: 'found' },
-      { role: 'assistant', content: [{ type: 'reasoning', text: 'From another provider, unsigned.' }, { type: 'text', text: 'Answer.' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', text: 'From another provider, unsigned.' },
+          { type: 'text', text: 'Answer.' },
+        ],
+      },
       { role: 'assistant', content: [{ type: 'reasoning', text: 'unsigned only' }] },
     ]);
     expect(messages[1]?.content).toEqual([
@@ -113,11 +126,25 @@ describe('convertToAnthropicMessages', () => {
     const { system, messages } = convert(
       [
         { role: 'system', content: 'Long instructions.' },
-        { role: 'user', content: [{ type: 'text', text: 'Document:' }, { type: 'text', text: 'Very long text.' }, { type: 'text', text: 'Question?' }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Document:' },
+            { type: 'text', text: 'Very long text.' },
+            { type: 'text', text: 'Question?' },
+          ],
+        },
         { role: 'assistant', content: 'Answer.' },
         { role: 'user', content: 'Follow-up' },
       ],
-      (message, part) => (message === 0 && part === undefined ? ephemeral : message === 1 && part === 1 ? { ...ephemeral, ttl: '1h' } : message === 3 && part === undefined ? ephemeral : undefined),
+      (message, part) =>
+        message === 0 && part === undefined
+          ? ephemeral
+          : message === 1 && part === 1
+            ? { ...ephemeral, ttl: '1h' }
+            : message === 3 && part === undefined
+              ? ephemeral
+              : undefined,
     );
     expect(system).toEqual([{ type: 'text', text: 'Long instructions.', cache_control: ephemeral }]);
     expect(messages[0]?.content).toEqual([
@@ -134,8 +161,12 @@ describe('convertToAnthropicMessages', () => {
       code: 'invalid_request',
       message: 'anthropic: messages[0].content[0].type: "audio" is not allowed here',
     });
-    expect(thrown([{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/x.png' } }] }]).message).toContain('messages[0].content[0].type');
-    expect(thrown([{ role: 'assistant', content: 'x', toolCalls: [{ id: 't', name: 'f', arguments: '[1,2]' }] }]).message).toContain('messages[0].toolCalls[0].arguments: must be a JSON object');
+    expect(thrown([{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://example.com/x.png' } }] }]).message).toContain(
+      'messages[0].content[0].type',
+    );
+    expect(thrown([{ role: 'assistant', content: 'x', toolCalls: [{ id: 't', name: 'f', arguments: '[1,2]' }] }]).message).toContain(
+      'messages[0].toolCalls[0].arguments: must be a JSON object',
+    );
     expect(thrown([{ role: 'user', content: [{ type: 'reasoning', text: 'x' }] }]).message).toContain('"reasoning" is not allowed here');
   });
 });

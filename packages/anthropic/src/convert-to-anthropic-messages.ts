@@ -60,7 +60,10 @@ const wireSource = (source: MediaSource): AnthropicSource =>
 function userBlock(part: ContentPart, field: string, provider: string): AnthropicContentBlock {
   if (part.type === 'text') return { type: 'text', text: part.text };
   if (part.type === 'image') return { type: 'image', source: wireSource(part.source) };
-  if (part.type === 'document') return part.title === undefined ? { type: 'document', source: wireSource(part.source) } : { type: 'document', source: wireSource(part.source), title: part.title };
+  if (part.type === 'document')
+    return part.title === undefined
+      ? { type: 'document', source: wireSource(part.source) }
+      : { type: 'document', source: wireSource(part.source), title: part.title };
   return invalidRequest(provider, `${field}.type`, `"${part.type}" is not allowed here`);
 }
 
@@ -72,7 +75,9 @@ function toolInput(text: string, field: string, provider: string): Record<string
   } catch {
     // reported below
   }
-  return input && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : invalidRequest(provider, field, 'must be a JSON object');
+  return input && typeof input === 'object' && !Array.isArray(input)
+    ? (input as Record<string, unknown>)
+    : invalidRequest(provider, field, 'must be a JSON object');
 }
 
 /**
@@ -86,7 +91,11 @@ function toolInput(text: string, field: string, provider: string): Record<string
  * `cacheFor` puts `cache_control` on a message's last block or on one of its parts. Input Anthropic cannot take
  * throws `KitError('invalid_request')` naming the field.
  */
-export function convertToAnthropicMessages(messages: readonly ChatMessage[], provider: string, cacheFor: CacheControlLookup = () => undefined): AnthropicPrompt {
+export function convertToAnthropicMessages(
+  messages: readonly ChatMessage[],
+  provider: string,
+  cacheFor: CacheControlLookup = () => undefined,
+): AnthropicPrompt {
   const system: AnthropicTextBlock[] = [];
   const turns: { role: 'user' | 'assistant'; content: AnthropicContentBlock[] }[] = [];
 
@@ -99,28 +108,39 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[], pro
       blocks.push(cacheControl ? { ...block, cache_control: cacheControl } : block);
     };
     const textOf = () =>
-      parts.map((part, partIndex) => (part.type === 'text' ? part.text : invalidRequest(provider, `${field}.content[${partIndex}].type`, `"${part.type}" is not allowed here`))).join('');
+      parts
+        .map((part, partIndex) =>
+          part.type === 'text' ? part.text : invalidRequest(provider, `${field}.content[${partIndex}].type`, `"${part.type}" is not allowed here`),
+        )
+        .join('');
 
     if (role === 'system') {
-      add({ type: 'text', text: textOf() }, parts.findIndex((_, partIndex) => cacheFor(index, partIndex)));
+      add(
+        { type: 'text', text: textOf() },
+        parts.findIndex((_, partIndex) => cacheFor(index, partIndex)),
+      );
     } else if (role === 'tool') {
       // Tool results take text, images and documents; the whole message is one block.
-      const resultContent = typeof content === 'string' ? content : content.map((part, partIndex) => userBlock(part, `${field}.content[${partIndex}]`, provider));
-      add({ type: 'tool_result', tool_use_id: toolCallId as string, content: resultContent }, parts.findIndex((_, partIndex) => cacheFor(index, partIndex)));
+      const resultContent =
+        typeof content === 'string' ? content : content.map((part, partIndex) => userBlock(part, `${field}.content[${partIndex}]`, provider));
+      add(
+        { type: 'tool_result', tool_use_id: toolCallId as string, content: resultContent },
+        parts.findIndex((_, partIndex) => cacheFor(index, partIndex)),
+      );
     } else if (role === 'user') {
       parts.forEach((part, partIndex) => {
         if (part.type !== 'text' || part.text !== '' || parts.length === 1) add(userBlock(part, `${field}.content[${partIndex}]`, provider), partIndex);
       });
     } else {
       parts.forEach((part, partIndex) => {
-        if (part.type === 'reasoning') reasoningBlocks(part).forEach((block) => add(block));
+        if (part.type === 'reasoning') for (const block of reasoningBlocks(part)) add(block);
         else if (part.type !== 'text') invalidRequest(provider, `${field}.content[${partIndex}].type`, `"${part.type}" is not allowed here`);
         // The API rejects empty text blocks.
         else if (part.text !== '') add(part, partIndex);
       });
-      toolCalls?.forEach(({ id, name, arguments: args }, callIndex) =>
-        add({ type: 'tool_use', id, name, input: toolInput(args, `${field}.toolCalls[${callIndex}].arguments`, provider) }),
-      );
+      toolCalls?.forEach(({ id, name, arguments: args }, callIndex) => {
+        add({ type: 'tool_use', id, name, input: toolInput(args, `${field}.toolCalls[${callIndex}].arguments`, provider) });
+      });
       if (blocks.length === 0) return; // nothing to replay (e.g. unsigned reasoning only)
     }
 
@@ -139,7 +159,10 @@ export function convertToAnthropicMessages(messages: readonly ChatMessage[], pro
 
   const prompt: AnthropicPrompt = {
     // One text block without a breakpoint goes out as a plain string.
-    messages: turns.map(({ role, content }) => ({ role, content: content.length === 1 && content[0]?.type === 'text' && !content[0].cache_control ? content[0].text : content })),
+    messages: turns.map(({ role, content }) => ({
+      role,
+      content: content.length === 1 && content[0]?.type === 'text' && !content[0].cache_control ? content[0].text : content,
+    })),
   };
   if (system.length > 0) prompt.system = system.some((block) => block.cache_control) ? system : system.map((block) => block.text).join('\n\n');
   return prompt;

@@ -14,7 +14,15 @@ afterAll(() => server.close());
 
 // gpt-oss-120b on Cerebras streams its thinking in `reasoning`, then the answer; usage and time_info close the stream.
 const chunk = (delta: Record<string, unknown>, finish: string | null = null, extra: Record<string, unknown> = {}) =>
-  JSON.stringify({ id: 'chatcmpl-c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-oss-120b', system_fingerprint: 'fp_1', choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
+  JSON.stringify({
+    id: 'chatcmpl-c1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-oss-120b',
+    system_fingerprint: 'fp_1',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+    ...extra,
+  });
 const reasoningStream = [
   chunk({ role: 'assistant', content: '' }),
   chunk({ reasoning: 'User says hello. ' }),
@@ -56,7 +64,18 @@ describe('createCerebras', () => {
     const cerebras = createCerebras({ onEvent: (event) => events.push(event) });
     expect([cerebras.name, cerebras.type, cerebras.getDefaultModel()]).toEqual(['cerebras', 'cerebras', 'gpt-oss-120b']);
     const completion = await (
-      await cerebras.generateChatCompletion({ messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello' }, { type: 'text', text: 'there' }] }], maxTokens: 300 })
+      await cerebras.generateChatCompletion({
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'Hello' },
+              { type: 'text', text: 'there' },
+            ],
+          },
+        ],
+        maxTokens: 300,
+      })
     ).final();
     expect(completion).toMatchObject({ text: 'Hello!', reasoning: 'User says hello. Answer politely.', finishReason: 'stop' });
     expect(completion.usage).toEqual({ inputTokens: 70, outputTokens: 12, totalTokens: 82, reasoningTokens: 9 });
@@ -81,21 +100,33 @@ describe('createCerebras', () => {
           object: 'chat.completion',
           created: 1_723_733_419,
           model: 'gpt-oss-120b',
-          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hello! How can I assist you today?', reasoning: 'A greeting.' } }],
+          choices: [
+            { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Hello! How can I assist you today?', reasoning: 'A greeting.' } },
+          ],
           usage: { prompt_tokens: 12, completion_tokens: 10, total_tokens: 22, prompt_tokens_details: { cached_tokens: 0 } },
           time_info: { queue_time: 0.000073161, total_time: 0.022 },
         }),
       ),
     );
     const completion = await createCerebras({ apiKey: 'test-key-1' }).complete({ system: 'Be kind.', prompt: 'Hello!' });
-    expect(completion).toMatchObject({ id: 'chatcmpl-292e278f', text: 'Hello! How can I assist you today?', reasoning: 'A greeting.', usage: { cachedInputTokens: 0 } });
+    expect(completion).toMatchObject({
+      id: 'chatcmpl-292e278f',
+      text: 'Hello! How can I assist you today?',
+      reasoning: 'A greeting.',
+      usage: { cachedInputTokens: 0 },
+    });
   });
 
   it('classifies a Cerebras 429 with its reset as the retry wait', async () => {
     server.use(
       http.post('https://api.cerebras.ai/v1/chat/completions', () =>
         HttpResponse.json(
-          { message: 'Tokens per minute limit exceeded - too many tokens processed.', type: 'too_many_tokens_error', param: 'quota', code: 'token_quota_exceeded' },
+          {
+            message: 'Tokens per minute limit exceeded - too many tokens processed.',
+            type: 'too_many_tokens_error',
+            param: 'quota',
+            code: 'token_quota_exceeded',
+          },
           { status: 429, headers: { 'x-ratelimit-remaining-tokens-minute': '0', 'x-ratelimit-reset-tokens-minute': '0.2' } },
         ),
       ),

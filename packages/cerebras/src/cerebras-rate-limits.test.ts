@@ -22,13 +22,20 @@ describe('Cerebras rate limits', () => {
     expect(readCerebrasRateLimits(new Headers({ 'x-ratelimit-limit-requests': '5' }), now)).toBeUndefined();
   });
 
-  it('reads a quota 429 as a rate limit whose wait is the exhausted budget\'s reset', () => {
-    const body = { message: 'Requests per day limit exceeded - too many requests sent.', type: 'too_many_requests_error', param: 'quota', code: 'request_quota_exceeded' };
+  it("reads a quota 429 as a rate limit whose wait is the exhausted budget's reset", () => {
+    const body = {
+      message: 'Requests per day limit exceeded - too many requests sent.',
+      type: 'too_many_requests_error',
+      param: 'quota',
+      code: 'request_quota_exceeded',
+    };
     const dayGone = new Headers({ ...headers, 'x-ratelimit-remaining-requests-day': '0' });
     expect(refineCerebrasError({ status: 429, body, headers: dayGone })).toEqual({ code: 'rate_limit', retryAfterMs: 33_011_383 });
     const minuteGone = new Headers({ ...headers, 'x-ratelimit-remaining-tokens-minute': '0' });
     expect(refineCerebrasError({ status: 429, body, headers: minuteGone })).toEqual({ code: 'rate_limit', retryAfterMs: 11_383 });
-    expect(refineCerebrasError({ status: 429, body, headers: new Headers({ ...headers, 'x-ratelimit-remaining-tokens-minute': '0', 'retry-after': '2' }) })).toEqual({
+    expect(
+      refineCerebrasError({ status: 429, body, headers: new Headers({ ...headers, 'x-ratelimit-remaining-tokens-minute': '0', 'retry-after': '2' }) }),
+    ).toEqual({
       code: 'rate_limit',
     });
     const billing = { message: 'Payment required: insufficient credit balance', type: 'billing_error' };

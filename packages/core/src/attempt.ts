@@ -82,7 +82,10 @@ export class Attempt {
     if (!this.#waiting) return;
     const now = this.#now();
     const dueAt = this.#dueAt();
-    if (now < dueAt) return this.#arm(dueAt - now);
+    if (now < dueAt) {
+      this.#arm(dueAt - now);
+      return;
+    }
     const provider = this.#provider;
     const message =
       dueAt === this.#contentDeadlineAt && dueAt < this.#waitingSince + this.#limitMs

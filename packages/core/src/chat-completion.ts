@@ -36,8 +36,7 @@ interface ChatCompletionFields {
  * parsed answer; with a Standard Schema as `responseFormat.schema` it is validated by it and typed `OBJECT`
  * (`complete()` infers it): `{ city: string }` for `z.object({ city: z.string() })`. Otherwise `unknown`.
  */
-export type ChatCompletion<OBJECT = unknown> = ChatCompletionFields &
-  (unknown extends OBJECT ? { object?: unknown } : { object: OBJECT });
+export type ChatCompletion<OBJECT = unknown> = ChatCompletionFields & (unknown extends OBJECT ? { object?: unknown } : { object: OBJECT });
 
 /** A usage with every count at zero. */
 export function emptyUsage(): Usage {

@@ -49,7 +49,10 @@ async function collect(stream: AsyncIterable<StreamEvent>) {
 describe('KitChatStream', () => {
   it('yields start first (with the credential) and finish last, and reports success once', async () => {
     const { stream, onSuccess } = source(
-      [{ type: 'start', id: 'resp-1', model: 'served-model' }, { type: 'text-delta', text: 'Hel' }],
+      [
+        { type: 'start', id: 'resp-1', model: 'served-model' },
+        { type: 'text-delta', text: 'Hel' },
+      ],
       [
         { type: 'finish', finishReason: 'stop', usage },
         { type: 'text-delta', text: 'lo' },
@@ -63,7 +66,10 @@ describe('KitChatStream', () => {
   });
 
   it('synthesises start when the upstream sent none', async () => {
-    const { stream } = source([{ type: 'text-delta', text: 'x' }, { type: 'finish', finishReason: 'stop', usage }]);
+    const { stream } = source([
+      { type: 'text-delta', text: 'x' },
+      { type: 'finish', finishReason: 'stop', usage },
+    ]);
     const [first] = await collect(stream);
     expect(first).toEqual({ type: 'start', model: 'requested-model', credentialId: 'key-1' });
   });
@@ -120,7 +126,13 @@ describe('KitChatStream', () => {
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/already consumed/);
     expect((await stream.final()).finishReason).toBe('stop');
 
-    const { stream: iterated } = source([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }, { type: 'finish', finishReason: 'stop', usage }]);
+    const { stream: iterated } = source(
+      [{ type: 'text-delta', text: 'a' }],
+      [
+        { type: 'text-delta', text: 'b' },
+        { type: 'finish', finishReason: 'stop', usage },
+      ],
+    );
     const iterator = iterated[Symbol.asyncIterator]();
     await iterator.next(); // start
     await iterator.next(); // 'a'
@@ -182,7 +194,13 @@ describe('KitChatStream', () => {
       provider: 'test',
       model: 'm',
       buffered: [],
-      feed: { take: () => decoded.shift(), get done() { return decoded.length === 0; }, fill },
+      feed: {
+        take: () => decoded.shift(),
+        get done() {
+          return decoded.length === 0;
+        },
+        fill,
+      },
       classify: (error) => error as KitError,
       onSuccess: () => {},
       onError: () => {},

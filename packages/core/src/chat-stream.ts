@@ -238,7 +238,12 @@ export class KitChatStream implements ChatStream {
  * The completion of an assembled answer, with `object` when JSON was asked for (parsed, and validated by a Standard
  * Schema). A mismatch rejects with `invalid_response` naming the failing path, although the wire call succeeded.
  */
-export async function completeAnswer(assembler: CompletionAssembler, provider: string, credentialId: string | undefined, answer: AnswerShape | undefined): Promise<ChatCompletion> {
+export async function completeAnswer(
+  assembler: CompletionAssembler,
+  provider: string,
+  credentialId: string | undefined,
+  answer: AnswerShape | undefined,
+): Promise<ChatCompletion> {
   const completion = assembler.build(provider, credentialId);
   const format = answer?.responseFormat?.type;
   if (answer && (format === 'json' || format === 'json-schema')) {

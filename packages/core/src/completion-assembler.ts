@@ -56,7 +56,10 @@ export class CompletionAssembler {
     if (event.type === 'text-delta') this.#text.append(event.text);
     else if (event.type === 'reasoning-delta') {
       let part = this.#reasoningParts.at(-1);
-      if (!part || (part.signature && event.text)) this.#reasoningParts.push((part = { type: 'reasoning', text: new TextBuilder() }));
+      if (!part || (part.signature && event.text)) {
+        part = { type: 'reasoning', text: new TextBuilder() };
+        this.#reasoningParts.push(part);
+      }
       part.text.append(event.text);
       if (event.signature) part.signature = (part.signature ?? '') + event.signature;
     } else if (event.type === 'tool-call') this.#toolCalls.push(event.toolCall);

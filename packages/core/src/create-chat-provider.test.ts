@@ -27,7 +27,9 @@ const definition: ProviderDefinition = {
   defaultModel: 'example-1',
   apiKeyEnvVar: 'EXAMPLE_API_KEY',
   capabilities: { streaming: true, tools: true, vision: false, documents: false, audio: false, reasoning: false, json: true },
-  fallbackModels: [{ id: 'example-fallback', provider: 'example', capabilities: { streaming: true, tools: true, vision: false, reasoning: false, json: true } }],
+  fallbackModels: [
+    { id: 'example-fallback', provider: 'example', capabilities: { streaming: true, tools: true, vision: false, reasoning: false, json: true } },
+  ],
   authHeaders: (lease) => ({ authorization: `Bearer ${lease.secret}` }),
   chat: {
     framing: sseFraming,
@@ -46,7 +48,11 @@ const definition: ProviderDefinition = {
   models: {
     request: { path: '/models' },
     parse: (body, provider) =>
-      (body as { ids: string[] }).ids.map((id) => ({ id, provider, capabilities: { streaming: true, tools: true, vision: false, reasoning: false, json: true } })),
+      (body as { ids: string[] }).ids.map((id) => ({
+        id,
+        provider,
+        capabilities: { streaming: true, tools: true, vision: false, reasoning: false, json: true },
+      })),
   },
 };
 
@@ -76,7 +82,15 @@ afterAll(() => server.close());
 describe('createChatProvider', () => {
   it('implements every segregated interface, as the type guards see it', () => {
     const provider = createChatProvider(definition, { apiKey: secret });
-    for (const guard of [isModelProvider, isChatProvider, isCapabilityProvider, isToolCallingProvider, isHealthCheckProvider, isConfigurableProvider, isAuthenticatedProvider]) {
+    for (const guard of [
+      isModelProvider,
+      isChatProvider,
+      isCapabilityProvider,
+      isToolCallingProvider,
+      isHealthCheckProvider,
+      isConfigurableProvider,
+      isAuthenticatedProvider,
+    ]) {
       expect(guard(provider)).toBe(true);
     }
     expect(isOAuthProvider(provider)).toBe(false);

@@ -116,7 +116,9 @@ function resolveApiKey(definition: ProviderDefinition, settings: ProviderSetting
   const fromEnvironment = definition.apiKeyEnvVar ? readEnvironmentVariable(definition.apiKeyEnvVar) : undefined;
   if (fromEnvironment) return fromEnvironment;
   if (definition.apiKeyOptional) return '';
-  throw new KitError('invalid_config', `apiKey: ${name} has none: set ${definition.apiKeyEnvVar ?? 'apiKey'} or pass apiKey or credentials`, { provider: name });
+  throw new KitError('invalid_config', `apiKey: ${name} has none: set ${definition.apiKeyEnvVar ?? 'apiKey'} or pass apiKey or credentials`, {
+    provider: name,
+  });
 }
 
 function describeSettings(definition: ProviderDefinition, settings: ProviderSettings, name: string, defaultModel: string) {

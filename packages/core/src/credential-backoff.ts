@@ -24,12 +24,7 @@ export interface CredentialBackoffPolicy {
  * a transient fault sleeps at most `maxTransientBackoffMs`; a `rate_limit` sleeps at least its `retryAfterMs`;
  * a `quota_exceeded` sleeps at least `quotaCooldownMs` or its `retryAfterMs` when that is larger.
  */
-export function credentialBackoffMs(
-  consecutiveFailures: number,
-  error: KitError | undefined,
-  policy: CredentialBackoffPolicy,
-  random: () => number,
-): number {
+export function credentialBackoffMs(consecutiveFailures: number, error: KitError | undefined, policy: CredentialBackoffPolicy, random: () => number): number {
   // `|| 0`: a zero initial backoff stays 0 when 2^n overflows to Infinity (0 × Infinity is NaN).
   let backoff = Math.min(policy.initialBackoffMs * 2 ** (consecutiveFailures - 1), policy.maxBackoffMs) || 0;
   // jitter ≤ 1 and random() < 1 keep the factor ≥ 0.

@@ -47,7 +47,10 @@ function failureRuleSchema() {
  * @example `{ 401: { action: 'disable' }, 429: { cooldownMs: 30_000 }, quota_exceeded: { cooldownMs: 600_000 } }`
  */
 function failureRulesSchema() {
-  return z.record(z.string().check(z.refine(isFailureRuleKey, { error: 'is not an HTTP error status (400–599) or a KitError code a credential can cause' })), failureRuleSchema());
+  return z.record(
+    z.string().check(z.refine(isFailureRuleKey, { error: 'is not an HTTP error status (400–599) or a KitError code a credential can cause' })),
+    failureRuleSchema(),
+  );
 }
 
 /**

@@ -170,7 +170,9 @@ describe('credentialFailureDisposition', () => {
   });
 
   it('prefers a rule for the status over one for the code', () => {
-    const policy = policyOf({ policies: { 403: { action: 'disable' }, permission: { cooldownMs: 10 }, 500: { action: 'ignore' }, not_found: { cooldownMs: 7 } } });
+    const policy = policyOf({
+      policies: { 403: { action: 'disable' }, permission: { cooldownMs: 10 }, 500: { action: 'ignore' }, not_found: { cooldownMs: 7 } },
+    });
     expect(credentialFailureDisposition(error('permission', { status: 403 }), policy)).toEqual({ action: 'disable', transient: false, cooldownMs: undefined });
     expect(credentialFailureDisposition(error('permission'), policy)).toEqual({ action: 'cooldown', transient: false, cooldownMs: 10 });
     expect(credentialFailureDisposition(error('server_error', { status: 500 }), policy).action).toBe('ignore');

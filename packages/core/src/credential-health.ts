@@ -112,9 +112,7 @@ export class CredentialHealthRecord {
    * ends soonest instead of refusing calls (panic mode, as Envoy's panic threshold).
    */
   coolsOnlyTransiently(now: number): boolean {
-    return (
-      !this.disabled && this.transientCooldownUntil > now && this.penaltyUntil <= now && this.rateLimitedUntil <= now && this.heldUntil <= now
-    );
+    return !this.disabled && this.transientCooldownUntil > now && this.penaltyUntil <= now && this.rateLimitedUntil <= now && this.heldUntil <= now;
   }
 
   /**
@@ -177,7 +175,8 @@ export class CredentialHealthRecord {
       this.lastCooldownMs = 0;
       return 'counted';
     }
-    const cooldownMs = disposition.cooldownMs === undefined ? credentialBackoffMs(failures, error, policy, policy.random) : explicitCooldownMs(disposition.cooldownMs, error);
+    const cooldownMs =
+      disposition.cooldownMs === undefined ? credentialBackoffMs(failures, error, policy, policy.random) : explicitCooldownMs(disposition.cooldownMs, error);
     this.lastCooldownMs = cooldownMs;
     // A later, longer cooldown extends the one in force; an earlier, shorter one never shortens it.
     if (disposition.transient) this.transientCooldownUntil = Math.max(this.transientCooldownUntil, now + cooldownMs);
@@ -252,7 +251,11 @@ export function selectPanicCredential<T extends WithCredentialHealth>(items: rea
  * Time until the soonest candidate (outside `isExcluded`, not disabled) may be handed out again, ≥ 0 — the
  * `retryAfterMs` of `credentials_exhausted` — or `undefined` when nothing can be waited for.
  */
-export function soonestCredentialRecoveryMs<T extends WithCredentialHealth>(items: readonly T[], now: number, isExcluded?: (item: T) => boolean): number | undefined {
+export function soonestCredentialRecoveryMs<T extends WithCredentialHealth>(
+  items: readonly T[],
+  now: number,
+  isExcluded?: (item: T) => boolean,
+): number | undefined {
   let soonest = Number.POSITIVE_INFINITY;
   for (const item of items) {
     if (item.health.disabled || isExcluded?.(item)) continue;

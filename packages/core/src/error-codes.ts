@@ -39,7 +39,15 @@ export interface ErrorPolicy {
 // every other code is final and nobody's fault.
 const credentialFaults: readonly KitErrorCode[] = ['authentication', 'permission', 'rate_limit', 'quota_exceeded'];
 const transientFaults: readonly KitErrorCode[] = ['server_error', 'timeout', 'network', 'invalid_response'];
-const finalCodes: readonly KitErrorCode[] = ['invalid_request', 'not_found', 'context_length', 'content_filter', 'aborted', 'credentials_exhausted', 'invalid_config'];
+const finalCodes: readonly KitErrorCode[] = [
+  'invalid_request',
+  'not_found',
+  'context_length',
+  'content_filter',
+  'aborted',
+  'credentials_exhausted',
+  'invalid_config',
+];
 
 /** The code table as data. */
 export const errorPolicies = /* @__PURE__ */ (() =>
@@ -47,7 +55,12 @@ export const errorPolicies = /* @__PURE__ */ (() =>
     [...credentialFaults, ...transientFaults, ...finalCodes].map((code) => {
       const switchesCredential = credentialFaults.includes(code);
       const transient = transientFaults.includes(code);
-      const policy: ErrorPolicy = { retryable: transient || code === 'rate_limit', switchesCredential, transient, penalisesCredential: switchesCredential || transient };
+      const policy: ErrorPolicy = {
+        retryable: transient || code === 'rate_limit',
+        switchesCredential,
+        transient,
+        penalisesCredential: switchesCredential || transient,
+      };
       return [code, policy];
     }),
   ) as Readonly<Record<KitErrorCode, ErrorPolicy>>)();

@@ -56,12 +56,18 @@ describe('postOAuthForm', () => {
     expect(answer).toEqual({ access_token: 'test-access-token-2', expires_in: 60 });
     expect(seen).toHaveLength(1);
     expect(seen[0]).toMatchObject({ url: TOKEN_URL, method: 'POST', contentType: 'application/x-www-form-urlencoded', accept: 'application/json' });
-    expect(Object.fromEntries(new URLSearchParams(seen[0]?.raw))).toEqual({ grant_type: 'refresh_token', refresh_token: 'test/refresh+token=&x', client_id: 'test-client-id' });
+    expect(Object.fromEntries(new URLSearchParams(seen[0]?.raw))).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'test/refresh+token=&x',
+      client_id: 'test-client-id',
+    });
   });
 
   it('a rejected grant or client is authentication, without any form secret in it', async () => {
     const revoked = tokenEndpoint(() =>
-      json({ error: 'invalid_grant', error_description: 'refresh token test-refresh-token-1 of test-client-secret-1 revoked' }, 400, { 'x-request-id': 'req-1' }),
+      json({ error: 'invalid_grant', error_description: 'refresh token test-refresh-token-1 of test-client-secret-1 revoked' }, 400, {
+        'x-request-id': 'req-1',
+      }),
     );
     const error = await failureOf(postOAuthForm(TOKEN_URL, refreshForm, revoked.options({ credentialId: 'a-1', what: 'token refresh' })));
     expect(error).toMatchObject({ code: 'authentication', status: 400, provider: 'p', credentialId: 'a-1', requestId: 'req-1' });

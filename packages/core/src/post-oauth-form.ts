@@ -67,12 +67,25 @@ export async function postOAuthForm(
   const error = typeof json?.error === 'string' && json.error ? json.error : undefined;
   if (json && (error ? options.passErrors?.includes(error) : answer.ok)) return json;
   if (answer.ok && !error) {
-    throw new KitError('invalid_response', `${provider}: ${what}: the answer is not a JSON object (HTTP ${answer.status})`, { provider, credentialId, status: answer.status });
+    throw new KitError('invalid_response', `${provider}: ${what}: the answer is not a JSON object (HTTP ${answer.status})`, {
+      provider,
+      credentialId,
+      status: answer.status,
+    });
   }
   const status = answer.ok ? 400 : answer.status;
   const description = json?.error_description;
   const message = error ? undefined : upstreamMessage(body);
-  const detail = error ? (typeof description === 'string' && description ? `${error}: ${truncateMasked(description, 300, secrets)}` : error) : message === undefined ? 'refused' : truncateMasked(message, 300, secrets);
+  const detail = error
+    ? typeof description === 'string' && description
+      ? `${error}: ${truncateMasked(description, 300, secrets)}`
+      : error
+    : message === undefined
+      ? 'refused'
+      : truncateMasked(message, 300, secrets);
   const code = (error && rejectedGrant.test(error)) || status === 401 ? 'authentication' : undefined;
-  throw createUpstreamError({ status, body, headers: answer.headers }, { provider, credentialId, secrets, refine: () => ({ message: `${what}: ${detail}`, code }) });
+  throw createUpstreamError(
+    { status, body, headers: answer.headers },
+    { provider, credentialId, secrets, refine: () => ({ message: `${what}: ${detail}`, code }) },
+  );
 }

@@ -88,17 +88,10 @@ export interface OAuthProvider extends AuthenticatedProvider {
 }
 
 /** A complete provider: everything @kit's own adapters implement. Third parties may implement any subset. */
-export interface Provider
-  extends ModelProvider,
-    ChatProvider,
-    CapabilityProvider,
-    HealthCheckProvider,
-    ConfigurableProvider,
-    AuthenticatedProvider {}
+export interface Provider extends ModelProvider, ChatProvider, CapabilityProvider, HealthCheckProvider, ConfigurableProvider, AuthenticatedProvider {}
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
-const hasFunctions = (value: unknown, ...names: string[]) =>
-  isObject(value) && names.every((name) => typeof value[name] === 'function');
+const hasFunctions = (value: unknown, ...names: string[]) => isObject(value) && names.every((name) => typeof value[name] === 'function');
 
 export function isCoreProvider(value: unknown): value is CoreProvider {
   return isObject(value) && typeof value.name === 'string' && typeof value.type === 'string';

@@ -390,7 +390,11 @@ export class RequestEngine {
         try {
           body = JSON.parse(text);
         } catch (error) {
-          throw new KitError('invalid_response', `${provider}: the answer is not JSON: ${(error as Error).message}`, { provider, credentialId: lease.id, secrets: [lease.secret] });
+          throw new KitError('invalid_response', `${provider}: the answer is not JSON: ${(error as Error).message}`, {
+            provider,
+            credentialId: lease.id,
+            secrets: [lease.secret],
+          });
         }
         try {
           definition.chat.parseResponse(body, context, (event) => buffered.push(event));
@@ -430,7 +434,10 @@ export class RequestEngine {
       if (!finished) {
         // Empty 200, comments only, a JSON body for a stream request: an attempt failure like any other before content.
         const contentType = response.headers.get('content-type') ?? 'none';
-        throw new KitError('invalid_response', `${provider}: the stream ended before any content (content-type ${contentType})`, { provider, credentialId: lease.id });
+        throw new KitError('invalid_response', `${provider}: the stream ended before any content (content-type ${contentType})`, {
+          provider,
+          credentialId: lease.id,
+        });
       }
       return { lease, buffered, reader, attempt, startedAt, requestId };
     } catch (error) {

@@ -89,7 +89,10 @@ describe('requestJson', () => {
     const { calls, options } = scripted(json({}));
     expect(await failureOf(requestJson(URL_, options({ retry: 9 })))).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('retry') });
     expect(await failureOf(requestJson(URL_, options({ retry: { limit: 1.5 } })))).toMatchObject({ code: 'invalid_request' });
-    expect(await failureOf(requestJson(URL_, options({ retry: { limit: 1, when: 'always' as 'transient' } })))).toMatchObject({ code: 'invalid_request', message: expect.stringContaining('retry.when') });
+    expect(await failureOf(requestJson(URL_, options({ retry: { limit: 1, when: 'always' as 'transient' } })))).toMatchObject({
+      code: 'invalid_request',
+      message: expect.stringContaining('retry.when'),
+    });
     expect(await failureOf(requestJson(URL_, options({ timeoutMs: 0 })))).toMatchObject({
       code: 'invalid_request',
       message: expect.stringContaining('timeoutMs'),

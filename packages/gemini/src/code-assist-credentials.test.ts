@@ -4,7 +4,9 @@ import { withCodeAssistProjects } from './code-assist-credentials';
 import type { CodeAssistDiscoveryOptions } from './code-assist-project';
 
 /** Code Assist's loadCodeAssist as a fetch: every account has the project `project-<token>`; calls are counted. */
-function codeAssistFetch(answer: (token: string) => Response = (token) => Response.json({ currentTier: { id: 'standard-tier' }, cloudaicompanionProject: `project-${token}` })) {
+function codeAssistFetch(
+  answer: (token: string) => Response = (token) => Response.json({ currentTier: { id: 'standard-tier' }, cloudaicompanionProject: `project-${token}` }),
+) {
   const calls: string[] = [];
   const fetchCodeAssist: typeof fetch = async (input, init) => {
     const token = new Headers(init?.headers).get('authorization')?.replace('Bearer ', '') ?? '';

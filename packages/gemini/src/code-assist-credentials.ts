@@ -50,9 +50,13 @@ export function withCodeAssistProjects(source: CredentialSource, options: CodeAs
       const lease = await source.acquire(request);
       request = acquireOptions;
       if (lease.kind !== 'oauth') {
-        throw new KitError('invalid_config', `credentials: ${options.provider}: the code-assist backend needs OAuth credentials (an OAuthManager), not API keys`, {
-          provider: options.provider,
-        });
+        throw new KitError(
+          'invalid_config',
+          `credentials: ${options.provider}: the code-assist backend needs OAuth credentials (an OAuthManager), not API keys`,
+          {
+            provider: options.provider,
+          },
+        );
       }
       const known = projects.get(lease.id) ?? (stale.has(lease.id) ? undefined : lease.projectId);
       if (known) return { ...lease, projectId: known };

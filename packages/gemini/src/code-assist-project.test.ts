@@ -1,4 +1,4 @@
-import { KitError } from '@kit/core';
+import type { KitError } from '@kit/core';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -54,10 +54,20 @@ describe('discoverCodeAssistProject', () => {
       ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'legacy-tier' }, { id: 'free-tier', isDefault: true }] }),
       ':onboardUser': () => HttpResponse.json({ name: 'operations/onboard-1', done: false }),
       '/operations/onboard-1': () =>
-        HttpResponse.json(++polls < 3 ? { name: 'operations/onboard-1', done: false } : { name: 'operations/onboard-1', done: true, response: { cloudaicompanionProject: { id: 'managed-456', name: 'Managed' } } }),
+        HttpResponse.json(
+          ++polls < 3
+            ? { name: 'operations/onboard-1', done: false }
+            : { name: 'operations/onboard-1', done: true, response: { cloudaicompanionProject: { id: 'managed-456', name: 'Managed' } } },
+        ),
     });
     expect(await discoverCodeAssistProject(options({ projectId: 'ignored-for-free-tier' }), lease)).toBe('managed-456');
-    expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist', ':onboardUser', '/operations/onboard-1', '/operations/onboard-1', '/operations/onboard-1']);
+    expect(calls.map((call) => call.method)).toEqual([
+      ':loadCodeAssist',
+      ':onboardUser',
+      '/operations/onboard-1',
+      '/operations/onboard-1',
+      '/operations/onboard-1',
+    ]);
     // The free tier uses a Google-managed project: naming one would fail.
     expect(calls[1]?.body).toEqual({ tierId: 'free-tier', metadata });
   });
@@ -76,10 +86,13 @@ describe('discoverCodeAssistProject', () => {
     ]);
   });
 
-  it('an account that needs a project and has none: permission error with Google\'s reasons, naming projectId', async () => {
+  it("an account that needs a project and has none: permission error with Google's reasons, naming projectId", async () => {
     codeAssist({
       ':loadCodeAssist': () =>
-        HttpResponse.json({ currentTier: { id: 'standard-tier' }, ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Your account is not eligible for the free tier.' }] }),
+        HttpResponse.json({
+          currentTier: { id: 'standard-tier' },
+          ineligibleTiers: [{ reasonCode: 'INELIGIBLE_ACCOUNT', reasonMessage: 'Your account is not eligible for the free tier.' }],
+        }),
     });
     const error = await discoverCodeAssistProject(options(), lease).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ code: 'permission', credentialId: 'alice', message: expect.stringContaining('not eligible for the free tier') });
@@ -96,7 +109,10 @@ describe('discoverCodeAssistProject', () => {
   });
 
   it('HTTP errors are classified (401 → authentication) and network failures are network errors; the token is never shown', async () => {
-    codeAssist({ ':loadCodeAssist': () => HttpResponse.json({ error: { code: 401, message: 'Invalid token test-access-token-1', status: 'UNAUTHENTICATED' } }, { status: 401 }) });
+    codeAssist({
+      ':loadCodeAssist': () =>
+        HttpResponse.json({ error: { code: 401, message: 'Invalid token test-access-token-1', status: 'UNAUTHENTICATED' } }, { status: 401 }),
+    });
     const unauthorized = await discoverCodeAssistProject(options(), lease).catch((thrown: unknown) => thrown);
     expect(unauthorized).toMatchObject({ code: 'authentication', status: 401 });
     expect(JSON.stringify(unauthorized)).not.toContain('test-access-token-1');

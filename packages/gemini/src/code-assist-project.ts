@@ -92,12 +92,18 @@ export async function discoverCodeAssistProject(options: CodeAssistDiscoveryOpti
   let operation = await call(options, lease, ':onboardUser', onboarding, signal);
   for (let polls = 0; operation.done !== true; polls += 1) {
     if (polls >= (options.maxPolls ?? 60)) {
-      throw new KitError('timeout', `${options.provider}: onboarding the account on Code Assist did not finish`, { provider: options.provider, credentialId: lease.id });
+      throw new KitError('timeout', `${options.provider}: onboarding the account on Code Assist did not finish`, {
+        provider: options.provider,
+        credentialId: lease.id,
+      });
     }
     await sleep(options.pollIntervalMs, signal).catch(() => {
       throw abortedError(options.provider);
     });
-    operation = typeof operation.name === 'string' && operation.name ? await call(options, lease, `/${operation.name}`, undefined, signal) : await call(options, lease, ':onboardUser', onboarding, signal);
+    operation =
+      typeof operation.name === 'string' && operation.name
+        ? await call(options, lease, `/${operation.name}`, undefined, signal)
+        : await call(options, lease, ':onboardUser', onboarding, signal);
   }
   const project = projectIdOf(Object(operation.response).cloudaicompanionProject) ?? configured;
   if (project) return project;

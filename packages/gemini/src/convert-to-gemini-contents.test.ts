@@ -124,9 +124,18 @@ describe('convertToGeminiContents', () => {
     ]);
     const textOnly = convert([
       { role: 'user', content: 'Prime?' },
-      { role: 'assistant', content: [{ type: 'reasoning', text: 'Thinking about primes', signature: SIGNATURE }, { type: 'text', text: 'Seven.' }] },
+      {
+        role: 'assistant',
+        content: [
+          { type: 'reasoning', text: 'Thinking about primes', signature: SIGNATURE },
+          { type: 'text', text: 'Seven.' },
+        ],
+      },
     ]).contents[1];
-    expect(textOnly?.parts).toEqual([{ text: 'Thinking about primes', thought: true }, { text: 'Seven.', thoughtSignature: SIGNATURE }]);
+    expect(textOnly?.parts).toEqual([
+      { text: 'Thinking about primes', thought: true },
+      { text: 'Seven.', thoughtSignature: SIGNATURE },
+    ]);
   });
 
   it('bad history is an invalid_request naming the field', () => {
@@ -146,8 +155,12 @@ describe('convertToGeminiContents', () => {
   });
 
   it('empty messages are left out (Gemini rejects empty parts)', () => {
-    expect(convert([{ role: 'user', content: '' }, { role: 'user', content: 'Hi' }, { role: 'assistant', content: [] }]).contents).toEqual([
-      { role: 'user', parts: [{ text: 'Hi' }] },
-    ]);
+    expect(
+      convert([
+        { role: 'user', content: '' },
+        { role: 'user', content: 'Hi' },
+        { role: 'assistant', content: [] },
+      ]).contents,
+    ).toEqual([{ role: 'user', parts: [{ text: 'Hi' }] }]);
   });
 });

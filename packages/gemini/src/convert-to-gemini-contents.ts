@@ -98,7 +98,9 @@ function functionNameFor(messages: readonly ChatMessage[], index: number, provid
     const call = messages[earlier]?.toolCalls?.find((candidate) => candidate.id === message.toolCallId);
     if (call) return call.name;
   }
-  return message.name || invalid(provider, `messages[${index}].toolCallId`, `no assistant tool call with id "${message.toolCallId}" comes before this tool result`);
+  return (
+    message.name || invalid(provider, `messages[${index}].toolCallId`, `no assistant tool call with id "${message.toolCallId}" comes before this tool result`)
+  );
 }
 
 /**

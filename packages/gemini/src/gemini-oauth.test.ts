@@ -11,7 +11,13 @@ beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 
-const credential = { id: 'alice', clientId: 'test-client-id.apps.example', clientSecret: 'test-client-secret-1', accessToken: 'test-access-token-1', refreshToken: 'test-refresh-token-1' };
+const credential = {
+  id: 'alice',
+  clientId: 'test-client-id.apps.example',
+  clientSecret: 'test-client-secret-1',
+  accessToken: 'test-access-token-1',
+  refreshToken: 'test-refresh-token-1',
+};
 
 function onToken(respond: () => Response): { contentType: string | null; form: URLSearchParams }[] {
   const seen: { contentType: string | null; form: URLSearchParams }[] = [];
@@ -26,8 +32,18 @@ function onToken(respond: () => Response): { contentType: string | null; form: U
 
 describe('geminiOAuthRefresh', () => {
   it("POSTs a form-encoded refresh_token grant to Google's token endpoint with the credential's client", async () => {
-    const seen = onToken(() => HttpResponse.json({ access_token: 'test-access-token-2', expires_in: 3599, scope: 'https://www.googleapis.com/auth/cloud-platform', token_type: 'Bearer' }));
-    expect(await geminiOAuthRefresh(credential, { signal: new AbortController().signal })).toEqual({ accessToken: 'test-access-token-2', expiresInMs: 3_599_000 });
+    const seen = onToken(() =>
+      HttpResponse.json({
+        access_token: 'test-access-token-2',
+        expires_in: 3599,
+        scope: 'https://www.googleapis.com/auth/cloud-platform',
+        token_type: 'Bearer',
+      }),
+    );
+    expect(await geminiOAuthRefresh(credential, { signal: new AbortController().signal })).toEqual({
+      accessToken: 'test-access-token-2',
+      expiresInMs: 3_599_000,
+    });
     expect(seen[0]?.contentType).toBe('application/x-www-form-urlencoded');
     expect(Object.fromEntries(seen[0]?.form ?? [])).toEqual({
       grant_type: 'refresh_token',
@@ -63,8 +79,14 @@ describe('geminiOAuthRefresh', () => {
 
   it('a credential without a refresh token or client cannot be refreshed (no request is sent)', async () => {
     const seen = onToken(() => HttpResponse.json({ access_token: 'x' }));
-    await expect(geminiOAuthRefresh({ id: 'bob', clientId: 'c' })).rejects.toMatchObject({ code: 'invalid_request', credentialId: 'bob', message: expect.stringContaining('credential.refreshToken') });
-    await expect(geminiOAuthRefresh({ id: 'bob', refreshToken: 'test-refresh-token-1' })).rejects.toMatchObject({ message: expect.stringContaining('clientId') });
+    await expect(geminiOAuthRefresh({ id: 'bob', clientId: 'c' })).rejects.toMatchObject({
+      code: 'invalid_request',
+      credentialId: 'bob',
+      message: expect.stringContaining('credential.refreshToken'),
+    });
+    await expect(geminiOAuthRefresh({ id: 'bob', refreshToken: 'test-refresh-token-1' })).rejects.toMatchObject({
+      message: expect.stringContaining('clientId'),
+    });
     expect(seen).toHaveLength(0);
   });
 

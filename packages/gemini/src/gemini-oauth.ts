@@ -38,7 +38,10 @@ export function createGeminiOAuthRefresh(options: GeminiOAuthRefreshOptions = {}
   return async (credential, context = {}) => {
     const { id, refreshToken } = credential;
     if (typeof refreshToken !== 'string' || !refreshToken) {
-      throw new KitError('invalid_request', `gemini: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, { provider: 'gemini', credentialId: id });
+      throw new KitError('invalid_request', `gemini: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, {
+        provider: 'gemini',
+        credentialId: id,
+      });
     }
     const clientId = credential.clientId ?? options.clientId;
     if (!clientId) {

@@ -60,7 +60,12 @@ describe('createGemini with API keys', () => {
     const stream = await gemini.generateChatCompletion({ system: 'Be terse.', prompt: 'Hi', temperature: 0.3 });
     const events = [];
     for await (const event of stream) events.push(event);
-    expect(events.filter((event) => event.type === 'text-delta').map((event) => (event as { text: string }).text).join('')).toBe('Hello, world!');
+    expect(
+      events
+        .filter((event) => event.type === 'text-delta')
+        .map((event) => (event as { text: string }).text)
+        .join(''),
+    ).toBe('Hello, world!');
     const [request] = seen;
     expect(request?.url.toString()).toBe(`${STREAM_URL}?alt=sse`);
     expect(request?.url.search).toBe('?alt=sse');
@@ -84,7 +89,13 @@ describe('createGemini with API keys', () => {
       }),
     );
     const completion = await createGemini({ apiKey: 'test-key-1' }).complete({ model: 'gemini-2.5-pro', prompt: 'A prime?' });
-    expect(completion).toMatchObject({ id: 'r-1', model: 'gemini-2.5-pro', text: 'Seven.', finishReason: 'stop', usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 } });
+    expect(completion).toMatchObject({
+      id: 'r-1',
+      model: 'gemini-2.5-pro',
+      text: 'Seven.',
+      finishReason: 'stop',
+      usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7 },
+    });
     expect(seen[0]?.url.search).toBe('');
   });
 
@@ -116,7 +127,10 @@ describe('createGemini with API keys', () => {
     expect(second.text).toBe('It is 18 °C.');
     expect(seen[1]?.body.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather in Paris?' }] },
-      { role: 'model', parts: [{ text: 'Let me check.' }, { functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: SIGNATURE }] },
+      {
+        role: 'model',
+        parts: [{ text: 'Let me check.' }, { functionCall: { name: 'get_weather', args: { city: 'Paris', unit: 'celsius' } }, thoughtSignature: SIGNATURE }],
+      },
       { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { celsius: 18 } } }] },
     ]);
   });
@@ -125,7 +139,10 @@ describe('createGemini with API keys', () => {
     const seen = onPost(STREAM_URL, () => sse(plainText));
     const gemini = createGemini();
     vi.stubEnv('GEMINI_API_KEY', '');
-    await expect(gemini.complete({ prompt: 'Hi', stream: true })).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('GEMINI_API_KEY') });
+    await expect(gemini.complete({ prompt: 'Hi', stream: true })).rejects.toMatchObject({
+      code: 'invalid_config',
+      message: expect.stringContaining('GEMINI_API_KEY'),
+    });
     vi.stubEnv('GEMINI_API_KEY', 'test-key-env');
     await gemini.complete({ prompt: 'Hi', stream: true });
     expect(seen[0]?.headers.get('x-goog-api-key')).toBe('test-key-env');
@@ -162,7 +179,14 @@ describe('createGemini with API keys', () => {
         seen.push(request);
         return HttpResponse.json({
           models: [
-            { name: 'models/gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: ['generateContent', 'countTokens'], thinking: true },
+            {
+              name: 'models/gemini-2.5-flash',
+              displayName: 'Gemini 2.5 Flash',
+              inputTokenLimit: 1048576,
+              outputTokenLimit: 65536,
+              supportedGenerationMethods: ['generateContent', 'countTokens'],
+              thinking: true,
+            },
             { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] },
             { name: 'models/gemma-3-27b-it', supportedGenerationMethods: ['generateContent'] },
           ],
@@ -173,7 +197,12 @@ describe('createGemini with API keys', () => {
     const gemini = createGemini({ apiKey: 'test-key-1' });
     const models = await gemini.getModels();
     expect(models.map((model) => model.id)).toEqual(['gemini-2.5-flash', 'gemma-3-27b-it']);
-    expect(models[0]).toMatchObject({ name: 'Gemini 2.5 Flash', contextWindow: 1048576, maxOutputTokens: 65536, capabilities: { tools: true, reasoning: true } });
+    expect(models[0]).toMatchObject({
+      name: 'Gemini 2.5 Flash',
+      contextWindow: 1048576,
+      maxOutputTokens: 65536,
+      capabilities: { tools: true, reasoning: true },
+    });
     expect(models[1]?.capabilities.tools).toBe(false);
     expect(new URL(seen[0]?.url as string).search).toBe('?pageSize=1000');
     expect(seen[0]?.headers.get('x-goog-api-key')).toBe('test-key-1');
@@ -188,13 +217,21 @@ describe('createGemini with API keys', () => {
   });
 
   it('settings are validated strictly', () => {
-    expect(() => createGemini({ apiKey: 'test-key-1', projectID: 'x' } as never)).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('projectID') }));
-    expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }));
-    expect(() => createGemini({ apiKey: 'test-key-1', oauthBackend: 'code-assist' })).toThrow(expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }));
+    expect(() => createGemini({ apiKey: 'test-key-1', projectID: 'x' } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('projectID') }),
+    );
+    expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow(
+      expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }),
+    );
+    expect(() => createGemini({ apiKey: 'test-key-1', oauthBackend: 'code-assist' })).toThrow(
+      expect.objectContaining({ code: 'invalid_config', message: expect.stringContaining('oauthBackend') }),
+    );
     expect(() => createGemini({ apiKey: 'test-key-1', onboardingPollIntervalMs: 2 ** 31 })).toThrow(
       'invalid gemini settings: onboardingPollIntervalMs: must be at most 2147483647 (about 24.8 days: timers cannot wait longer)',
     );
-    expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow('invalid gemini settings: oauthBackend: must be one of "code-assist", "generative-language"');
+    expect(() => createGemini({ oauthBackend: 'vertex' } as never)).toThrow(
+      'invalid gemini settings: oauthBackend: must be one of "code-assist", "generative-language"',
+    );
   });
 
   it('providerOptions.gemini is checked before any request', async () => {
@@ -259,7 +296,9 @@ describe('createGemini with OAuth accounts', () => {
     ]);
     const gemini = createGemini({ credentials: source });
     expect(isOAuthProvider(gemini)).toBe(true);
-    const texts = await Promise.all(Array.from({ length: 6 }, async () => (await gemini.generateChatCompletion({ prompt: 'Hi', model: 'gemini-2.5-pro' })).text()));
+    const texts = await Promise.all(
+      Array.from({ length: 6 }, async () => (await gemini.generateChatCompletion({ prompt: 'Hi', model: 'gemini-2.5-pro' })).text()),
+    );
     expect(texts).toEqual(Array(6).fill('Hello, world!'));
     // Six calls over two accounts: one discovery each, even though the calls ran concurrently.
     expect(loads.map((load) => load.headers.get('authorization')).sort()).toEqual(['Bearer test-access-token-a', 'Bearer test-access-token-b']);
@@ -267,8 +306,13 @@ describe('createGemini with OAuth accounts', () => {
     expect(generations).toHaveLength(6);
     expect(generations[0]?.url.toString()).toBe(`${CA}:streamGenerateContent?alt=sse`);
     const projects = generations.map((generation) => [generation.headers.get('authorization'), generation.body.project]);
-    for (const [authorization, project] of projects) expect(project).toBe(authorization === 'Bearer test-access-token-a' ? 'managed-project-a' : 'managed-project-b');
-    expect(generations[0]?.body).toEqual({ model: 'gemini-2.5-pro', project: expect.any(String), request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
+    for (const [authorization, project] of projects)
+      expect(project).toBe(authorization === 'Bearer test-access-token-a' ? 'managed-project-a' : 'managed-project-b');
+    expect(generations[0]?.body).toEqual({
+      model: 'gemini-2.5-pro',
+      project: expect.any(String),
+      request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] },
+    });
     // No live model list on Code Assist: the built-in one, without a request.
     expect((await gemini.getModels()).map((model) => model.id)).toContain('gemini-2.5-pro');
     // The health check is a real authenticated call: loadCodeAssist.

@@ -53,13 +53,20 @@ describe('buildGeminiRequest', () => {
   it('json → responseMimeType; json-schema → responseJsonSchema (JSON Schema as given, minus $schema)', () => {
     expect(build({ prompt: 'x', responseFormat: { type: 'json' } }).generationConfig).toEqual({ responseMimeType: 'application/json' });
     expect(build({ prompt: 'x', responseFormat: { type: 'text' } }).generationConfig).toBeUndefined();
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { answer: { anyOf: [{ type: 'string' }, { type: 'null' }] } }, required: ['answer'] };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { answer: { anyOf: [{ type: 'string' }, { type: 'null' }] } },
+      required: ['answer'],
+    };
     expect(build({ prompt: 'x', responseFormat: { type: 'json-schema', schema, name: 'reply' } }).generationConfig).toEqual({
       responseMimeType: 'application/json',
       responseJsonSchema: { type: 'object', properties: { answer: { anyOf: [{ type: 'string' }, { type: 'null' }] } }, required: ['answer'] },
     });
     const openApi = { type: 'OBJECT', properties: { answer: { type: 'STRING' } } };
-    expect(build({ prompt: 'x', responseFormat: { type: 'json-schema', schema }, providerOptions: { gemini: { responseSchema: openApi } } }).generationConfig).toEqual({
+    expect(
+      build({ prompt: 'x', responseFormat: { type: 'json-schema', schema }, providerOptions: { gemini: { responseSchema: openApi } } }).generationConfig,
+    ).toEqual({
       responseMimeType: 'application/json',
       responseSchema: openApi,
     });
@@ -74,7 +81,11 @@ describe('buildGeminiRequest', () => {
     expect(request.tools).toEqual([
       {
         functionDeclarations: [
-          { name: 'get_weather', description: 'Current weather', parametersJsonSchema: { type: 'object', properties: weatherTool.parameters.properties, required: ['city'], additionalProperties: false } },
+          {
+            name: 'get_weather',
+            description: 'Current weather',
+            parametersJsonSchema: { type: 'object', properties: weatherTool.parameters.properties, required: ['city'], additionalProperties: false },
+          },
           { name: 'now' },
         ],
       },
@@ -94,20 +105,31 @@ describe('buildGeminiRequest', () => {
 
   it('safetySettings and cachedContent go at the top level', () => {
     const safetySettings = [{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }];
-    expect(build({ prompt: 'x', providerOptions: { gemini: { safetySettings, cachedContent: 'cachedContents/abc' } } })).toMatchObject({ safetySettings, cachedContent: 'cachedContents/abc' });
+    expect(build({ prompt: 'x', providerOptions: { gemini: { safetySettings, cachedContent: 'cachedContents/abc' } } })).toMatchObject({
+      safetySettings,
+      cachedContent: 'cachedContents/abc',
+    });
   });
 
   it('a conversation of system messages only is an invalid_request', () => {
-    expect(() => build({ messages: [{ role: 'system', content: 'x' }] })).toThrow(expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('messages') }));
+    expect(() => build({ messages: [{ role: 'system', content: 'x' }] })).toThrow(
+      expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('messages') }),
+    );
   });
 });
 
 describe('validateGeminiProviderOptions', () => {
   it('accepts the documented options and names a bad or unknown field', () => {
     expect(() => validateGeminiProviderOptions({ topK: 3, thinkingConfig: { thinkingBudget: -1 } })).not.toThrow();
-    expect(() => validateGeminiProviderOptions({ topK: 0 })).toThrow(expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('providerOptions.gemini.topK') }));
-    expect(() => validateGeminiProviderOptions({ topk: 3 })).toThrow(expect.objectContaining({ message: expect.stringContaining('providerOptions.gemini.topk: is not a known option') }));
-    expect(() => validateGeminiProviderOptions({ thinkingConfig: { budget: 3 } })).toThrow(expect.objectContaining({ message: expect.stringContaining('providerOptions.gemini.thinkingConfig.budget') }));
+    expect(() => validateGeminiProviderOptions({ topK: 0 })).toThrow(
+      expect.objectContaining({ code: 'invalid_request', message: expect.stringContaining('providerOptions.gemini.topK') }),
+    );
+    expect(() => validateGeminiProviderOptions({ topk: 3 })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('providerOptions.gemini.topk: is not a known option') }),
+    );
+    expect(() => validateGeminiProviderOptions({ thinkingConfig: { budget: 3 } })).toThrow(
+      expect.objectContaining({ message: expect.stringContaining('providerOptions.gemini.thinkingConfig.budget') }),
+    );
     expect(() => validateGeminiProviderOptions({ safetySettings: [{ category: 'X' }] })).toThrow(
       expect.objectContaining({ message: expect.stringContaining('providerOptions.gemini.safetySettings[0].threshold') }),
     );

@@ -60,7 +60,8 @@ function jsonSchema({ $schema: _dialect, ...schema }: JSONSchema): JSONSchema {
 }
 
 /** A schema that describes a function without parameters (an object with no properties): sent as no schema. */
-const takesNothing = (schema: JSONSchema) => schema.type === 'object' && Object.keys(Object(schema.properties)).length === 0 && !schema.anyOf && !schema.oneOf && !schema.$ref;
+const takesNothing = (schema: JSONSchema) =>
+  schema.type === 'object' && Object.keys(Object(schema.properties)).length === 0 && !schema.anyOf && !schema.oneOf && !schema.$ref;
 
 /**
  * Maps resolved options to a Gemini request. Unset knobs are not sent. JSON Schemas go as they are

@@ -32,7 +32,8 @@ function map(body: string): StreamEvent[] {
   return out;
 }
 
-const ofType = <T extends StreamEvent['type']>(events: StreamEvent[], type: T) => events.filter((event): event is Extract<StreamEvent, { type: T }> => event.type === type);
+const ofType = <T extends StreamEvent['type']>(events: StreamEvent[], type: T) =>
+  events.filter((event): event is Extract<StreamEvent, { type: T }> => event.type === type);
 
 describe('createGeminiStreamMapper', () => {
   it('text: start with the response id and model version, every delta, one finish with the last usage', () => {
@@ -65,7 +66,10 @@ describe('createGeminiStreamMapper', () => {
     ]);
     expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'tool-call-delta', 'tool-call', 'reasoning-delta', 'finish']);
     expect(ofType(events, 'reasoning-delta')).toEqual([{ type: 'reasoning-delta', text: '', signature: SIGNATURE }]);
-    expect(ofType(events, 'finish')[0]).toMatchObject({ finishReason: 'tool-calls', usage: { inputTokens: 40, outputTokens: 48, reasoningTokens: 30, totalTokens: 88 } });
+    expect(ofType(events, 'finish')[0]).toMatchObject({
+      finishReason: 'tool-calls',
+      usage: { inputTokens: 40, outputTokens: 48, reasoningTokens: 30, totalTokens: 88 },
+    });
   });
 
   it('parallel calls: one tool-call each, in order, with indexes; Gemini ids kept, missing ones synthesized and unique; no args → {}', () => {
@@ -128,7 +132,11 @@ describe('createGeminiStreamMapper', () => {
     const events = map(
       sseBody([
         { candidates: [{ content: null, futureField: 1 }], usageMetadata: null },
-        { candidates: [{ content: { parts: [null, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }, { executableCode: { code: 'x' } }, { text: 'ok' }] } }] },
+        {
+          candidates: [
+            { content: { parts: [null, { inlineData: { mimeType: 'image/png', data: 'AAAA' } }, { executableCode: { code: 'x' } }, { text: 'ok' }] } },
+          ],
+        },
         { candidates: [{ finishReason: 'STOP' }] },
       ]) + ': keep-alive comment\r\n\r\n',
     );
@@ -146,7 +154,18 @@ describe('parseGeminiResponse (generateContent, non-streaming)', () => {
 
   it('replays one whole answer as the same events a stream gives', () => {
     const whole = {
-      candidates: [{ content: { role: 'model', parts: [{ text: 'Think', thought: true }, { text: 'Answer', thoughtSignature: SIGNATURE }] }, finishReason: 'STOP' }],
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              { text: 'Think', thought: true },
+              { text: 'Answer', thoughtSignature: SIGNATURE },
+            ],
+          },
+          finishReason: 'STOP',
+        },
+      ],
       usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, thoughtsTokenCount: 2, totalTokenCount: 6 },
       modelVersion: 'gemini-2.5-pro',
       responseId: 'r-2',
@@ -191,7 +210,11 @@ describe('finish reasons and usage', () => {
   });
 
   it('usage: tool-use prompt tokens count as input; missing counts are 0', () => {
-    expect(mapGeminiUsage({ promptTokenCount: 10, toolUsePromptTokenCount: 5, candidatesTokenCount: 2 })).toEqual({ inputTokens: 15, outputTokens: 2, totalTokens: 17 });
+    expect(mapGeminiUsage({ promptTokenCount: 10, toolUsePromptTokenCount: 5, candidatesTokenCount: 2 })).toEqual({
+      inputTokens: 15,
+      outputTokens: 2,
+      totalTokens: 17,
+    });
     expect(mapGeminiUsage({ promptTokenCount: 'x' })).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
   });
 });

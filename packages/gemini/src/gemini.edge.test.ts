@@ -14,19 +14,30 @@ describe('@kit/gemini on an edge runtime', () => {
         return new Response(
           sse([
             { candidates: [{ content: { parts: [{ text: 'Checking' }] } }] },
-            { candidates: [{ content: { parts: [{ functionCall: { name: 'lookup', args: { q: 'x' } } }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 } },
+            {
+              candidates: [{ content: { parts: [{ functionCall: { name: 'lookup', args: { q: 'x' } } }] }, finishReason: 'STOP' }],
+              usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 },
+            },
           ]),
           { headers: { 'content-type': 'text/event-stream' } },
         );
       },
     });
-    const completion = await (await gemini.generateChatCompletion({ prompt: 'Look up x', tools: [{ name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }] })).final();
+    const completion = await (
+      await gemini.generateChatCompletion({
+        prompt: 'Look up x',
+        tools: [{ name: 'lookup', parameters: { type: 'object', properties: { q: { type: 'string' } } } }],
+      })
+    ).final();
     expect(completion).toMatchObject({ text: 'Checking', finishReason: 'tool-calls', toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] });
     expect(urls).toEqual(['https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse']);
   });
 
   it('refreshes a token with a form POST', async () => {
     const refresh = createGeminiOAuthRefresh({ fetch: async () => Response.json({ access_token: 'test-access-token-2', expires_in: 10 }) });
-    expect(await refresh({ id: 'a', clientId: 'c', refreshToken: 'test-refresh-token-1' })).toEqual({ accessToken: 'test-access-token-2', expiresInMs: 10_000 });
+    expect(await refresh({ id: 'a', clientId: 'c', refreshToken: 'test-refresh-token-1' })).toEqual({
+      accessToken: 'test-access-token-2',
+      expiresInMs: 10_000,
+    });
   });
 });

@@ -20,7 +20,13 @@ export { GOOGLE_TOKEN_ENDPOINT } from './google-token';
 
 // Building blocks of the dialect, for custom factories and tests.
 export { convertToGeminiContents, type GeminiContent, type GeminiPart, type GeminiPrompt } from './convert-to-gemini-contents';
-export { buildGeminiRequest, geminiProviderOptionsSchema, validateGeminiProviderOptions, type GeminiProviderOptions, type GeminiRequest } from './gemini-request';
+export {
+  buildGeminiRequest,
+  geminiProviderOptionsSchema,
+  validateGeminiProviderOptions,
+  type GeminiProviderOptions,
+  type GeminiRequest,
+} from './gemini-request';
 export { createGeminiStreamMapper, mapGeminiFinishReason, mapGeminiUsage, parseGeminiResponse, type GeminiChunkMapper } from './gemini-stream-mapper';
 export { geminiErrorFromBody, refineGeminiError } from './gemini-errors';
 export { geminiFallbackModels, geminiModelCapabilities, parseGeminiModels } from './gemini-models';

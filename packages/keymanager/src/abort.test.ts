@@ -22,5 +22,4 @@ describe('abort helpers', () => {
     expect(() => throwIfAborted(new AbortController().signal, 'openai')).not.toThrow();
     expect(() => throwIfAborted(AbortSignal.abort(), 'openai')).toThrow(expect.objectContaining({ code: 'aborted', provider: 'openai' }));
   });
-
 });

@@ -12,5 +12,4 @@ export function check(ok: unknown, provider: string, field: string, problem = 'i
 export const UNKNOWN = 'is unknown';
 
 /** Whether `value` is a plain object (not null, not an array). */
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);

@@ -24,7 +24,10 @@ describe('resolveKeyManagerOptions', () => {
   it('keeps given values; an injected now alone also measures durations', () => {
     const now = () => 5;
     const onEvent = () => {};
-    const resolved = resolveKeyManagerOptions({ strategy: 'weighted', initialBackoffMs: 0, maxBackoffMs: 10, unhealthyAfter: 1, jitter: 1, now, onEvent }, 'openai');
+    const resolved = resolveKeyManagerOptions(
+      { strategy: 'weighted', initialBackoffMs: 0, maxBackoffMs: 10, unhealthyAfter: 1, jitter: 1, now, onEvent },
+      'openai',
+    );
     expect(resolved).toMatchObject({ strategy: 'weighted', onEvent, health: { initialBackoffMs: 0, maxBackoffMs: 10, unhealthyAfter: 1, jitter: 1 } });
     expect(resolved.health.clock).toEqual({ wall: now, monotonic: now });
     const monotonicNow = () => 7;
@@ -36,7 +39,12 @@ describe('resolveKeyManagerOptions', () => {
   });
 
   it('keeps per-status and per-code rules', () => {
-    const policies = { 401: { action: 'disable' as const }, 429: { cooldownMs: 30_000 }, quota_exceeded: { cooldownMs: 600_000 }, 500: { action: 'ignore' as const } };
+    const policies = {
+      401: { action: 'disable' as const },
+      429: { cooldownMs: 30_000 },
+      quota_exceeded: { cooldownMs: 600_000 },
+      500: { action: 'ignore' as const },
+    };
     expect(resolveKeyManagerOptions({ policies }, 'openai').health.rules).toEqual({
       401: { action: 'disable' },
       429: { cooldownMs: 30_000 },

@@ -145,7 +145,9 @@ describe('panic mode: transient faults never make the pool refuse calls', () => 
       clock.time += 100;
       await Promise.all(
         leases.map(async (lease) =>
-          failing ? manager.reportFailure(lease.id, serverError(), { sequence: lease.sequence }) : manager.reportSuccess(lease.id, { sequence: lease.sequence }),
+          failing
+            ? manager.reportFailure(lease.id, serverError(), { sequence: lease.sequence })
+            : manager.reportSuccess(lease.id, { sequence: lease.sequence }),
         ),
       );
     }
@@ -319,7 +321,13 @@ describe('per-status and per-code policies', () => {
 
   it('per-code rules, status rules winning over code rules, and ignore', async () => {
     const { manager, clock, health, events } = setup(['test-key-1', 'test-key-2', 'test-key-3'], {
-      policies: { quota_exceeded: { cooldownMs: 600_000 }, permission: { cooldownMs: 10 }, 403: { action: 'disable' }, 500: { action: 'ignore' }, 404: { cooldownMs: 5000 } },
+      policies: {
+        quota_exceeded: { cooldownMs: 600_000 },
+        permission: { cooldownMs: 10 },
+        403: { action: 'disable' },
+        500: { action: 'ignore' },
+        404: { cooldownMs: 5000 },
+      },
     });
     manager.reportFailure('key-1', kitError('quota_exceeded', { status: 402 }));
     expect(health('key-1').backoffUntil).toBe(clock.time + 600_000);
@@ -351,7 +359,9 @@ describe('per-status and per-code policies', () => {
     const { manager, events } = setup(secrets, { policies: { 401: { action: 'disable' } } });
     const leases = await concurrentLeases(manager, 10);
     await Promise.all(
-      leases.map(async (lease) => manager.reportFailure(lease.id, new KitError('authentication', `rejected key ${lease.secret}`, { status: 401 }), { sequence: lease.sequence })),
+      leases.map(async (lease) =>
+        manager.reportFailure(lease.id, new KitError('authentication', `rejected key ${lease.secret}`, { status: 401 }), { sequence: lease.sequence }),
+      ),
     );
     manager.reportFailure('key-2', new KitError('server_error', `boom for ${secrets[1]}`, { status: 500 }));
     const exhausted = await manager.acquire({}).catch((error: unknown) => error);

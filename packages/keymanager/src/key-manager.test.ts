@@ -20,8 +20,7 @@ function setup(keys: readonly KeyInput[] = SECRETS, options: KeyManagerOptions =
   return { manager, clock, events, health, picks };
 }
 
-const kitError = (code: KitErrorCode, extra: { retryAfterMs?: number; status?: number } = {}) =>
-  new KitError(code, `upstream said ${code}`, extra);
+const kitError = (code: KitErrorCode, extra: { retryAfterMs?: number; status?: number } = {}) => new KitError(code, `upstream said ${code}`, extra);
 
 function expectKitError(action: () => unknown, code: KitErrorCode, messagePart?: string): KitError {
   try {
@@ -49,7 +48,14 @@ describe('KeyManager construction', () => {
     ['an empty key', ['test-key-1', 'test-key-2', ''], 'keys[2]'],
     ['a blank key', ['   '], 'keys[0]'],
     ['a duplicate key', ['test-key-1', 'test-key-2', 'test-key-1'], 'keys[2]'],
-    ['a duplicate explicit id', [{ id: 'a', key: 'test-key-1' }, { id: 'a', key: 'test-key-2' }], 'keys[1].id'],
+    [
+      'a duplicate explicit id',
+      [
+        { id: 'a', key: 'test-key-1' },
+        { id: 'a', key: 'test-key-2' },
+      ],
+      'keys[1].id',
+    ],
     ['an explicit id clashing with a generated one', ['test-key-1', { id: 'key-1', key: 'test-key-2' }], 'keys[1].id'],
     ['an object without key', [{ id: 'a' }], 'keys[0].key'],
     ['a zero weight', [{ key: 'test-key-1', weight: 0 }], 'keys[0].weight'],
@@ -295,14 +301,11 @@ describe('backoff and health', () => {
     },
   );
 
-  it.each<KitErrorCode>(['authentication', 'permission', 'server_error', 'timeout', 'network', 'invalid_response'])(
-    'penalises a key for %s',
-    (code) => {
-      const { manager, health } = setup();
-      manager.reportFailure('key-1', kitError(code));
-      expect(health('key-1')).toMatchObject({ consecutiveFailures: 1, failures: 1, available: false, lastErrorCode: code });
-    },
-  );
+  it.each<KitErrorCode>(['authentication', 'permission', 'server_error', 'timeout', 'network', 'invalid_response'])('penalises a key for %s', (code) => {
+    const { manager, health } = setup();
+    manager.reportFailure('key-1', kitError(code));
+    expect(health('key-1')).toMatchObject({ consecutiveFailures: 1, failures: 1, available: false, lastErrorCode: code });
+  });
 
   it('penalises for a plain Error and for no error at all', () => {
     const { manager, health, events } = setup();

@@ -84,7 +84,9 @@ export class KeyManager implements CredentialSource {
     const { onEvent } = this.#options;
     this.#emit = onEvent && createEventEmitter([onEvent]);
     this.#check(Array.isArray(keys) && keys.length > 0, 'keys');
-    keys.forEach((key, index) => this.#add(key, `keys[${index}]`, `key-${index + 1}`));
+    keys.forEach((key, index) => {
+      this.#add(key, `keys[${index}]`, `key-${index + 1}`);
+    });
   }
 
   /** Number of keys in the pool. */

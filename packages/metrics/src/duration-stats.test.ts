@@ -89,7 +89,10 @@ describe('percentiles (quickselect)', () => {
 
   it('match a sort for random windows of every size up to 300', () => {
     let state = 7;
-    const random = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const random = () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32;
+    };
     for (let size = 1; size <= 300; size++) {
       const values = Array.from({ length: size }, () => Math.floor(random() * 50));
       expect(percentiles(Float64Array.from(values), fractions), `size ${size}`).toEqual(reference(values));

@@ -38,7 +38,7 @@ function select(values: Float64Array, k: number, left: number, right: number): v
     const a = values[left] as number;
     const b = values[(left + right) >>> 1] as number;
     const c = values[right] as number;
-    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    const pivot = a < b ? (b < c ? b : Math.max(a, c)) : a < c ? a : Math.max(b, c);
     let i = left;
     let j = right;
     while (i <= j) {
@@ -127,7 +127,13 @@ export class DurationStats {
   summary(): LatencySummary {
     if (this.count === 0) return { count: 0, avg: 0, min: 0, max: 0, p50: 0, p75: 0, p90: 0, p95: 0, p99: 0 };
     const recent = this.#window ? this.#window.slice(0, this.#filled) : new Float64Array(0);
-    const [p50, p75, p90, p95, p99] = (recent.length > 0 ? percentiles(recent, summaryPercentiles) : [0, 0, 0, 0, 0]) as [number, number, number, number, number];
+    const [p50, p75, p90, p95, p99] = (recent.length > 0 ? percentiles(recent, summaryPercentiles) : [0, 0, 0, 0, 0]) as [
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     return { count: this.count, avg: this.sum / this.count, min: this.min, max: this.max, p50, p75, p90, p95, p99 };
   }
 
@@ -137,7 +143,10 @@ export class DurationStats {
     if (!buckets) return [];
     const cumulative: number[] = [];
     let running = 0;
-    for (const count of buckets) cumulative.push((running += count));
+    for (const count of buckets) {
+      running += count;
+      cumulative.push(running);
+    }
     return cumulative;
   }
 }

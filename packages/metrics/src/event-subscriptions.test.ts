@@ -64,7 +64,8 @@ describe('MetricsCollector.subscribe', () => {
   it('filters by provider, model, credential id and event type; a failover matches its "from" credential', async () => {
     const metrics = new MetricsCollector();
     const seen: Record<string, string[]> = { provider: [], model: [], credential: [], type: [], all: [] };
-    const describeEvent = (event: KitEvent) => `${event.type}:${event.provider}:${event.model ?? '-'}:${event.credentialId ?? ('from' in event ? event.from : '-')}`;
+    const describeEvent = (event: KitEvent) =>
+      `${event.type}:${event.provider}:${event.model ?? '-'}:${event.credentialId ?? ('from' in event ? event.from : '-')}`;
     metrics.subscribe((event) => void seen.provider?.push(describeEvent(event)), { provider: 'anthropic' });
     metrics.subscribe((event) => void seen.model?.push(describeEvent(event)), { model: ['gpt-4.1', 'gpt-4.1-mini'] });
     metrics.subscribe((event) => void seen.credential?.push(describeEvent(event)), { credentialId: 'key-1' });

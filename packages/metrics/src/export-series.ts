@@ -44,7 +44,8 @@ export class ExportSeries {
   }
 
   countError(code: string, status: number | undefined): void {
-    const byStatus = (this.errors[code] ??= counts());
+    this.errors[code] ??= counts();
+    const byStatus = this.errors[code];
     const key = status === undefined ? '' : status;
     byStatus[key] = (byStatus[key] ?? 0) + 1;
   }

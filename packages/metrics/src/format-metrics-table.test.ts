@@ -23,7 +23,9 @@ describe('formatMetricsTable', () => {
   it('prints one aligned line per provider plus a total', () => {
     const lines = formatMetricsTable(snapshot).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/^provider\s+requests\s+ok\s+errors\s+failed calls\s+success\s+p50\s+p95\s+ttft p50\s+tok\/s\s+tokens in\/out\s+cost\s+errors by code$/);
+    expect(lines[0]).toMatch(
+      /^provider\s+requests\s+ok\s+errors\s+failed calls\s+success\s+p50\s+p95\s+ttft p50\s+tok\/s\s+tokens in\/out\s+cost\s+errors by code$/,
+    );
     // 3 attempts (one aborted: no error), 1 failed call (the one before any attempt).
     expect(lines[1]).toMatch(/^openai\s+3\s+1\s+1\s+1\s+50\.0%\s+250ms\s+250ms\s+50ms\s+10000\s+100000\/2000\s+\$0\.04\s+authentication×1$/);
     expect(lines[2]).toMatch(/^total\s+3\s+1\s+1\s+1\s+50\.0%/);

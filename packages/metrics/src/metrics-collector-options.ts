@@ -49,7 +49,9 @@ const optionsSchema = /* @__PURE__ */ (() => {
      * Default `DEFAULT_LATENCY_BUCKETS_MS` (25 ms … 120 s).
      */
     latencyBucketsMs: z.optional(
-      z.array(bound, { error: 'must be a non-empty array of numbers' }).check(z.minLength(1, { error: 'must be a non-empty array of numbers' }), z.superRefine(checkAscending)),
+      z
+        .array(bound, { error: 'must be a non-empty array of numbers' })
+        .check(z.minLength(1, { error: 'must be a non-empty array of numbers' }), z.superRefine(checkAscending)),
     ),
     /** The clock (epoch ms) of `snapshot().takenAt` and `since`. Default `Date.now`. */
     now: z.optional(z.custom<() => number>(isFunction, { error: 'must be a function returning epoch milliseconds' })),

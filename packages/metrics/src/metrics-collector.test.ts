@@ -86,7 +86,11 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     const { totals, byProvider, byModel, byCredential } = metrics.snapshot();
     expect(totals).toMatchObject({ requests: 0, successes: 0, errors: 0, retries: 0, failedCalls: 1, successRate: 0, errorsByCode: {} });
     expect(totals.callErrorsByCode).toEqual({ credentials_exhausted: 1 });
-    expect(byProvider.openai).toMatchObject({ failedCalls: 1, lastErrorAt: 4_000, lastError: { code: 'credentials_exhausted', message: 'openai: every credential is cooling down' } });
+    expect(byProvider.openai).toMatchObject({
+      failedCalls: 1,
+      lastErrorAt: 4_000,
+      lastError: { code: 'credentials_exhausted', message: 'openai: every credential is cooling down' },
+    });
     expect(byModel['gpt-4.1-mini']?.failedCalls).toBe(1);
     expect(byCredential).toEqual({});
   });
@@ -142,12 +146,20 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     const metrics = new MetricsCollector({ now: () => now });
     const key = events({ credentialId: 'key-2', at: 2_000 });
     metrics.record(key.credentialFailure(1, 1000));
-    expect(metrics.getCredentialHealth()).toEqual([{ provider: 'openai', credentialId: 'key-2', healthy: true, consecutiveFailures: 1, lastFailureAt: 2_000, backoffUntil: 3_000 }]);
+    expect(metrics.getCredentialHealth()).toEqual([
+      { provider: 'openai', credentialId: 'key-2', healthy: true, consecutiveFailures: 1, lastFailureAt: 2_000, backoffUntil: 3_000 },
+    ]);
     metrics.record(key.credentialFailure(3, 4000));
     metrics.record(key.unhealthy(3));
     expect(metrics.snapshot().byCredential['openai:key-2']).toMatchObject({ healthy: false, consecutiveFailures: 3, backoffUntil: 6_000 });
     metrics.record(key.recovered());
-    expect(metrics.getCredentialHealth()[0]).toEqual({ provider: 'openai', credentialId: 'key-2', healthy: true, consecutiveFailures: 0, lastFailureAt: 2_000 });
+    expect(metrics.getCredentialHealth()[0]).toEqual({
+      provider: 'openai',
+      credentialId: 'key-2',
+      healthy: true,
+      consecutiveFailures: 0,
+      lastFailureAt: 2_000,
+    });
     metrics.record(key.unhealthy(4));
     metrics.record(key.start());
     metrics.record(key.success(10));
@@ -208,7 +220,15 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
 
   it('ignores malformed and unknown events without throwing', () => {
     const metrics = new MetricsCollector();
-    const bad = [null, undefined, 42, 'x', {}, { type: 'no-such-event', provider: 'openai', at: 1 }, { type: 'request-success', provider: 'openai', at: 1 }] as unknown as KitEvent[];
+    const bad = [
+      null,
+      undefined,
+      42,
+      'x',
+      {},
+      { type: 'no-such-event', provider: 'openai', at: 1 },
+      { type: 'request-success', provider: 'openai', at: 1 },
+    ] as unknown as KitEvent[];
     for (const event of bad) expect(() => metrics.record(event)).not.toThrow();
     metrics.record({ type: 'request-error', provider: 'openai', at: 1 } as unknown as KitEvent);
     const { totals } = metrics.snapshot();
@@ -275,11 +295,17 @@ describe('MetricsCollector: options', () => {
       return undefined;
     };
     expect(messageOf({ colour: 'blue' })).toBe('MetricsCollector: options.colour: is not a known option');
-    expect(messageOf({ percentileWindow: 1.5, now: 5 })).toBe('MetricsCollector: options.percentileWindow: must be an integer; options.now: must be a function returning epoch milliseconds');
+    expect(messageOf({ percentileWindow: 1.5, now: 5 })).toBe(
+      'MetricsCollector: options.percentileWindow: must be an integer; options.now: must be a function returning epoch milliseconds',
+    );
     expect(messageOf({ latencyBucketsMs: [10, 5] })).toBe('MetricsCollector: options.latencyBucketsMs[1]: must be greater than the bound before it');
-    expect(messageOf({ pricing: { openai: { 'gpt-x': { inputPerMTok: 1 } } } })).toBe('MetricsCollector: options.pricing.openai.gpt-x.outputPerMTok: is required');
+    expect(messageOf({ pricing: { openai: { 'gpt-x': { inputPerMTok: 1 } } } })).toBe(
+      'MetricsCollector: options.pricing.openai.gpt-x.outputPerMTok: is required',
+    );
     expect(messageOf(null)).toBe('MetricsCollector: options: must be an object');
-    expect(messageOf({ pricing: (provider: string) => (provider ? undefined : undefined), percentileWindow: 8, latencyBucketsMs: [1, 2], now: () => 0 })).toBeUndefined();
+    expect(
+      messageOf({ pricing: (provider: string) => (provider ? undefined : undefined), percentileWindow: 8, latencyBucketsMs: [1, 2], now: () => 0 }),
+    ).toBeUndefined();
   });
 
   it('uses a custom percentile window: percentiles over the last N values only', () => {

@@ -160,11 +160,14 @@ export class MetricsCollector implements MetricsSink {
         return;
       }
       case 'request-success':
-        return this.#success(event);
+        this.#success(event);
+        return;
       case 'request-error':
-        return this.#error(event);
+        this.#error(event);
+        return;
       case 'call-error':
-        return this.#callError(event);
+        this.#callError(event);
+        return;
       case 'stream-first-token': {
         const ttft = event.ttftMs;
         if (!(ttft >= 0)) return;
@@ -347,19 +350,31 @@ export class MetricsCollector implements MetricsSink {
     let modelSeries: MetricSeries | undefined;
     if (typeof model === 'string' && model !== '') {
       modelSeries = this.#models.get(model);
-      if (!modelSeries) this.#models.set(model, (modelSeries = new MetricSeries(window)));
+      if (!modelSeries) {
+        modelSeries = new MetricSeries(window);
+        this.#models.set(model, modelSeries);
+      }
     }
     let credential: CredentialSeries | undefined;
     if (typeof credentialId === 'string' && credentialId !== '') {
       credential = entry.credentials.get(credentialId);
-      if (!credential) entry.credentials.set(credentialId, (credential = new CredentialSeries(name, credentialId, window)));
+      if (!credential) {
+        credential = new CredentialSeries(name, credentialId, window);
+        entry.credentials.set(credentialId, credential);
+      }
     }
     const modelLabel = modelSeries ? (model as string) : '';
     const credentialLabel = credential ? (credentialId as string) : '';
     let byCredential = entry.exports.get(modelLabel);
-    if (!byCredential) entry.exports.set(modelLabel, (byCredential = new Map()));
+    if (!byCredential) {
+      byCredential = new Map();
+      entry.exports.set(modelLabel, byCredential);
+    }
     let exported = byCredential.get(credentialLabel);
-    if (!exported) byCredential.set(credentialLabel, (exported = new ExportSeries(name, modelLabel, credentialLabel, this.#options.latencyBounds)));
+    if (!exported) {
+      exported = new ExportSeries(name, modelLabel, credentialLabel, this.#options.latencyBounds);
+      byCredential.set(credentialLabel, exported);
+    }
 
     this.#provider = entry;
     this.#credential = credential;

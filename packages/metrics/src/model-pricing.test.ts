@@ -81,11 +81,20 @@ describe('cost', () => {
     expect(snapshot.totals.cost.total).toBeCloseTo(3.2, 12);
     expect(snapshot.totals.pricingMissing).toBe(true);
     expect(snapshot.byCredential['openai:key-1']?.cost.input).toBeCloseTo(1.4 + 1, 12);
-    expect(snapshot.byCredential['openai:key-1']?.tokens).toEqual({ input: 2_500_000, output: 1_100_000, cached: 400_000, cacheWrite: 0, reasoning: 0, total: 3_600_000 });
+    expect(snapshot.byCredential['openai:key-1']?.tokens).toEqual({
+      input: 2_500_000,
+      output: 1_100_000,
+      cached: 400_000,
+      cacheWrite: 0,
+      reasoning: 0,
+      total: 3_600_000,
+    });
   });
 
   it('the collector reports cache-write tokens and prices them at cacheWriteInputPerMTok', () => {
-    const metrics = new MetricsCollector({ pricing: { anthropic: { 'claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWriteInputPerMTok: 3.75 } } } });
+    const metrics = new MetricsCollector({
+      pricing: { anthropic: { 'claude-sonnet-4': { inputPerMTok: 3, outputPerMTok: 15, cachedInputPerMTok: 0.3, cacheWriteInputPerMTok: 3.75 } } },
+    });
     const claude = events({ provider: 'anthropic', model: 'claude-sonnet-4-5', credentialId: 'key-1' });
     metrics.record(claude.start());
     metrics.record(claude.success(10, { inputTokens: 1_000_000, cacheWriteInputTokens: 1_000_000, outputTokens: 0, totalTokens: 1_000_000 }));
@@ -93,7 +102,9 @@ describe('cost', () => {
     expect(snapshot.totals.tokens).toEqual({ input: 1_000_000, output: 0, cached: 0, cacheWrite: 1_000_000, reasoning: 0, total: 1_000_000 });
     expect(snapshot.totals.cost.input).toBeCloseTo(3.75, 12);
     expect(metrics.estimateCost('anthropic', 'claude-sonnet-4', { inputTokens: 2_000_000, cacheWriteInputTokens: 1_000_000 }).input).toBeCloseTo(6.75, 12);
-    expect(metrics.toPrometheus()).toContain('kit_tokens_total{provider="anthropic",model="claude-sonnet-4-5",credential="key-1",direction="cache_write_input"} 1000000\n');
+    expect(metrics.toPrometheus()).toContain(
+      'kit_tokens_total{provider="anthropic",model="claude-sonnet-4-5",credential="key-1",direction="cache_write_input"} 1000000\n',
+    );
   });
 
   it('a pricing function is asked (provider, model) per success; a throwing one counts as an unknown price', () => {
@@ -116,7 +127,9 @@ describe('cost', () => {
   });
 
   it('the pricing function takes its arguments in the order of the table and of estimateCost', () => {
-    const metrics = new MetricsCollector({ pricing: (provider, model) => (provider === 'anthropic' && model === 'claude-x' ? { inputPerMTok: 2, outputPerMTok: 0 } : undefined) });
+    const metrics = new MetricsCollector({
+      pricing: (provider, model) => (provider === 'anthropic' && model === 'claude-x' ? { inputPerMTok: 2, outputPerMTok: 0 } : undefined),
+    });
     expect(metrics.estimateCost('anthropic', 'claude-x', { inputTokens: 1_000_000 })).toMatchObject({ total: 2, pricingMissing: false });
     expect(metrics.estimateCost('claude-x', 'anthropic', { inputTokens: 1_000_000 }).pricingMissing).toBe(true);
     // A price that is not one (negative, not a number) counts as unknown.

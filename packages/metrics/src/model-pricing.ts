@@ -64,7 +64,13 @@ function exactOrLongestPrefix(models: Readonly<Record<string, ModelPrice>>, mode
   if (Object.hasOwn(models, model)) return models[model];
   let best: string | undefined;
   for (const key in models) {
-    if (key && model.length > key.length && model.startsWith(key) && isSeparator(model.charCodeAt(key.length)) && (best === undefined || key.length > best.length)) {
+    if (
+      key &&
+      model.length > key.length &&
+      model.startsWith(key) &&
+      isSeparator(model.charCodeAt(key.length)) &&
+      (best === undefined || key.length > best.length)
+    ) {
       best = key;
     }
   }

@@ -194,7 +194,11 @@ describe('toPrometheus', () => {
     expect(text).toContain('kit_requests_total{provider="my\\"provider",model="dir\\\\model\\nnext",credential="key \\"1\\"\\\\"} 1');
     // Every sample stays on one line.
     expect(text.split('\n').filter((line) => line.startsWith('kit_requests_total{'))).toHaveLength(1);
-    const parsed = sample(parsePrometheusTextFormat(text), 'kit_requests_total', { provider: 'my"provider', model: 'dir\\model\nnext', credential: 'key "1"\\' });
+    const parsed = sample(parsePrometheusTextFormat(text), 'kit_requests_total', {
+      provider: 'my"provider',
+      model: 'dir\\model\nnext',
+      credential: 'key "1"\\',
+    });
     expect(parsed.value).toBe('1');
     expect(escapeLabelValue('a\\b"c\nd')).toBe('a\\\\b\\"c\\nd');
   });

@@ -38,7 +38,9 @@ class Exposition {
 
   histogram(name: string, labels: Labels, stats: DurationStats, boundsSeconds: readonly string[]): void {
     const cumulative = stats.cumulativeBuckets();
-    boundsSeconds.forEach((le, index) => this.sample(`${name}_bucket`, [...labels, ['le', le]], cumulative[index] ?? 0));
+    boundsSeconds.forEach((le, index) => {
+      this.sample(`${name}_bucket`, [...labels, ['le', le]], cumulative[index] ?? 0);
+    });
     this.sample(`${name}_bucket`, [...labels, ['le', '+Inf']], stats.count);
     this.sample(`${name}_sum`, labels, stats.sum / 1000);
     this.sample(`${name}_count`, labels, stats.count);
@@ -88,21 +90,52 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
     if (entry.callAborts === 0 && Object.keys(entry.callErrors).length === 0) continue;
     const key = `${entry.provider}\u0000${entry.model}`;
     let total = calls.get(key);
-    if (!total) calls.set(key, (total = { provider: entry.provider, model: entry.model, errors: counts(), aborts: 0 }));
+    if (!total) {
+      total = { provider: entry.provider, model: entry.model, errors: counts(), aborts: 0 };
+      calls.set(key, total);
+    }
     for (const code in entry.callErrors) total.errors[code] = (total.errors[code] ?? 0) + (entry.callErrors[code] as number);
     total.aborts += entry.callAborts;
   }
-  out.family('kit_call_errors_total', 'counter', "Calls that failed for good (after their attempts, or before any when every credential was down), by error code; the caller's aborts excluded.");
+  out.family(
+    'kit_call_errors_total',
+    'counter',
+    "Calls that failed for good (after their attempts, or before any when every credential was down), by error code; the caller's aborts excluded.",
+  );
   for (const { provider, model, errors } of calls.values()) {
-    for (const code in errors) out.sample('kit_call_errors_total', [['provider', provider], ['model', model], ['code', code]], errors[code] as number);
+    for (const code in errors)
+      out.sample(
+        'kit_call_errors_total',
+        [
+          ['provider', provider],
+          ['model', model],
+          ['code', code],
+        ],
+        errors[code] as number,
+      );
   }
   out.family('kit_call_aborts_total', 'counter', 'Calls the caller aborted, during an attempt or a wait.');
-  for (const { provider, model, aborts } of calls.values()) if (aborts > 0) out.sample('kit_call_aborts_total', [['provider', provider], ['model', model]], aborts);
+  for (const { provider, model, aborts } of calls.values())
+    if (aborts > 0)
+      out.sample(
+        'kit_call_aborts_total',
+        [
+          ['provider', provider],
+          ['model', model],
+        ],
+        aborts,
+      );
 
-  out.family('kit_request_duration_seconds', 'histogram', "Duration of request attempts in seconds, by outcome (success or error; the caller's aborts are left out).");
+  out.family(
+    'kit_request_duration_seconds',
+    'histogram',
+    "Duration of request attempts in seconds, by outcome (success or error; the caller's aborts are left out).",
+  );
   for (const entry of withTraffic) {
-    if (entry.successDuration.count > 0) out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'success']], entry.successDuration, boundsSeconds);
-    if (entry.errorDuration.count > 0) out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'error']], entry.errorDuration, boundsSeconds);
+    if (entry.successDuration.count > 0)
+      out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'success']], entry.successDuration, boundsSeconds);
+    if (entry.errorDuration.count > 0)
+      out.histogram('kit_request_duration_seconds', [...base(entry), ['outcome', 'error']], entry.errorDuration, boundsSeconds);
   }
 
   out.family('kit_time_to_first_token_seconds', 'histogram', 'Time from the start of a streamed attempt to its first content event, in seconds.');
@@ -110,7 +143,11 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
     if (entry.timeToFirstToken.count > 0) out.histogram('kit_time_to_first_token_seconds', base(entry), entry.timeToFirstToken, boundsSeconds);
   }
 
-  out.family('kit_tokens_total', 'counter', 'Tokens of successful attempts by direction; cached_input and cache_write_input are part of input, reasoning part of output.');
+  out.family(
+    'kit_tokens_total',
+    'counter',
+    'Tokens of successful attempts by direction; cached_input and cache_write_input are part of input, reasoning part of output.',
+  );
   for (const entry of withTraffic) {
     if (entry.successes === 0) continue;
     out.sample('kit_tokens_total', [...base(entry), ['direction', 'input']], entry.inputTokens);
@@ -125,12 +162,20 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
 
   out.family('kit_failovers_total', 'counter', 'Times a call moved away from a credential, by the error that caused it.');
   for (const entry of series) {
-    for (const reason in entry.failoversByReason) out.sample('kit_failovers_total', [...base(entry), ['reason', reason]], entry.failoversByReason[reason] as number);
+    for (const reason in entry.failoversByReason)
+      out.sample('kit_failovers_total', [...base(entry), ['reason', reason]], entry.failoversByReason[reason] as number);
   }
 
   out.family('kit_credential_healthy', 'gauge', 'Whether a credential is healthy (1) or unhealthy (0), as its credential manager reported.');
   for (const credential of credentials) {
-    out.sample('kit_credential_healthy', [['provider', credential.provider], ['credential', credential.credentialId]], credential.healthy ? 1 : 0);
+    out.sample(
+      'kit_credential_healthy',
+      [
+        ['provider', credential.provider],
+        ['credential', credential.credentialId],
+      ],
+      credential.healthy ? 1 : 0,
+    );
   }
 
   out.family('kit_token_refreshes_total', 'counter', 'OAuth token refreshes by outcome.');
@@ -144,8 +189,24 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
     refreshes.set(key, total);
   }
   for (const { provider, credential, success, failure } of refreshes.values()) {
-    out.sample('kit_token_refreshes_total', [['provider', provider], ['credential', credential], ['outcome', 'success']], success);
-    out.sample('kit_token_refreshes_total', [['provider', provider], ['credential', credential], ['outcome', 'failure']], failure);
+    out.sample(
+      'kit_token_refreshes_total',
+      [
+        ['provider', provider],
+        ['credential', credential],
+        ['outcome', 'success'],
+      ],
+      success,
+    );
+    out.sample(
+      'kit_token_refreshes_total',
+      [
+        ['provider', provider],
+        ['credential', credential],
+        ['outcome', 'failure'],
+      ],
+      failure,
+    );
   }
   return out.text();
 }

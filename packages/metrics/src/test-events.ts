@@ -3,7 +3,12 @@ import type { EventError, KitEvent, Usage } from '@kit/core';
 /** Builders of scripted events for the tests (one attempt at a time, like the engine emits them). */
 export function events(base: { provider?: string; model?: string; credentialId?: string; at?: number } = {}) {
   const provider = base.provider ?? 'openai';
-  const common = () => ({ provider, at: base.at ?? 1_000, ...(base.model ? { model: base.model } : {}), ...(base.credentialId ? { credentialId: base.credentialId } : {}) });
+  const common = () => ({
+    provider,
+    at: base.at ?? 1_000,
+    ...(base.model ? { model: base.model } : {}),
+    ...(base.credentialId ? { credentialId: base.credentialId } : {}),
+  });
   return {
     start: (streaming = true, attempt = 1): KitEvent => ({ ...common(), type: 'request-start', streaming, attempt }),
     success: (latencyMs: number, usage: Partial<Usage> = {}, extra: { streaming?: boolean; ttftMs?: number } = {}): KitEvent => ({
@@ -15,7 +20,14 @@ export function events(base: { provider?: string; model?: string; credentialId?:
       ...(extra.ttftMs !== undefined ? { ttftMs: extra.ttftMs } : {}),
       finishReason: 'stop',
     }),
-    error: (latencyMs: number, error: EventError, willRetry: boolean): KitEvent => ({ ...common(), type: 'request-error', latencyMs, error, willRetry, streaming: true }),
+    error: (latencyMs: number, error: EventError, willRetry: boolean): KitEvent => ({
+      ...common(),
+      type: 'request-error',
+      latencyMs,
+      error,
+      willRetry,
+      streaming: true,
+    }),
     // Like the engine: no credentialId on a call-error (a call spans credentials).
     callError: (error: EventError, attempts: number, latencyMs = 100): KitEvent => {
       const { credentialId: _ignored, ...rest } = common() as { credentialId?: string };
@@ -27,7 +39,13 @@ export function events(base: { provider?: string; model?: string; credentialId?:
       const { credentialId: _ignored, ...rest } = common() as { credentialId?: string };
       return { ...(rest as ReturnType<typeof common>), type: 'failover', from, to, reason };
     },
-    refresh: (success: boolean, latencyMs = 120): KitEvent => ({ ...common(), type: 'token-refresh', success, latencyMs, ...(success ? {} : { error: { code: 'authentication', message: 'refresh rejected' } }) }),
+    refresh: (success: boolean, latencyMs = 120): KitEvent => ({
+      ...common(),
+      type: 'token-refresh',
+      success,
+      latencyMs,
+      ...(success ? {} : { error: { code: 'authentication', message: 'refresh rejected' } }),
+    }),
     credentialFailure: (consecutiveFailures: number, backoffMs: number, code: EventError['code'] = 'server_error'): KitEvent => ({
       ...common(),
       type: 'credential-failure',

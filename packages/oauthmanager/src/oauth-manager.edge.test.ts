@@ -5,7 +5,7 @@ import { accessTokenOf, credential, HOUR, kitError, scriptedRefresh, START } fro
 
 describe('OAuthManager on an edge runtime', () => {
   it('refreshes once for many callers, persists, alerts through a webhook, and monitors', async () => {
-    let time = START + 2 * HOUR;
+    const time = START + 2 * HOUR;
     const posted: string[] = [];
     const store = new MemoryCredentialStore();
     const { refresh, calls } = scriptedRefresh();
@@ -23,7 +23,12 @@ describe('OAuthManager on an edge runtime', () => {
     expect(leases.every((lease) => lease.secret === accessTokenOf('a', 1))).toBe(true);
     expect((await store.load())[0]!.accessToken).toBe(accessTokenOf('a', 1));
     for (let n = 0; n < 10; n++) manager.reportFailure('a', kitError('server_error'));
-    expect(manager.checkAlerts().map((alert) => alert.kind).sort()).toEqual(['credential-unhealthy', 'failure-rate']);
+    expect(
+      manager
+        .checkAlerts()
+        .map((alert) => alert.kind)
+        .sort(),
+    ).toEqual(['credential-unhealthy', 'failure-rate']);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(posted).toHaveLength(2);
     const stop = manager.startMonitoring(1_000);

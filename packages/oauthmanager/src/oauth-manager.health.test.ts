@@ -1,6 +1,6 @@
 // OAuthManager on core's credential health machine: concurrent reports by lease sequence, panic mode, per-status rules,
 // the monotonic clock, refresh buffers for short-lived tokens, and user updates that land during a refresh.
-import { type CredentialLease, type KitError } from '@kit/core';
+import type { CredentialLease, KitError } from '@kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RefreshFunction } from './oauth-credential';
 import { OAuthManager } from './oauth-manager';
@@ -232,7 +232,13 @@ describe('updates that land during a refresh', () => {
     release();
     expect(await pending).toMatchObject({ secret: accessTokenOf('a', 1), projectId: 'project-new' });
     const exported = manager.export({ includeSecrets: true }).credentials[0]!;
-    expect(exported).toMatchObject({ projectId: 'project-new', scopes: ['cloud-platform'], accessToken: accessTokenOf('a', 1), refreshToken: refreshTokenOf('a', 1), refreshCount: 1 });
+    expect(exported).toMatchObject({
+      projectId: 'project-new',
+      scopes: ['cloud-platform'],
+      accessToken: accessTokenOf('a', 1),
+      refreshToken: refreshTokenOf('a', 1),
+      refreshCount: 1,
+    });
   });
 
   it('a newer token imported during the refresh wins over the refresh result', async () => {
@@ -241,12 +247,20 @@ describe('updates that land during a refresh', () => {
     clock.time = START + 2 * HOUR;
     const pending = manager.acquire();
     await started;
-    const imported = credential('a', { accessToken: 'test-access-token-imported-abcdefgh', refreshToken: 'test-refresh-token-imported-abcdefgh', expiresAt: START + 5 * HOUR });
+    const imported = credential('a', {
+      accessToken: 'test-access-token-imported-abcdefgh',
+      refreshToken: 'test-refresh-token-imported-abcdefgh',
+      expiresAt: START + 5 * HOUR,
+    });
     await manager.import([imported]);
     release();
     expect((await pending).secret).toBe('test-access-token-imported-abcdefgh');
     const exported = manager.export({ includeSecrets: true }).credentials[0]!;
-    expect(exported).toMatchObject({ accessToken: 'test-access-token-imported-abcdefgh', refreshToken: 'test-refresh-token-imported-abcdefgh', expiresAt: START + 5 * HOUR });
+    expect(exported).toMatchObject({
+      accessToken: 'test-access-token-imported-abcdefgh',
+      refreshToken: 'test-refresh-token-imported-abcdefgh',
+      expiresAt: START + 5 * HOUR,
+    });
     // The refresh itself worked: the credential is healthy and not refreshed again before its imported expiry.
     expect(manager.getCredentialHealth('a')).toMatchObject({ healthy: true, consecutiveRefreshFailures: 0 });
     await manager.acquire();
@@ -257,7 +271,11 @@ describe('updates that land during a refresh', () => {
     const input = [credential('a'), credential('b')];
     const { manager, events } = setup(input, scriptedRefresh().refresh, { policies: { 401: { action: 'disable' } } });
     const leases = await concurrentLeases(manager, 6);
-    await Promise.all(leases.map(async (lease) => manager.reportFailure(lease.id, kitError('authentication', { status: 401, message: `bad token ${lease.secret}` }), { sequence: lease.sequence })));
+    await Promise.all(
+      leases.map(async (lease) =>
+        manager.reportFailure(lease.id, kitError('authentication', { status: 401, message: `bad token ${lease.secret}` }), { sequence: lease.sequence }),
+      ),
+    );
     const exhausted = await rejectionOf(manager.acquire());
     expectNoSecrets([events, manager.getHealthSummary(), exhausted, String(exhausted)], secretsIn(input));
   });

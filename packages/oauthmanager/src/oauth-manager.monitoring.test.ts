@@ -73,7 +73,11 @@ describe('checkAlerts', () => {
 
   it('token-expiring only for a token that cannot be refreshed, within expiryWarningMs', () => {
     const { manager, clock } = setup(
-      [credential('refreshable', { expiresAt: START + HOUR }), credential('stuck', { refreshToken: undefined, expiresAt: START + 23 * HOUR }), credential('later', { refreshToken: undefined, expiresAt: START + 25 * HOUR })],
+      [
+        credential('refreshable', { expiresAt: START + HOUR }),
+        credential('stuck', { refreshToken: undefined, expiresAt: START + 23 * HOUR }),
+        credential('later', { refreshToken: undefined, expiresAt: START + 25 * HOUR }),
+      ],
       scriptedRefresh().refresh,
     );
     expect(manager.checkAlerts()).toEqual([expect.objectContaining({ kind: 'token-expiring', credentialId: 'stuck', severity: 'warning' })]);
@@ -139,7 +143,10 @@ describe('checkAlerts', () => {
       signal = init?.signal ?? undefined;
       return new Promise<Response>(() => {});
     });
-    const { manager } = setup([credential('a')], scriptedRefresh().refresh, { fetch, monitoring: { webhookUrl: 'https://hooks.example.test/x', webhookTimeoutMs: 2_000 } });
+    const { manager } = setup([credential('a')], scriptedRefresh().refresh, {
+      fetch,
+      monitoring: { webhookUrl: 'https://hooks.example.test/x', webhookTimeoutMs: 2_000 },
+    });
     for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('server_error'));
     expect(manager.checkAlerts()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(0);
@@ -153,9 +160,12 @@ describe('checkAlerts', () => {
       fetch: () => {
         throw new Error('no network');
       },
-      monitoring: { webhookUrl: 'https://hooks.example.test/x', onAlert: () => {
-        throw new Error('listener bug');
-      } },
+      monitoring: {
+        webhookUrl: 'https://hooks.example.test/x',
+        onAlert: () => {
+          throw new Error('listener bug');
+        },
+      },
     });
     for (let n = 0; n < 3; n++) throwing.manager.reportFailure('a', kitError('server_error'));
     expect(throwing.manager.checkAlerts()).toHaveLength(1);
@@ -164,12 +174,19 @@ describe('checkAlerts', () => {
   it('a webhook that fails in transit or answers 5xx is retried (twice at most) with the same payload', async () => {
     vi.useFakeTimers();
     const bodies: string[] = [];
-    const answers = [() => Promise.reject(new TypeError('fetch failed')), () => Promise.resolve(new Response('busy', { status: 503 })), () => Promise.resolve(new Response('ok'))];
+    const answers = [
+      () => Promise.reject(new TypeError('fetch failed')),
+      () => Promise.resolve(new Response('busy', { status: 503 })),
+      () => Promise.resolve(new Response('ok')),
+    ];
     const fetch = vi.fn((_url: string | URL | Request, init?: RequestInit) => {
       bodies.push(String(init?.body));
       return (answers[bodies.length - 1] as () => Promise<Response>)();
     });
-    const { manager } = setup([credential('a')], scriptedRefresh().refresh, { fetch, monitoring: { webhookUrl: 'https://hooks.example.test/x', events: ['credential-unhealthy'] } });
+    const { manager } = setup([credential('a')], scriptedRefresh().refresh, {
+      fetch,
+      monitoring: { webhookUrl: 'https://hooks.example.test/x', events: ['credential-unhealthy'] },
+    });
     for (let n = 0; n < 3; n++) manager.reportFailure('a', kitError('server_error'));
     expect(manager.checkAlerts()).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(5_000);
@@ -245,10 +262,14 @@ describe('rotation', () => {
     const store = new MemoryCredentialStore();
     const onRotationNeeded = vi.fn();
     const onDecommission = vi.fn();
-    const result = setup([credential('a', { expiresAt: START + 100 * DAY }), credential('b', { expiresAt: START + 100 * DAY, createdAt: START - 40 * DAY })], scriptedRefresh().refresh, {
-      store,
-      rotation: { enabled: true, onRotationNeeded, onDecommission, ...extra },
-    });
+    const result = setup(
+      [credential('a', { expiresAt: START + 100 * DAY }), credential('b', { expiresAt: START + 100 * DAY, createdAt: START - 40 * DAY })],
+      scriptedRefresh().refresh,
+      {
+        store,
+        rotation: { enabled: true, onRotationNeeded, onDecommission, ...extra },
+      },
+    );
     return { ...result, store, onRotationNeeded, onDecommission };
   };
 

@@ -81,7 +81,14 @@ describe('selection, health and backoff (as KeyManager)', () => {
 
   it('puts baseURL (from resourceUrl) and projectId on the lease when the credential has them', async () => {
     const { manager } = setup([credential('a', { resourceUrl: 'portal.qwen.ai', projectId: 'proj-1' })], scriptedRefresh().refresh);
-    expect(await manager.acquire()).toEqual({ id: 'a', secret: accessTokenOf('a'), kind: 'oauth', baseURL: 'portal.qwen.ai', projectId: 'proj-1', sequence: 1 });
+    expect(await manager.acquire()).toEqual({
+      id: 'a',
+      secret: accessTokenOf('a'),
+      kind: 'oauth',
+      baseURL: 'portal.qwen.ai',
+      projectId: 'proj-1',
+      sequence: 1,
+    });
   });
 
   // Was run with server_error: transient faults now cool for at most maxTransientBackoffMs and never make the pool
@@ -227,7 +234,10 @@ describe('refresh before expiry', () => {
       clock.time += latency;
       return { accessToken: `test-access-token-${c.id}-refreshed`, expiresAt: clock.time + HOUR };
     };
-    const manager = new OAuthManager('gemini', [credential('busy'), credential('quiet'), credential('slow')], refresh, { refreshStrategy: 'adaptive', now: () => clock.time });
+    const manager = new OAuthManager('gemini', [credential('busy'), credential('quiet'), credential('slow')], refresh, {
+      refreshStrategy: 'adaptive',
+      now: () => clock.time,
+    });
     // 30 requests in a minute: the busy credential's buffer grows to 3.5 min (1 min + 30 × 5 s).
     clock.time = START + HOUR - 4 * MINUTE;
     for (let n = 0; n < 30; n++) await manager.acquire({ id: 'busy' });
@@ -280,7 +290,10 @@ describe('refresh before expiry', () => {
   it('a refresh that hangs is aborted after refreshTimeoutMs and counts as a failure', async () => {
     vi.useFakeTimers();
     try {
-      const refresh = vi.fn((_credential: OAuthCredential, { signal }: { signal: AbortSignal }) => new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))));
+      const refresh = vi.fn(
+        (_credential: OAuthCredential, { signal }: { signal: AbortSignal }) =>
+          new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))),
+      );
       const { manager, clock } = setup([credential('a')], refresh, { refreshTimeoutMs: 5_000 });
       clock.time = START + 2 * HOUR;
       const pending = rejectionOf(manager.acquire());
@@ -303,7 +316,9 @@ describe('refresh failures', () => {
     const lease = await manager.acquire();
     expect(lease.id).toBe('b');
     expect(manager.getCredentialHealth('a')).toMatchObject({ consecutiveFailures: 1, consecutiveRefreshFailures: 1, available: false });
-    expect(ofType('token-refresh')).toEqual([expect.objectContaining({ success: false, credentialId: 'a', error: expect.objectContaining({ code: 'authentication' }) })]);
+    expect(ofType('token-refresh')).toEqual([
+      expect.objectContaining({ success: false, credentialId: 'a', error: expect.objectContaining({ code: 'authentication' }) }),
+    ]);
     expect(ofType('credential-failure')).toHaveLength(1);
   });
 
@@ -496,7 +511,7 @@ describe('onUnauthorized (401)', () => {
     expect((await manager.acquire({ id: 'a' })).secret).toBe(accessTokenOf('a', 1));
   });
 
-  it('a refresh after a 401 that fails counts once: the engine\'s report of that 401 does not count again', async () => {
+  it("a refresh after a 401 that fails counts once: the engine's report of that 401 does not count again", async () => {
     const { refresh, calls } = scriptedRefresh({ fail: () => kitError('authentication', { status: 400, message: 'invalid_grant' }) });
     const { manager, ofType } = setup([credential('a')], refresh);
     const leases = await Promise.all([manager.acquire(), manager.acquire(), manager.acquire()]);
@@ -672,7 +687,9 @@ describe('pool changes', () => {
     await expect(manager.addCredential(credential('b'))).rejects.toMatchObject({ code: 'invalid_config', message: expect.stringContaining('credential.id') });
     await manager.updateCredential('b', { projectId: 'project-7', resourceUrl: 'portal.qwen.ai' });
     expect(await manager.acquire({ id: 'b' })).toMatchObject({ projectId: 'project-7', baseURL: 'portal.qwen.ai' });
-    await expect(manager.updateCredential('b', { accessToken: 'x' } as never)).rejects.toMatchObject({ message: expect.stringContaining('update.accessToken') });
+    await expect(manager.updateCredential('b', { accessToken: 'x' } as never)).rejects.toMatchObject({
+      message: expect.stringContaining('update.accessToken'),
+    });
     await manager.removeCredential('a');
     expect(manager.ids).toEqual(['b']);
     expect(await store.load()).toEqual([expect.objectContaining({ id: 'b', projectId: 'project-7' })]);
@@ -689,7 +706,11 @@ describe('export and import', () => {
     expect(safe.credentials[0]).toEqual({ id: 'a', clientId: 'client-1', scopes: ['x'], expiresAt: START + HOUR, createdAt: START, hasRefreshToken: true });
     expectNoSecrets([safe], secretsIn(input));
     const full = manager.export({ includeSecrets: true });
-    expect(full.credentials[0]).toMatchObject({ accessToken: accessTokenOf('a'), refreshToken: refreshTokenOf('a'), clientSecret: 'test-client-secret-abcdefgh' });
+    expect(full.credentials[0]).toMatchObject({
+      accessToken: accessTokenOf('a'),
+      refreshToken: refreshTokenOf('a'),
+      clientSecret: 'test-client-secret-abcdefgh',
+    });
   });
 
   it('imports a full export into another manager (adding and replacing by id) and saves it', async () => {

@@ -22,13 +22,7 @@ import type { Alert } from './alert';
 import { AlertDesk } from './alert-desk';
 import { refreshBackoffMs } from './refresh-backoff';
 import { exportCredential, type ExportOptions, type OAuthManagerExport } from './credential-export';
-import {
-  toCredentialHealth,
-  toCredentialMetrics,
-  type CredentialHealth,
-  type CredentialMetrics,
-  type OAuthHealthSummary,
-} from './credential-report';
+import { toCredentialHealth, toCredentialMetrics, type CredentialHealth, type CredentialMetrics, type OAuthHealthSummary } from './credential-report';
 import {
   createCredentialState,
   isHealthy,
@@ -104,7 +98,8 @@ export class OAuthManager implements CredentialSource {
   constructor(providerName: string, credentials: readonly OAuthCredential[], refresh: RefreshFunction, options?: OAuthManagerOptions) {
     check(isFilled(providerName), String(providerName), 'providerName', 'must be a non-empty string');
     this.providerName = providerName;
-    const resolved = (this.#options = resolveOptions(options, providerName));
+    const resolved = resolveOptions(options, providerName);
+    this.#options = resolved;
     check(typeof refresh === 'function', providerName, 'refresh', 'must be a function');
     this.#refresh = refresh;
     check(
@@ -113,7 +108,9 @@ export class OAuthManager implements CredentialSource {
       'credentials',
       'must be a non-empty array (it may be empty only with a store)',
     );
-    credentials.forEach((input, index) => this.#add(normaliseCredential(input, `credentials[${index}]`, providerName, true), `credentials[${index}]`));
+    credentials.forEach((input, index) => {
+      this.#add(normaliseCredential(input, `credentials[${index}]`, providerName, true), `credentials[${index}]`);
+    });
     this.#strategy = resolveRefreshStrategy(resolved.refreshStrategy);
     const onEvent = resolved.onEvent;
     this.#emit = onEvent
@@ -146,7 +143,7 @@ export class OAuthManager implements CredentialSource {
    * @throws whatever the store throws (`FileCredentialStore`: `invalid_config` for a wrong passphrase or unreadable file).
    */
   load(): Promise<void> {
-    return (this.#loading ??= this.#loadStore().then(
+    this.#loading ??= this.#loadStore().then(
       () => {
         this.#loaded = true;
       },
@@ -154,7 +151,8 @@ export class OAuthManager implements CredentialSource {
         this.#loading = undefined;
         throw error;
       },
-    ));
+    );
+    return this.#loading;
   }
 
   /**
@@ -343,7 +341,10 @@ export class OAuthManager implements CredentialSource {
         raised.push(this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed ${consecutiveRefreshFailures} time(s) in a row`));
       }
       if (isTime(expiresAt) && (!credential.refreshToken || consecutiveRefreshFailures > 0) && expiresAt - now < expiryWarningMs) {
-        const message = expiresAt <= now ? `the token of ${id} has expired and cannot be refreshed` : `the token of ${id} expires in ${Math.round((expiresAt - now) / 60_000)} min and cannot be refreshed`;
+        const message =
+          expiresAt <= now
+            ? `the token of ${id} has expired and cannot be refreshed`
+            : `the token of ${id} expires in ${Math.round((expiresAt - now) / 60_000)} min and cannot be refreshed`;
         raised.push(this.#alerts.raise('token-expiring', id, expiresAt <= now ? 'critical' : 'warning', message));
       }
       if (!this.#healthy(state)) {
@@ -360,7 +361,12 @@ export class OAuthManager implements CredentialSource {
    * @returns a function that stops the monitoring.
    */
   startMonitoring(intervalMs: number): () => void {
-    check(isTime(intervalMs) && intervalMs > 0 && intervalMs <= MAX_TIMER_MS, this.providerName, 'intervalMs', 'must be a number of ms greater than 0 and at most 2147483647');
+    check(
+      isTime(intervalMs) && intervalMs > 0 && intervalMs <= MAX_TIMER_MS,
+      this.providerName,
+      'intervalMs',
+      'must be a number of ms greater than 0 and at most 2147483647',
+    );
     if (this.#monitor !== undefined) clearInterval(this.#monitor);
     const timer = setInterval(() => this.#monitorTick(), intervalMs);
     (timer as { unref?: () => void }).unref?.();
@@ -452,7 +458,7 @@ export class OAuthManager implements CredentialSource {
   async updateCredential(id: string, update: CredentialUpdate): Promise<void> {
     const state = this.#get(id);
     check(state, this.providerName, 'id', 'is not a credential of this manager');
-    check(update !== null && typeof update == 'object', this.providerName, 'update', 'must be an object');
+    check(update !== null && typeof update === 'object', this.providerName, 'update', 'must be an object');
     const { projectId, resourceUrl, scopes } = update;
     for (const name in update) check(/^(projectId|resourceUrl|scopes)$/.test(name), this.providerName, `update.${name}`, 'is not a field that can be updated');
     const merged = { ...state.credential };
@@ -636,9 +642,10 @@ export class OAuthManager implements CredentialSource {
 
   /** The refresh in flight for this credential, or a new one; resolves to the (masked) error, or `undefined` on success. */
   #refreshShared(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
-    return (state.refreshing ??= this.#runRefresh(state, afterUnauthorized).finally(() => {
+    state.refreshing ??= this.#runRefresh(state, afterUnauthorized).finally(() => {
       state.refreshing = undefined;
-    }));
+    });
+    return state.refreshing;
   }
 
   async #runRefresh(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
@@ -686,7 +693,10 @@ export class OAuthManager implements CredentialSource {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const error = new KitError('timeout', `the token refresh took longer than ${timeoutMs} ms`, { provider: this.providerName, credentialId: credential.id });
+        const error = new KitError('timeout', `the token refresh took longer than ${timeoutMs} ms`, {
+          provider: this.providerName,
+          credentialId: credential.id,
+        });
         controller.abort(error);
         reject(error);
       }, timeoutMs);
@@ -779,7 +789,10 @@ export class OAuthManager implements CredentialSource {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let late = false;
       const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(() => resolve(void (late = true)), refreshTimeoutMs);
+        timer = setTimeout(() => {
+          late = true;
+          resolve();
+        }, refreshTimeoutMs);
       });
       try {
         await Promise.race([saving, timedOut]);
@@ -814,7 +827,10 @@ export class OAuthManager implements CredentialSource {
     const { id } = state.credential;
     this.#alerts.forget(id);
     const { rotation, store } = this.#options;
-    if (rotated && rotation.onDecommission) await Promise.resolve().then(() => rotation.onDecommission?.(id)).catch(() => {});
+    if (rotated && rotation.onDecommission)
+      await Promise.resolve()
+        .then(() => rotation.onDecommission?.(id))
+        .catch(() => {});
     if (store?.delete) {
       try {
         await store.delete(id);
@@ -833,10 +849,14 @@ export class OAuthManager implements CredentialSource {
       stored = await store.load();
     } catch (error) {
       if (KitError.is(error)) throw error;
-      throw new KitError('invalid_config', `OAuthManager(${provider}): the credential store could not be read: ${error instanceof Error ? error.message : String(error)}`, {
-        provider,
-        cause: error,
-      });
+      throw new KitError(
+        'invalid_config',
+        `OAuthManager(${provider}): the credential store could not be read: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          provider,
+          cause: error,
+        },
+      );
     }
     check(Array.isArray(stored), provider, 'store.load()', 'must resolve to an array of credentials');
     const credentials = stored.map((input, index) => normaliseCredential(input, `store[${index}]`, provider, false));

@@ -22,7 +22,13 @@ export function credential(id: string, extra: Partial<OAuthCredential> = {}): OA
  * or throws what `fail(credential, n)` returns. Records every call.
  */
 export function scriptedRefresh(
-  options: { fail?: (credential: OAuthCredential, n: number) => unknown; lifetimeMs?: number; clock?: () => number; rotate?: boolean; gate?: Promise<unknown> } = {},
+  options: {
+    fail?: (credential: OAuthCredential, n: number) => unknown;
+    lifetimeMs?: number;
+    clock?: () => number;
+    rotate?: boolean;
+    gate?: Promise<unknown>;
+  } = {},
 ) {
   const calls: { id: string; refreshToken: string | undefined; signal: AbortSignal }[] = [];
   const counters = new Map<string, number>();
@@ -94,7 +100,9 @@ export function secretsIn(credentials: readonly OAuthCredential[], extraRounds =
 export function expectNoSecrets(observables: readonly unknown[], secrets: readonly string[]): void {
   const text = observables
     .map((item) =>
-      typeof item === 'string' ? item : JSON.stringify(item, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, cause: value.cause } : value)),
+      typeof item === 'string'
+        ? item
+        : JSON.stringify(item, (_key, value) => (value instanceof Error ? { message: value.message, stack: value.stack, cause: value.cause } : value)),
     )
     .join('\n');
   for (const secret of secrets) if (text.includes(secret)) throw new Error(`a secret leaked: …${secret.slice(-12)}`);

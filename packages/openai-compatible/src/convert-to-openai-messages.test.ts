@@ -86,17 +86,36 @@ describe('convertToOpenAIMessages', () => {
   });
 
   it('joins the text parts of tool results', () => {
-    expect(convert([{ role: 'tool', toolCallId: 'c', content: [{ type: 'text', text: 'a' }, { type: 'text', text: 'b' }] }])).toEqual([
-      { role: 'tool', tool_call_id: 'c', content: 'ab' },
-    ]);
+    expect(
+      convert([
+        {
+          role: 'tool',
+          toolCallId: 'c',
+          content: [
+            { type: 'text', text: 'a' },
+            { type: 'text', text: 'b' },
+          ],
+        },
+      ]),
+    ).toEqual([{ role: 'tool', tool_call_id: 'c', content: 'ab' }]);
   });
 
   it('rejects input the dialect cannot express, naming the field', () => {
     const cases: [unknown[], string][] = [
-      [[{ role: 'user', content: 'x' }, { role: 'user', content: 'y' }, { role: 'tool', content: 'r' }], 'messages[2].toolCallId'],
+      [
+        [
+          { role: 'user', content: 'x' },
+          { role: 'user', content: 'y' },
+          { role: 'tool', content: 'r' },
+        ],
+        'messages[2].toolCallId',
+      ],
       [[{ role: 'system', content: [{ type: 'image', source: { type: 'url', url: 'https://x/y.png' } }] }], 'messages[0].content[0].type'],
       [[{ role: 'user', content: [{ type: 'document', source: { type: 'url', url: 'https://x/y.pdf' } }] }], 'messages[0].content[0].source'],
-      [[{ role: 'user', content: [{ type: 'audio', source: { type: 'base64', mediaType: 'audio/ogg', data: 'T2dn' } }] }], 'messages[0].content[0].source.mediaType'],
+      [
+        [{ role: 'user', content: [{ type: 'audio', source: { type: 'base64', mediaType: 'audio/ogg', data: 'T2dn' } }] }],
+        'messages[0].content[0].source.mediaType',
+      ],
       [[{ role: 'user', content: [{ type: 'audio', source: { type: 'url', url: 'https://x/a.wav' } }] }], 'messages[0].content[0].source'],
       [[{ role: 'user', content: [{ type: 'reasoning', text: 'x' }] }], 'messages[0].content[0].type'],
     ];

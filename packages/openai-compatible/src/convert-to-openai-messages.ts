@@ -37,7 +37,11 @@ function wirePart(part: ContentPart, field: string, role: ChatMessage['role'], p
   if (source.type === 'url') return invalidRequest(provider, `${field}.source`, 'pass base64 data, not a URL');
   if (part.type === 'document') return { type: 'file', file: { filename: part.title ?? 'document.pdf', file_data: url } };
   const { mediaType } = source;
-  const format = /wav/i.test(mediaType) ? 'wav' : /mp3|mpeg/i.test(mediaType) ? 'mp3' : invalidRequest(provider, `${field}.source.mediaType`, 'must be wav or mp3');
+  const format = /wav/i.test(mediaType)
+    ? 'wav'
+    : /mp3|mpeg/i.test(mediaType)
+      ? 'mp3'
+      : invalidRequest(provider, `${field}.source.mediaType`, 'must be wav or mp3');
   return { type: 'input_audio', input_audio: { data: source.data, format } };
 }
 

@@ -59,7 +59,16 @@ export function modelCapabilities({ documents, audio, ...capabilities }: Provide
 export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): ProviderDefinition {
   const { type, defaultModel, refineError, rateLimitHeaders = openAIRateLimitHeaders } = config;
   // Streaming, tools and JSON on; vision, documents, audio, reasoning off unless the config says so.
-  const capabilities: ProviderCapabilities = { streaming: true, tools: true, vision: false, documents: false, audio: false, reasoning: false, json: true, ...config.capabilities };
+  const capabilities: ProviderCapabilities = {
+    streaming: true,
+    tools: true,
+    vision: false,
+    documents: false,
+    audio: false,
+    reasoning: false,
+    json: true,
+    ...config.capabilities,
+  };
   const defaultModelCapabilities = modelCapabilities(capabilities);
   const fallbackModels = config.fallbackModels ?? [{ id: defaultModel, provider: config.name ?? type, capabilities: defaultModelCapabilities }];
   return {

@@ -1,4 +1,3 @@
-import { KitError } from '@kit/core';
 import type { ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { buildOpenAIChatBody, validateOpenAIProviderOptions } from './openai-chat-request';
@@ -78,7 +77,10 @@ describe('buildOpenAIChatBody', () => {
   });
 
   it('switches the max-tokens field per model', () => {
-    const config = { type: 'openai', maxTokensField: (model: string) => (model.startsWith('o') ? ('max_completion_tokens' as const) : ('max_tokens' as const)) };
+    const config = {
+      type: 'openai',
+      maxTokensField: (model: string) => (model.startsWith('o') ? ('max_completion_tokens' as const) : ('max_tokens' as const)),
+    };
     expect(buildOpenAIChatBody({ model: 'o3', messages, stream: false, maxTokens: 10 }, config, 'openai')).toMatchObject({ max_completion_tokens: 10 });
     expect(buildOpenAIChatBody({ model: 'o3', messages, stream: false, maxTokens: 10 }, config, 'openai')).not.toHaveProperty('max_tokens');
     expect(buildOpenAIChatBody({ model: 'gpt-4o', messages, stream: false, maxTokens: 10 }, config, 'openai')).toMatchObject({ max_tokens: 10 });

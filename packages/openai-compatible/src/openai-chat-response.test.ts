@@ -34,7 +34,11 @@ describe('parseOpenAIChatResponse', () => {
   });
 
   it('reads reasoning (reasoning_content or reasoning) before the text', () => {
-    const events = parse({ id: 'r', model: 'deepseek-reasoner', choices: [{ message: { content: '42', reasoning_content: 'Think.' }, finish_reason: 'stop' }] });
+    const events = parse({
+      id: 'r',
+      model: 'deepseek-reasoner',
+      choices: [{ message: { content: '42', reasoning_content: 'Think.' }, finish_reason: 'stop' }],
+    });
     expect(events.map((event) => event.type)).toEqual(['start', 'reasoning-delta', 'text-delta', 'finish']);
     const cerebras = parse({ choices: [{ message: { content: 'Hi', reasoning: 'Greet.' }, finish_reason: 'stop' }] });
     expect(cerebras[1]).toEqual({ type: 'reasoning-delta', text: 'Greet.' });

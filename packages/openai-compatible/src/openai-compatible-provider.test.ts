@@ -49,7 +49,12 @@ describe('createOpenAICompatible', () => {
     const stream = await groq.generateChatCompletion({ system: 'Be brief.', prompt: 'Hi', temperature: 0.3 });
     const events = await collect(stream);
     expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'text-delta', 'text-delta', 'finish']);
-    expect(events.filter((event) => event.type === 'text-delta').map((event) => (event as { text: string }).text).join('')).toBe('Hello, world!');
+    expect(
+      events
+        .filter((event) => event.type === 'text-delta')
+        .map((event) => (event as { text: string }).text)
+        .join(''),
+    ).toBe('Hello, world!');
     expect(seen[0]?.headers.get('authorization')).toBe('Bearer test-key-1');
     expect(seen[0]?.body).toEqual({
       model: 'openai/gpt-oss-120b',
@@ -110,7 +115,9 @@ describe('createOpenAICompatible', () => {
   });
 
   it('lists models live and falls back to the default model', async () => {
-    server.use(http.get('https://api.x.ai/v1/models', () => HttpResponse.json({ object: 'list', data: [{ id: 'grok-4.3', object: 'model', owned_by: 'xai' }] })));
+    server.use(
+      http.get('https://api.x.ai/v1/models', () => HttpResponse.json({ object: 'list', data: [{ id: 'grok-4.3', object: 'model', owned_by: 'xai' }] })),
+    );
     const xai = createOpenAICompatible({ preset: 'xai', apiKey: 'test-key-1' });
     expect((await xai.getModels()).map((model) => model.id)).toEqual(['grok-4.3']);
     server.use(http.get('https://api.fireworks.ai/inference/v1/models', () => HttpResponse.json({ error: { message: 'down' } }, { status: 503 })));

@@ -1,4 +1,4 @@
-import { KitError, type StreamEvent } from '@kit/core';
+import type { StreamEvent } from '@kit/core';
 import { describe, expect, it } from 'vitest';
 import {
   context,
@@ -48,7 +48,11 @@ describe('createOpenAIStreamMapper', () => {
     expect(ofType(deepseek, 'reasoning-delta').map((event) => event.text)).toEqual(['Think ', 'hard.']);
     expect(ofType(deepseek, 'text-delta').map((event) => event.text)).toEqual(['42']);
     const cerebras = map(reasoningStream);
-    expect(ofType(cerebras, 'reasoning-delta').map((event) => event.text).join('')).toBe('The user greets. Reply briefly.');
+    expect(
+      ofType(cerebras, 'reasoning-delta')
+        .map((event) => event.text)
+        .join(''),
+    ).toBe('The user greets. Reply briefly.');
     expect(ofType(cerebras, 'text-delta').map((event) => event.text)).toEqual(['Hi!']);
   });
 
@@ -87,7 +91,11 @@ describe('createOpenAIStreamMapper', () => {
 
   it('surfaces a refusal as text and finishes with content-filter', () => {
     const events = map(refusalStream);
-    expect(ofType(events, 'text-delta').map((event) => event.text).join('')).toBe("I'm sorry, I can't help with that.");
+    expect(
+      ofType(events, 'text-delta')
+        .map((event) => event.text)
+        .join(''),
+    ).toBe("I'm sorry, I can't help with that.");
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'content-filter' });
   });
 

@@ -83,14 +83,20 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
     const choice = choices?.[0]; // one choice per call: `n` is 1
     const delta = whole ? choice?.message : choice?.delta;
     // Each text field is emitted as it arrives; a refusal is text too, but not content of the model's own.
-    const text = (type: 'text-delta' | 'reasoning-delta', value: unknown) =>
-      typeof value === 'string' && value !== '' && (emit({ type, text: value }), true);
+    const text = (type: 'text-delta' | 'reasoning-delta', value: unknown): boolean => {
+      if (typeof value !== 'string' || value === '') return false;
+      emit({ type, text: value });
+      return true;
+    };
     if (delta) {
       produced = text('reasoning-delta', delta.reasoning_content ?? delta.reasoning) || produced;
       produced = text('text-delta', delta.content) || produced;
       refused = text('text-delta', delta.refusal) || refused;
-      if (delta.tool_calls) delta.tool_calls.forEach((call, position) => addToolCall(whole ? { ...call, index: position } : call, emit));
-      else if (delta.function_call) addToolCall({ index: 0, function: delta.function_call }, emit);
+      if (delta.tool_calls) {
+        delta.tool_calls.forEach((call, position) => {
+          addToolCall(whole ? { ...call, index: position } : call, emit);
+        });
+      } else if (delta.function_call) addToolCall({ index: 0, function: delta.function_call }, emit);
     }
     if (choice?.finish_reason) finishReason = mapOpenAIFinishReason(choice.finish_reason);
   }

@@ -14,13 +14,23 @@ afterEach(() => {
 afterAll(() => server.close());
 
 const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
-  JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4.1-mini-2025-04-14', choices: [{ index: 0, delta, finish_reason: finish }] });
+  JSON.stringify({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'gpt-4.1-mini-2025-04-14',
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
 const stream = [
   chunk({ role: 'assistant', content: '' }),
   chunk({ content: 'Hi' }),
   chunk({ content: ' there' }),
   chunk({}, 'stop'),
-  JSON.stringify({ id: 'chatcmpl-1', choices: [], usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 } } }),
+  JSON.stringify({
+    id: 'chatcmpl-1',
+    choices: [],
+    usage: { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10, prompt_tokens_details: { cached_tokens: 0 } },
+  }),
   '[DONE]',
 ];
 const sse = (datas: string[], headers: Record<string, string> = {}) =>
@@ -70,7 +80,11 @@ describe('createOpenAI', () => {
     const received: StreamEvent[] = [];
     for await (const event of result) received.push(event);
     expect(received.map((event) => event.type)).toEqual(['start', 'text-delta', 'text-delta', 'finish']);
-    expect(received.at(-1)).toEqual({ type: 'finish', finishReason: 'stop', usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10, cachedInputTokens: 0 } });
+    expect(received.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'stop',
+      usage: { inputTokens: 8, outputTokens: 2, totalTokens: 10, cachedInputTokens: 0 },
+    });
     expect(seen[0]?.headers.get('authorization')).toBe('Bearer test-key-1');
     expect(seen[0]?.headers.get('openai-organization')).toBe('org-test');
     expect(seen[0]?.headers.get('openai-project')).toBe('proj_test');
@@ -108,7 +122,14 @@ describe('createOpenAI', () => {
   it('fails fast on a context-length error', async () => {
     const seen = onChat(() =>
       HttpResponse.json(
-        { error: { message: "This model's maximum context length is 128000 tokens.", type: 'invalid_request_error', param: 'messages', code: 'context_length_exceeded' } },
+        {
+          error: {
+            message: "This model's maximum context length is 128000 tokens.",
+            type: 'invalid_request_error',
+            param: 'messages',
+            code: 'context_length_exceeded',
+          },
+        },
         { status: 400 },
       ),
     );
@@ -165,7 +186,9 @@ describe('createOpenAI', () => {
       throw new Error('expected an error');
     };
     expect(messageOf({ timeoutMs: 2.5 })).toBe('invalid openai settings: timeoutMs: must be an integer');
-    expect(messageOf({ timeoutMs: 2 ** 31 })).toBe('invalid openai settings: timeoutMs: must be at most 2147483647 (about 24.8 days: timers cannot wait longer)');
+    expect(messageOf({ timeoutMs: 2 ** 31 })).toBe(
+      'invalid openai settings: timeoutMs: must be at most 2147483647 (about 24.8 days: timers cannot wait longer)',
+    );
     expect(messageOf({ baseURL: 'https://api.openai.com/v1\n' })).toBe('invalid openai settings: baseURL: must be an http(s) URL without spaces');
     expect(messageOf({ headers: { 'OpenAI Beta': 'x' } })).toMatch(/^invalid openai settings: headers\.OpenAI Beta: is not a valid HTTP header name/);
     expect(messageOf({ apiKey: 'sk-test-1234567890\n' })).toBe(

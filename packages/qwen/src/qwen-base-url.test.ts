@@ -16,8 +16,16 @@ describe('qwenResourceBaseURL', () => {
   });
 
   it('refuses plain http:// except to a loopback address', () => {
-    for (const bad of ['http://portal.qwen.ai', 'http://10.0.0.7:8080/v1', 'http://localhost.example.com', 'http://127.0.0.1.example.com', 'HTTP://portal.qwen.ai']) {
-      expect(() => qwenResourceBaseURL(bad)).toThrowError(expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/resourceUrl.*http/) }));
+    for (const bad of [
+      'http://portal.qwen.ai',
+      'http://10.0.0.7:8080/v1',
+      'http://localhost.example.com',
+      'http://127.0.0.1.example.com',
+      'HTTP://portal.qwen.ai',
+    ]) {
+      expect(() => qwenResourceBaseURL(bad)).toThrowError(
+        expect.objectContaining({ code: 'invalid_config', message: expect.stringMatching(/resourceUrl.*http/) }),
+      );
     }
     const loopback: [string, string][] = [
       ['http://localhost:4010', 'http://localhost:4010/v1'],

@@ -32,12 +32,11 @@ export function qwenResourceBaseURL(resourceUrl: string): string {
   const trimmed = String(resourceUrl).trim();
   let base = (hasScheme.test(trimmed) ? trimmed : `https://${trimmed}`).replace(/\/+$/, '');
   if (!base.endsWith('/v1')) base += '/v1';
-  const refuse = (why: string) =>
-    new KitError('invalid_config', `qwen: resourceUrl: "${truncateMasked(trimmed, 100)}" ${why}`, { provider: 'qwen' });
+  const refuse = (why: string) => new KitError('invalid_config', `qwen: resourceUrl: "${truncateMasked(trimmed, 100)}" ${why}`, { provider: 'qwen' });
   // A value that is not a URL (spaces, no host) would send the token somewhere unintended: refuse it.
   const url = /^[a-z][a-z\d+.-]*:\/\/[^/?#\s]+(\/\S*)?$/i.test(base) ? parse(base) : undefined;
   if (!url) throw refuse('is not a host or URL');
-  if (url.protocol == 'http:' ? !isLoopback(url.hostname) : url.protocol != 'https:') {
+  if (url.protocol === 'http:' ? !isLoopback(url.hostname) : url.protocol !== 'https:') {
     throw refuse('must be https:// (http:// only to a loopback address such as 127.0.0.1 or localhost)');
   }
   return base;
@@ -55,7 +54,7 @@ function parse(url: string): URL | undefined {
 }
 
 /** `localhost`, `127.0.0.0/8` or `[::1]` (a WHATWG URL hostname: IPv4 already in dotted decimal, IPv6 in brackets). */
-const isLoopback = (hostname: string): boolean => hostname == 'localhost' || hostname == '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+const isLoopback = (hostname: string): boolean => hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 
 /**
  * The base URL of one credential: an OAuth account uses its `resourceUrl` (the lease's `baseURL`), else

@@ -32,7 +32,12 @@ function tokenEndpoint(answer: (fields: Record<string, string>) => Response, url
   return seen;
 }
 
-const account: QwenOAuthCredential = { id: 'account-1', accessToken: 'test-access-token-1', refreshToken: 'test-refresh-token-1', resourceUrl: 'portal.qwen.ai' };
+const account: QwenOAuthCredential = {
+  id: 'account-1',
+  accessToken: 'test-access-token-1',
+  refreshToken: 'test-refresh-token-1',
+  resourceUrl: 'portal.qwen.ai',
+};
 
 const failureOf = async (promise: Promise<unknown>): Promise<KitError> => {
   const error = await promise.then(
@@ -46,10 +51,21 @@ const failureOf = async (promise: Promise<unknown>): Promise<KitError> => {
 describe('qwenOAuthRefresh', () => {
   it('posts a form-encoded refresh grant and returns the rotated refresh token', async () => {
     const seen = tokenEndpoint(() =>
-      HttpResponse.json({ access_token: 'test-access-token-2', refresh_token: 'test-refresh-token-2', token_type: 'Bearer', expires_in: 21600, resource_url: 'portal.qwen.ai' }),
+      HttpResponse.json({
+        access_token: 'test-access-token-2',
+        refresh_token: 'test-refresh-token-2',
+        token_type: 'Bearer',
+        expires_in: 21600,
+        resource_url: 'portal.qwen.ai',
+      }),
     );
     const result = await qwenOAuthRefresh(account);
-    expect(result).toEqual({ accessToken: 'test-access-token-2', refreshToken: 'test-refresh-token-2', expiresInMs: 21_600_000, resourceUrl: 'portal.qwen.ai' });
+    expect(result).toEqual({
+      accessToken: 'test-access-token-2',
+      refreshToken: 'test-refresh-token-2',
+      expiresInMs: 21_600_000,
+      resourceUrl: 'portal.qwen.ai',
+    });
     expect(seen).toHaveLength(1);
     expect(seen[0]?.contentType).toBe('application/x-www-form-urlencoded');
     expect(seen[0]?.fields).toEqual({ grant_type: 'refresh_token', refresh_token: 'test-refresh-token-1', client_id: QWEN_OAUTH_CLIENT_ID });
@@ -94,7 +110,10 @@ describe('qwenOAuthRefresh', () => {
 
   it('a rejected refresh token is an authentication error with no token in it', async () => {
     tokenEndpoint(() =>
-      HttpResponse.json({ error: 'invalid_grant', error_description: 'Refresh token test-refresh-token-1 expired or revoked' }, { status: 400, headers: { 'x-request-id': 'req-9' } }),
+      HttpResponse.json(
+        { error: 'invalid_grant', error_description: 'Refresh token test-refresh-token-1 expired or revoked' },
+        { status: 400, headers: { 'x-request-id': 'req-9' } },
+      ),
     );
     const error = await failureOf(qwenOAuthRefresh(account));
     expect(error).toMatchObject({ code: 'authentication', status: 400, provider: 'qwen', credentialId: 'account-1', requestId: 'req-9', retryable: false }); // a rejected refresh token: retrying later fails the same way

@@ -52,16 +52,25 @@ export function readQwenTokenAnswer(body: Record<string, unknown>, what: string,
  * that is not a usable base URL, `invalid_response`.
  */
 export async function qwenOAuthRefresh(credential: QwenOAuthCredential, options: QwenOAuthRefreshOptions = {}): Promise<QwenTokenRefreshResult> {
-  if (typeof credential !== 'object' || credential === null) throw new KitError('invalid_request', 'qwen: credential: must be an OAuth credential object', { provider: 'qwen' });
+  if (typeof credential !== 'object' || credential === null)
+    throw new KitError('invalid_request', 'qwen: credential: must be an OAuth credential object', { provider: 'qwen' });
   const { id, refreshToken, clientSecret } = credential;
   if (typeof refreshToken !== 'string' || refreshToken === '') {
-    throw new KitError('invalid_request', `qwen: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, { provider: 'qwen', credentialId: id });
+    throw new KitError('invalid_request', `qwen: credential.refreshToken: credential "${String(id)}" has no refresh token; log in again`, {
+      provider: 'qwen',
+      credentialId: id,
+    });
   }
   const secrets = [refreshToken, credential.accessToken, clientSecret];
   const what = 'token refresh';
   const body = await postOAuthForm(
     options.tokenURL ?? QWEN_OAUTH_TOKEN_URL,
-    { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: credential.clientId ?? options.clientId ?? QWEN_OAUTH_CLIENT_ID, client_secret: clientSecret || undefined },
+    {
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: credential.clientId ?? options.clientId ?? QWEN_OAUTH_CLIENT_ID,
+      client_secret: clientSecret || undefined,
+    },
     { fetch: options.fetch, signal: options.signal, timeoutMs: options.timeoutMs, provider: 'qwen', what, credentialId: id, secrets },
   );
   const result = readQwenTokenAnswer(body, what, id);

@@ -59,7 +59,12 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) => 
   system_fingerprint: null,
   choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
 });
-const usageChunk = { id: 'chatcmpl-7f1c', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 22, completion_tokens: 5, total_tokens: 27, prompt_tokens_details: { cached_tokens: 0 } } };
+const usageChunk = {
+  id: 'chatcmpl-7f1c',
+  object: 'chat.completion.chunk',
+  choices: [],
+  usage: { prompt_tokens: 22, completion_tokens: 5, total_tokens: 27, prompt_tokens_details: { cached_tokens: 0 } },
+};
 const textChunks = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hello' }), chunk({ content: ' there' }), chunk({}, 'stop'), usageChunk];
 
 /** A source of one OAuth lease (as an `OAuthManager` would hand out). */
@@ -96,7 +101,11 @@ describe('createQwen with a DashScope API key', () => {
     const qwen = createQwen();
     expect([qwen.name, qwen.type, qwen.getDefaultModel()]).toEqual(['qwen', 'qwen', QWEN_DASHSCOPE_DEFAULT_MODEL]);
     const completion = await (await qwen.generateChatCompletion({ system: 'Be brief.', prompt: 'Hi', maxTokens: 64, temperature: 0.2 })).final();
-    expect(completion).toMatchObject({ text: 'Hello there', finishReason: 'stop', usage: { inputTokens: 22, outputTokens: 5, totalTokens: 27, cachedInputTokens: 0 } });
+    expect(completion).toMatchObject({
+      text: 'Hello there',
+      finishReason: 'stop',
+      usage: { inputTokens: 22, outputTokens: 5, totalTokens: 27, cachedInputTokens: 0 },
+    });
     expect(seen[0]?.authorization).toBe('Bearer test-key-1');
     expect(seen[0]?.body).toEqual({
       model: 'qwen-plus',
@@ -115,7 +124,10 @@ describe('createQwen with a DashScope API key', () => {
     const beijing = chatAt('https://dashscope.aliyuncs.com/compatible-mode/v1');
     const virginia = chatAt('https://dashscope-us.aliyuncs.com/compatible-mode/v1');
     const proxy = chatAt('https://llm-proxy.example.com/qwen/v1');
-    await createQwen({ apiKey: 'test-key-1', region: 'beijing' }).complete({ prompt: 'Hi', providerOptions: { qwen: { enable_thinking: false, enable_search: true } } });
+    await createQwen({ apiKey: 'test-key-1', region: 'beijing' }).complete({
+      prompt: 'Hi',
+      providerOptions: { qwen: { enable_thinking: false, enable_search: true } },
+    });
     await createQwen({ apiKey: 'test-key-1', region: 'virginia' }).complete({ prompt: 'Hi' });
     await createQwen({ apiKey: 'test-key-1', baseURL: 'https://llm-proxy.example.com/qwen/v1/' }).complete({ prompt: 'Hi' });
     expect([beijing.length, virginia.length, proxy.length]).toEqual([1, 1, 1]);
@@ -144,7 +156,7 @@ describe('createQwen with OAuth accounts', () => {
     expect(seen[0]?.body).toEqual({ model: 'qwen3-coder-plus', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 100 });
   });
 
-  it("sends each account to https://<resourceUrl>/v1, whatever form the resourceUrl has", async () => {
+  it('sends each account to https://<resourceUrl>/v1, whatever form the resourceUrl has', async () => {
     const portal = chatAt('https://portal.qwen.ai/v1');
     const regional = chatAt('https://dashscope.aliyuncs.com/compatible-mode/v1');
     const other = chatAt('https://qwen-resource.example.com/v1');
@@ -153,7 +165,11 @@ describe('createQwen with OAuth accounts', () => {
     }
     await createQwen({ credentials: oauthAccount({ baseURL: 'https://dashscope.aliyuncs.com/compatible-mode' }) }).complete({ prompt: 'Hi' });
     // The configured DashScope endpoint and oauthBaseURL do not override an account's own resource URL.
-    await createQwen({ credentials: oauthAccount({ baseURL: 'qwen-resource.example.com' }), oauthBaseURL: 'https://elsewhere.example.com/v1', region: 'beijing' }).complete({
+    await createQwen({
+      credentials: oauthAccount({ baseURL: 'qwen-resource.example.com' }),
+      oauthBaseURL: 'https://elsewhere.example.com/v1',
+      region: 'beijing',
+    }).complete({
       prompt: 'Hi',
     });
     expect([portal.length, regional.length, other.length]).toEqual([3, 1, 1]);
@@ -174,7 +190,10 @@ describe('createQwen with OAuth accounts', () => {
 
   it('keeps the access token out of errors and events on a 401', async () => {
     chatAt('https://portal.qwen.ai/v1', () =>
-      HttpResponse.json({ error: { message: 'invalid access token or token expired: test-access-token-1', type: 'invalid_request_error', code: 'invalid_api_key' } }, { status: 401 }),
+      HttpResponse.json(
+        { error: { message: 'invalid access token or token expired: test-access-token-1', type: 'invalid_request_error', code: 'invalid_api_key' } },
+        { status: 401 },
+      ),
     );
     const events: KitEvent[] = [];
     const account = oauthAccount();
@@ -219,7 +238,13 @@ describe('Qwen streams', () => {
 
   it('streams reasoning_content of thinking models as reasoning-delta', async () => {
     chatAt('https://dashscope-intl.aliyuncs.com/compatible-mode/v1', () =>
-      sse([chunk({ role: 'assistant', content: '', reasoning_content: 'The user greets. ' }), chunk({ reasoning_content: 'Reply.' }), chunk({ content: 'Hi!' }), chunk({}, 'stop'), usageChunk]),
+      sse([
+        chunk({ role: 'assistant', content: '', reasoning_content: 'The user greets. ' }),
+        chunk({ reasoning_content: 'Reply.' }),
+        chunk({ content: 'Hi!' }),
+        chunk({}, 'stop'),
+        usageChunk,
+      ]),
     );
     const completion = await (await createQwen({ apiKey: 'test-key-1' }).generateChatCompletion({ model: 'qwen3-max', prompt: 'Hi' })).final();
     expect(completion).toMatchObject({ text: 'Hi!', reasoning: 'The user greets. Reply.' });
@@ -227,7 +252,8 @@ describe('Qwen streams', () => {
 });
 
 describe('Qwen errors and rate limits', () => {
-  const refused = (status: number, code: string, message: string) => () => HttpResponse.json({ error: { code, type: code, param: null, message }, request_id: 'req-1' }, { status });
+  const refused = (status: number, code: string, message: string) => () =>
+    HttpResponse.json({ error: { code, type: code, param: null, message }, request_id: 'req-1' }, { status });
 
   it('reads DashScope identifiers: Arrearage → quota_exceeded, DataInspectionFailed → content_filter, input length → context_length', async () => {
     const cases: [(body: Record<string, unknown>) => Response, string][] = [
@@ -251,16 +277,25 @@ describe('Qwen errors and rate limits', () => {
     );
     const events: KitEvent[] = [];
     await createQwen({ apiKey: 'test-key-1', onEvent: (event) => events.push(event) }).complete({ prompt: 'Hi', stream: true });
-    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ credentialId: 'default', rateLimit: { requestsLimit: 600, requestsRemaining: 599 } });
+    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({
+      credentialId: 'default',
+      rateLimit: { requestsLimit: 600, requestsRemaining: 599 },
+    });
   });
 });
 
 describe('defineQwenProvider', () => {
   it('is the OpenAI dialect with the Qwen defaults, vision and reasoning', () => {
     const definition = defineQwenProvider();
-    expect(definition).toMatchObject({ type: 'qwen', defaultBaseURL: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1', defaultModel: 'qwen-plus', apiKeyEnvVar: 'DASHSCOPE_API_KEY' });
+    expect(definition).toMatchObject({
+      type: 'qwen',
+      defaultBaseURL: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1',
+      defaultModel: 'qwen-plus',
+      apiKeyEnvVar: 'DASHSCOPE_API_KEY',
+    });
     expect(definition.capabilities).toMatchObject({ streaming: true, tools: true, vision: true, reasoning: true, json: true, documents: false, audio: false });
-    const models = definition.models?.parse({ data: [{ id: 'qwen-plus' }, { id: 'text-embedding-v4' }, { id: 'qwen3-vl-plus' }, { id: 'qwen-tts' }] }, 'qwen') ?? [];
+    const models =
+      definition.models?.parse({ data: [{ id: 'qwen-plus' }, { id: 'text-embedding-v4' }, { id: 'qwen3-vl-plus' }, { id: 'qwen-tts' }] }, 'qwen') ?? [];
     expect(models.map((model) => [model.id, model.capabilities.vision])).toEqual([
       ['qwen-plus', false],
       ['qwen3-vl-plus', true],

@@ -103,7 +103,8 @@ export function defineQwenProvider(options: QwenDefinitionOptions = {}): Provide
  */
 export function createQwen(settings: QwenSettings = {}): Provider {
   const valid = parseOrThrow(qwenSettingsSchema, settings ?? {}, 'invalid_config', { what: 'invalid qwen settings', provider: 'qwen' });
-  if (valid.region && valid.baseURL) throw new KitError('invalid_config', 'invalid qwen settings: region: give either region or baseURL, not both', { provider: 'qwen' });
+  if (valid.region && valid.baseURL)
+    throw new KitError('invalid_config', 'invalid qwen settings: region: give either region or baseURL, not both', { provider: 'qwen' });
   const oauthPool = typeof valid.credentials?.onUnauthorized === 'function';
   const definition = defineQwenProvider({
     oauthBaseURL: valid.oauthBaseURL ?? QWEN_OAUTH_BASE_URL,

@@ -7,8 +7,13 @@ describe('@kit/qwen on an edge runtime', () => {
     const urls: string[] = [];
     const fetch: typeof globalThis.fetch = async (input) => {
       urls.push(String(input));
-      const chunks = [{ choices: [{ index: 0, delta: { content: 'edge ok' }, finish_reason: null }] }, { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }];
-      return new Response(`${chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`, { headers: { 'content-type': 'text/event-stream' } });
+      const chunks = [
+        { choices: [{ index: 0, delta: { content: 'edge ok' }, finish_reason: null }] },
+        { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+      ];
+      return new Response(`${chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('')}data: [DONE]\n\n`, {
+        headers: { 'content-type': 'text/event-stream' },
+      });
     };
     const credentials = {
       acquire: async () => ({ id: 'account-1', secret: 'test-access-token-1', kind: 'oauth' as const, baseURL: 'chat-resource.example.com' }),

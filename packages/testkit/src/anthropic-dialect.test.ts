@@ -3,10 +3,49 @@ import { faults, replies, type Behaviour } from './upstream-script';
 import { readUntil, readUntilEndOrError, startUpstream, stateAfter } from './test-helpers';
 import type { MockUpstream, MockUpstreamOptions } from './mock-upstream';
 
-type Wire = Record<string, any>;
+/** A content block: what `content_block_start` opens and what a client assembles (the fields these tests read). */
+interface Block {
+  type: string;
+  text?: string;
+  thinking?: string;
+  signature?: string;
+  [field: string]: unknown;
+}
+
+/** The data of one stream event; which fields are present depends on `type`. */
+interface EventData {
+  type: string;
+  index?: number;
+  message?: { usage?: Record<string, number>; [field: string]: unknown };
+  content_block?: Block;
+  delta?: { type?: string; text?: string; thinking?: string; signature?: string; partial_json?: string; stop_reason?: string | null };
+  usage?: Record<string, number>;
+}
+
+/** A non-streaming answer (the message object). */
+interface MessageBody {
+  content: Block[];
+  usage: Record<string, number>;
+}
+
+/** An error answer. */
+interface ErrorBody {
+  type: string;
+  error: { type: string; message: string };
+  request_id?: string;
+}
+
+/** One page of `GET /models`. */
+interface ModelPage {
+  data: { id: string; [field: string]: unknown }[];
+  has_more: boolean;
+  first_id: string | null;
+  last_id: string | null;
+}
+
 interface NamedEvent {
   event: string;
-  data: Wire;
+  data: EventData;
 }
 
 const versionHeader = { 'anthropic-version': '2023-06-01' };
@@ -42,7 +81,7 @@ function namedEvents(text: string): NamedEvent[] {
     .map((block) => {
       const match = /^event: (\S+)\ndata: (.*)$/s.exec(block);
       if (!match) throw new Error(`not a named event: ${block}`);
-      const data = JSON.parse(match[2]!) as Wire;
+      const data = JSON.parse(match[2]!) as EventData;
       if (data.type !== match[1]) throw new Error(`event ${match[1]} carries type ${String(data.type)}`);
       return { event: match[1]!, data };
     });
@@ -55,15 +94,15 @@ async function streamEvents(upstream: MockUpstream, extra: Record<string, unknow
 }
 
 /** What a client assembles from the stream: each block's final content, by index. */
-function assemble(events: NamedEvent[]): Wire[] {
-  const blocks: Wire[] = [];
+function assemble(events: NamedEvent[]): Block[] {
+  const blocks: (Block & { partial: string })[] = [];
   for (const { event, data } of events) {
-    if (event === 'content_block_start') blocks[data.index] = { ...data.content_block, partial: '' };
+    if (event === 'content_block_start') blocks[data.index!] = { ...data.content_block!, partial: '' };
     if (event === 'content_block_delta') {
-      const block = blocks[data.index]!;
-      const delta = data.delta;
-      if (delta.type === 'text_delta') block.text += delta.text;
-      if (delta.type === 'thinking_delta') block.thinking += delta.thinking;
+      const block = blocks[data.index!]!;
+      const delta = data.delta!;
+      if (delta.type === 'text_delta') block.text! += delta.text; // a text block opens with text: ''
+      if (delta.type === 'thinking_delta') block.thinking! += delta.thinking; // a thinking block opens with thinking: ''
       if (delta.type === 'signature_delta') block.signature = (block.signature ?? '') + delta.signature;
       if (delta.type === 'input_json_delta') block.partial += delta.partial_json;
     }
@@ -71,10 +110,10 @@ function assemble(events: NamedEvent[]): Wire[] {
   return blocks.map(({ partial, ...block }) => (block.type === 'tool_use' ? { ...block, input: partial === '' ? {} : JSON.parse(partial) } : block));
 }
 
-async function errorAnswer(behaviour: Behaviour, stream = false): Promise<{ status: number; headers: Headers; body: Wire }> {
+async function errorAnswer(behaviour: Behaviour, stream = false): Promise<{ status: number; headers: Headers; body: ErrorBody }> {
   const upstream = await start({ defaultScript: behaviour });
   const response = await postMessages(upstream, messagesRequest({ stream }));
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Wire };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorBody };
 }
 
 describe('Anthropic dialect: streaming text', () => {
@@ -138,10 +177,10 @@ describe('Anthropic dialect: streaming text', () => {
         replies.text('c', { finishReason: 'stop_sequence' }),
       ],
     });
-    const stops: string[] = [];
+    const stops: unknown[] = [];
     for (let index = 0; index < 3; index += 1) {
       const events = await streamEvents(upstream);
-      stops.push(events.find((event) => event.event === 'message_delta')!.data.delta.stop_reason);
+      stops.push(events.find((event) => event.event === 'message_delta')!.data.delta!.stop_reason);
     }
     expect(stops).toEqual(['max_tokens', 'refusal', 'stop_sequence']);
   });
@@ -176,7 +215,7 @@ describe('Anthropic dialect: streaming text', () => {
     const [thinking] = assemble(await streamEvents(upstream));
     expect(thinking).toMatchObject({ type: 'thinking', thinking: 'hmm' });
     expect(typeof thinking!.signature).toBe('string');
-    expect(thinking!.signature.length).toBeGreaterThan(8);
+    expect(thinking!.signature!.length).toBeGreaterThan(8);
   });
 
   it('reports scripted usage, cache reads and writes included, in message_start and message_delta', async () => {
@@ -184,7 +223,7 @@ describe('Anthropic dialect: streaming text', () => {
       defaultScript: replies.text('hi', { usage: { inputTokens: 11, outputTokens: 22, cachedInputTokens: 30, cacheCreationInputTokens: 40 } }),
     });
     const events = await streamEvents(upstream);
-    expect(events[0]!.data.message.usage).toEqual({
+    expect(events[0]!.data.message!.usage).toEqual({
       input_tokens: 11,
       cache_creation_input_tokens: 40,
       cache_read_input_tokens: 30,
@@ -217,9 +256,7 @@ describe('Anthropic dialect: tool use', () => {
       { type: 'content_block_start', index: 2, content_block: { type: 'tool_use', id: 'toolu_mock_1_1', name: 'get_time', input: {} } },
       { type: 'content_block_start', index: 3, content_block: { type: 'tool_use', id: 'toolu_mock_1_2', name: 'list_files', input: {} } },
     ]);
-    const pieces = events
-      .filter((event) => event.event === 'content_block_delta' && event.data.index === 1)
-      .map((event) => event.data.delta);
+    const pieces = events.filter((event) => event.event === 'content_block_delta' && event.data.index === 1).map((event) => event.data.delta);
     expect(pieces).toEqual([
       { type: 'input_json_delta', partial_json: '{"city":"Paris",' },
       { type: 'input_json_delta', partial_json: '"unit":"celsius"}' },
@@ -233,7 +270,7 @@ describe('Anthropic dialect: tool use', () => {
       { type: 'tool_use', id: 'toolu_mock_1_1', name: 'get_time', input: { timezone: 'Europe/Paris' } },
       { type: 'tool_use', id: 'toolu_mock_1_2', name: 'list_files', input: {} },
     ]);
-    expect(events.find((event) => event.event === 'message_delta')!.data.delta.stop_reason).toBe('tool_use');
+    expect(events.find((event) => event.event === 'message_delta')!.data.delta!.stop_reason).toBe('tool_use');
   });
 
   it('puts a thinking block before the tool calls when reasoning is scripted', async () => {
@@ -245,7 +282,7 @@ describe('Anthropic dialect: tool use', () => {
 
   it('answers a non-streaming request with tool_use blocks and parsed input', async () => {
     const upstream = await start({ defaultScript: replies.toolCalls(calls, { reasoning: 'Plan', reasoningSignature: 'c2ln' }) });
-    const body = (await (await postMessages(upstream, messagesRequest())).json()) as Wire;
+    const body = (await (await postMessages(upstream, messagesRequest())).json()) as MessageBody;
     expect(body).toMatchObject({ id: 'msg_mock_1', type: 'message', role: 'assistant', model: 'claude-test', stop_reason: 'tool_use' });
     expect(body.content).toEqual([
       { type: 'thinking', thinking: 'Plan', signature: 'c2ln' },
@@ -285,13 +322,19 @@ describe('Anthropic dialect: non-streaming', () => {
         upstream,
         messagesRequest({
           messages: [
-            { role: 'user', content: [{ type: 'text', text: 'one two' }, { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } }] },
+            {
+              role: 'user',
+              content: [
+                { type: 'text', text: 'one two' },
+                { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } },
+              ],
+            },
             { role: 'assistant', content: [{ type: 'tool_use', id: 't', name: 'f', input: {} }] },
             { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't', content: 'three four five' }] },
           ],
         }),
       )
-    ).json()) as Wire;
+    ).json()) as MessageBody;
     expect(body.usage.input_tokens).toBe(5);
   });
 });
@@ -304,7 +347,7 @@ describe('Anthropic dialect: headers, keys and refusals', () => {
         { id: 'second', secret: 'test-key-2', script: replies.text('second') },
       ],
     });
-    const second = (await (await postMessages(upstream, messagesRequest(), { key: 'test-key-2' })).json()) as Wire;
+    const second = (await (await postMessages(upstream, messagesRequest(), { key: 'test-key-2' })).json()) as MessageBody;
     expect(second.content).toEqual([{ type: 'text', text: 'second' }]);
     const wrong = await postMessages(upstream, messagesRequest(), { key: 'test-key-wrong' });
     expect(wrong.status).toBe(401);
@@ -315,7 +358,7 @@ describe('Anthropic dialect: headers, keys and refusals', () => {
     });
     const missing = await postMessages(upstream, messagesRequest());
     expect(missing.status).toBe(401);
-    expect(((await missing.json()) as Wire).error.message).toBe('x-api-key header is required');
+    expect(((await missing.json()) as ErrorBody).error.message).toBe('x-api-key header is required');
     // A Bearer token is not an Anthropic API key.
     const bearer = await postMessages(upstream, messagesRequest(), { headers: { authorization: 'Bearer test-key-1' } });
     expect(bearer.status).toBe(401);
@@ -350,7 +393,7 @@ describe('Anthropic dialect: headers, keys and refusals', () => {
       const { [field]: _removed, ...body } = messagesRequest();
       const response = await postMessages(upstream, body);
       expect(response.status).toBe(400);
-      expect(((await response.json()) as Wire).error).toEqual({ type: 'invalid_request_error', message });
+      expect(((await response.json()) as ErrorBody).error).toEqual({ type: 'invalid_request_error', message });
     }
   });
 
@@ -452,13 +495,13 @@ describe('Anthropic dialect: error answers', () => {
     const upstream = await start({ maxBodyBytes: 1000 });
     const large = await postMessages(upstream, messagesRequest({ padding: 'x'.repeat(5000) }));
     expect(large.status).toBe(413);
-    expect(((await large.json()) as Wire).error.type).toBe('request_too_large');
+    expect(((await large.json()) as ErrorBody).error.type).toBe('request_too_large');
     const broken = await postMessages(upstream, '{"model": "claude-test", "messages": [');
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as Wire).error.type).toBe('invalid_request_error');
+    expect(((await broken.json()) as ErrorBody).error.type).toBe('invalid_request_error');
     const unknown = await fetch(`${upstream.url}/complete`, { method: 'POST', headers: versionHeader, body: '{}' });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as Wire).error.type).toBe('not_found_error');
+    expect(((await unknown.json()) as ErrorBody).error.type).toBe('not_found_error');
   });
 });
 
@@ -496,7 +539,7 @@ describe('Anthropic dialect: mid-stream faults', () => {
     expect(error).toBeDefined();
     const deltas = namedEvents(text)
       .filter((event) => event.event === 'content_block_delta')
-      .map((event) => event.data.delta.text);
+      .map((event) => event.data.delta!.text);
     expect(deltas).toEqual(['alpha ', 'beta ']);
   });
 
@@ -534,10 +577,10 @@ describe('Anthropic dialect: mid-stream faults', () => {
 describe('Anthropic dialect: models', () => {
   const models = ['claude-a', 'claude-b', 'claude-c', 'claude-d', 'claude-e'].map((id) => ({ id }));
 
-  async function listModels(upstream: MockUpstream, query = ''): Promise<Wire> {
+  async function listModels(upstream: MockUpstream, query = ''): Promise<ModelPage> {
     const response = await fetch(`${upstream.url}/models${query}`, { headers: versionHeader });
     expect(response.status).toBe(200);
-    return (await response.json()) as Wire;
+    return (await response.json()) as ModelPage;
   }
 
   it('lists models with display_name and created_at, paginated by limit and after_id', async () => {
@@ -553,7 +596,7 @@ describe('Anthropic dialect: models', () => {
       last_id: 'claude-b',
     });
     const second = await listModels(upstream, `?limit=2&after_id=${first.last_id}`);
-    expect([second.data.map((model: Wire) => model.id), second.has_more]).toEqual([['claude-c', 'claude-d'], true]);
+    expect([second.data.map((model) => model.id), second.has_more]).toEqual([['claude-c', 'claude-d'], true]);
     const third = await listModels(upstream, `?limit=2&after_id=${second.last_id}`);
     expect(third).toEqual({
       data: [{ type: 'model', id: 'claude-e', display_name: 'Claude E', created_at: '2025-05-01T00:00:00Z' }],
@@ -566,12 +609,12 @@ describe('Anthropic dialect: models', () => {
   it('pages backwards with before_id, defaults to 20 per page, and lists the default model when none are configured', async () => {
     const upstream = await start({ models });
     const before = await listModels(upstream, '?limit=2&before_id=claude-d');
-    expect([before.data.map((model: Wire) => model.id), before.has_more]).toEqual([['claude-b', 'claude-c'], true]);
+    expect([before.data.map((model) => model.id), before.has_more]).toEqual([['claude-b', 'claude-c'], true]);
     const all = await listModels(upstream);
     expect([all.data.length, all.has_more]).toEqual([5, false]);
     const unknown = await listModels(upstream, '?after_id=claude-zzz');
     expect([unknown.data, unknown.first_id, unknown.has_more]).toEqual([[], null, false]);
     const plain = await start();
-    expect((await listModels(plain)).data.map((model: Wire) => model.id)).toEqual(['claude-sonnet-4-5']);
+    expect((await listModels(plain)).data.map((model) => model.id)).toEqual(['claude-sonnet-4-5']);
   });
 });

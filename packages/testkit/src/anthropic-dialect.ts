@@ -1,15 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { anthropicErrorBody, renderAnthropicError } from './anthropic-errors';
 import { countWords, splitText } from './text-pieces';
-import type {
-  ContentEvent,
-  ExchangeContext,
-  MockModel,
-  RenderedError,
-  RenderedReply,
-  RequestDescription,
-  UpstreamDialect,
-} from './upstream-dialect';
+import type { ContentEvent, ExchangeContext, MockModel, RenderedError, RenderedReply, RequestDescription, UpstreamDialect } from './upstream-dialect';
 import type { ScriptedFinishReason, ScriptedUsage, StreamErrorDescription, TextBehaviour, ToolCallsBehaviour } from './upstream-script';
 
 /** Anthropic's `usage` object. */
@@ -61,10 +53,7 @@ function parseInput(text: string): unknown {
 function thinkingBlock(reasoning: string, signature: string): ContentBlock {
   return {
     start: { type: 'thinking', thinking: '' },
-    deltas: [
-      ...splitText(reasoning).map((piece) => ({ type: 'thinking_delta', thinking: piece })),
-      { type: 'signature_delta', signature },
-    ],
+    deltas: [...splitText(reasoning).map((piece) => ({ type: 'thinking_delta', thinking: piece })), { type: 'signature_delta', signature }],
     complete: { type: 'thinking', thinking: reasoning, signature },
   };
 }
@@ -279,8 +268,7 @@ export const anthropicDialect: UpstreamDialect = {
       stream: body.stream === true,
       includeUsage: false,
       inputTokens:
-        contentWords(body.system) +
-        messages.reduce<number>((total, message: unknown) => total + (isRecord(message) ? contentWords(message.content) : 0), 0),
+        contentWords(body.system) + messages.reduce<number>((total, message: unknown) => total + (isRecord(message) ? contentWords(message.content) : 0), 0),
     };
     if (typeof body.model === 'string' && body.model !== '') description.model = body.model;
     return description;

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { faults, replies, type Behaviour } from './upstream-script';
-import {
-  chatRequest,
-  postChat,
-  readUntil,
-  readUntilEndOrError,
-  sseChunks,
-  sseData,
-  startUpstream,
-  stateAfter,
-} from './test-helpers';
+import { chatRequest, type OpenAIChunk, postChat, readUntil, readUntilEndOrError, sseChunks, sseData, startUpstream, stateAfter } from './test-helpers';
 
 type ErrorBody = { error: { message: string; type: string; param: string | null; code: string | null } };
 
@@ -133,7 +124,7 @@ describe('slow-first-byte', () => {
     expect(await stateAfter(answer, 50)).toBe('pending');
     const response = await answer;
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    expect(sseChunks(await response.text())[1]?.choices[0].delta.content).toBe('late');
+    expect(sseChunks(await response.text())[1]?.choices[0]?.delta.content).toBe('late');
   });
 
   it('works for non-streaming requests and faults too', async () => {
@@ -212,9 +203,9 @@ describe('error-mid-stream', () => {
     const error = { type: 'server_error', message: 'Upstream model crashed', code: 'internal_error' };
     const upstream = await startUpstream({ defaultScript: faults.errorMidStream(2, error) });
     const response = await postChat(upstream, chatRequest({ stream: true }));
-    const data = sseData(await response.text()).map((payload) => JSON.parse(payload) as Record<string, any>);
+    const data = sseData(await response.text()).map((payload): unknown => JSON.parse(payload));
     expect(data).toHaveLength(4);
-    expect(data.slice(1, 3).every((chunk) => typeof chunk.choices[0].delta.content === 'string')).toBe(true);
+    expect((data.slice(1, 3) as OpenAIChunk[]).every((chunk) => typeof chunk.choices[0]!.delta.content === 'string')).toBe(true);
     expect(data[3]).toEqual({ error: { message: 'Upstream model crashed', type: 'server_error', param: null, code: 'internal_error' } });
   });
 

@@ -1,15 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { pause, StreamWriter, untilAborted } from './stream-writer';
 import { fillerText } from './text-pieces';
-import type {
-  ControlAnswer,
-  ErrorRenderingInput,
-  ExchangeContext,
-  MockModel,
-  RenderedReply,
-  UpstreamDialect,
-  UpstreamRoute,
-} from './upstream-dialect';
+import type { ControlAnswer, ErrorRenderingInput, ExchangeContext, MockModel, RenderedReply, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
 import type { Behaviour, StatusBehaviour } from './upstream-script';
 
 /** One request being answered: everything a behaviour needs, whatever the dialect. */
@@ -121,10 +113,7 @@ function streams(exchange: Exchange): boolean {
 function startStream(exchange: Exchange): StreamWriter | undefined {
   const { response } = exchange;
   if (exchange.signal.aborted) return undefined;
-  response.writeHead(
-    200,
-    answerHeaders(exchange, 200, { 'content-type': exchange.dialect.streamContentType, 'cache-control': 'no-cache' }),
-  );
+  response.writeHead(200, answerHeaders(exchange, 200, { 'content-type': exchange.dialect.streamContentType, 'cache-control': 'no-cache' }));
   response.flushHeaders();
   return new StreamWriter(response, exchange.signal, exchange.chunkDelayMs);
 }

@@ -3,7 +3,29 @@ import { faults, replies } from './upstream-script';
 import { startUpstream } from './test-helpers';
 import type { MockUpstream, MockUpstreamOptions } from './mock-upstream';
 
-type Wire = Record<string, any>;
+/** A Google API error answer. */
+interface ErrorBody {
+  error: { code: number; message: string; status: string; details?: { reason?: string; [field: string]: unknown }[] };
+}
+
+/** What `loadCodeAssist` answers (the fields these tests read). */
+interface LoadAnswer {
+  cloudaicompanionProject?: string;
+  currentTier?: { id: string };
+  allowedTiers?: { id: string; isDefault?: boolean }[];
+}
+
+/** An `onboardUser` operation; once done, its response names the project. */
+interface Operation {
+  name: string;
+  done: boolean;
+  response?: { cloudaicompanionProject: { id: string } };
+}
+
+/** A generation answer: a `GenerateContentResponse` wrapped in `{ response }`. */
+interface WrappedResponse {
+  response: { candidates: { content: { parts: { text?: string; [field: string]: unknown }[] } }[] };
+}
 
 function start(options: Partial<MockUpstreamOptions> = {}): Promise<MockUpstream> {
   return startUpstream({ dialect: 'gemini', ...options });
@@ -26,8 +48,8 @@ function envelope(project: string | undefined, extra: Record<string, unknown> = 
   };
 }
 
-async function json(response: Response): Promise<Wire> {
-  return (await response.json()) as Wire;
+async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
+  return (await response.json()) as T;
 }
 
 const loadBody = { metadata: { ideType: 'IDE_UNSPECIFIED', platform: 'PLATFORM_UNSPECIFIED', pluginType: 'GEMINI' } };
@@ -67,9 +89,9 @@ describe('Gemini Code Assist: generation', () => {
     const chunks = (await response.text())
       .split('\r\n\r\n')
       .filter((event) => event !== '')
-      .map((event) => JSON.parse(event.slice('data: '.length)) as Wire);
+      .map((event) => JSON.parse(event.slice('data: '.length)) as WrappedResponse);
     expect(chunks.every((chunk) => Object.keys(chunk).join() === 'response')).toBe(true);
-    expect(chunks.map((chunk) => chunk.response.candidates[0].content.parts)).toEqual([
+    expect(chunks.map((chunk) => chunk.response.candidates[0]!.content.parts)).toEqual([
       [{ text: 'Checking.' }],
       [{ functionCall: { name: 'get_weather', args: { city: 'Paris' } } }],
     ]);
@@ -84,7 +106,9 @@ describe('Gemini Code Assist: generation', () => {
     });
     const events = (await response.text()).split('\r\n\r\n').filter((event) => event !== '');
     expect(JSON.parse(events[0]!.slice(6))).toHaveProperty('response');
-    expect(JSON.parse(events[1]!.slice(6))).toEqual({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } });
+    expect(JSON.parse(events[1]!.slice(6))).toEqual({
+      error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' },
+    });
   });
 
   it('accepts OAuth tokens only: an API key gets 401, an unknown token 401, and a missing model or request 400', async () => {
@@ -94,10 +118,10 @@ describe('Gemini Code Assist: generation', () => {
     expect((await json(withKey)).error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED', message: expect.stringMatching(/API keys are not supported/) });
     const unknown = await codeAssist(upstream, 'generateContent', envelope('project-one'), 'test-token-unknown');
     expect(unknown.status).toBe(401);
-    expect((await json(unknown)).error.status).toBe('UNAUTHENTICATED');
+    expect((await json<ErrorBody>(unknown)).error.status).toBe('UNAUTHENTICATED');
     const none = await codeAssist(upstream, 'generateContent', envelope('project-one'));
     expect(none.status).toBe(401);
-    expect((await json(none)).error.details[0].reason).toBe('CREDENTIALS_MISSING');
+    expect((await json<ErrorBody>(none)).error.details![0]!.reason).toBe('CREDENTIALS_MISSING');
     const noModel = await codeAssist(upstream, 'generateContent', { project: 'project-one', request: envelope('x').request }, 'test-token-1');
     expect(noModel.status).toBe(400);
     await noModel.text();
@@ -131,20 +155,20 @@ describe('Gemini Code Assist: generation', () => {
 describe('Gemini Code Assist: project discovery', () => {
   it('loadCodeAssist reports a configured project with its current tier', async () => {
     const upstream = await start({ credentials: [{ id: 'account-1', secret: 'test-token-1', project: 'project-one' }] });
-    const body = await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-1'));
+    const body = await json<LoadAnswer>(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-1'));
     expect(body.cloudaicompanionProject).toBe('project-one');
-    expect(body.currentTier.id).toBe('standard-tier');
+    expect(body.currentTier!.id).toBe('standard-tier');
   });
 
   it('a new account gets allowed tiers, onboards (pending, then done) and from then on has a managed project', async () => {
     const upstream = await start({ credentials: [{ id: 'account-2', secret: 'test-token-2', script: replies.text('ok') }] });
-    const load = await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-2'));
+    const load = await json<LoadAnswer>(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-2'));
     expect(load.cloudaicompanionProject).toBeUndefined();
     expect(load.currentTier).toBeUndefined();
-    const defaultTier = load.allowedTiers.find((tier: Wire) => tier.isDefault);
+    const defaultTier = load.allowedTiers!.find((tier) => tier.isDefault);
     expect(defaultTier).toMatchObject({ id: 'free-tier', userDefinedCloudaicompanionProject: false });
 
-    const onboardBody = { tierId: defaultTier.id, metadata: loadBody.metadata };
+    const onboardBody = { tierId: defaultTier!.id, metadata: loadBody.metadata };
     const first = await json(await codeAssist(upstream, 'onboardUser', onboardBody, 'test-token-2'));
     expect(first).toEqual({ name: expect.stringMatching(/^operations\//), done: false });
     // Not onboarded yet: still no project.
@@ -158,8 +182,8 @@ describe('Gemini Code Assist: project discovery', () => {
         cloudaicompanionProject: { id: 'mock-managed-project-account-2', name: 'mock-managed-project-account-2' },
       },
     });
-    const after = await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-2'));
-    expect([after.cloudaicompanionProject, after.currentTier.id]).toEqual(['mock-managed-project-account-2', 'free-tier']);
+    const after = await json<LoadAnswer>(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-2'));
+    expect([after.cloudaicompanionProject, after.currentTier!.id]).toEqual(['mock-managed-project-account-2', 'free-tier']);
     // Generation now requires that project.
     expect((await codeAssist(upstream, 'generateContent', envelope('mock-managed-project-account-2'), 'test-token-2')).status).toBe(200);
     const wrong = await codeAssist(upstream, 'generateContent', envelope('another'), 'test-token-2');
@@ -182,11 +206,11 @@ describe('Gemini Code Assist: project discovery', () => {
     // Another account cannot see this operation.
     const foreign = await pollOnce('test-token-b');
     expect(foreign.status).toBe(404);
-    expect((await json(foreign)).error.status).toBe('NOT_FOUND');
+    expect((await json<ErrorBody>(foreign)).error.status).toBe('NOT_FOUND');
     expect((await json(await pollOnce('test-token-a'))).done).toBe(false);
-    const done = await json(await pollOnce('test-token-a'));
+    const done = await json<Operation>(await pollOnce('test-token-a'));
     expect(done.done).toBe(true);
-    expect(done.response.cloudaicompanionProject.id).toBe('managed-a');
+    expect(done.response!.cloudaicompanionProject.id).toBe('managed-a');
     // Done stays done.
     expect((await json(await pollOnce('test-token-a'))).done).toBe(true);
     expect((await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-b'))).cloudaicompanionProject).toBeUndefined();
@@ -196,20 +220,22 @@ describe('Gemini Code Assist: project discovery', () => {
     const upstream = await start({ credentials: [{ id: 'a', secret: 'test-token-a' }], codeAssist: { pendingPolls: 0 } });
     const missing = await codeAssist(upstream, 'onboardUser', { tierId: 'standard-tier' }, 'test-token-a');
     expect(missing.status).toBe(400);
-    expect((await json(missing)).error.status).toBe('INVALID_ARGUMENT');
+    expect((await json<ErrorBody>(missing)).error.status).toBe('INVALID_ARGUMENT');
     const unknownTier = await codeAssist(upstream, 'onboardUser', { tierId: 'gold-tier' }, 'test-token-a');
     expect(unknownTier.status).toBe(400);
     await unknownTier.text();
-    const done = await json(await codeAssist(upstream, 'onboardUser', { tierId: 'standard-tier', cloudaicompanionProject: 'my-project' }, 'test-token-a'));
-    expect([done.done, done.response.cloudaicompanionProject.id]).toEqual([true, 'my-project']);
-    const load = await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-a'));
-    expect([load.cloudaicompanionProject, load.currentTier.id]).toEqual(['my-project', 'standard-tier']);
+    const done = await json<Operation>(
+      await codeAssist(upstream, 'onboardUser', { tierId: 'standard-tier', cloudaicompanionProject: 'my-project' }, 'test-token-a'),
+    );
+    expect([done.done, done.response!.cloudaicompanionProject.id]).toEqual([true, 'my-project']);
+    const load = await json<LoadAnswer>(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-a'));
+    expect([load.cloudaicompanionProject, load.currentTier!.id]).toEqual(['my-project', 'standard-tier']);
   });
 
   it('an account with a configured project is onboarded at once', async () => {
     const upstream = await start({ credentials: [{ id: 'a', secret: 'test-token-a', project: 'project-one' }] });
-    const done = await json(await codeAssist(upstream, 'onboardUser', { tierId: 'free-tier' }, 'test-token-a'));
-    expect([done.done, done.response.cloudaicompanionProject.id]).toEqual([true, 'project-one']);
+    const done = await json<Operation>(await codeAssist(upstream, 'onboardUser', { tierId: 'free-tier' }, 'test-token-a'));
+    expect([done.done, done.response!.cloudaicompanionProject.id]).toEqual([true, 'project-one']);
   });
 
   it('control endpoints need a known token, follow controlScript, and never consume generation scripts', async () => {
@@ -222,17 +248,17 @@ describe('Gemini Code Assist: project discovery', () => {
     await unknown.text();
     const failed = await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-a');
     expect(failed.status).toBe(500);
-    expect((await json(failed)).error.status).toBe('INTERNAL');
+    expect((await json<ErrorBody>(failed)).error.status).toBe('INTERNAL');
     expect((await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-a'))).cloudaicompanionProject).toBe('project-one');
-    const generated = await json(await codeAssist(upstream, 'generateContent', envelope('project-one'), 'test-token-a'));
-    expect(generated.response.candidates[0].content.parts[0].text).toBe('first');
+    const generated = await json<WrappedResponse>(await codeAssist(upstream, 'generateContent', envelope('project-one'), 'test-token-a'));
+    expect(generated.response.candidates[0]!.content.parts[0]!.text).toBe('first');
   });
 
   it('without credentials, everyone shares one anonymous account', async () => {
     const upstream = await start({ codeAssist: { pendingPolls: 0 } });
-    const done = await json(await codeAssist(upstream, 'onboardUser', { tierId: 'free-tier' }, 'test-token-x'));
-    expect(done.response.cloudaicompanionProject.id).toBe('mock-managed-project-anonymous');
-    const load = await json(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-y'));
+    const done = await json<Operation>(await codeAssist(upstream, 'onboardUser', { tierId: 'free-tier' }, 'test-token-x'));
+    expect(done.response!.cloudaicompanionProject.id).toBe('mock-managed-project-anonymous');
+    const load = await json<LoadAnswer>(await codeAssist(upstream, 'loadCodeAssist', loadBody, 'test-token-y'));
     expect(load.cloudaicompanionProject).toBe('mock-managed-project-anonymous');
   });
 });

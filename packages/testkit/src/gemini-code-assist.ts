@@ -1,6 +1,6 @@
 import type { MockCredential } from './credential-scripts';
 import { googleError } from './gemini-errors';
-import type { ControlAnswer, DialectSession, RenderedError, SessionRequest } from './upstream-dialect';
+import type { ControlAnswer, DialectSession, RenderedError } from './upstream-dialect';
 
 /** Options of the Gemini dialect's Code Assist backend (`createMockUpstream({ codeAssist })`). */
 export interface CodeAssistOptions {

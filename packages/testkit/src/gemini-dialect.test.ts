@@ -3,7 +3,53 @@ import { faults, replies, type Behaviour } from './upstream-script';
 import { readUntil, readUntilEndOrError, startUpstream, stateAfter } from './test-helpers';
 import type { MockUpstream, MockUpstreamOptions } from './mock-upstream';
 
-type Wire = Record<string, any>;
+/** A part of Gemini content (the fields these tests read). */
+interface Part {
+  text?: string;
+  thought?: boolean;
+  functionCall?: { name: string; args?: unknown; id?: string };
+  [field: string]: unknown;
+}
+
+/** One candidate of a `GenerateContentResponse`. */
+interface Candidate {
+  content: { role?: string; parts: Part[] };
+  finishReason?: string;
+  safetyRatings?: unknown[];
+  [field: string]: unknown;
+}
+
+/** A `GenerateContentResponse`: one streamed chunk or a whole answer (no candidates when the prompt was blocked). */
+interface GenerateResponse {
+  candidates?: Candidate[];
+  usageMetadata: Record<string, number>;
+  promptFeedback?: { blockReason?: string; [field: string]: unknown };
+  modelVersion?: string;
+  responseId?: string;
+}
+
+/** A Google API error answer. */
+interface ErrorBody {
+  error: {
+    code: number;
+    message: string;
+    status: string;
+    details?: { '@type': string; reason?: string; violations?: { quotaId: string }[]; [field: string]: unknown }[];
+  };
+}
+
+/** One page of `GET /models`. */
+interface ModelList {
+  models: { name: string; [field: string]: unknown }[];
+  nextPageToken?: string;
+}
+
+/** The first (the mock's only) candidate of a response; a response without one fails the test. */
+function firstCandidate(response: GenerateResponse): Candidate {
+  const candidate = response.candidates?.[0];
+  if (!candidate) throw new Error('the response has no candidate');
+  return candidate;
+}
 
 function start(options: Partial<MockUpstreamOptions> = {}): Promise<MockUpstream> {
   return startUpstream({ dialect: 'gemini', ...options });
@@ -42,32 +88,32 @@ function streamGenerate(upstream: MockUpstream, init: PostInit = {}, body: unkno
 }
 
 /** The `data:` payloads of a Gemini SSE body: events end with CRLF CRLF, and there is no [DONE]. */
-function sseChunks(text: string): Wire[] {
+function sseChunks(text: string): GenerateResponse[] {
   expect(text.endsWith('\r\n\r\n')).toBe(true);
   return text
     .split('\r\n\r\n')
     .filter((event) => event !== '')
     .map((event) => {
       if (!event.startsWith('data: ')) throw new Error(`not a data line: ${event}`);
-      return JSON.parse(event.slice('data: '.length)) as Wire;
+      return JSON.parse(event.slice('data: '.length)) as GenerateResponse;
     });
 }
 
-async function streamChunks(upstream: MockUpstream, init: PostInit = {}): Promise<Wire[]> {
+async function streamChunks(upstream: MockUpstream, init: PostInit = {}): Promise<GenerateResponse[]> {
   const response = await streamGenerate(upstream, init);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toBe('text/event-stream');
   return sseChunks(await response.text());
 }
 
-function partsOf(chunks: Wire[]): Wire[][] {
-  return chunks.map((chunk) => chunk.candidates[0].content.parts);
+function partsOf(chunks: GenerateResponse[]): Part[][] {
+  return chunks.map((chunk) => firstCandidate(chunk).content.parts);
 }
 
-async function errorAnswer(behaviour: Behaviour, init: PostInit = {}): Promise<{ status: number; headers: Headers; body: Wire }> {
+async function errorAnswer(behaviour: Behaviour, init: PostInit = {}): Promise<{ status: number; headers: Headers; body: ErrorBody }> {
   const upstream = await start({ defaultScript: behaviour });
   const response = await generate(upstream, init);
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Wire };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ErrorBody };
 }
 
 describe('Gemini dialect: text', () => {
@@ -90,7 +136,7 @@ describe('Gemini dialect: text', () => {
     const upstream = await start({ defaultScript: replies.text('Hello there, world!') });
     const chunks = await streamChunks(upstream);
     expect(partsOf(chunks)).toEqual([[{ text: 'Hello ' }], [{ text: 'there, ' }], [{ text: 'world!' }]]);
-    expect(chunks.map((chunk) => chunk.candidates[0].finishReason)).toEqual([undefined, undefined, 'STOP']);
+    expect(chunks.map((chunk) => firstCandidate(chunk).finishReason)).toEqual([undefined, undefined, 'STOP']);
     expect(chunks.slice(0, -1).every((chunk) => chunk.usageMetadata.candidatesTokenCount === undefined)).toBe(true);
     expect(chunks[0]!.usageMetadata).toEqual({ promptTokenCount: 5, totalTokenCount: 5 });
     expect(chunks.at(-1)!.usageMetadata).toEqual({ promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 });
@@ -107,8 +153,8 @@ describe('Gemini dialect: text', () => {
       [{ text: 'Four.', thoughtSignature: 'c2lnLTE=' }],
     ]);
     expect(chunks.at(-1)!.usageMetadata).toEqual({ promptTokenCount: 5, candidatesTokenCount: 1, thoughtsTokenCount: 3, totalTokenCount: 9 });
-    const body = (await (await generate(upstream)).json()) as Wire;
-    expect(body.candidates[0].content.parts).toEqual([
+    const body = (await (await generate(upstream)).json()) as GenerateResponse;
+    expect(firstCandidate(body).content.parts).toEqual([
       { text: 'Two plus two', thought: true },
       { text: 'Four.', thoughtSignature: 'c2lnLTE=' },
     ]);
@@ -122,8 +168,8 @@ describe('Gemini dialect: text', () => {
         replies.text('c', { finishReason: 'RECITATION' }),
       ],
     });
-    const candidates: Wire[] = [];
-    for (let index = 0; index < 3; index += 1) candidates.push(((await (await generate(upstream)).json()) as Wire).candidates[0]);
+    const candidates: Candidate[] = [];
+    for (let index = 0; index < 3; index += 1) candidates.push(firstCandidate((await (await generate(upstream)).json()) as GenerateResponse));
     expect(candidates.map((candidate) => candidate.finishReason)).toEqual(['MAX_TOKENS', 'SAFETY', 'RECITATION']);
     expect(candidates[1]!.safetyRatings).toEqual([{ category: 'HARM_CATEGORY_DANGEROUS_CONTENT', probability: 'HIGH', blocked: true }]);
     expect(candidates[0]!.safetyRatings).toBeUndefined();
@@ -131,13 +177,13 @@ describe('Gemini dialect: text', () => {
 
   it('answers a blocked prompt with promptFeedback.blockReason and no candidates', async () => {
     const upstream = await start({ defaultScript: replies.text('', { promptBlockReason: 'PROHIBITED_CONTENT' }) });
-    const body = (await (await generate(upstream)).json()) as Wire;
+    const body = (await (await generate(upstream)).json()) as GenerateResponse;
     expect(body.candidates).toBeUndefined();
-    expect(body.promptFeedback.blockReason).toBe('PROHIBITED_CONTENT');
+    expect(body.promptFeedback!.blockReason).toBe('PROHIBITED_CONTENT');
     expect(body.usageMetadata).toEqual({ promptTokenCount: 5, totalTokenCount: 5 });
     const chunks = await streamChunks(upstream);
     expect(chunks).toHaveLength(1);
-    expect(chunks[0]!.promptFeedback.blockReason).toBe('PROHIBITED_CONTENT');
+    expect(chunks[0]!.promptFeedback!.blockReason).toBe('PROHIBITED_CONTENT');
     expect(chunks[0]!.candidates).toBeUndefined();
   });
 
@@ -145,7 +191,7 @@ describe('Gemini dialect: text', () => {
     const upstream = await start({
       defaultScript: replies.text('hi', { usage: { inputTokens: 100, outputTokens: 20, reasoningTokens: 7, cachedInputTokens: 60 } }),
     });
-    const body = (await (await generate(upstream)).json()) as Wire;
+    const body = (await (await generate(upstream)).json()) as GenerateResponse;
     expect(body.usageMetadata).toEqual({
       promptTokenCount: 100,
       candidatesTokenCount: 20,
@@ -159,7 +205,7 @@ describe('Gemini dialect: text', () => {
     const upstream = await start({ defaultScript: replies.text('') });
     const chunks = await streamChunks(upstream);
     expect(chunks).toHaveLength(1);
-    expect(chunks[0]!.candidates[0]).toMatchObject({ content: { parts: [{ text: '' }] }, finishReason: 'STOP' });
+    expect(firstCandidate(chunks[0]!)).toMatchObject({ content: { parts: [{ text: '' }] }, finishReason: 'STOP' });
   });
 });
 
@@ -179,7 +225,7 @@ describe('Gemini dialect: function calls', () => {
       [{ functionCall: { name: 'get_time', args: { timezone: 'Europe/Paris' }, id: 'call-2' } }],
       [{ functionCall: { name: 'list_files', args: {} } }],
     ]);
-    expect(chunks.at(-1)!.candidates[0].finishReason).toBe('STOP');
+    expect(firstCandidate(chunks.at(-1)!).finishReason).toBe('STOP');
   });
 
   it('puts callsPerChunk calls in one chunk, after thought parts', async () => {
@@ -187,13 +233,13 @@ describe('Gemini dialect: function calls', () => {
     const parts = partsOf(await streamChunks(upstream));
     expect(parts.map((chunk) => chunk.length)).toEqual([1, 1, 2, 1]);
     expect(parts[0]).toEqual([{ text: 'Plan ', thought: true }]);
-    expect(parts[2]!.map((part) => part.functionCall.name)).toEqual(['get_weather', 'get_time']);
+    expect(parts[2]!.map((part) => part.functionCall!.name)).toEqual(['get_weather', 'get_time']);
   });
 
   it('answers a non-streaming request with every part in one candidate', async () => {
     const upstream = await start({ defaultScript: replies.toolCalls(calls, { text: 'Checking.' }) });
-    const body = (await (await generate(upstream)).json()) as Wire;
-    expect(body.candidates[0]).toEqual({
+    const body = (await (await generate(upstream)).json()) as GenerateResponse;
+    expect(firstCandidate(body)).toEqual({
       content: {
         role: 'model',
         parts: [
@@ -217,10 +263,10 @@ describe('Gemini dialect: keys and refusals', () => {
 
   it('matches credentials by x-goog-api-key or Authorization: Bearer', async () => {
     const upstream = await start({ credentials });
-    const byKey = (await (await generate(upstream, { key: 'test-key-gemini-1' })).json()) as Wire;
-    expect(byKey.candidates[0].content.parts[0].text).toBe('from key one');
-    const byToken = (await (await generate(upstream, { token: 'test-token-gemini-1' })).json()) as Wire;
-    expect(byToken.candidates[0].content.parts[0].text).toBe('from token one');
+    const byKey = (await (await generate(upstream, { key: 'test-key-gemini-1' })).json()) as GenerateResponse;
+    expect(firstCandidate(byKey).content.parts[0]!.text).toBe('from key one');
+    const byToken = (await (await generate(upstream, { token: 'test-token-gemini-1' })).json()) as GenerateResponse;
+    expect(firstCandidate(byToken).content.parts[0]!.text).toBe('from token one');
     expect(upstream.requests.map((request) => request.credentialId)).toEqual(['key-1', 'token-1']);
   });
 
@@ -228,7 +274,7 @@ describe('Gemini dialect: keys and refusals', () => {
     const upstream = await start({ credentials });
     const response = await generate(upstream, { query: '?key=test-key-gemini-1' });
     expect(response.status).toBe(400);
-    const body = (await response.json()) as Wire;
+    const body = (await response.json()) as ErrorBody;
     expect(body.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT' });
     expect(body.error.message).toMatch(/x-goog-api-key/);
     const both = await generate(upstream, { key: 'test-key-gemini-1', query: '?key=test-key-gemini-1' });
@@ -241,27 +287,25 @@ describe('Gemini dialect: keys and refusals', () => {
     const upstream = await start({ credentials });
     const badKey = await generate(upstream, { key: 'test-key-wrong' });
     expect(badKey.status).toBe(400);
-    const keyBody = (await badKey.json()) as Wire;
+    const keyBody = (await badKey.json()) as ErrorBody;
     expect(keyBody.error).toMatchObject({ code: 400, status: 'INVALID_ARGUMENT', message: 'API key not valid. Please pass a valid API key.' });
-    expect(keyBody.error.details).toContainEqual(
-      expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }),
-    );
+    expect(keyBody.error.details).toContainEqual(expect.objectContaining({ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }));
     const badToken = await generate(upstream, { token: 'test-token-wrong' });
     expect(badToken.status).toBe(401);
-    expect(((await badToken.json()) as Wire).error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
+    expect(((await badToken.json()) as ErrorBody).error).toMatchObject({ code: 401, status: 'UNAUTHENTICATED' });
     const none = await generate(upstream);
     expect(none.status).toBe(403);
-    expect(((await none.json()) as Wire).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
+    expect(((await none.json()) as ErrorBody).error).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' });
   });
 
   it('refuses streamGenerateContent without alt=sse, and a body without contents', async () => {
     const upstream = await start();
     const noAlt = await streamGenerate(upstream, { query: '' });
     expect(noAlt.status).toBe(400);
-    expect(((await noAlt.json()) as Wire).error.message).toMatch(/alt=sse/);
+    expect(((await noAlt.json()) as ErrorBody).error.message).toMatch(/alt=sse/);
     const noContents = await generate(upstream, {}, { generationConfig: {} });
     expect(noContents.status).toBe(400);
-    expect(((await noContents.json()) as Wire).error).toMatchObject({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(/contents/) });
+    expect(((await noContents.json()) as ErrorBody).error).toMatchObject({ status: 'INVALID_ARGUMENT', message: expect.stringMatching(/contents/) });
   });
 
   it('never records an API key, a token or a key sent in the URL', async () => {
@@ -301,7 +345,7 @@ describe('Gemini dialect: error answers', () => {
 
   it('unauthorized follows the credential kind: 400 API_KEY_INVALID for keys, 401 UNAUTHENTICATED for tokens', async () => {
     const key = await errorAnswer(faults.unauthorized(), { key: 'test-key-1' });
-    expect([key.status, key.body.error.status, key.body.error.details[0].reason]).toEqual([400, 'INVALID_ARGUMENT', 'API_KEY_INVALID']);
+    expect([key.status, key.body.error.status, key.body.error.details![0]!.reason]).toEqual([400, 'INVALID_ARGUMENT', 'API_KEY_INVALID']);
     const token = await errorAnswer(faults.unauthorized(), { token: 'test-token-1' });
     expect([token.status, token.body.error.status]).toEqual([401, 'UNAUTHENTICATED']);
   });
@@ -312,20 +356,20 @@ describe('Gemini dialect: error answers', () => {
     expect(seventeen.headers.get('retry-after')).toBeNull();
     expect(seventeen.body.error).toMatchObject({ code: 429, status: 'RESOURCE_EXHAUSTED' });
     expect(seventeen.body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '17s' });
-    const quotaFailure = seventeen.body.error.details.find((detail: Wire) => detail['@type'].endsWith('QuotaFailure'));
-    expect(quotaFailure.violations[0].quotaId).toMatch(/PerMinute/);
+    const quotaFailure = seventeen.body.error.details!.find((detail) => detail['@type'].endsWith('QuotaFailure'));
+    expect(quotaFailure!.violations![0]!.quotaId).toMatch(/PerMinute/);
     const fraction = await errorAnswer(faults.rateLimited({ retryAfterMs: 1500 }));
     expect(fraction.headers.get('retry-after-ms')).toBeNull();
     expect(fraction.body.error.details).toContainEqual({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '1.5s' });
     const none = await errorAnswer(faults.rateLimited());
-    expect(none.body.error.details.some((detail: Wire) => detail['@type'].endsWith('RetryInfo'))).toBe(false);
+    expect(none.body.error.details!.some((detail) => detail['@type'].endsWith('RetryInfo'))).toBe(false);
   });
 
   it('an exhausted daily quota is a 429 whose QuotaFailure names a per-day quota', async () => {
     const { status, body } = await errorAnswer(faults.insufficientQuota());
     expect(status).toBe(429);
-    const quotaFailure = body.error.details.find((detail: Wire) => detail['@type'].endsWith('QuotaFailure'));
-    expect(quotaFailure.violations[0].quotaId).toMatch(/PerDay/);
+    const quotaFailure = body.error.details!.find((detail) => detail['@type'].endsWith('QuotaFailure'));
+    expect(quotaFailure!.violations![0]!.quotaId).toMatch(/PerDay/);
   });
 
   it('context length: 400 "input token count … exceeds the maximum"', async () => {
@@ -338,13 +382,13 @@ describe('Gemini dialect: error answers', () => {
     const upstream = await start({ maxBodyBytes: 1000 });
     const broken = await generate(upstream, {}, '{"contents": [');
     expect(broken.status).toBe(400);
-    expect(((await broken.json()) as Wire).error.status).toBe('INVALID_ARGUMENT');
+    expect(((await broken.json()) as ErrorBody).error.status).toBe('INVALID_ARGUMENT');
     const unknown = await post(upstream, '/models/gemini-test:embedContent', {});
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as Wire).error.status).toBe('NOT_FOUND');
+    expect(((await unknown.json()) as ErrorBody).error.status).toBe('NOT_FOUND');
     const large = await generate(upstream, {}, generateRequest({ padding: 'x'.repeat(5000) }));
     expect(large.status).toBe(400);
-    expect(((await large.json()) as Wire).error.message).toMatch(/payload size exceeds/);
+    expect(((await large.json()) as ErrorBody).error.message).toMatch(/payload size exceeds/);
   });
 });
 
@@ -353,7 +397,11 @@ describe('Gemini dialect: mid-stream faults', () => {
     const upstream = await start({ defaultScript: [faults.errorMidStream(2), faults.errorMidStream(0, { type: 'INTERNAL', message: 'boom' })] });
     const chunks = await streamChunks(upstream);
     expect(chunks).toHaveLength(3);
-    expect(partsOf(chunks.slice(0, 2)).flat().every((part) => typeof part.text === 'string')).toBe(true);
+    expect(
+      partsOf(chunks.slice(0, 2))
+        .flat()
+        .every((part) => typeof part.text === 'string'),
+    ).toBe(true);
     expect(chunks[2]).toEqual({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } });
     expect(await streamChunks(upstream)).toEqual([{ error: { code: 500, message: 'boom', status: 'INTERNAL' } }]);
   });
@@ -397,8 +445,8 @@ describe('Gemini dialect: models', () => {
         { id: 'models/gemini-c', supportedGenerationMethods: ['generateContent'] },
       ],
     });
-    const first = (await (await fetch(`${upstream.url}/models?pageSize=2`)).json()) as Wire;
-    expect(first.models.map((model: Wire) => model.name)).toEqual(['models/gemini-a', 'models/gemini-b']);
+    const first = (await (await fetch(`${upstream.url}/models?pageSize=2`)).json()) as ModelList;
+    expect(first.models.map((model) => model.name)).toEqual(['models/gemini-a', 'models/gemini-b']);
     expect(first.models[0]).toMatchObject({ displayName: 'Gemini A', inputTokenLimit: 1000, outputTokenLimit: 100 });
     expect(first.models[1]).toMatchObject({
       displayName: 'gemini-b',
@@ -407,17 +455,17 @@ describe('Gemini dialect: models', () => {
       supportedGenerationMethods: ['generateContent', 'countTokens'],
     });
     expect(typeof first.nextPageToken).toBe('string');
-    const second = (await (await fetch(`${upstream.url}/models?pageSize=2&pageToken=${encodeURIComponent(first.nextPageToken)}`)).json()) as Wire;
-    expect(second.models.map((model: Wire) => [model.name, model.supportedGenerationMethods])).toEqual([['models/gemini-c', ['generateContent']]]);
+    const second = (await (await fetch(`${upstream.url}/models?pageSize=2&pageToken=${encodeURIComponent(first.nextPageToken!)}`)).json()) as ModelList;
+    expect(second.models.map((model) => [model.name, model.supportedGenerationMethods])).toEqual([['models/gemini-c', ['generateContent']]]);
     expect(second.nextPageToken).toBeUndefined();
-    const all = (await (await fetch(`${upstream.url}/models`)).json()) as Wire;
+    const all = (await (await fetch(`${upstream.url}/models`)).json()) as ModelList;
     expect(all.models).toHaveLength(3);
     expect(all.nextPageToken).toBeUndefined();
   });
 
   it('lists the default model when none are configured', async () => {
     const upstream = await start();
-    const body = (await (await fetch(`${upstream.url}/models`)).json()) as Wire;
-    expect(body.models.map((model: Wire) => model.name)).toEqual(['models/gemini-2.5-flash']);
+    const body = (await (await fetch(`${upstream.url}/models`)).json()) as ModelList;
+    expect(body.models.map((model) => model.name)).toEqual(['models/gemini-2.5-flash']);
   });
 });

@@ -115,7 +115,8 @@ class GeminiReplyRenderer {
         : sseFrame(this.response({ candidates: [this.candidate(parts)], usageMetadata: interimUsage })),
     );
     // A reply with no content at all still ends with one chunk holding the finish reason.
-    const finalOnly = frames.length === 0 ? [sseFrame(this.response({ candidates: [this.candidate([{ text: '' }], finishReason)], usageMetadata: usage }))] : [];
+    const finalOnly =
+      frames.length === 0 ? [sseFrame(this.response({ candidates: [this.candidate([{ text: '' }], finishReason)], usageMetadata: usage }))] : [];
     const content: ContentEvent[] = frames;
     return {
       preamble: [],

@@ -32,9 +32,7 @@ const statusNames: Readonly<Record<number, string>> = {
 };
 
 /** The HTTP status of each canonical status name (for in-stream errors scripted by name). */
-const statusCodes: Readonly<Record<string, number>> = Object.fromEntries(
-  Object.entries(statusNames).map(([code, name]) => [name, Number(code)]),
-);
+const statusCodes: Readonly<Record<string, number>> = Object.fromEntries(Object.entries(statusNames).map(([code, name]) => [name, Number(code)]));
 
 /** `'UNAVAILABLE'` → 503; unknown names → 500. */
 export function httpStatusOf(statusName: string): number {
@@ -85,7 +83,10 @@ function quotaDetails(quotaId: string, retryAfterMs: number | undefined): WireDe
         },
       ],
     },
-    { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+    {
+      '@type': 'type.googleapis.com/google.rpc.Help',
+      links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+    },
   ];
   if (retryAfterMs !== undefined) details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: durationText(retryAfterMs) });
   return details;

@@ -244,12 +244,15 @@ describe('robustness', () => {
 
   it('answers 500 when a script throws or names an unknown behaviour, and keeps serving', async () => {
     const upstream = await startUpstream({
-      defaultScript: [
-        { kind: 'explode' } as unknown as Behaviour,
-        replies.text('fine'),
-      ],
+      defaultScript: [{ kind: 'explode' } as unknown as Behaviour, replies.text('fine')],
       credentials: [
-        { id: 'thrower', secret: 'test-key-1', script: () => { throw new Error('script bug'); } },
+        {
+          id: 'thrower',
+          secret: 'test-key-1',
+          script: () => {
+            throw new Error('script bug');
+          },
+        },
         { id: 'normal', secret: 'test-key-2' },
       ],
     });

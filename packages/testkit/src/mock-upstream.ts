@@ -289,8 +289,7 @@ export async function createMockUpstream(options: MockUpstreamOptions): Promise<
       sendError(exchange, { status: 400, fault: 'invalid-json' });
       return;
     }
-    const generateRefusal =
-      route === 'generate' ? session?.refuseGenerate?.({ url, body, ...(credential ? { credential } : {}), context }) : undefined;
+    const generateRefusal = route === 'generate' ? session?.refuseGenerate?.({ url, body, ...(credential ? { credential } : {}), context }) : undefined;
     if (generateRefusal) {
       const headers = generateRefusal.headers ? { headers: generateRefusal.headers } : {};
       sendError(exchange, { status: generateRefusal.status, body: generateRefusal.body, ...headers });

@@ -52,9 +52,9 @@ export type DevicePollOutcome = 'authorization_pending' | 'slow_down' | 'expired
 
 /** The behaviour of a script at request `n`. */
 export function oauthBehaviourAt(script: OAuthScript, request: RecordedOAuthRequest, n: number): OAuthBehaviour {
-  if (typeof script == 'function') return script(request, n);
+  if (typeof script === 'function') return script(request, n);
   if (Array.isArray(script)) {
-    if (script.length == 0) throw new Error('mock OAuth server: a script list needs at least one behaviour');
+    if (script.length === 0) throw new Error('mock OAuth server: a script list needs at least one behaviour');
     return script[Math.min(n, script.length - 1)] as OAuthBehaviour;
   }
   return script as OAuthBehaviour;
@@ -88,7 +88,13 @@ export const oauthFaults = {
   },
   /** 429 with an optional `retry-after`. */
   rateLimited(retryAfterSeconds?: number): OAuthBehaviour {
-    return { kind: 'error', status: 429, error: 'rate_limit_exceeded', description: 'Too many requests.', ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) };
+    return {
+      kind: 'error',
+      status: 429,
+      error: 'rate_limit_exceeded',
+      description: 'Too many requests.',
+      ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }),
+    };
   },
   /** Never answers. */
   hang(): OAuthBehaviour {

@@ -46,14 +46,14 @@ describe('refresh grant', () => {
   });
 
   it('retires a refresh token when it accepts the request, before a scripted delay: of two concurrent refreshes one wins', async () => {
-    const server = await start({ accounts: [account('a')], defaultScript: { kind: 'delay', ms: 50, then: oauthReplies.tokens() } });
+    const server = await start({ accounts: [account('a')], defaultScript: oauthFaults.slow(50, oauthReplies.tokens()) });
     const answers = await Promise.all([refresh(server, 'test-refresh-token-a'), refresh(server, 'test-refresh-token-a')]);
     expect(answers.map((answer) => answer.status).sort()).toEqual([200, 400]);
-    expect(answers.find((answer) => answer.status == 400)?.body.error).toBe('invalid_grant');
+    expect(answers.find((answer) => answer.status === 400)?.body.error).toBe('invalid_grant');
     expect(server.issuedAccessTokens('a')).toEqual(['test-access-token-a-1']);
     expect(server.currentRefreshToken('a')).toBe('test-refresh-token-a-1');
     // A delayed failure does not consume the token (as an immediate one does not).
-    server.setScript('a', [{ kind: 'delay', ms: 10, then: oauthFaults.serverError(503) }, oauthReplies.tokens()]);
+    server.setScript('a', [oauthFaults.slow(10, oauthFaults.serverError(503)), oauthReplies.tokens()]);
     expect((await refresh(server, 'test-refresh-token-a-1')).status).toBe(503);
     expect((await refresh(server, 'test-refresh-token-a-1')).status).toBe(200);
   });
@@ -77,7 +77,10 @@ describe('refresh grant', () => {
 
   it('scripts per account: fail N times then succeed; a failure does not consume the refresh token', async () => {
     const server = await start({
-      accounts: [account('a', { script: [oauthFaults.serverError(503), oauthFaults.temporarilyUnavailable(), oauthReplies.tokens({ expiresInSeconds: 60 })] }), account('b')],
+      accounts: [
+        account('a', { script: [oauthFaults.serverError(503), oauthFaults.temporarilyUnavailable(), oauthReplies.tokens({ expiresInSeconds: 60 })] }),
+        account('b'),
+      ],
       defaultScript: oauthFaults.invalidGrant(),
     });
     expect((await refresh(server, 'test-refresh-token-a')).status).toBe(503);
@@ -97,7 +100,11 @@ describe('refresh grant', () => {
       clients: [{ clientId: 'client-1', clientSecret: 'test-client-secret-1' }, { clientId: 'client-2' }],
       accounts: [account('a', { clientId: 'client-1' })],
     });
-    const json = await fetch(server.tokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'refresh_token' }) });
+    const json = await fetch(server.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'refresh_token' }),
+    });
     expect(json.status).toBe(400);
     expect((await refresh(server, 'test-refresh-token-a', { client_id: 'nobody' })).body.error).toBe('invalid_client');
     expect((await refresh(server, 'test-refresh-token-a', { client_id: 'client-1', client_secret: 'wrong' })).status).toBe(401);
@@ -176,11 +183,20 @@ describe('device-code grant', () => {
     });
     expect(code.body.verification_uri_complete).toBe(`${server.url}/device?user_code=TEST-0001`);
     const poll = (fields: Record<string, string> = {}) =>
-      post(server.tokenUrl, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'client-1', device_code: 'test-device-code-1', code_verifier: verifier, ...fields });
+      post(server.tokenUrl, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: 'client-1',
+        device_code: 'test-device-code-1',
+        code_verifier: verifier,
+        ...fields,
+      });
     expect((await poll()).body.error).toBe('authorization_pending');
     expect((await poll()).body.error).toBe('slow_down');
     const tokens = await poll();
-    expect(tokens).toMatchObject({ status: 200, body: { access_token: 'test-access-token-device-user-1-1', refresh_token: 'test-refresh-token-device-user-1-1' } });
+    expect(tokens).toMatchObject({
+      status: 200,
+      body: { access_token: 'test-access-token-device-user-1-1', refresh_token: 'test-refresh-token-device-user-1-1' },
+    });
     expect((await poll()).body.error).toBe('invalid_grant');
     expect(pkceChallengeS256(verifier)).toBe(challenge);
   });
@@ -190,7 +206,12 @@ describe('device-code grant', () => {
     const server = await start({ device: { script: ['approve'], expiresIn: 30 }, now: () => time });
     await post(server.deviceCodeUrl, { client_id: 'c', code_challenge: challenge, code_challenge_method: 'S256' });
     const poll = (deviceCode: string, codeVerifier: string) =>
-      post(server.tokenUrl, { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: 'c', device_code: deviceCode, code_verifier: codeVerifier });
+      post(server.tokenUrl, {
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: 'c',
+        device_code: deviceCode,
+        code_verifier: codeVerifier,
+      });
     expect((await poll('test-device-code-1', 'not-the-verifier')).body.error_description).toMatch(/PKCE/);
     time += 30_000;
     expect((await poll('test-device-code-1', verifier)).body.error).toBe('expired_token');
@@ -208,19 +229,30 @@ describe('authorization-code grant (loopback login)', () => {
     const redirectUri = 'http://127.0.0.1:9/callback';
     const authorize = new URL(server.authorizeUrl);
     expect(authorize.pathname).toBe('/o/oauth2/v2/auth');
-    Object.entries({ response_type: 'code', client_id: 'client-1', redirect_uri: redirectUri, state: 'state-123', code_challenge: pkceChallengeS256(verifier), code_challenge_method: 'S256' }).forEach(([k, v]) =>
-      authorize.searchParams.set(k, v),
-    );
+    Object.entries({
+      response_type: 'code',
+      client_id: 'client-1',
+      redirect_uri: redirectUri,
+      state: 'state-123',
+      code_challenge: pkceChallengeS256(verifier),
+      code_challenge_method: 'S256',
+    }).forEach(([k, v]) => {
+      authorize.searchParams.set(k, v);
+    });
     const redirect = await fetch(authorize, { redirect: 'manual' });
     expect(redirect.status).toBe(302);
     const location = new URL(redirect.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
     expect(location.searchParams.get('state')).toBe('state-123');
     const code = location.searchParams.get('code')!;
-    const exchange = (fields: Record<string, string>) => post(server.tokenUrl, { grant_type: 'authorization_code', client_id: 'client-1', code, redirect_uri: redirectUri, code_verifier: verifier, ...fields });
+    const exchange = (fields: Record<string, string>) =>
+      post(server.tokenUrl, { grant_type: 'authorization_code', client_id: 'client-1', code, redirect_uri: redirectUri, code_verifier: verifier, ...fields });
     expect((await exchange({ redirect_uri: 'http://127.0.0.1:9/other' })).body.error).toBe('invalid_grant');
     expect((await exchange({ code_verifier: 'wrong' })).body.error_description).toMatch(/PKCE/);
-    expect((await exchange({})).body).toMatchObject({ access_token: expect.stringMatching(/^test-access-token-browser-user/), refresh_token: expect.any(String) });
+    expect((await exchange({})).body).toMatchObject({
+      access_token: expect.stringMatching(/^test-access-token-browser-user/),
+      refresh_token: expect.any(String),
+    });
     expect((await exchange({})).body.error).toBe('invalid_grant');
   });
 

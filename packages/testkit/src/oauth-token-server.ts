@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './loopback-server';
-import {
-  oauthBehaviourAt,
-  type DevicePollOutcome,
-  type OAuthBehaviour,
-  type OAuthScript,
-  type RecordedOAuthRequest,
-} from './oauth-token-script';
+import { oauthBehaviourAt, type DevicePollOutcome, type OAuthBehaviour, type OAuthScript, type RecordedOAuthRequest } from './oauth-token-script';
 
 export { oauthFaults, oauthReplies } from './oauth-token-script';
 export type { DevicePollOutcome, OAuthBehaviour, OAuthScript, RecordedOAuthRequest } from './oauth-token-script';
@@ -211,7 +205,7 @@ const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 /** What a behaviour ends with, after its delays. */
 function finalBehaviour(behaviour: OAuthBehaviour): OAuthBehaviour {
   let last = behaviour;
-  while (last.kind == 'delay') last = last.then;
+  while (last.kind === 'delay') last = last.then;
   return last;
 }
 
@@ -341,11 +335,12 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const method = (request.method ?? 'GET').toUpperCase();
-    const endpoint = url.pathname == paths.token ? 'token' : url.pathname == paths.deviceCode ? 'device-code' : url.pathname == paths.authorize ? 'authorize' : 'unknown';
+    const endpoint =
+      url.pathname === paths.token ? 'token' : url.pathname === paths.deviceCode ? 'device-code' : url.pathname === paths.authorize ? 'authorize' : 'unknown';
     const contentType = request.headers['content-type'];
     const raw = await readBody(request);
     const isForm = /^application\/x-www-form-urlencoded\b/i.test(contentType ?? '');
-    const fields = method == 'GET' ? url.searchParams : new URLSearchParams(isForm ? raw : '');
+    const fields = method === 'GET' ? url.searchParams : new URLSearchParams(isForm ? raw : '');
     const form: Record<string, string> = {};
     for (const [name, value] of fields) form[name] = maskedFields.test(name) ? '***' : value;
     const basic = basicAuth(request.headers.authorization);
@@ -354,12 +349,12 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     if (contentType) record.contentType = contentType;
     if (clientId) record.clientId = clientId;
     const grantType = fields.get('grant_type');
-    if (endpoint == 'token' && grantType) record.grantType = grantType;
+    if (endpoint === 'token' && grantType) record.grantType = grantType;
     requests.push(record);
 
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       record.status = status;
-      if (body && typeof body == 'object' && 'error' in body) record.error = String((body as { error: unknown }).error);
+      if (body && typeof body === 'object' && 'error' in body) record.error = String((body as { error: unknown }).error);
       if (response.destroyed) return;
       response.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers });
       response.end(JSON.stringify(body));
@@ -367,18 +362,18 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     const fail = (status: number, error: string, description: string, headers?: Record<string, string>) =>
       send(status, { error, error_description: description }, headers);
 
-    if (endpoint == 'unknown') return fail(404, 'not_found', `no endpoint at ${method} ${url.pathname}`);
+    if (endpoint === 'unknown') return fail(404, 'not_found', `no endpoint at ${method} ${url.pathname}`);
 
-    if (endpoint == 'authorize') {
-      if (method != 'GET') return fail(405, 'invalid_request', 'the authorization endpoint takes GET');
+    if (endpoint === 'authorize') {
+      if (method !== 'GET') return fail(405, 'invalid_request', 'the authorization endpoint takes GET');
       const redirectUri = fields.get('redirect_uri');
-      if (!redirectUri || fields.get('response_type') != 'code') return fail(400, 'invalid_request', 'response_type=code and redirect_uri are required');
+      if (!redirectUri || fields.get('response_type') !== 'code') return fail(400, 'invalid_request', 'response_type=code and redirect_uri are required');
       if (clients && !clients.has(clientId ?? '')) return fail(401, 'invalid_client', 'unknown client');
       const challengeMethod = fields.get('code_challenge_method');
-      if (fields.get('code_challenge') && challengeMethod != 'S256') return fail(400, 'invalid_request', 'only code_challenge_method=S256 is supported');
+      if (fields.get('code_challenge') && challengeMethod !== 'S256') return fail(400, 'invalid_request', 'only code_challenge_method=S256 is supported');
       const location = new URL(redirectUri);
       const state = fields.get('state');
-      if ((options.authorize?.outcome ?? 'approve') == 'access_denied') {
+      if ((options.authorize?.outcome ?? 'approve') === 'access_denied') {
         location.searchParams.set('error', 'access_denied');
       } else {
         const code = `test-auth-code-${++codeCount}`;
@@ -398,7 +393,7 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       return;
     }
 
-    if (method != 'POST') return fail(405, 'invalid_request', `${paths[endpoint == 'token' ? 'token' : 'deviceCode']} takes POST`);
+    if (method !== 'POST') return fail(405, 'invalid_request', `${paths[endpoint === 'token' ? 'token' : 'deviceCode']} takes POST`);
     if (!isForm) return fail(400, 'invalid_request', 'the body must be application/x-www-form-urlencoded');
     if (clients) {
       const client = clients.get(clientId ?? '');
@@ -406,10 +401,10 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       if (!client || (client.clientSecret !== undefined && client.clientSecret !== secret)) return fail(401, 'invalid_client', 'client authentication failed');
     }
 
-    if (endpoint == 'device-code') {
+    if (endpoint === 'device-code') {
       if (!clientId) return fail(400, 'invalid_request', 'client_id is required');
       const challenge = fields.get('code_challenge');
-      if (challenge && fields.get('code_challenge_method') != 'S256') return fail(400, 'invalid_request', 'only code_challenge_method=S256 is supported');
+      if (challenge && fields.get('code_challenge_method') !== 'S256') return fail(400, 'invalid_request', 'only code_challenge_method=S256 is supported');
       const device = options.device ?? {};
       const n = ++deviceCount;
       const deviceCode = `test-device-code-${n}`;
@@ -438,7 +433,7 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     }
 
     // The token endpoint.
-    if (grantType == 'refresh_token') {
+    if (grantType === 'refresh_token') {
       totalRefreshes++;
       const token = fields.get('refresh_token');
       if (!token) return fail(400, 'invalid_request', 'refresh_token is required');
@@ -468,19 +463,19 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       }
       // A request that will be answered with tokens uses its single-use refresh token up now, before any scripted
       // delay: a concurrent request with the same token fails with invalid_grant, as on a real server.
-      if (rotate && finalBehaviour(behaviour).kind == 'tokens') retire(account, token);
+      if (rotate && finalBehaviour(behaviour).kind === 'tokens') retire(account, token);
       return run(behaviour, () => issue(account, clientId, rotate));
     }
 
-    if (grantType == DEVICE_GRANT) {
+    if (grantType === DEVICE_GRANT) {
       const grant = deviceGrants.get(fields.get('device_code') ?? '');
       if (!grant || grant.used) return fail(400, 'invalid_grant', 'unknown or used device_code');
       if (grant.clientId && clientId !== grant.clientId) return fail(400, 'invalid_grant', 'the device_code was issued to another client');
       const status = options.device?.errorStatus ?? 400;
       if (now() >= grant.expiresAt) return fail(status, 'expired_token', 'the device code has expired');
       const outcome = grant.script[Math.min(grant.polls++, grant.script.length - 1)] ?? 'approve';
-      if (outcome == 'slow_down') grant.interval += 5;
-      if (outcome != 'approve') return fail(status, outcome, `device authorization: ${outcome.replace(/_/g, ' ')}`);
+      if (outcome === 'slow_down') grant.interval += 5;
+      if (outcome !== 'approve') return fail(status, outcome, `device authorization: ${outcome.replace(/_/g, ' ')}`);
       if (grant.codeChallenge && pkceChallengeS256(fields.get('code_verifier') ?? '') !== grant.codeChallenge) {
         return fail(400, 'invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge');
       }
@@ -490,11 +485,12 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       return send(200, issue(account, clientId, true));
     }
 
-    if (grantType == 'authorization_code') {
+    if (grantType === 'authorization_code') {
       const grant = codeGrants.get(fields.get('code') ?? '');
       if (!grant || grant.used) return fail(400, 'invalid_grant', 'unknown or used authorization code');
       if (grant.clientId && clientId !== grant.clientId) return fail(400, 'invalid_grant', 'the code was issued to another client');
-      if (grant.redirectUri && fields.get('redirect_uri') !== grant.redirectUri) return fail(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
+      if (grant.redirectUri && fields.get('redirect_uri') !== grant.redirectUri)
+        return fail(400, 'invalid_grant', 'redirect_uri does not match the authorization request');
       if (grant.codeChallenge && pkceChallengeS256(fields.get('code_verifier') ?? '') !== grant.codeChallenge) {
         return fail(400, 'invalid_grant', 'PKCE verification failed: code_verifier does not match code_challenge');
       }
@@ -540,7 +536,9 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     handle(request, response).catch((error: unknown) => {
       if (!response.headersSent && !response.destroyed) {
         response.writeHead(500, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ error: 'server_error', error_description: `mock OAuth server: ${error instanceof Error ? error.message : String(error)}` }));
+        response.end(
+          JSON.stringify({ error: 'server_error', error_description: `mock OAuth server: ${error instanceof Error ? error.message : String(error)}` }),
+        );
       } else response.destroy();
     });
   });
@@ -581,7 +579,7 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
     },
     addAccount,
     setScript(accountIdOrDefault, script) {
-      if (accountIdOrDefault == 'default') defaultScript = script;
+      if (accountIdOrDefault === 'default') defaultScript = script;
       else {
         const account = accounts.get(accountIdOrDefault);
         if (!account) throw new Error(`mock OAuth server: unknown account "${accountIdOrDefault}"`);
@@ -590,7 +588,7 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
       scriptCounters.delete(accountIdOrDefault);
     },
     setDeviceScript(script) {
-      if (script.length == 0) throw new Error('mock OAuth server: a device script needs at least one outcome');
+      if (script.length === 0) throw new Error('mock OAuth server: a device script needs at least one outcome');
       deviceScript = script;
     },
     protect(inner = globalThis.fetch) {

@@ -9,14 +9,14 @@ describe('OpenAI dialect: text', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const chunks = sseChunks(await response.text());
-    expect(chunks.map((chunk) => chunk.choices[0].delta)).toEqual([
+    expect(chunks.map((chunk) => chunk.choices[0]!.delta)).toEqual([
       { role: 'assistant', content: '', refusal: null },
       { content: 'Hello ' },
       { content: 'there, ' },
       { content: 'world!' },
       {},
     ]);
-    expect(chunks.map((chunk) => chunk.choices[0].finish_reason)).toEqual([null, null, null, null, 'stop']);
+    expect(chunks.map((chunk) => chunk.choices[0]!.finish_reason)).toEqual([null, null, null, null, 'stop']);
     for (const chunk of chunks) {
       expect(chunk).toMatchObject({ id: 'chatcmpl-1', object: 'chat.completion.chunk', model: 'gpt-test' });
       expect(chunk).not.toHaveProperty('usage');
@@ -26,14 +26,14 @@ describe('OpenAI dialect: text', () => {
   it('splits text into the requested number of chunks and reports the finish reason', async () => {
     const upstream = await startUpstream({ defaultScript: replies.text('abcdefghi', { chunks: 3, finishReason: 'length' }) });
     const chunks = sseChunks(await (await postChat(upstream, chatRequest({ stream: true }))).text());
-    expect(chunks.slice(1, -1).map((chunk) => chunk.choices[0].delta.content)).toEqual(['abc', 'def', 'ghi']);
-    expect(chunks.at(-1)?.choices[0].finish_reason).toBe('length');
+    expect(chunks.slice(1, -1).map((chunk) => chunk.choices[0]!.delta.content)).toEqual(['abc', 'def', 'ghi']);
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('length');
   });
 
   it('streams reasoning as reasoning_content before the text', async () => {
     const upstream = await startUpstream({ defaultScript: replies.text('Four.', { reasoning: 'Two plus two' }) });
     const chunks = sseChunks(await (await postChat(upstream, chatRequest({ stream: true }))).text());
-    expect(chunks.slice(1, -1).map((chunk) => chunk.choices[0].delta)).toEqual([
+    expect(chunks.slice(1, -1).map((chunk) => chunk.choices[0]!.delta)).toEqual([
       { reasoning_content: 'Two ' },
       { reasoning_content: 'plus ' },
       { reasoning_content: 'two' },
@@ -43,9 +43,7 @@ describe('OpenAI dialect: text', () => {
 
   it('sends a usage-only chunk before [DONE] only when include_usage is set', async () => {
     const upstream = await startUpstream({ defaultScript: replies.text('one two three') });
-    const withUsage = sseChunks(
-      await (await postChat(upstream, chatRequest({ stream: true, stream_options: { include_usage: true } }))).text(),
-    );
+    const withUsage = sseChunks(await (await postChat(upstream, chatRequest({ stream: true, stream_options: { include_usage: true } }))).text());
     const last = withUsage.at(-1)!;
     expect(last.choices).toEqual([]);
     // "Say hello to the world" is 5 words; 3 content deltas.
@@ -61,7 +59,7 @@ describe('OpenAI dialect: text', () => {
     const upstream = await startUpstream({
       defaultScript: replies.text('hi', { usage: { inputTokens: 11, outputTokens: 22, cachedInputTokens: 3, reasoningTokens: 4 } }),
     });
-    const body = (await (await postChat(upstream, chatRequest())).json()) as Record<string, any>;
+    const body = (await (await postChat(upstream, chatRequest())).json()) as Record<string, unknown>;
     expect(body.usage).toEqual({
       prompt_tokens: 11,
       completion_tokens: 22,
@@ -92,8 +90,8 @@ describe('OpenAI dialect: text', () => {
 
   it('echoes the request model, falls back to the default model, and numbers the ids', async () => {
     const upstream = await startUpstream({ model: 'gpt-default' });
-    const first = (await (await postChat(upstream, { messages: [] })).json()) as Record<string, any>;
-    const second = (await (await postChat(upstream, chatRequest({ model: 'gpt-other' }))).json()) as Record<string, any>;
+    const first = (await (await postChat(upstream, { messages: [] })).json()) as Record<string, unknown>;
+    const second = (await (await postChat(upstream, chatRequest({ model: 'gpt-other' }))).json()) as Record<string, unknown>;
     expect([first.model, first.id]).toEqual(['gpt-default', 'chatcmpl-1']);
     expect([second.model, second.id]).toEqual(['gpt-other', 'chatcmpl-2']);
   });
@@ -130,7 +128,8 @@ describe('OpenAI dialect: tool calls', () => {
     // …assembly by index is right.
     const byIndex: { id?: string; name?: string; arguments: string }[] = [];
     for (const delta of toolDeltas) {
-      const call = (byIndex[delta.index] ??= { arguments: '' });
+      const call = byIndex[delta.index] ?? { arguments: '' };
+      byIndex[delta.index] = call;
       if (delta.id) call.id = delta.id;
       if (delta.function.name) call.name = delta.function.name;
       call.arguments += delta.function.arguments;
@@ -139,8 +138,8 @@ describe('OpenAI dialect: tool calls', () => {
       { id: 'call_weather', name: 'get_weather', arguments: calls[0]!.arguments },
       { id: 'call_1_1', name: 'get_time', arguments: calls[1]!.arguments },
     ]);
-    expect(chunks.at(-1)?.choices[0].finish_reason).toBe('tool_calls');
-    expect(chunks[0]?.choices[0].delta).toEqual({ role: 'assistant', content: null, refusal: null });
+    expect(chunks.at(-1)?.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(chunks[0]?.choices[0]?.delta).toEqual({ role: 'assistant', content: null, refusal: null });
   });
 
   it('splits arguments into the requested number of pieces and streams text first', async () => {
@@ -148,7 +147,7 @@ describe('OpenAI dialect: tool calls', () => {
       defaultScript: replies.toolCalls([{ name: 'f', arguments: '{"a":1}' }], { splitArguments: 2, text: 'Let me check.' }),
     });
     const chunks = sseChunks(await (await postChat(upstream, chatRequest({ stream: true }))).text());
-    const deltas = chunks.slice(1, -1).map((chunk) => chunk.choices[0].delta);
+    const deltas = chunks.slice(1, -1).map((chunk) => chunk.choices[0]!.delta);
     expect(deltas).toEqual([
       { content: 'Let ' },
       { content: 'me ' },
@@ -161,7 +160,7 @@ describe('OpenAI dialect: tool calls', () => {
 
   it('answers a non-streaming request with message.tool_calls', async () => {
     const upstream = await startUpstream({ defaultScript: replies.toolCalls(calls) });
-    const body = (await (await postChat(upstream, chatRequest())).json()) as Record<string, any>;
+    const body = (await (await postChat(upstream, chatRequest())).json()) as { choices: unknown[] };
     expect(body.choices[0]).toMatchObject({
       finish_reason: 'tool_calls',
       message: {

@@ -94,7 +94,7 @@ function shapeFor(fault: UpstreamFault | ServerErrorKind | undefined, input: Err
     case 'invalid-json':
       return {
         message:
-          'We could not parse the JSON body of your request. (HINT: This likely means you aren\'t using your HTTP ' +
+          "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP " +
           'library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)',
         type: 'invalid_request_error',
       };

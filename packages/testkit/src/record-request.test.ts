@@ -21,14 +21,12 @@ describe('recordRequest', () => {
   });
 
   it('masks key= query parameters', () => {
-    expect(maskPath('/v1beta/models/x:generateContent?alt=sse&key=test-key-1')).toBe(
-      '/v1beta/models/x:generateContent?alt=sse&key=***',
-    );
+    expect(maskPath('/v1beta/models/x:generateContent?alt=sse&key=test-key-1')).toBe('/v1beta/models/x:generateContent?alt=sse&key=***');
     expect(maskPath('/v1/models?key=abc&api_key=def&keep=1')).toBe('/v1/models?key=***&api_key=***&keep=1');
   });
 
   it('removes known secrets from every string, keys included', () => {
-    expect(scrubSecrets({ note: 'my key is test-key-1!', ['test-key-1']: ['test-key-1'] }, ['test-key-1'])).toEqual({
+    expect(scrubSecrets({ note: 'my key is test-key-1!', 'test-key-1': ['test-key-1'] }, ['test-key-1'])).toEqual({
       note: 'my key is ***!',
       '***': ['***'],
     });

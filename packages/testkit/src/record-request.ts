@@ -20,14 +20,7 @@ export interface RecordedRequest {
 /** Shown instead of every secret. */
 export const SECRET_MASK = '***';
 
-const credentialHeaders = new Set([
-  'authorization',
-  'proxy-authorization',
-  'x-api-key',
-  'x-goog-api-key',
-  'api-key',
-  'cookie',
-]);
+const credentialHeaders = new Set(['authorization', 'proxy-authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'cookie']);
 
 const credentialQueryParameter = /([?&](?:key|api_key|apikey|api-key|access_token|token)=)[^&#]*/gi;
 

@@ -48,11 +48,33 @@ export function sseData(text: string): string[] {
     });
 }
 
+/** A tool-call piece in the delta of an OpenAI chat chunk (`id`, `type` and the name come with the first piece only). */
+export interface OpenAIToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function: { name?: string; arguments: string };
+}
+
+/** A parsed OpenAI `chat.completion.chunk`, as the mock sends it (one choice; none in the usage-only chunk). */
+export interface OpenAIChunk {
+  id: string;
+  object: string;
+  created: number;
+  model: string;
+  choices: {
+    index: number;
+    delta: { role?: string; content?: string | null; refusal?: string | null; reasoning_content?: string; tool_calls?: OpenAIToolCallDelta[] };
+    finish_reason: string | null;
+  }[];
+  usage?: Record<string, unknown> | null;
+}
+
 /** Parsed chunks of a complete SSE body (requires the `[DONE]` terminator). */
-export function sseChunks(text: string): Record<string, any>[] {
+export function sseChunks(text: string): OpenAIChunk[] {
   const data = sseData(text);
   if (data.at(-1) !== '[DONE]') throw new Error('stream did not end with [DONE]');
-  return data.slice(0, -1).map((payload) => JSON.parse(payload) as Record<string, any>);
+  return data.slice(0, -1).map((payload) => JSON.parse(payload) as OpenAIChunk);
 }
 
 /** Reads a body chunk by chunk until it ends or fails; returns what arrived and the failure. */
@@ -74,10 +96,7 @@ export async function readUntilEndOrError(response: Response): Promise<{ text: s
 }
 
 /** Reads from `reader` until `predicate(text so far)` holds. */
-export async function readUntil(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  predicate: (text: string) => boolean,
-): Promise<string> {
+export async function readUntil(reader: ReadableStreamDefaultReader<Uint8Array>, predicate: (text: string) => boolean): Promise<string> {
   const decoder = new TextDecoder();
   let text = '';
   while (!predicate(text)) {

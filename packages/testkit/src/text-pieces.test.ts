@@ -23,9 +23,7 @@ describe('splitText', () => {
 
 describe('countWords', () => {
   it('counts the words of every string inside a value', () => {
-    expect(countWords([{ role: 'user', content: 'one two three' }, { content: [{ type: 'text', text: 'four' }] }])).toBe(
-      6,
-    );
+    expect(countWords([{ role: 'user', content: 'one two three' }, { content: [{ type: 'text', text: 'four' }] }])).toBe(6);
     expect(countWords(undefined)).toBe(0);
   });
 });

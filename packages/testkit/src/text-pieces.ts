@@ -34,8 +34,29 @@ export function countWords(value: unknown): number {
 }
 
 const fillerWords = [
-  'The', 'quick', 'brown', 'fox', 'jumps', 'over', 'the', 'lazy', 'dog', 'while', 'the', 'mock', 'upstream',
-  'keeps', 'streaming', 'words', 'one', 'by', 'one', 'until', 'something', 'goes', 'wrong.',
+  'The',
+  'quick',
+  'brown',
+  'fox',
+  'jumps',
+  'over',
+  'the',
+  'lazy',
+  'dog',
+  'while',
+  'the',
+  'mock',
+  'upstream',
+  'keeps',
+  'streaming',
+  'words',
+  'one',
+  'by',
+  'one',
+  'until',
+  'something',
+  'goes',
+  'wrong.',
 ];
 
 /** Filler text with at least `words` words, for faults that need some content before they strike. */

@@ -48,7 +48,12 @@ describe('faults', () => {
 
   it('builds the transport faults', () => {
     expect(faults.hang()).toEqual({ kind: 'hang' });
-    expect(faults.slowFirstByte(10, faults.hang())).toEqual({ kind: 'slow-first-byte', delayMs: 10, then: { kind: 'hang' } });
+    expect(faults.slowFirstByte(10, faults.hang())).toEqual({
+      kind: 'slow-first-byte',
+      delayMs: 10,
+      // biome-ignore lint/suspicious/noThenProperty: `then` is the public field of SlowFirstByteBehaviour (the behaviour that follows the delay), never a function, so the object is not a thenable
+      then: { kind: 'hang' },
+    });
     expect(faults.resetMidStream(2)).toEqual({ kind: 'reset-mid-stream', afterChunks: 2 });
     expect(faults.malformed()).toEqual({ kind: 'malformed-sse', afterChunks: 0 });
     expect(faults.errorMidStream(1)).toEqual({ kind: 'error-mid-stream', afterChunks: 1 });

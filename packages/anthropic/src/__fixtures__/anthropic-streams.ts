@@ -24,7 +24,11 @@ export const messageStop: WireEvent = { type: 'message_stop' };
 export const ping: WireEvent = { type: 'ping' };
 export const errorEvent = (type: string, message: string): WireEvent => ({ type: 'error', error: { type, message } });
 
-const textBlock = (index: number, ...pieces: string[]) => [blockStart(index, { type: 'text', text: '' }), ...pieces.map((text) => delta(index, { type: 'text_delta', text })), blockStop(index)];
+const textBlock = (index: number, ...pieces: string[]) => [
+  blockStart(index, { type: 'text', text: '' }),
+  ...pieces.map((text) => delta(index, { type: 'text_delta', text })),
+  blockStop(index),
+];
 
 /** Plain text in three deltas. */
 export const plainText: WireEvent[] = [messageStart(), ping, ...textBlock(0, 'Hello', ', ', 'world!'), messageDelta('end_turn'), messageStop];
@@ -95,7 +99,12 @@ export const cachedUsage: WireEvent[] = [
 export const overloadedBeforeContent: WireEvent[] = [messageStart(), ping, errorEvent('overloaded_error', 'Overloaded')];
 
 /** Overloaded after some text: the error is thrown from the iterator, the text read so far stays. */
-export const overloadedAfterContent: WireEvent[] = [messageStart(), blockStart(0, { type: 'text', text: '' }), delta(0, { type: 'text_delta', text: 'Partial ans' }), errorEvent('overloaded_error', 'Overloaded')];
+export const overloadedAfterContent: WireEvent[] = [
+  messageStart(),
+  blockStart(0, { type: 'text', text: '' }),
+  delta(0, { type: 'text_delta', text: 'Partial ans' }),
+  errorEvent('overloaded_error', 'Overloaded'),
+];
 
 /** Events and blocks a newer API version may add: ignored. */
 export const unknownEvents: WireEvent[] = [

@@ -109,7 +109,12 @@ export const errors = {
       message: 'API key not valid. Please pass a valid API key.',
       status: 'INVALID_ARGUMENT',
       details: [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'API_KEY_INVALID',
+          domain: 'googleapis.com',
+          metadata: { service: 'generativelanguage.googleapis.com' },
+        },
         { '@type': 'type.googleapis.com/google.rpc.LocalizedMessage', locale: 'en-US', message: 'API key not valid. Please pass a valid API key.' },
       ],
     },
@@ -117,7 +122,8 @@ export const errors = {
   perMinuteQuota: {
     error: {
       code: 429,
-      message: 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. Please retry in 43.123456s.',
+      message:
+        'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits. Please retry in 43.123456s.',
       status: 'RESOURCE_EXHAUSTED',
       details: [
         {
@@ -131,7 +137,10 @@ export const errors = {
             },
           ],
         },
-        { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] },
+        {
+          '@type': 'type.googleapis.com/google.rpc.Help',
+          links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+        },
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '43s' },
       ],
     },
@@ -144,7 +153,13 @@ export const errors = {
       details: [
         {
           '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-          violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier', quotaValue: '250' }],
+          violations: [
+            {
+              quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+              quotaId: 'GenerateRequestsPerDayPerProjectPerModel-FreeTier',
+              quotaValue: '250',
+            },
+          ],
         },
         { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '3600s' },
       ],
@@ -170,7 +185,13 @@ export const errors = {
   badRequest: {
     error: { code: 400, message: '* GenerateContentRequest.contents: contents is not specified', status: 'INVALID_ARGUMENT' },
   },
-  internal: { error: { code: 500, message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting', status: 'INTERNAL' } },
+  internal: {
+    error: {
+      code: 500,
+      message: 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+      status: 'INTERNAL',
+    },
+  },
   overloaded: { error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } },
   codeAssistCapacity: {
     error: {

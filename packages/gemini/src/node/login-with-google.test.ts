@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { loginWithGoogle, startGoogleLogin } from './login-with-google';
 
 /** A token endpoint stand-in that records the form it got and answers like Google. */
-function tokenEndpoint(answer: () => Response = () => Response.json({ access_token: 'test-access-token-1', refresh_token: 'test-refresh-token-1', expires_in: 3599, scope: 'openid email' })) {
+function tokenEndpoint(
+  answer: () => Response = () =>
+    Response.json({ access_token: 'test-access-token-1', refresh_token: 'test-refresh-token-1', expires_in: 3599, scope: 'openid email' }),
+) {
   const forms: URLSearchParams[] = [];
   const fetchToken: typeof fetch = async (input, init) => {
     expect(String(input)).toBe('https://oauth2.googleapis.com/token');
@@ -22,7 +25,14 @@ describe('startGoogleLogin (loopback PKCE)', () => {
     const url = new URL(session.authorizationUrl);
     expect(url.origin + url.pathname).toBe('https://accounts.google.com/o/oauth2/v2/auth');
     const params = Object.fromEntries(url.searchParams);
-    expect(params).toMatchObject({ client_id: 'test-client-id', response_type: 'code', code_challenge_method: 'S256', access_type: 'offline', prompt: 'consent', redirect_uri: session.redirectUri });
+    expect(params).toMatchObject({
+      client_id: 'test-client-id',
+      response_type: 'code',
+      code_challenge_method: 'S256',
+      access_type: 'offline',
+      prompt: 'consent',
+      redirect_uri: session.redirectUri,
+    });
     expect(params.scope).toContain('https://www.googleapis.com/auth/cloud-platform');
     expect(session.redirectUri).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2callback$/);
     expect(params.state).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -41,10 +51,22 @@ describe('startGoogleLogin (loopback PKCE)', () => {
     });
     expect(credential.expiresAt).toBeGreaterThan(Date.now() + 3_500_000);
     const form = Object.fromEntries(forms[0] ?? []);
-    expect(form).toMatchObject({ grant_type: 'authorization_code', code: 'test-auth-code-1', redirect_uri: session.redirectUri, client_id: 'test-client-id', client_secret: 'test-client-secret-1' });
+    expect(form).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'test-auth-code-1',
+      redirect_uri: session.redirectUri,
+      client_id: 'test-client-id',
+      client_secret: 'test-client-secret-1',
+    });
     // The verifier sent with the code is the one whose S256 challenge went to the authorization endpoint.
     expect(form.code_verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(base64Url(createHash('sha256').update(form.code_verifier as string).digest())).toBe(params.code_challenge);
+    expect(
+      base64Url(
+        createHash('sha256')
+          .update(form.code_verifier as string)
+          .digest(),
+      ),
+    ).toBe(params.code_challenge);
     // The loopback server is gone.
     await expect(fetch(session.redirectUri)).rejects.toThrow();
   });
@@ -82,7 +104,7 @@ describe('startGoogleLogin (loopback PKCE)', () => {
     await expect(session.credential).rejects.toMatchObject({ code: 'authentication', message: expect.stringContaining('access_denied') });
   });
 
-  it('a failed code exchange fails the login with the token endpoint\'s reason, without secrets', async () => {
+  it("a failed code exchange fails the login with the token endpoint's reason, without secrets", async () => {
     const { fetchToken } = tokenEndpoint(() => Response.json({ error: 'invalid_grant', error_description: 'Bad Request' }, { status: 400 }));
     const session = await startGoogleLogin({ clientId: 'test-client-id', clientSecret: 'test-client-secret-1', fetch: fetchToken });
     const state = new URL(session.authorizationUrl).searchParams.get('state');
@@ -120,11 +142,13 @@ describe('startGoogleLogin (loopback PKCE)', () => {
   });
 });
 
-describe('startGoogleLogin: the code exchange goes through core\'s HTTP client', () => {
+describe("startGoogleLogin: the code exchange goes through core's HTTP client", () => {
   it('hooks see the token request', async () => {
     const { fetchToken } = tokenEndpoint();
     const traced: string[] = [];
-    const hooks = { beforeRequest: [({ request }: { request: Request }) => void traced.push(`${request.method} ${request.url} ${request.headers.get('content-type')}`)] };
+    const hooks = {
+      beforeRequest: [({ request }: { request: Request }) => void traced.push(`${request.method} ${request.url} ${request.headers.get('content-type')}`)],
+    };
     const session = await startGoogleLogin({ clientId: 'test-client-id', fetch: fetchToken, hooks });
     const state = new URL(session.authorizationUrl).searchParams.get('state');
     expect((await fetch(`${session.redirectUri}?state=${state}&code=test-auth-code-1`)).status).toBe(200);

@@ -75,7 +75,9 @@ const page = (title: string, text: string) =>
  */
 export async function startGoogleLogin(options: GoogleLoginOptions): Promise<GoogleLoginSession> {
   if (typeof options?.clientId !== 'string' || options.clientId === '') {
-    throw new KitError('invalid_config', 'clientId: the OAuth client id is required (create a Desktop-app client in the Google Cloud console)', { provider: 'gemini' });
+    throw new KitError('invalid_config', 'clientId: the OAuth client id is required (create a Desktop-app client in the Google Cloud console)', {
+      provider: 'gemini',
+    });
   }
   const { clientId, clientSecret, signal } = options;
   const callbackPath = options.callbackPath ?? '/oauth2callback';

@@ -77,7 +77,7 @@ describe('bindOpenTelemetry', () => {
     const success = duration.dataPoints.find((point) => point.attributes['kit.credential.id'] === 'key-good');
     expect(success?.attributes).toEqual({ ...base, 'kit.credential.id': 'key-good' });
     expect(success?.value).toMatchObject({ count: 1, sum: 1.5, min: 1.5, max: 1.5 });
-    expect((success?.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(GEN_AI_DURATION_BUCKETS_SECONDS);
+    expect((success!.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(GEN_AI_DURATION_BUCKETS_SECONDS);
     const failure = duration.dataPoints.find((point) => point.attributes['kit.credential.id'] === 'key-revoked');
     expect(failure?.attributes).toEqual({ ...base, 'kit.credential.id': 'key-revoked', 'error.type': 'authentication' });
     expect(failure?.value).toMatchObject({ count: 1, sum: 0.02 });
@@ -107,7 +107,10 @@ describe('bindOpenTelemetry', () => {
     expect(Object.fromEntries(refreshes.dataPoints.map((point) => [point.attributes['kit.refresh.outcome'], point.value]))).toEqual({ success: 1, failure: 1 });
 
     const healthy = metric(all, 'kit.credential.healthy');
-    expect(Object.fromEntries(healthy.dataPoints.map((point) => [point.attributes['kit.credential.id'], point.value]))).toEqual({ 'key-revoked': 0, 'key-good': 1 });
+    expect(Object.fromEntries(healthy.dataPoints.map((point) => [point.attributes['kit.credential.id'], point.value]))).toEqual({
+      'key-revoked': 0,
+      'key-good': 1,
+    });
   });
 
   it('maps provider names, can add gen_ai.system and leave out credential ids', async () => {

@@ -109,7 +109,10 @@ export function bindOpenTelemetry(collector: MetricsCollector, meter: Meter, opt
       case 'request-error': {
         // The caller's cancel is not an operation error: its duration is the caller's choice.
         if (event.latencyMs >= 0 && event.error?.code !== 'aborted') {
-          duration.record(event.latencyMs / 1000, { ...attributesOf(event.provider, event.model, event.credentialId), 'error.type': event.error?.code ?? '_OTHER' });
+          duration.record(event.latencyMs / 1000, {
+            ...attributesOf(event.provider, event.model, event.credentialId),
+            'error.type': event.error?.code ?? '_OTHER',
+          });
         }
         return;
       }

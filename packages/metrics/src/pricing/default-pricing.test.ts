@@ -36,14 +36,18 @@ describe('defaultPricing', () => {
     expect(lookupPrice(defaultPricing, provider, model)?.inputPerMTok).toBe(input);
   });
 
-  it('prices Anthropic cache writes at 1.25× the input price (5-minute TTL), and no other provider\'s', () => {
-    for (const [model, price] of Object.entries(defaultPricing.anthropic ?? {})) expect(price.cacheWriteInputPerMTok, model).toBeCloseTo(price.inputPerMTok * 1.25, 12);
+  it("prices Anthropic cache writes at 1.25× the input price (5-minute TTL), and no other provider's", () => {
+    for (const [model, price] of Object.entries(defaultPricing.anthropic ?? {}))
+      expect(price.cacheWriteInputPerMTok, model).toBeCloseTo(price.inputPerMTok * 1.25, 12);
     for (const provider of ['openai', 'gemini', 'qwen', 'cerebras']) {
       for (const price of Object.values(defaultPricing[provider] ?? {})) expect(price.cacheWriteInputPerMTok).toBeUndefined();
     }
     const metrics = new MetricsCollector({ pricing: defaultPricing });
     // 1M tokens written to the cache on Sonnet 4.5: $3.75 rather than $3.
-    expect(metrics.estimateCost('anthropic', 'claude-sonnet-4-5-20250929', { inputTokens: 1_000_000, cacheWriteInputTokens: 1_000_000 }).input).toBeCloseTo(3.75, 12);
+    expect(metrics.estimateCost('anthropic', 'claude-sonnet-4-5-20250929', { inputTokens: 1_000_000, cacheWriteInputTokens: 1_000_000 }).input).toBeCloseTo(
+      3.75,
+      12,
+    );
   });
 
   it('does not guess: an unlisted model of a listed family stays unpriced', () => {
@@ -52,7 +56,9 @@ describe('defaultPricing', () => {
   });
 
   it('works as the collector pricing, and mergePricing overrides model by model', () => {
-    const custom = mergePricing(defaultPricing, { openai: { 'gpt-4.1-mini': { inputPerMTok: 0, outputPerMTok: 0 }, 'my-tune': { inputPerMTok: 3, outputPerMTok: 12 } } });
+    const custom = mergePricing(defaultPricing, {
+      openai: { 'gpt-4.1-mini': { inputPerMTok: 0, outputPerMTok: 0 }, 'my-tune': { inputPerMTok: 3, outputPerMTok: 12 } },
+    });
     expect(custom.openai?.['gpt-4.1-mini']).toEqual({ inputPerMTok: 0, outputPerMTok: 0 });
     expect(custom.openai?.['my-tune']?.outputPerMTok).toBe(12);
     expect(custom.openai?.['gpt-4.1']).toEqual(defaultPricing.openai?.['gpt-4.1']);
@@ -60,6 +66,8 @@ describe('defaultPricing', () => {
     expect(defaultPricing.openai?.['gpt-4.1-mini']?.inputPerMTok).toBe(0.4);
     const metrics = new MetricsCollector({ pricing: custom });
     expect(metrics.estimateCost('openai', 'my-tune', { inputTokens: 1_000_000, outputTokens: 1_000_000 }).total).toBe(15);
-    expect(new MetricsCollector({ pricing: defaultPricing }).estimateCost('cerebras', 'gpt-oss-120b', { inputTokens: 1_000_000, outputTokens: 1_000_000 }).total).toBeCloseTo(1.1, 12);
+    expect(
+      new MetricsCollector({ pricing: defaultPricing }).estimateCost('cerebras', 'gpt-oss-120b', { inputTokens: 1_000_000, outputTokens: 1_000_000 }).total,
+    ).toBeCloseTo(1.1, 12);
   });
 });

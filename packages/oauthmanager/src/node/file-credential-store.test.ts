@@ -261,7 +261,10 @@ describe('FileCredentialStore with an OAuthManager', () => {
     const path = join(directory, 'accounts.json');
     let time = START + 2 * HOUR;
     const { refresh, calls } = scriptedRefresh();
-    const first = new OAuthManager('qwen', [credential('a')], refresh, { store: new FileCredentialStore({ path, passphrase: 'p', scrypt: fast }), now: () => time });
+    const first = new OAuthManager('qwen', [credential('a')], refresh, {
+      store: new FileCredentialStore({ path, passphrase: 'p', scrypt: fast }),
+      now: () => time,
+    });
     await first.acquire();
     time += 2 * HOUR;
     const second = new OAuthManager('qwen', [], refresh, { store: new FileCredentialStore({ path, passphrase: 'p' }), now: () => time });

@@ -164,7 +164,10 @@ export class FileCredentialStore implements CredentialStore {
     try {
       text = await this.#fs.readFile(this.path, 'utf8');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') return (this.#cache = []);
+      if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
+        this.#cache = [];
+        return this.#cache;
+      }
       throw configError(`cannot read ${this.path}: ${(error as Error)?.message ?? error}`);
     }
     let parsed: unknown;
@@ -187,7 +190,8 @@ export class FileCredentialStore implements CredentialStore {
     if (!file || typeof file !== 'object' || !Array.isArray(file.credentials)) {
       throw configError(`${this.path} does not hold a credential list ({ "version": 1, "credentials": [...] })`);
     }
-    return (this.#cache = file.credentials);
+    this.#cache = file.credentials;
+    return this.#cache;
   }
 
   async #write(credentials: OAuthCredential[]): Promise<void> {
@@ -242,7 +246,8 @@ export class FileCredentialStore implements CredentialStore {
   /** The key of a salt (derived once); `remember` keeps it for the next writes. */
   #keyFor(salt: Buffer, parameters: ScryptParameters, remember = false): { salt: Buffer; parameters: ScryptParameters; key: Promise<Buffer> } {
     const known = this.#key;
-    if (known && known.salt.equals(salt) && known.parameters.N === parameters.N && known.parameters.r === parameters.r && known.parameters.p === parameters.p) return known;
+    if (known?.salt.equals(salt) && known.parameters.N === parameters.N && known.parameters.r === parameters.r && known.parameters.p === parameters.p)
+      return known;
     const entry = { salt, parameters, key: deriveKey(this.#passphrase as string, salt, parameters) };
     // A key that failed to derive is not kept.
     entry.key.catch(() => {

@@ -50,7 +50,11 @@ export const reasoningStream = [
 
 /** One tool call whose arguments arrive in four pieces. */
 export const toolCallStream = [
-  chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ index: 0, id: 'call_weather', type: 'function', function: { name: 'get_weather', arguments: '' } }],
+  }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"lo' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: 'cation": "Pa' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: 'ris"}' } }] }),
@@ -65,7 +69,12 @@ export const parallelToolCallStream = [
   chunk({ tool_calls: [{ index: 1, id: 'call_b', type: 'function', function: { name: 'get_time', arguments: '' } }] }),
   chunk({ tool_calls: [{ index: 1, function: { arguments: '{"tz":' } }] }),
   chunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }),
-  chunk({ tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }, { index: 1, function: { arguments: '"CET"}' } }] }),
+  chunk({
+    tool_calls: [
+      { index: 0, function: { arguments: '"Oslo"}' } },
+      { index: 1, function: { arguments: '"CET"}' } },
+    ],
+  }),
   chunk({}, 'tool_calls'),
   usageChunk(usage),
   '[DONE]',
@@ -83,7 +92,9 @@ export const refusalStream = [
 export const midStreamErrorStream = [
   chunk({ role: 'assistant', content: '' }),
   chunk({ content: 'Partial' }),
-  JSON.stringify({ error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null } }),
+  JSON.stringify({
+    error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null },
+  }),
 ];
 
 export const malformedStream = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'ok' }), '{"choices":[{"delta":{"content":"bro'];

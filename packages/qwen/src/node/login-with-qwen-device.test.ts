@@ -59,7 +59,14 @@ function deviceServer(polls: (() => Response)[], authorization: Record<string, u
 const pending = () => HttpResponse.json({ error: 'authorization_pending', error_description: 'The authorization request is still pending' }, { status: 400 });
 const slowDown = () => HttpResponse.json({ error: 'slow_down', error_description: 'Polling too fast' }, { status: 429 });
 const granted = () =>
-  HttpResponse.json({ access_token: 'test-access-token-1', refresh_token: 'test-refresh-token-1', token_type: 'Bearer', expires_in: 21600, scope: 'openid profile email model.completion', resource_url: 'portal.qwen.ai' });
+  HttpResponse.json({
+    access_token: 'test-access-token-1',
+    refresh_token: 'test-refresh-token-1',
+    token_type: 'Bearer',
+    expires_in: 21600,
+    scope: 'openid profile email model.completion',
+    resource_url: 'portal.qwen.ai',
+  });
 
 const failureOf = async (promise: Promise<unknown>): Promise<KitError> => {
   const error = await promise.then(
@@ -75,7 +82,12 @@ describe('loginWithQwenDevice', () => {
     const forms = deviceServer([pending, slowDown, pending, granted], { interval: 2 });
     const time = fakeTime();
     const shown: QwenDeviceVerification[] = [];
-    const credential = await loginWithQwenDevice({ id: 'work', now: time.now, sleep: time.sleep, onVerification: (verification) => void shown.push(verification) });
+    const credential = await loginWithQwenDevice({
+      id: 'work',
+      now: time.now,
+      sleep: time.sleep,
+      onVerification: (verification) => void shown.push(verification),
+    });
 
     expect(credential).toEqual({
       id: 'work',
@@ -100,7 +112,11 @@ describe('loginWithQwenDevice', () => {
     expect(authorize?.fields).toMatchObject({ client_id: QWEN_OAUTH_CLIENT_ID, scope: QWEN_OAUTH_SCOPE, code_challenge_method: 'S256' });
     expect(polls).toHaveLength(4);
     for (const poll of polls) {
-      expect(poll.fields).toMatchObject({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', client_id: QWEN_OAUTH_CLIENT_ID, device_code: 'test-device-code-1' });
+      expect(poll.fields).toMatchObject({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        client_id: QWEN_OAUTH_CLIENT_ID,
+        device_code: 'test-device-code-1',
+      });
       // The verifier sent with the polls is the one whose challenge was registered.
       expect(await pkceChallenge(poll.fields.code_verifier as string)).toBe(authorize?.fields.code_challenge);
     }
@@ -140,7 +156,9 @@ describe('loginWithQwenDevice', () => {
     server.use(http.post(QWEN_OAUTH_DEVICE_CODE_URL, () => HttpResponse.json({ user_code: 'X' })));
     expect((await failureOf(loginWithQwenDevice({ onVerification: () => {} }))).code).toBe('invalid_response');
     server.resetHandlers();
-    server.use(http.post(QWEN_OAUTH_DEVICE_CODE_URL, () => HttpResponse.json({ error: 'invalid_client', error_description: 'unknown client' }, { status: 401 })));
+    server.use(
+      http.post(QWEN_OAUTH_DEVICE_CODE_URL, () => HttpResponse.json({ error: 'invalid_client', error_description: 'unknown client' }, { status: 401 })),
+    );
     expect((await failureOf(loginWithQwenDevice({ onVerification: () => {} }))).code).toBe('authentication');
     server.resetHandlers();
     deviceServer([() => HttpResponse.json({ error: 'server_error', error_description: 'device test-device-code-1 failed' }, { status: 500 })]);
@@ -150,7 +168,7 @@ describe('loginWithQwenDevice', () => {
     expect(JSON.stringify([error, error.message, error.stack])).not.toContain('test-device-code-1');
   });
 
-  it('runs the device-code and token requests through core\'s HTTP client: hooks see each of them', async () => {
+  it("runs the device-code and token requests through core's HTTP client: hooks see each of them", async () => {
     deviceServer([pending, granted]);
     const time = fakeTime();
     const traced: string[] = [];

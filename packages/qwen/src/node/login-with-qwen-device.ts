@@ -101,9 +101,15 @@ export async function loginWithQwenDevice(options: QwenDeviceLoginOptions = {}):
   const secrets = [pkce.verifier, deviceCode];
   const expiresAt = now() + seconds(authorization.expires_in, DEFAULT_CODE_LIFETIME_MS);
   let intervalMs = seconds(authorization.interval, DEFAULT_INTERVAL_MS);
-  await onVerification({ verificationUri, ...(typeof uriComplete === 'string' && uriComplete ? { verificationUriComplete: uriComplete } : {}), userCode, expiresAt });
+  await onVerification({
+    verificationUri,
+    ...(typeof uriComplete === 'string' && uriComplete ? { verificationUriComplete: uriComplete } : {}),
+    userCode,
+    expiresAt,
+  });
 
-  const expired = () => new KitError('authentication', 'qwen: device login: the code expired before it was authorised; start the login again', { provider: 'qwen' });
+  const expired = () =>
+    new KitError('authentication', 'qwen: device login: the code expired before it was authorised; start the login again', { provider: 'qwen' });
   for (;;) {
     try {
       await wait(intervalMs, signal);
