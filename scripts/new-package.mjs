@@ -17,7 +17,7 @@ mkdirSync(`${base}/src`, { recursive: true });
 const dependencies = Object.fromEntries(
   deps.map((dep) => {
     const at = dep.lastIndexOf('@');
-    return at > 0 ? [dep.slice(0, at), dep.slice(at + 1)] : [dep, 'workspace:*'];
+    return at > 0 ? [dep.slice(0, at), dep.slice(at + 1)] : [dep, 'workspace:^'];
   }),
 );
 const exportOf = (path) => ({
