@@ -19,7 +19,8 @@ export type FramingFactory = (onChunk: (chunk: WireChunk) => void) => Framing;
  * `{ event, data }`. Comments (`: ping`) produce nothing, so they never count as progress of a stream.
  */
 export const sseFraming: FramingFactory = (onChunk) => {
-  const parser = createParser({ onEvent: (message) => onChunk({ event: message.event, data: message.data }) });
+  // The parser's message (`{ id, event, data }`) is a `WireChunk` already: handed on as it is, one object per event.
+  const parser = createParser({ onEvent: onChunk });
   return {
     feed: (text) => parser.feed(text),
     // A last line without its line end still counts, and so does a last event without its blank line.

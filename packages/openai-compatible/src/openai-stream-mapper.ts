@@ -83,15 +83,10 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
     const choice = choices?.[0]; // one choice per call: `n` is 1
     const delta = whole ? choice?.message : choice?.delta;
     // Each text field is emitted as it arrives; a refusal is text too, but not content of the model's own.
-    const text = (type: 'text-delta' | 'reasoning-delta', value: unknown): boolean => {
-      if (typeof value !== 'string' || value === '') return false;
-      emit({ type, text: value });
-      return true;
-    };
     if (delta) {
-      produced = text('reasoning-delta', delta.reasoning_content ?? delta.reasoning) || produced;
-      produced = text('text-delta', delta.content) || produced;
-      refused = text('text-delta', delta.refusal) || refused;
+      produced = emitText('reasoning-delta', delta.reasoning_content ?? delta.reasoning, emit) || produced;
+      produced = emitText('text-delta', delta.content, emit) || produced;
+      refused = emitText('text-delta', delta.refusal, emit) || refused;
       if (delta.tool_calls) {
         delta.tool_calls.forEach((call, position) => {
           addToolCall(whole ? { ...call, index: position } : call, emit);
@@ -125,4 +120,11 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
       emit({ type: 'finish', finishReason: refused && !produced ? 'content-filter' : (finishReason ?? 'other'), usage: usage ?? emptyUsage() });
     },
   };
+}
+
+/** Emits a non-empty text field as a delta of `type`; says whether it did. */
+function emitText(type: 'text-delta' | 'reasoning-delta', value: unknown, emit: EmitEvent): boolean {
+  if (typeof value !== 'string' || value === '') return false;
+  emit({ type, text: value });
+  return true;
 }
