@@ -33,6 +33,10 @@ export function parseResetHeader(value: string | null, now: number): number | un
 
 /** Reads rate-limit headers by the given names; `undefined` when none is present. */
 export function readRateLimitHeaders(headers: Headers, names: RateLimitHeaderNames, now: number = Date.now()): RateLimitInfo | undefined {
+  // A response without limits (most gateways, local servers) costs two look-ups, not six: every provider that sends
+  // limits sends a remaining count, and a limit or reset without one is nothing a pool can act on.
+  const { requestsRemaining, tokensRemaining } = names;
+  if ((!requestsRemaining || !headers.has(requestsRemaining)) && (!tokensRemaining || !headers.has(tokensRemaining))) return undefined;
   const info: Record<string, number> = {};
   let found = false;
   for (const field in names) {
