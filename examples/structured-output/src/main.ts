@@ -1,0 +1,13 @@
+// pnpm --filter structured-output start — with no keys it runs against a local fake OpenAI upstream from
+// @kit/testkit (no network). With OPENAI_API_KEY (or OPENAI_API_KEYS=k1,k2,...) it calls the real API.
+import { runMain } from './run';
+
+runMain(process.env, (text) => process.stdout.write(text)).then(
+  (allAsExpected) => {
+    if (!allAsExpected) process.exitCode = 1;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);
