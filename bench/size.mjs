@@ -91,6 +91,14 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
   { name: '@kit/anthropic', code: oneCall('createAnthropic', '@kit/anthropic'), providerBudgetKB: PROVIDER_BUDGET_KB },
   { name: '@kit/qwen', code: oneCall('createQwen', '@kit/qwen'), providerBudgetKB: PROVIDER_BUDGET_KB },
   { name: '@kit/gemini', code: oneCall('createGemini', '@kit/gemini'), providerBudgetKB: PROVIDER_BUDGET_KB },
+  { name: '@kit/ollama', code: oneCall('createOllama', '@kit/ollama'), providerBudgetKB: PROVIDER_BUDGET_KB },
+  { name: '@kit/openrouter', code: oneCall('createOpenRouter', '@kit/openrouter'), providerBudgetKB: PROVIDER_BUDGET_KB },
+  // The router over the core app's inline provider: the delta is the router's own weight.
+  {
+    name: '@kit/router',
+    code: coreOnly.replace('const stream = await provider.', "import { createFallback } from '@kit/router';\nconst stream = await createFallback([provider])."),
+    providerBudgetKB: PROVIDER_BUDGET_KB,
+  },
   {
     name: OPENAI_APP,
     code: `

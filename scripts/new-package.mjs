@@ -36,6 +36,8 @@ const pkg = {
   main: './dist/index.cjs',
   module: './dist/index.js',
   types: './dist/index.d.ts',
+  // Subpath entries need typesVersions for TypeScript's node10 resolution (arethetypeswrong checks it).
+  ...(entries.length > 0 ? { typesVersions: { '*': Object.fromEntries(entries.map((entry) => [entry, [`./dist/${entry}/index.d.ts`]])) } } : {}),
   exports: {
     '.': exportOf('index'),
     ...Object.fromEntries(entries.map((entry) => [`./${entry}`, exportOf(`${entry}/index`)])),

@@ -6,6 +6,7 @@ import { createUpstreamError, type ErrorRefiner } from '@kit/core/provider-utils
 import { defineGeminiProvider } from '@kit/gemini';
 import { defineOpenAIProvider } from '@kit/openai';
 import { defineOpenAICompatibleProvider, openAICompatiblePresets } from '@kit/openai-compatible';
+import { defineOpenRouterProvider } from '@kit/openrouter';
 import { defineQwenProvider } from '@kit/qwen';
 import { describe, expect, it } from 'vitest';
 import { credentialTreatment, errorCorpus, type CorpusProvider, type ExpectedVerdict } from '../../packages/core/src/__fixtures__/error-corpus';
@@ -15,7 +16,7 @@ const preset = (name: keyof typeof openAICompatiblePresets) => {
   const { baseURL, defaultModel } = openAICompatiblePresets[name];
   return defineOpenAICompatibleProvider({ type: name, defaultBaseURL: baseURL, defaultModel });
 };
-// Azure, Mistral and OpenRouter users reach them through `createOpenAICompatible` with a base URL.
+// Azure and Mistral users reach them through `createOpenAICompatible` with a base URL.
 const genericOpenAICompatible = defineOpenAICompatibleProvider({
   type: 'openai-compatible',
   defaultBaseURL: 'https://example.invalid/v1',
@@ -26,7 +27,7 @@ const refiners: Record<CorpusProvider, ErrorRefiner | undefined> = {
   openai: defineOpenAIProvider().refineError,
   azure: genericOpenAICompatible.refineError,
   mistral: genericOpenAICompatible.refineError,
-  openrouter: genericOpenAICompatible.refineError,
+  openrouter: defineOpenRouterProvider().refineError,
   groq: preset('groq').refineError,
   deepseek: preset('deepseek').refineError,
   xai: preset('xai').refineError,

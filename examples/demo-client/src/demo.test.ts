@@ -101,3 +101,16 @@ describe('demo client: the OAuth step', () => {
     expect(output).not.toMatch(/test-(access|refresh)-token/);
   });
 });
+
+describe('demo client: the router step', () => {
+  it('a fallback chain survives a dead provider and a race is won by the fastest, its loser aborted', async () => {
+    const { runRouterStep } = await import('./router-step');
+    let output = '';
+    const result = await runRouterStep((text) => (output += text));
+    expect(result.fallbackAnswered).toBe(true);
+    expect(result.raceWinner).toBe('fast-provider');
+    expect(output).toMatch(/\[fallback\] dead-provider failed \(network\), moving to backup-provider/);
+    expect(output).toContain('The fast provider won the race.');
+    expect(output).not.toContain('demo-router-key');
+  });
+});

@@ -10,6 +10,7 @@ import { runDemo } from './demo';
 import { demoKeys, startLocalUpstream } from './local-upstream';
 import { runMetricsStep } from './metrics-step';
 import { runOAuthStep } from './oauth-step';
+import { runRouterStep } from './router-step';
 
 const write = (text: string) => process.stdout.write(text);
 
@@ -76,6 +77,9 @@ async function runLocal(metrics: MetricsCollector): Promise<void> {
 
     const oauth = await runOAuthStep(write, { metrics });
     if (oauth.succeeded !== oauth.calls) process.exitCode = 1;
+
+    const router = await runRouterStep(write, { metrics });
+    if (!router.fallbackAnswered || router.raceWinner !== 'fast-provider') process.exitCode = 1;
   } finally {
     await Promise.all([upstream.close(), anthropicUpstream.close()]);
   }

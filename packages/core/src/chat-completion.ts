@@ -10,6 +10,8 @@ export interface Usage {
   cacheWriteInputTokens?: number;
   /** Output tokens spent on reasoning (included in `outputTokens`). */
   reasoningTokens?: number;
+  /** What the provider says the call cost, in US dollars (OpenRouter's `usage.cost`); absent when it reports none. */
+  cost?: number;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';

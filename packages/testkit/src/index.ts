@@ -27,3 +27,4 @@ export type { RecordedRequest } from './record-request';
 export type { DialectName, MockModel } from './upstream-dialect';
 export type { CodeAssistOptions } from './gemini-code-assist';
 export * from './oauth-token-server';
+export * from './openrouter-auth-server';

@@ -4,6 +4,7 @@ import { runBehaviour, sendError, type Exchange } from './behaviour-runner';
 import { CredentialScripts, type MockCredential } from './credential-scripts';
 import type { CodeAssistOptions } from './gemini-code-assist';
 import { geminiDialect } from './gemini-dialect';
+import { ollamaDialect } from './ollama-dialect';
 import { openAIDialect } from './openai-dialect';
 import { recordRequest, type RecordedRequest } from './record-request';
 import type { DialectName, DialectSession, ExchangeContext, MockModel, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
@@ -73,7 +74,7 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const dialects: Record<DialectName, UpstreamDialect> = { openai: openAIDialect, anthropic: anthropicDialect, gemini: geminiDialect };
+const dialects: Record<DialectName, UpstreamDialect> = { openai: openAIDialect, anthropic: anthropicDialect, gemini: geminiDialect, ollama: ollamaDialect };
 
 const defaultModelId = 'gpt-4o-mini';
 const defaultMaxBodyBytes = 32 * 1024 * 1024;

@@ -5,7 +5,7 @@ import type { RecordedRequest } from './record-request';
 import type { StreamErrorDescription, TextBehaviour, ToolCallsBehaviour, UpstreamFault } from './upstream-script';
 
 /** The wire dialects a mock upstream can speak. */
-export type DialectName = 'openai' | 'anthropic' | 'gemini';
+export type DialectName = 'openai' | 'anthropic' | 'gemini' | 'ollama';
 
 /**
  * The endpoints a dialect serves: a generation call, the model list, and `control` endpoints a dialect's

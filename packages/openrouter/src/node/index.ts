@@ -1,1 +1,3 @@
-export {};
+// Node-only helpers of @kit/openrouter (they use node:http): "Sign in with OpenRouter" over a loopback callback.
+export { loginWithOpenRouter, startOpenRouterLogin, type OpenRouterLoginOptions, type OpenRouterLoginSession } from './login-with-openrouter';
+export type { OpenRouterUserKey } from '../openrouter-auth';
