@@ -45,6 +45,9 @@ describe('@kit/ollama against the ollama dialect', () => {
       expect(completion).toMatchObject({ text: 'Blue light scatters more.', reasoning: 'Rayleigh', model: 'qwen3', finishReason: 'stop' });
       expect(completion.usage).toMatchObject({ outputTokens: 5 });
       expect(completion.usage.inputTokens).toBeGreaterThan(0);
+      // The server's own durations (nanoseconds on the wire) arrive in milliseconds.
+      expect(completion.serverTimings?.loadMs).toBe(2);
+      expect(completion.serverTimings?.generationMs).toBeGreaterThan(0);
     }
     expect(upstream.requests).toHaveLength(20);
     for (const request of upstream.requests) {

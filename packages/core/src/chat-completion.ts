@@ -14,6 +14,24 @@ export interface Usage {
   cost?: number;
 }
 
+/**
+ * The time the upstream says it spent on an answer, in milliseconds (Ollama's `*_duration`, Groq's and Cerebras'
+ * `time_info`). Measured by the server, so free of network and queueing on the client; absent fields were not
+ * reported.
+ */
+export interface ServerTimings {
+  /** The whole request on the server. */
+  totalMs?: number;
+  /** Waiting in the server's queue. */
+  queueMs?: number;
+  /** Loading the model. */
+  loadMs?: number;
+  /** Reading the prompt. */
+  promptMs?: number;
+  /** Generating the output. */
+  generationMs?: number;
+}
+
 export type FinishReason = 'stop' | 'length' | 'tool-calls' | 'content-filter' | 'error' | 'other';
 
 /** The fields of every `ChatCompletion`. */
@@ -28,6 +46,8 @@ interface ChatCompletionFields {
   finishReason: FinishReason;
   usage: Usage;
   credentialId?: string;
+  /** What the upstream reported about its own time, when it did. */
+  serverTimings?: ServerTimings;
   /** The assistant message, ready to append to the history. */
   message: ChatMessage;
   raw?: unknown;

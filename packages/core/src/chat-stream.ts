@@ -1,4 +1,4 @@
-import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+import type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
 import type { ChatStream } from './chat-stream.types';
 import { CompletionAssembler } from './completion-assembler';
 import type { ResolvedGenerateOptions } from './generate-options';
@@ -37,7 +37,7 @@ export interface ChatStreamSource {
   /** Turns whatever the read threw into a `KitError`. */
   classify(error: unknown): KitError;
   onFirstContent?(): void;
-  onSuccess(result: { usage: Usage; finishReason: FinishReason }): void;
+  onSuccess(result: { usage: Usage; finishReason: FinishReason; serverTimings?: ServerTimings | undefined }): void;
   onError(error: KitError): void;
   /** Closes the connection and clears timers. */
   release(reason: KitError): void;
@@ -207,7 +207,7 @@ export class KitChatStream implements ChatStream {
       throw this.#fail(new KitError('invalid_response', `${provider}: the upstream closed the stream before it finished`, { provider, credentialId }));
     }
     this.#succeeded = true;
-    this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason });
+    this.#source.onSuccess({ usage: finish.usage, finishReason: finish.finishReason, serverTimings: finish.serverTimings });
     return this.#handOutFinish();
   }
 

@@ -48,7 +48,9 @@ export class CompletionAssembler {
   holdFinish(event: FinishEvent): void {
     const { usage } = event;
     const hasUsage = usage.totalTokens || usage.inputTokens || usage.outputTokens;
-    this.#finish = hasUsage || !this.#finish ? event : { ...event, usage: this.#finish.usage };
+    const previous = this.#finish;
+    this.#finish = hasUsage || !previous ? event : { ...event, usage: previous.usage };
+    if (previous?.serverTimings && !this.#finish.serverTimings) this.#finish = { ...this.#finish, serverTimings: previous.serverTimings };
   }
 
   /** A content event (text, reasoning, tool call; deltas of tool calls carry nothing to keep). */
@@ -81,6 +83,7 @@ export class CompletionAssembler {
     if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
     const finishReason: FinishReason = this.#finish?.finishReason ?? 'other';
     const usage: Usage = this.#finish?.usage ?? emptyUsage();
+    const serverTimings = this.#finish?.serverTimings;
     return {
       id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
       model: this.#model,
@@ -92,6 +95,7 @@ export class CompletionAssembler {
       usage,
       credentialId,
       message,
+      ...(serverTimings ? { serverTimings } : {}),
     };
   }
 }

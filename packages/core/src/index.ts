@@ -5,7 +5,7 @@
 // Data types (SPEC §2).
 export type { ChatMessage, ChatRole, ContentPart, JSONSchema, MediaSource, ToolCall, ToolChoice, ToolDefinition, ToolInputError } from './chat-message';
 export type { GenerateOptions, JSONSchemaResponseFormat, ResponseFormat } from './generate-options';
-export type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+export type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
 export type { StreamEvent } from './stream-event';
 export type { HealthStatus, ModelCapabilities, ModelInfo, ModelPricing } from './model-info';
 export type { ChatStream } from './chat-stream.types';

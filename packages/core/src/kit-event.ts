@@ -1,4 +1,4 @@
-import type { FinishReason, Usage } from './chat-completion';
+import type { FinishReason, ServerTimings, Usage } from './chat-completion';
 import type { KitErrorCode } from './error-codes';
 import type { RateLimitInfo } from './rate-limit-info';
 
@@ -27,6 +27,8 @@ export type KitEvent =
       streaming: boolean;
       ttftMs?: number;
       finishReason: FinishReason;
+      /** What the upstream reported about its own time (metrics prefer its generation time for tokens per second). */
+      serverTimings?: ServerTimings;
     })
   | (EventBase & { type: 'request-error'; latencyMs: number; error: EventError; willRetry: boolean; streaming?: boolean })
   /** A call failed for good (after its attempts, or before any: every credential cooling down, deadline passed). */

@@ -1,7 +1,7 @@
 import { abortedError, sleep } from './abort';
 import { Attempt } from './attempt';
 import { retryDelayMs } from './backoff';
-import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+import type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
 import { completeAnswer, KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
 import { CompletionAssembler } from './completion-assembler';
@@ -455,12 +455,17 @@ export class RequestEngine {
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
-  #reportSuccess(result: AttemptResult, options: ResolvedGenerateOptions, finish: { usage: Usage; finishReason: FinishReason }, firstContentAt?: number): void {
+  #reportSuccess(
+    result: AttemptResult,
+    options: ResolvedGenerateOptions,
+    finish: { usage: Usage; finishReason: FinishReason; serverTimings?: ServerTimings | undefined },
+    firstContentAt?: number,
+  ): void {
     const { credentials } = this.#config;
     const { lease, attempt, startedAt } = result;
     attempt.dispose();
     const latencyMs = this.#now() - startedAt;
-    const { usage, finishReason } = finish;
+    const { usage, finishReason, serverTimings } = finish;
     const { id, sequence } = lease;
     safely(() => credentials.reportSuccess(id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, sequence }));
     this.#emitEvent({
@@ -473,6 +478,7 @@ export class RequestEngine {
       credentialId: id,
       requestId: result.requestId,
       ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
+      ...(serverTimings ? { serverTimings } : {}),
     });
   }
 

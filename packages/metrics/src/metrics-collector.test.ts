@@ -33,6 +33,19 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     expect(totals.tokensPerSecond).toBeCloseTo(500, 6);
   });
 
+  it("uses the server's own generation time for tokens per second when the upstream reports it (Ollama's eval_duration)", () => {
+    const metrics = new MetricsCollector();
+    const e = events({ provider: 'ollama', model: 'llama3.2' });
+    metrics.record(e.start());
+    // 300 tokens, 2 s of client latency (model load and queueing included) but 1.5 s of generation on the server.
+    const success = e.success(2_000, { inputTokens: 26, outputTokens: 300, totalTokens: 326 }, { streaming: false }) as Extract<
+      KitEvent,
+      { type: 'request-success' }
+    >;
+    metrics.record({ ...success, serverTimings: { totalMs: 1_900, loadMs: 300, generationMs: 1_500 } });
+    expect(metrics.snapshot().totals.tokensPerSecond).toBeCloseTo(200, 6);
+  });
+
   it('a stream that fails after its first content: a TTFT, a final error (no retry), no success and no tokens', () => {
     const metrics = new MetricsCollector();
     const stream = events({ model: 'gpt-4.1-mini', credentialId: 'key-1' });

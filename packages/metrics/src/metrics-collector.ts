@@ -246,8 +246,15 @@ export class MetricsCollector implements MetricsSink {
     const total = count(usage.totalTokens) || input + output;
     const latency = event.latencyMs;
     const hasLatency = latency >= 0;
-    // Generation time: from the first token to the end for a stream, the whole attempt otherwise.
-    const generationMs = hasLatency ? latency - (event.streaming && event.ttftMs !== undefined && event.ttftMs >= 0 ? event.ttftMs : 0) : 0;
+    // Generation time: what the server measured when it reported it (Ollama, Groq, Cerebras); else, from the client,
+    // from the first token to the end for a stream and the whole attempt otherwise.
+    const serverGenerationMs = event.serverTimings?.generationMs;
+    const generationMs =
+      typeof serverGenerationMs === 'number' && serverGenerationMs > 0
+        ? serverGenerationMs
+        : hasLatency
+          ? latency - (event.streaming && event.ttftMs !== undefined && event.ttftMs >= 0 ? event.ttftMs : 0)
+          : 0;
     const price = this.#exportPrice(exported, event.provider, event.model);
     const costIn = price ? inputCost(price, input, cached, cacheWrite) : 0;
     const costOut = price ? outputCost(price, output) : 0;

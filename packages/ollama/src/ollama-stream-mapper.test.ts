@@ -24,7 +24,13 @@ describe('createOllamaStreamMapper', () => {
       { type: 'start', model: 'llama3.2' },
       { type: 'text-delta', text: 'The' },
       { type: 'text-delta', text: ' sky' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 26, outputTokens: 282, totalTokens: 308 } },
+      {
+        type: 'finish',
+        finishReason: 'stop',
+        usage: { inputTokens: 26, outputTokens: 282, totalTokens: 308 },
+        // The final object's nanosecond durations, in milliseconds.
+        serverTimings: { totalMs: 4883.583458, loadMs: 1.334875, promptMs: 342.546, generationMs: 4535.599 },
+      },
     ]);
   });
 
@@ -77,7 +83,12 @@ describe('parseOllamaResponse', () => {
     expect(events).toEqual([
       { type: 'start', model: 'llama3.2' },
       { type: 'text-delta', text: 'Hello! How are you today?' },
-      { type: 'finish', finishReason: 'stop', usage: { inputTokens: 26, outputTokens: 298, totalTokens: 324 } },
+      {
+        type: 'finish',
+        finishReason: 'stop',
+        usage: { inputTokens: 26, outputTokens: 298, totalTokens: 324 },
+        serverTimings: { totalMs: 5191.566416, loadMs: 2.154458, promptMs: 383.809, generationMs: 4799.921 },
+      },
     ]);
   });
 

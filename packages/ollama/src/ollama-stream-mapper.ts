@@ -1,4 +1,4 @@
-import { KitError, type FinishReason, type ToolCall, type Usage } from '@kit/core';
+import { KitError, type FinishReason, type ServerTimings, type ToolCall, type Usage } from '@kit/core';
 import { truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { ollamaStreamError } from './ollama-errors';
 import { fieldsOf } from './wire';
@@ -37,6 +37,16 @@ export function readOllamaDurations(final: unknown): OllamaDurations {
   if (promptEval !== undefined) durations.promptEvalMs = promptEval;
   if (evaluation !== undefined) durations.evalMs = evaluation;
   return durations;
+}
+
+/** Ollama's durations in core's terms (`ChatCompletion.serverTimings`, and tokens per second in metrics); none → undefined. */
+export function ollamaServerTimings(durations: OllamaDurations): ServerTimings | undefined {
+  const timings: ServerTimings = {};
+  if (durations.totalMs !== undefined) timings.totalMs = durations.totalMs;
+  if (durations.loadMs !== undefined) timings.loadMs = durations.loadMs;
+  if (durations.promptEvalMs !== undefined) timings.promptMs = durations.promptEvalMs;
+  if (durations.evalMs !== undefined) timings.generationMs = durations.evalMs;
+  return Object.keys(timings).length > 0 ? timings : undefined;
 }
 
 /**
@@ -115,7 +125,13 @@ export function createOllamaStreamMapper(context: RequestContext): OllamaChunkMa
     },
     end(emit) {
       if (!final) return; // truncated: core reports the missing finish
-      emit({ type: 'finish', finishReason: mapOllamaFinishReason(final.done_reason, calls > 0), usage: mapOllamaUsage(final) });
+      const serverTimings = ollamaServerTimings(readOllamaDurations(final));
+      emit({
+        type: 'finish',
+        finishReason: mapOllamaFinishReason(final.done_reason, calls > 0),
+        usage: mapOllamaUsage(final),
+        ...(serverTimings ? { serverTimings } : {}),
+      });
     },
   };
 }
