@@ -6,6 +6,10 @@ import type { StreamEvent } from './stream-event';
  * An upstream failure mid-stream is thrown from the iterator as a `KitError`.
  */
 export interface ChatStream extends AsyncIterable<StreamEvent> {
+  /** The credential that served this stream (its id, never the secret). */
+  readonly credentialId?: string | undefined;
+  /** The provider's id of the request (`x-request-id` / `request-id`), for support tickets. */
+  readonly requestId?: string | undefined;
   /** Consumes the rest of the stream and assembles the completion. */
   final(): Promise<ChatCompletion>;
   /** Consumes the rest of the stream and returns the text. */
