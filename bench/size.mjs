@@ -99,6 +99,17 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
     code: coreOnly.replace('const stream = await provider.', "import { createFallback } from '@kit/router';\nconst stream = await createFallback([provider])."),
     providerBudgetKB: PROVIDER_BUDGET_KB,
   },
+  // The official SDKs over a pool (issue 16): what `credentialFetch` costs an app that imports it with a KeyManager.
+  {
+    name: 'credentialFetch (core, openai preset)',
+    code: `
+import { credentialFetch } from '@kit/core';
+import { KeyManager } from '@kit/keymanager';
+const fetch = credentialFetch(new KeyManager('openai', ['test-key-1', 'test-key-2']), { preset: 'openai' });
+const response = await fetch('https://api.openai.com/v1/chat/completions', { method: 'POST', body: '{}' });
+console.log(response.status);
+`,
+  },
   {
     name: OPENAI_APP,
     code: `

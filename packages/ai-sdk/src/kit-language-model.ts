@@ -68,7 +68,11 @@ export function kitLanguageModel(provider: KitChatProvider, modelId: string, set
     }
   }
 
-  const metadataOf = (chatStream: Pick<ChatStream, 'credentialId' | 'requestId'>, credentialId: string | undefined, cost: number | undefined): KitCallMetadata => ({
+  const metadataOf = (
+    chatStream: Pick<ChatStream, 'credentialId' | 'requestId'>,
+    credentialId: string | undefined,
+    cost: number | undefined,
+  ): KitCallMetadata => ({
     provider: provider.name,
     credentialId: credentialId ?? chatStream.credentialId,
     requestId: chatStream.requestId,

@@ -29,9 +29,8 @@ type BodyLike = BodyInit | AsyncIterable<Uint8Array | string> | null | undefined
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value && !(typeof ReadableStream !== 'undefined' && value instanceof ReadableStream);
 
-/** Joins chunks into one array. */
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
+/** Joins chunks into one array (a copy: the chunks may be views of a reused buffer). */
+function concat(chunks: readonly Uint8Array[], length: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(length);
   let offset = 0;
   for (const chunk of chunks) {
@@ -54,8 +53,7 @@ export async function bufferRequestBody(body: BodyLike): Promise<ResendableBody 
   const chunks: Uint8Array[] = [];
   let length = 0;
   const add = (chunk: unknown) => {
-    const bytes =
-      typeof chunk === 'string' ? encoder.encode(chunk) : chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk as ArrayBuffer);
     chunks.push(bytes);
     length += bytes.length;
   };
@@ -113,7 +111,7 @@ export function describeRequest(url: string, body: ResendableBody | undefined): 
   let model = path ? decodeURIComponent(path[1] as string) : undefined;
   let streaming = path ? path[2] === 'streamGenerateContent' : false;
   const text = typeof body === 'string' ? body : body instanceof Uint8Array ? new TextDecoder().decode(body) : undefined;
-  if (text !== undefined && text.trimStart().startsWith('{')) {
+  if (text?.trimStart().startsWith('{')) {
     try {
       const parsed = JSON.parse(text) as { model?: unknown; stream?: unknown };
       if (typeof parsed.model === 'string') model = parsed.model;

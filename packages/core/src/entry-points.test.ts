@@ -8,10 +8,11 @@ import * as providerUtils from './provider-utils';
 // import them.
 
 describe('@kit/core (the user API)', () => {
-  it('exports, at run time, the error type, the policies, the registry and the type guards — nothing else', () => {
+  it('exports, at run time, the error type, the policies, the registry, the type guards and credentialFetch — nothing else', () => {
     expect(Object.keys(userApi).sort()).toEqual([
       'KitError',
       'createProvider',
+      'credentialFetch',
       'errorPolicies',
       'getRegisteredProviders',
       'isAuthenticatedProvider',

@@ -17,6 +17,11 @@ export type { AcquireOptions, CredentialLease, CredentialReportInfo, CredentialS
 export type { OAuthCredential, RefreshContext, RefreshedToken, RefreshFunction } from './oauth-credential';
 export { createProvider, getRegisteredProviders, registerProvider, unregisterProvider, type ProviderFactory } from './provider-registry';
 
+// The official SDKs over a pool: a `fetch` that puts the pool's credential on each request and fails over.
+export { credentialFetch } from './credential-fetch';
+export type { CredentialFetchOptions } from './credential-fetch-options';
+export type { CredentialFetchPresetName } from './credential-fetch-presets';
+
 // Errors (SPEC §4).
 export { errorPolicies, penalisesCredential, policyOf, type ErrorPolicy, type KitErrorCode } from './error-codes';
 export { KitError, toKitError, type KitErrorOptions } from './kit-error';
