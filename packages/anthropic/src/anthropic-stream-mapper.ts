@@ -1,5 +1,5 @@
 import { KitError, type FinishReason, type Usage } from '@kit/core';
-import { compact, ToolCallAccumulator, truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
+import { compact, ToolCallAccumulator, malformedStreamChunk, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { anthropicStreamError } from './anthropic-errors';
 import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
 import { fieldsOf } from './wire';
@@ -143,12 +143,7 @@ export function createAnthropicStreamMapper(context: RequestContext): AnthropicE
       }
       if (json && typeof json === 'object') event(json as AnthropicWireEvent, emit, name === 'error' ? name : ((json as AnthropicWireEvent).type ?? name));
       else if (name === 'error') throw anthropicStreamError({ error: { message: data } }, context);
-      else {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${truncateMasked(data, 120)}`, {
-          provider: context.provider,
-          credentialId: context.credential.id,
-        });
-      }
+      else throw malformedStreamChunk(data, context);
     },
     end(emit) {
       if (!stopped && finishReason === undefined) return; // truncated: core reports the missing finish

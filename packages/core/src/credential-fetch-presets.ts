@@ -1,4 +1,4 @@
-import { openAIRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-info';
+import { anthropicRateLimitHeaders, openAIRateLimitHeaders, type RateLimitHeaderNames } from './rate-limit-info';
 
 /** The statuses of the answers `credentialFetch` writes itself (when no credential could send the request). */
 export type SyntheticErrorStatus = 401 | 429 | 503;
@@ -19,16 +19,6 @@ export interface CredentialFetchPreset {
 
 /** The names of the presets. */
 export type CredentialFetchPresetName = 'openai' | 'anthropic' | 'gemini';
-
-/** Anthropic's `anthropic-ratelimit-*` names (the same table `@kit/anthropic` reads; core cannot import it). */
-const anthropicRateLimitHeaders: RateLimitHeaderNames = {
-  requestsLimit: 'anthropic-ratelimit-requests-limit',
-  requestsRemaining: 'anthropic-ratelimit-requests-remaining',
-  requestsReset: 'anthropic-ratelimit-requests-reset',
-  tokensLimit: 'anthropic-ratelimit-tokens-limit',
-  tokensRemaining: 'anthropic-ratelimit-tokens-remaining',
-  tokensReset: 'anthropic-ratelimit-tokens-reset',
-};
 
 // Error shapes: OpenAI's `{ error: { message, type, param, code } }` (platform.openai.com/docs/guides/error-codes),
 // Anthropic's `{ type: 'error', error: { type, message } }` (docs.anthropic.com/en/api/errors), Google's

@@ -12,6 +12,7 @@ import { monotonicNow } from './monotonic-clock';
 import { readRateLimitHeaders } from './rate-limit-info';
 import { implementsSchema } from './setting-schemas';
 import { parseOrThrow } from './validate';
+import { parseJsonOrText, safely } from './safely';
 
 /** The `credentials` argument, checked like the `credentials` provider setting. */
 const credentialsArgumentSchema = /* @__PURE__ */ (() =>
@@ -308,20 +309,4 @@ function abortReason(signal: AbortSignal): unknown {
 /** Frees the connection of an answer nobody will read. */
 function discard(response: Response): void {
   response.body?.cancel().catch(() => {});
-}
-
-function safely(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // A credential source's bookkeeping failure must not fail the request.
-  }
-}
-
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -59,3 +59,17 @@ export const openAIRateLimitHeaders: RateLimitHeaderNames = {
   tokensRemaining: 'x-ratelimit-remaining-tokens',
   tokensReset: 'x-ratelimit-reset-tokens',
 };
+
+/**
+ * Anthropic's `anthropic-ratelimit-*` headers (resets are RFC 3339 times). The `tokens` ones are the most
+ * restrictive of the input and output token limits; `retry-after` is read with the error. Here rather than in
+ * `@kit/anthropic` because `credentialFetch`'s `anthropic` preset reads them too.
+ */
+export const anthropicRateLimitHeaders: RateLimitHeaderNames = {
+  requestsLimit: 'anthropic-ratelimit-requests-limit',
+  requestsRemaining: 'anthropic-ratelimit-requests-remaining',
+  requestsReset: 'anthropic-ratelimit-requests-reset',
+  tokensLimit: 'anthropic-ratelimit-tokens-limit',
+  tokensRemaining: 'anthropic-ratelimit-tokens-remaining',
+  tokensReset: 'anthropic-ratelimit-tokens-reset',
+};

@@ -20,6 +20,7 @@ import type { ProviderDefinition, RequestContext, WireRequest } from './provider
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
 import { WireEventReader } from './wire-event-reader';
+import { parseJsonOrText, safely } from './safely';
 
 /** What the engine needs of a provider instance. */
 export interface EngineConfig {
@@ -529,20 +530,4 @@ export class RequestEngine {
 
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
-}
-
-function safely(action: () => void): void {
-  try {
-    action();
-  } catch {
-    // A credential source's bookkeeping failure must not fail the request.
-  }
-}
-
-function parseJsonOrText(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

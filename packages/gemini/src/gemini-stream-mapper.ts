@@ -1,5 +1,5 @@
-import { KitError, type FinishReason, type Usage } from '@kit/core';
-import { truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
+import type { FinishReason, Usage } from '@kit/core';
+import { parseStreamChunk, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { syntheticCallId } from './gemini-call-id';
 import { geminiErrorFromBody } from './gemini-errors';
 
@@ -111,16 +111,7 @@ export function createGeminiStreamMapper(context: RequestContext, whole = false)
     chunk,
     push({ data }, emit) {
       if (!data.trim()) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${truncateMasked(data, 120)}`, {
-          provider: context.provider,
-          credentialId: context.credential.id,
-        });
-      }
-      chunk(json, emit);
+      chunk(parseStreamChunk(data, context), emit);
     },
     end(emit) {
       if (finishReason === undefined && !blocked && !whole) return; // truncated: core reports the missing finish

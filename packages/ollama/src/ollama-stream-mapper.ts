@@ -1,5 +1,5 @@
 import { KitError, type FinishReason, type ServerTimings, type ToolCall, type Usage } from '@kit/core';
-import { truncateMasked, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
+import { parseStreamChunk, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
 import { ollamaStreamError } from './ollama-errors';
 import { fieldsOf } from './wire';
 
@@ -112,16 +112,7 @@ export function createOllamaStreamMapper(context: RequestContext): OllamaChunkMa
   return {
     chunk,
     push({ data }, emit) {
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        throw new KitError('invalid_response', `${context.provider}: malformed JSON in the response stream: ${truncateMasked(data, 120)}`, {
-          provider: context.provider,
-          credentialId: context.credential.id,
-        });
-      }
-      chunk(json, emit);
+      chunk(parseStreamChunk(data, context), emit);
     },
     end(emit) {
       if (!final) return; // truncated: core reports the missing finish

@@ -40,9 +40,10 @@ export {
   type UpstreamErrorResponse,
 } from '../classify-error';
 export { parseDuration, parseRetryAfter, retryHintFromMessage, retryInfoDelayMs } from '../retry-after';
-export { openAIRateLimitHeaders, parseResetHeader, readRateLimitHeaders, type RateLimitHeaderNames } from '../rate-limit-info';
+export { anthropicRateLimitHeaders, openAIRateLimitHeaders, parseResetHeader, readRateLimitHeaders, type RateLimitHeaderNames } from '../rate-limit-info';
 export { maskSecrets, maskValue } from '../mask-secrets';
 export { truncateMasked } from '../truncate-masked';
+export { malformedStreamChunk, parseStreamChunk } from '../malformed-stream-chunk';
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
