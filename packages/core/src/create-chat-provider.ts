@@ -84,8 +84,10 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
       health = { healthy: false, checkedAt: started, message: `${name} has no health-check endpoint` };
     } else {
       try {
-        await engine.requestOnce(request, options);
-        health = { healthy: true, checkedAt: started, latencyMs: Date.now() - started };
+        const body = await engine.requestOnce(request, options);
+        const verdict = definition.readHealth?.(body) ?? { healthy: true };
+        health = { healthy: verdict.healthy, checkedAt: started, latencyMs: Date.now() - started };
+        if (verdict.message !== undefined) health.message = verdict.message;
       } catch (error) {
         const kitError = toKitError(error);
         health = { healthy: false, checkedAt: started, latencyMs: Date.now() - started, message: kitError.message };

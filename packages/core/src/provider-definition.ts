@@ -83,6 +83,11 @@ export interface ProviderDefinition {
   models?: ModelsWire;
   /** The request `healthCheck()` sends; default `models.request`. */
   healthCheckRequest?: WireRequest;
+  /**
+   * Reads the health-check answer (a 2xx): an account can answer and still be unable to serve (OpenRouter's `/key`
+   * with no credit left). Without it, any 2xx is healthy.
+   */
+  readHealth?(body: unknown): { healthy: boolean; message?: string };
   /** The provider's error identifiers and retry hints, beyond the generic classification. */
   refineError?: ErrorRefiner;
   /** Reads the provider's rate-limit headers. */

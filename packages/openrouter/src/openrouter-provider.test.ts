@@ -408,5 +408,12 @@ describe('createOpenRouter: models and health', () => {
     expect(keyCalls).toEqual(['Bearer test-key-1']);
     server.use(http.get('https://openrouter.ai/api/v1/key', () => HttpResponse.json({ error: { code: 401, message: 'User not found.' } }, { status: 401 })));
     expect(await openrouter.healthCheck()).toMatchObject({ healthy: false, statusCode: 401, message: expect.stringContaining('User not found') });
+    // A key that answers but has no credit left cannot serve a paid request.
+    server.use(
+      http.get('https://openrouter.ai/api/v1/key', () =>
+        HttpResponse.json({ data: { label: 'sk-or-v1-au7...890', limit: 100, limit_remaining: 0, usage: 100, is_free_tier: false } }),
+      ),
+    );
+    expect(await openrouter.healthCheck()).toMatchObject({ healthy: false, message: expect.stringContaining('credit limit is used up') });
   });
 });

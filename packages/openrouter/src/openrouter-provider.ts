@@ -14,6 +14,7 @@ import { parseOpenRouterModels } from './openrouter-models';
 import { validateOpenRouterProviderOptions } from './openrouter-provider-options';
 import { addReasoningDetails } from './openrouter-reasoning-details';
 import { createOpenRouterStreamMapper, parseOpenRouterChatResponse } from './openrouter-stream-mapper';
+import { readOpenRouterKeyHealth } from './openrouter-key-health';
 
 /** OpenRouter's API. */
 export const OPENROUTER_BASE_URL = 'https://openrouter.ai/api/v1';
@@ -77,6 +78,7 @@ export function defineOpenRouterProvider(options: OpenRouterDefinitionOptions = 
     chat: { ...definition.chat, createStreamMapper: createOpenRouterStreamMapper, parseResponse: parseOpenRouterChatResponse },
     models: { request: { path: '/models', method: 'GET' }, parse: parseOpenRouterModels },
     healthCheckRequest: { path: '/key', method: 'GET' },
+    readHealth: readOpenRouterKeyHealth,
     validateProviderOptions: (providerOptions) => {
       validateOpenRouterProviderOptions(providerOptions, options.name ?? 'openrouter');
     },
