@@ -369,3 +369,15 @@ describe('per-status and per-code policies', () => {
     for (const secret of secrets) expect(observed).not.toContain(secret);
   });
 });
+
+describe('acquire({ id, exclude })', () => {
+  it('hands out the asked-for key even when other keys are excluded (a refreshed credential asked for again)', async () => {
+    const manager = new KeyManager('openai', ['test-key-a-0123456789', 'test-key-b-0123456789', 'test-key-c-0123456789']);
+    // Round-robin would give key-1; the engine asks for key-3 again while key-1 is excluded for the call.
+    const lease = await manager.acquire({ id: 'key-3', exclude: new Set(['key-1']) });
+    expect(lease.id).toBe('key-3');
+    // An excluded id is never handed out, even when asked for.
+    const other = await manager.acquire({ id: 'key-1', exclude: new Set(['key-1']) });
+    expect(other.id).not.toBe('key-1');
+  });
+});
