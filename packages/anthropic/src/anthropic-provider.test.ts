@@ -195,6 +195,72 @@ describe('createAnthropic over the Messages API', () => {
     expect(completion.toolCalls.map((call) => call.arguments)).toEqual(['{"city":"Paris"}', '{}']);
   });
 
+  it('sends system text parts as separate blocks and a text/plain document as a text source', async () => {
+    // The shapes the Messages API reference documents: `system` as an array of text blocks, and a plain-text
+    // document as `source: { type: 'text', media_type: 'text/plain', data }` (Citations guide); base64
+    // document sources are for PDFs only. The handler refuses what the API would not take.
+    const seen = onMessages(({ body }) => {
+      const documents = (body.messages as { content: { type: string; source?: { type: string; media_type?: string } }[] }[])
+        .flatMap((message) => (Array.isArray(message.content) ? message.content : []))
+        .filter((block) => block.type === 'document');
+      const invalid = documents.some((block) => block.source?.type === 'base64' && block.source.media_type !== 'application/pdf');
+      return invalid
+        ? HttpResponse.json(errorBody('invalid_request_error', 'messages.0.content.1.source: base64 documents must be PDFs'), { status: 400 })
+        : sse(plainText);
+    });
+    const completion = await createAnthropic({ apiKey: 'test-key-1', maxRetries: 0 }).complete({
+      messages: [
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Rule one.' },
+            { type: 'text', text: 'Rule two.' },
+          ],
+        },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What colour is the grass?' },
+            {
+              type: 'document',
+              title: 'Notes',
+              source: { type: 'base64', mediaType: 'text/plain', data: btoa(String.fromCharCode(...new TextEncoder().encode('The grass is green. Café.'))) },
+            },
+          ],
+        },
+      ],
+      stream: true,
+    });
+    expect(completion.text).toBeTruthy();
+    expect(seen[0]?.body.system).toEqual([
+      { type: 'text', text: 'Rule one.' },
+      { type: 'text', text: 'Rule two.' },
+    ]);
+    expect((seen[0]?.body.messages as { content: unknown[] }[] | undefined)?.[0]?.content[1]).toEqual({
+      type: 'document',
+      source: { type: 'text', media_type: 'text/plain', data: 'The grass is green. Café.' },
+      title: 'Notes',
+    });
+  });
+
+  it('reads ANTHROPIC_BASE_URL like the official SDK (the host, /v1 added); an explicit baseURL wins', async () => {
+    const seenAt: string[] = [];
+    for (const url of ['https://proxy.example.com/v1/messages', 'https://explicit.example.com/v1/messages']) {
+      server.use(
+        http.post(url, ({ request }) => {
+          seenAt.push(request.url);
+          return sse(plainText);
+        }),
+      );
+    }
+    vi.stubEnv('ANTHROPIC_BASE_URL', 'https://proxy.example.com');
+    await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Hi', stream: true });
+    await createAnthropic({ apiKey: 'test-key-1', baseURL: 'https://explicit.example.com/v1' }).complete({ prompt: 'Hi', stream: true });
+    expect(seenAt).toEqual(['https://proxy.example.com/v1/messages', 'https://explicit.example.com/v1/messages']);
+    vi.stubEnv('ANTHROPIC_BASE_URL', 'ftp://proxy.example.com');
+    expect(() => createAnthropic({ apiKey: 'test-key-1' })).toThrowError(/ANTHROPIC_BASE_URL/);
+  });
+
   it('an error event before the first content fails over to the next key', async () => {
     const seen = onMessages(({ headers }) => (headers.get('x-api-key') === 'test-key-1' ? sse(overloadedBeforeContent) : sse(plainText)));
     const credentials = pool(['test-key-1', 'test-key-2']);

@@ -1,5 +1,5 @@
 import type { Provider } from '@kit/core';
-import { createChatProvider, parseOrThrow, sseFraming, type ProviderDefinition } from '@kit/core/provider-utils';
+import { createChatProvider, httpURLSchema, parseOrThrow, readEnvironmentVariable, sseFraming, type ProviderDefinition } from '@kit/core/provider-utils';
 import { refineAnthropicError } from './anthropic-errors';
 import { anthropicFallbackModels, MODELS_PAGE_LIMIT, parseAnthropicModels } from './anthropic-models';
 import { readAnthropicRateLimits } from './anthropic-rate-limits';
@@ -7,6 +7,7 @@ import { buildAnthropicRequest, validateAnthropicProviderOptions } from './anthr
 import {
   ANTHROPIC_API_KEY_ENV_VAR,
   ANTHROPIC_BASE_URL,
+  ANTHROPIC_BASE_URL_ENV_VAR,
   ANTHROPIC_DEFAULT_MODEL,
   ANTHROPIC_VERSION,
   anthropicSettingsSchema,
@@ -49,6 +50,14 @@ export function defineAnthropicProvider({
   };
 }
 
+/** `ANTHROPIC_BASE_URL` as the official SDK reads it (the host; `/v1` appended), checked like the `baseURL` setting. */
+function baseURLFromEnvironment(): string | undefined {
+  const value = readEnvironmentVariable(ANTHROPIC_BASE_URL_ENV_VAR);
+  if (value === undefined) return undefined;
+  const host = parseOrThrow(httpURLSchema(), value, 'invalid_config', { what: `invalid ${ANTHROPIC_BASE_URL_ENV_VAR}`, provider: 'anthropic' });
+  return `${host.replace(/\/+$/, '')}/v1`;
+}
+
 /**
  * The Anthropic provider: the Messages API (`POST /messages`) on `https://api.anthropic.com/v1`, key from
  * `ANTHROPIC_API_KEY` unless `apiKey` or `credentials` (a `KeyManager` pool) is given.
@@ -62,5 +71,7 @@ export function createAnthropic(settings: AnthropicSettings = {}): Provider {
     what: 'invalid anthropic settings',
     provider: 'anthropic',
   });
-  return createChatProvider(defineAnthropicProvider({ anthropicVersion, beta }), common);
+  // `ANTHROPIC_BASE_URL` is read when the provider is created, as the official SDK does; an explicit `baseURL` wins.
+  const baseURL = common.baseURL ?? baseURLFromEnvironment();
+  return createChatProvider(defineAnthropicProvider({ anthropicVersion, beta }), baseURL === undefined ? common : { ...common, baseURL });
 }

@@ -14,7 +14,7 @@ const thrown = (messages: ChatMessage[]) => {
 };
 
 describe('convertToAnthropicMessages', () => {
-  it('hoists system messages to the top-level system, joined in order, and never adds one', () => {
+  it('hoists system messages to the top-level system, a text block per part (never glued), and never adds one', () => {
     expect(
       convert([
         { role: 'system', content: 'You are terse.' },
@@ -27,7 +27,20 @@ describe('convertToAnthropicMessages', () => {
           ],
         },
       ]),
-    ).toEqual({ system: 'You are terse.\n\nAnswer in French.', messages: [{ role: 'user', content: 'Hi' }] });
+    ).toEqual({
+      system: [
+        { type: 'text', text: 'You are terse.' },
+        { type: 'text', text: 'Answer in ' },
+        { type: 'text', text: 'French.' },
+      ],
+      messages: [{ role: 'user', content: 'Hi' }],
+    });
+    expect(
+      convert([
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Hi' },
+      ]),
+    ).toHaveProperty('system', 'Be brief.');
     expect(convert([{ role: 'user', content: 'Hi' }])).toEqual({ messages: [{ role: 'user', content: 'Hi' }] });
   });
 

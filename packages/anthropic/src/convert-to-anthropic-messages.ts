@@ -7,7 +7,11 @@ export interface AnthropicCacheControl {
   ttl?: '5m' | '1h';
 }
 
-export type AnthropicSource = { type: 'base64'; media_type: string; data: string } | { type: 'url'; url: string };
+export type AnthropicSource =
+  | { type: 'base64'; media_type: string; data: string }
+  | { type: 'url'; url: string }
+  /** A plain-text document's own text (Anthropic takes base64 only for PDFs). */
+  | { type: 'text'; media_type: 'text/plain'; data: string };
 
 /** One content block of an Anthropic message. */
 export type AnthropicContentBlock = (
@@ -56,14 +60,28 @@ function reasoningBlocks({ text, signature = '' }: { text: string; signature?: s
 const wireSource = (source: MediaSource): AnthropicSource =>
   source.type === 'url' ? { type: 'url', url: source.url } : { type: 'base64', media_type: source.mediaType, data: source.data };
 
+/** Base64 of UTF-8 text back to the text (web-standard `atob` and `TextDecoder`). */
+function decodeBase64Text(data: string): string {
+  const binary = atob(data);
+  const bytes = new Uint8Array(binary.length);
+  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
+  return new TextDecoder().decode(bytes);
+}
+
+/** A document's source: a `text/plain` one as its text (the API's text source), any other as given. */
+const documentSource = (source: MediaSource): AnthropicSource =>
+  source.type === 'base64' && /^text\/plain\b/i.test(source.mediaType)
+    ? { type: 'text', media_type: 'text/plain', data: decodeBase64Text(source.data) }
+    : wireSource(source);
+
 /** A user (or tool result) part: text, image or document; audio and reasoning are rejected. */
 function userBlock(part: ContentPart, field: string, provider: string): AnthropicContentBlock {
   if (part.type === 'text') return { type: 'text', text: part.text };
   if (part.type === 'image') return { type: 'image', source: wireSource(part.source) };
   if (part.type === 'document')
     return part.title === undefined
-      ? { type: 'document', source: wireSource(part.source) }
-      : { type: 'document', source: wireSource(part.source), title: part.title };
+      ? { type: 'document', source: documentSource(part.source) }
+      : { type: 'document', source: documentSource(part.source), title: part.title };
   return invalidRequest(provider, `${field}.type`, `"${part.type}" is not allowed here`);
 }
 
@@ -82,8 +100,9 @@ function toolInput(text: string, field: string, provider: string): Record<string
 
 /**
  * Converts resolved chat messages (already validated by core) to a Messages API prompt:
- * - system messages → the top-level `system`, joined in order (blank line between), wherever they stood;
- * - user messages → text, `image` and `document` blocks (base64 or URL);
+ * - system messages → the top-level `system`, one text block per text part, in order, wherever they stood (a single
+ *   block without a breakpoint goes out as a plain string);
+ * - user messages → text, `image` and `document` blocks (base64 or URL; a `text/plain` document as its text);
  * - assistant messages → `thinking` / `redacted_thinking` blocks replayed from reasoning parts with a signature,
  *   text, then a `tool_use` block per tool call;
  * - tool messages → `tool_result` blocks in a user turn; consecutive turns of the same role are merged, so a run of
@@ -107,18 +126,12 @@ export function convertToAnthropicMessages(
       const cacheControl = part === undefined ? undefined : cacheFor(index, part);
       blocks.push(cacheControl ? { ...block, cache_control: cacheControl } : block);
     };
-    const textOf = () =>
-      parts
-        .map((part, partIndex) =>
-          part.type === 'text' ? part.text : invalidRequest(provider, `${field}.content[${partIndex}].type`, `"${part.type}" is not allowed here`),
-        )
-        .join('');
-
     if (role === 'system') {
-      add(
-        { type: 'text', text: textOf() },
-        parts.findIndex((_, partIndex) => cacheFor(index, partIndex)),
-      );
+      // Each text part is its own block: parts are never glued together. The API rejects empty text blocks.
+      parts.forEach((part, partIndex) => {
+        if (part.type !== 'text') invalidRequest(provider, `${field}.content[${partIndex}].type`, `"${part.type}" is not allowed here`);
+        else if (part.text !== '') add({ type: 'text', text: part.text }, partIndex);
+      });
     } else if (role === 'tool') {
       // Tool results take text, images and documents; the whole message is one block.
       const resultContent =
@@ -164,6 +177,6 @@ export function convertToAnthropicMessages(
       content: content.length === 1 && content[0]?.type === 'text' && !content[0].cache_control ? content[0].text : content,
     })),
   };
-  if (system.length > 0) prompt.system = system.some((block) => block.cache_control) ? system : system.map((block) => block.text).join('\n\n');
+  if (system.length > 0) prompt.system = system.length === 1 && !system[0]?.cache_control ? system[0]?.text : system;
   return prompt;
 }

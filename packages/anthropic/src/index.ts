@@ -3,6 +3,7 @@ export {
   anthropicSettingsSchema,
   ANTHROPIC_API_KEY_ENV_VAR,
   ANTHROPIC_BASE_URL,
+  ANTHROPIC_BASE_URL_ENV_VAR,
   ANTHROPIC_DEFAULT_MODEL,
   ANTHROPIC_VERSION,
   type AnthropicSettings,

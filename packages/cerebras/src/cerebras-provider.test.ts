@@ -117,6 +117,42 @@ describe('createCerebras', () => {
     });
   });
 
+  it('joins the text parts of every role with one rule (a newline), system included', async () => {
+    const bodies: { messages: unknown[] }[] = [];
+    server.use(
+      http.post('https://api.cerebras.ai/v1/chat/completions', async ({ request }) => {
+        bodies.push((await request.json()) as { messages: unknown[] });
+        // A non-streaming answer in the shape of Cerebras' chat-completions reference example.
+        return HttpResponse.json({
+          id: 'chatcmpl-292e278f',
+          object: 'chat.completion',
+          created: 1_723_733_419,
+          model: 'gpt-oss-120b',
+          choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: 'Done.' } }],
+          usage: { prompt_tokens: 12, completion_tokens: 2, total_tokens: 14 },
+        });
+      }),
+    );
+    const twoParts = (first: string, second: string) => [
+      { type: 'text' as const, text: first },
+      { type: 'text' as const, text: second },
+    ];
+    await createCerebras({ apiKey: 'test-key-1' }).complete({
+      messages: [
+        { role: 'system', content: twoParts('Rule one.', 'Rule two.') },
+        { role: 'user', content: twoParts('Hello', 'there') },
+        { role: 'assistant', content: twoParts('Hi.', 'How can I help?') },
+        { role: 'user', content: 'Go on.' },
+      ],
+    });
+    expect(bodies[0]?.messages).toEqual([
+      { role: 'system', content: 'Rule one.\nRule two.' },
+      { role: 'user', content: 'Hello\nthere' },
+      { role: 'assistant', content: 'Hi.\nHow can I help?' },
+      { role: 'user', content: 'Go on.' },
+    ]);
+  });
+
   it('classifies a Cerebras 429 with its reset as the retry wait', async () => {
     server.use(
       http.post('https://api.cerebras.ai/v1/chat/completions', () =>

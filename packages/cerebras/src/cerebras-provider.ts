@@ -20,7 +20,8 @@ export const cerebrasFallbackModels: readonly ModelInfo[] = [
   { id: 'zai-glm-4.7', name: 'Z.ai GLM 4.7', provider: 'cerebras', capabilities },
 ];
 
-// Cerebras documents string content for text: text-only part lists are sent as one string.
+// Cerebras documents string content for text: a text-only part list of any role (system, user, assistant, tool)
+// is sent as one string, its parts joined by one rule, a newline (never glued words).
 function flattenTextContent(body: OpenAIChatBody): OpenAIChatBody {
   for (const message of body.messages) {
     const content = (message as { content: unknown }).content;
@@ -41,7 +42,7 @@ export function defineCerebrasProvider(): ProviderDefinition {
     capabilities,
     fallbackModels: cerebrasFallbackModels,
     rateLimitHeaders: cerebrasRateLimitHeaders,
-    maxTokensField: () => 'max_completion_tokens',
+    maxTokensField: 'max_completion_tokens',
     transformRequestBody: flattenTextContent,
     refineError: refineCerebrasError,
   });

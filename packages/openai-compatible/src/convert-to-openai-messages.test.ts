@@ -70,22 +70,84 @@ describe('convertToOpenAIMessages', () => {
     expect(convert([{ role: 'user', content: [{ type: 'text', text: 'hi' }] }])).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
-  it('drops reasoning parts from assistant history and joins text parts', () => {
+  it('drops reasoning parts from assistant history by default and sends several text parts as a list', () => {
     expect(
       convert([
         {
           role: 'assistant',
           content: [
             { type: 'reasoning', text: 'secret thoughts', signature: 'sig' },
-            { type: 'text', text: 'Hello ' },
-            { type: 'text', text: 'there' },
+            { type: 'text', text: 'Hello.' },
+            { type: 'text', text: 'There.' },
           ],
         },
       ]),
-    ).toEqual([{ role: 'assistant', content: 'Hello there' }]);
+    ).toEqual([
+      {
+        role: 'assistant',
+        content: [
+          { type: 'text', text: 'Hello.' },
+          { type: 'text', text: 'There.' },
+        ],
+      },
+    ]);
   });
 
-  it('joins the text parts of tool results', () => {
+  it('sends reasoning back as reasoning_content when asked, with or without tool calls', () => {
+    const messages = [
+      {
+        role: 'assistant' as const,
+        content: [
+          { type: 'reasoning' as const, text: 'Need the weather.' },
+          { type: 'text' as const, text: 'Checking.' },
+        ],
+        toolCalls: [{ id: 'c', name: 'get_weather', arguments: '{}', input: {} }],
+      },
+      { role: 'tool' as const, toolCallId: 'c', content: 'Sunny' },
+      {
+        role: 'assistant' as const,
+        content: [
+          { type: 'reasoning' as const, text: 'Got it.' },
+          { type: 'text' as const, text: 'Sunny.' },
+        ],
+      },
+    ];
+    const wire = convertToOpenAIMessages(messages, 'deepseek', { reasoningReplay: 'reasoning_content' });
+    expect(wire[0]).toEqual({
+      role: 'assistant',
+      content: 'Checking.',
+      reasoning_content: 'Need the weather.',
+      tool_calls: [{ id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{}' } }],
+    });
+    expect(wire[2]).toEqual({ role: 'assistant', content: 'Sunny.', reasoning_content: 'Got it.' });
+    expect(convertToOpenAIMessages([{ role: 'assistant', content: 'Plain.' }], 'deepseek', { reasoningReplay: 'reasoning_content' })).toEqual([
+      { role: 'assistant', content: 'Plain.' },
+    ]);
+  });
+
+  it('never glues system text parts: several go out as a list of text parts', () => {
+    expect(
+      convert([
+        {
+          role: 'system',
+          content: [
+            { type: 'text', text: 'Rule one.' },
+            { type: 'text', text: 'Rule two.' },
+          ],
+        },
+      ]),
+    ).toEqual([
+      {
+        role: 'system',
+        content: [
+          { type: 'text', text: 'Rule one.' },
+          { type: 'text', text: 'Rule two.' },
+        ],
+      },
+    ]);
+  });
+
+  it('sends the text parts of tool results as a list', () => {
     expect(
       convert([
         {
@@ -97,7 +159,16 @@ describe('convertToOpenAIMessages', () => {
           ],
         },
       ]),
-    ).toEqual([{ role: 'tool', tool_call_id: 'c', content: 'ab' }]);
+    ).toEqual([
+      {
+        role: 'tool',
+        tool_call_id: 'c',
+        content: [
+          { type: 'text', text: 'a' },
+          { type: 'text', text: 'b' },
+        ],
+      },
+    ]);
   });
 
   it('rejects input the dialect cannot express, naming the field', () => {

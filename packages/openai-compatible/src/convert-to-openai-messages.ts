@@ -8,6 +8,16 @@ export type OpenAIContentPart =
   | { type: 'file'; file: { filename: string; file_data: string } }
   | { type: 'input_audio'; input_audio: { data: string; format: 'wav' | 'mp3' } };
 
+/** A text part: system, assistant and tool messages take lists of these. */
+export type OpenAITextPart = { type: 'text'; text: string };
+
+/**
+ * How an assistant's reasoning parts go back to the server: `'drop'` (OpenAI's chat API has no field for them)
+ * or `'reasoning_content'`, a string beside `content` (DeepSeek, whose thinking mode needs it back on turns
+ * with tool calls).
+ */
+export type ReasoningReplay = 'drop' | 'reasoning_content';
+
 export interface OpenAIToolCall {
   id: string;
   type: 'function';
@@ -16,19 +26,24 @@ export interface OpenAIToolCall {
 
 /** One message of an OpenAI chat request. */
 export type OpenAIMessage =
-  | { role: 'system'; content: string; name?: string }
+  | { role: 'system'; content: string | OpenAITextPart[]; name?: string }
   | { role: 'user'; content: string | OpenAIContentPart[]; name?: string }
-  | { role: 'assistant'; content: string | null; tool_calls?: OpenAIToolCall[]; name?: string }
-  | { role: 'tool'; tool_call_id: string; content: string };
+  | { role: 'assistant'; content: string | OpenAITextPart[] | null; reasoning_content?: string; tool_calls?: OpenAIToolCall[]; name?: string }
+  | { role: 'tool'; tool_call_id: string; content: string | OpenAITextPart[] };
+
+/** Options of `convertToOpenAIMessages`. */
+export interface ConvertToOpenAIMessagesOptions {
+  /** How assistant reasoning parts are sent back; default `'drop'`. */
+  reasoningReplay?: ReasoningReplay;
+}
 
 /**
  * One content part on the wire. Core validated its shape; only what the chat API cannot take is rejected:
- * system, assistant and tool messages take text only (an assistant's reasoning is dropped, as the dialect
- * cannot send it back); users send no reasoning, and files and audio only as data.
+ * system, assistant and tool messages take text only (an assistant's reasoning is handled by the caller);
+ * users send no reasoning, and files and audio only as data.
  */
 function wirePart(part: ContentPart, field: string, role: ChatMessage['role'], provider: string): OpenAIContentPart {
-  if (part.type === 'text') return part;
-  if (role === 'assistant' && part.type === 'reasoning') return { type: 'text', text: '' };
+  if (part.type === 'text') return { type: 'text', text: part.text };
   if (role !== 'user' || part.type === 'reasoning') return invalidRequest(provider, `${field}.type`, `"${part.type}" is not allowed here`);
   const { source } = part;
   const url = source.type === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
@@ -45,27 +60,40 @@ function wirePart(part: ContentPart, field: string, role: ChatMessage['role'], p
   return { type: 'input_audio', input_audio: { data: source.data, format } };
 }
 
+/** Text parts as content: one goes out as a plain string, several as a list (never glued together), none as `''`. */
+function textContent(parts: readonly OpenAITextPart[]): string | OpenAITextPart[] {
+  return parts.length === 1 ? (parts[0] as OpenAITextPart).text : parts.length ? [...parts] : '';
+}
+
 /**
  * Converts resolved chat messages (already validated by core) to OpenAI's chat wire format. Input the dialect
  * cannot express throws `KitError('invalid_request')` naming the field (`messages[0].content[1].source`).
- * System, assistant and tool messages take text only (their text parts are joined); reasoning parts of
- * assistant messages are dropped, because the dialect cannot send them back.
+ * System, assistant and tool messages take text only: one text part goes out as a string, several as a list of
+ * text parts. Reasoning parts of assistant messages are dropped, or sent as `reasoning_content` when
+ * `options.reasoningReplay` says so.
  */
-export function convertToOpenAIMessages(messages: readonly ChatMessage[], provider: string): OpenAIMessage[] {
+export function convertToOpenAIMessages(messages: readonly ChatMessage[], provider: string, options: ConvertToOpenAIMessagesOptions = {}): OpenAIMessage[] {
   return messages.map(({ role, content, name, toolCalls, toolCallId }, index): OpenAIMessage => {
     const field = `messages[${index}]`;
-    const parts = (typeof content === 'string' ? [{ type: 'text', text: content } as const] : content).map((part, partIndex) =>
-      wirePart(part, `${field}.content[${partIndex}]`, role, provider),
+    const given = typeof content === 'string' ? [{ type: 'text', text: content } as const] : content;
+    const reasoning = role === 'assistant' ? given.flatMap((part) => (part.type === 'reasoning' ? [part.text] : [])) : [];
+    const parts = given.flatMap((part, partIndex) =>
+      role === 'assistant' && part.type === 'reasoning' ? [] : [wirePart(part, `${field}.content[${partIndex}]`, role, provider)],
     );
-    const text = parts.map((part) => (part as { text?: string }).text).join(''); // the text parts' (others have none)
+    if (role === 'user') {
+      // A single text part goes out as a plain string.
+      const only = parts.length === 1 ? parts[0] : undefined;
+      const message: OpenAIMessage = { role, content: only?.type === 'text' ? only.text : parts };
+      return name ? { ...message, name } : message;
+    }
+    const text = textContent(parts as OpenAITextPart[]); // wirePart lets only text through for these roles
     if (role === 'tool') return { role, tool_call_id: toolCallId ?? invalidRequest(provider, `${field}.toolCallId`, 'is required'), content: text };
-    const message: Exclude<OpenAIMessage, { role: 'tool' }> =
-      role === 'user'
-        ? // A single text part goes out as a plain string.
-          { role, content: parts.length === 1 && parts[0]?.type === 'text' ? text : parts }
-        : role === 'assistant' && toolCalls?.length
-          ? { role, content: text || null, tool_calls: toolCalls.map(({ id, ...call }) => ({ id, ...functionOf(call) })) }
-          : { role, content: text };
+    if (role === 'system') return name ? { role, content: text, name } : { role, content: text };
+    // The parts are pieces of one thought (how core's assembler splits a stream), so they rejoin as they came.
+    const replay = options.reasoningReplay === 'reasoning_content' && reasoning.length ? { reasoning_content: reasoning.join('') } : {};
+    const calls = toolCalls?.length ? { tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({ id, ...functionOf({ name, arguments: args }) })) } : {};
+    // The wire takes a call's name and argument text, not its parsed `input`. With tool calls and no text, `content` is null.
+    const message: OpenAIMessage = { role, content: calls.tool_calls && text === '' ? null : text, ...replay, ...calls };
     return name ? { ...message, name } : message;
   });
 }

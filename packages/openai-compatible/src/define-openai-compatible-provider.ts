@@ -9,6 +9,7 @@ import {
   type ResolvedGenerateOptions,
 } from '@kit/core/provider-utils';
 import { buildOpenAIChatBody, validateOpenAIProviderOptions, type MaxTokensField, type OpenAIChatBody } from './openai-chat-request';
+import type { ReasoningReplay } from './convert-to-openai-messages';
 import { parseOpenAIChatResponse } from './openai-chat-response';
 import { refineOpenAIError } from './openai-errors';
 import { parseOpenAIModels } from './openai-models';
@@ -36,8 +37,10 @@ export interface OpenAICompatibleConfig {
   rateLimitHeaders?: RateLimitHeaderNames;
   /** Adds or changes request fields (a thin layer's extras); runs before `providerOptions` are merged. */
   transformRequestBody?: (body: OpenAIChatBody, options: ResolvedGenerateOptions) => OpenAIChatBody;
-  /** Which field carries `maxTokens` for a model; default `max_tokens`. */
-  maxTokensField?: (model: string) => MaxTokensField;
+  /** Which field carries `maxTokens` for every model; default `max_tokens`. */
+  maxTokensField?: MaxTokensField;
+  /** How assistant reasoning parts are sent back; default `'drop'` (see `ReasoningReplay`). */
+  reasoningReplay?: ReasoningReplay;
   /** Provider-specific error refinement; what it leaves unset falls back to the OpenAI-generic refinement. */
   refineError?: ErrorRefiner;
   /** Keeps only chat models in the live model list. */
@@ -70,7 +73,9 @@ export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): 
     ...config.capabilities,
   };
   const defaultModelCapabilities = modelCapabilities(capabilities);
-  const fallbackModels = config.fallbackModels ?? [{ id: defaultModel, provider: config.name ?? type, capabilities: defaultModelCapabilities }];
+  // With no default model (a server whose calls each name one) the fallback list is empty.
+  const fallbackModels =
+    config.fallbackModels ?? (defaultModel ? [{ id: defaultModel, provider: config.name ?? type, capabilities: defaultModelCapabilities }] : []);
   return {
     // The config's own fields (type, base URL, default model, key variable, `apiKeyOptional`, headers) as given.
     ...config,

@@ -11,7 +11,10 @@ export { defineOpenAICompatibleProvider, modelCapabilities, type OpenAICompatibl
 // Building blocks of the dialect, for thin layers (`@kit/openai`, `@kit/cerebras`, `@kit/qwen`, `@kit/openrouter`).
 export {
   convertToOpenAIMessages,
+  type ConvertToOpenAIMessagesOptions,
   type OpenAIContentPart,
+  type OpenAITextPart,
+  type ReasoningReplay,
   type OpenAIMessage,
   type OpenAIToolCall,
 } from './convert-to-openai-messages';

@@ -76,14 +76,14 @@ describe('buildOpenAIChatBody', () => {
     expect(body).not.toHaveProperty('stop');
   });
 
-  it('switches the max-tokens field per model', () => {
-    const config = {
-      type: 'openai',
-      maxTokensField: (model: string) => (model.startsWith('o') ? ('max_completion_tokens' as const) : ('max_tokens' as const)),
-    };
-    expect(buildOpenAIChatBody({ model: 'o3', messages, stream: false, maxTokens: 10 }, config, 'openai')).toMatchObject({ max_completion_tokens: 10 });
-    expect(buildOpenAIChatBody({ model: 'o3', messages, stream: false, maxTokens: 10 }, config, 'openai')).not.toHaveProperty('max_tokens');
-    expect(buildOpenAIChatBody({ model: 'gpt-4o', messages, stream: false, maxTokens: 10 }, config, 'openai')).toMatchObject({ max_tokens: 10 });
+  it('sends maxTokens in the configured field for every model, max_tokens by default', () => {
+    const config = { type: 'openai', maxTokensField: 'max_completion_tokens' as const };
+    for (const model of ['o3', 'gpt-4o', 'gpt-6-mini']) {
+      const body = buildOpenAIChatBody({ model, messages, stream: false, maxTokens: 10 }, config, 'openai');
+      expect(body).toMatchObject({ max_completion_tokens: 10 });
+      expect(body).not.toHaveProperty('max_tokens');
+    }
+    expect(buildOpenAIChatBody({ model: 'o3', messages, stream: false, maxTokens: 10 }, { type: 'x' }, 'x')).toMatchObject({ max_tokens: 10 });
   });
 
   it('merges providerOptions of its type (and instance name) last, after the thin layer', () => {

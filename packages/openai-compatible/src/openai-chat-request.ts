@@ -1,6 +1,6 @@
 import { compact } from '@kit/core/provider-utils';
 import type { ResolvedGenerateOptions } from '@kit/core/provider-utils';
-import { convertToOpenAIMessages, type OpenAIMessage } from './convert-to-openai-messages';
+import { convertToOpenAIMessages, type OpenAIMessage, type ReasoningReplay } from './convert-to-openai-messages';
 import { functionOf, invalidRequest } from './wire';
 
 /** The body of `POST /chat/completions`. Fields beyond the typed ones come from `providerOptions` or a thin layer. */
@@ -10,14 +10,17 @@ export interface OpenAIChatBody {
   [field: string]: unknown;
 }
 
+/** The body field that carries `maxTokens`: the same for every model of a provider, never guessed from a model name. */
 export type MaxTokensField = 'max_tokens' | 'max_completion_tokens';
 
 /** What a dialect instance adds to the generic request mapping. */
 export interface OpenAIChatRequestConfig {
   /** The provider type: `providerOptions[type]` is merged into the body. */
   type: string;
-  /** Which field carries `maxTokens` for a model (default `max_tokens`). */
-  maxTokensField?: (model: string) => MaxTokensField;
+  /** Which field carries `maxTokens` (default `max_tokens`). */
+  maxTokensField?: MaxTokensField;
+  /** How assistant reasoning parts are sent back (default `'drop'`). */
+  reasoningReplay?: ReasoningReplay;
   /** Lets a thin layer add or change fields; runs before `providerOptions` are merged. */
   transformRequestBody?: (body: OpenAIChatBody, options: ResolvedGenerateOptions) => OpenAIChatBody;
 }
@@ -41,17 +44,18 @@ export function validateOpenAIProviderOptions(options: unknown, provider: string
 /** Maps resolved options (validated by core) to an OpenAI chat request body. Unset knobs are not sent. */
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {
   const { model, toolChoice, responseFormat: format } = options;
+  if (!model) invalidRequest(provider, 'model', 'is required (pass model, or set defaultModel)');
   // `compact` leaves out what is unset, empty tool and stop lists included.
   let body: OpenAIChatBody = compact({
     model,
-    messages: convertToOpenAIMessages(options.messages, provider),
+    messages: convertToOpenAIMessages(options.messages, provider, { reasoningReplay: config.reasoningReplay }),
     tools: options.tools?.map((tool) => functionOf(compact({ ...tool }))),
     tool_choice: typeof toolChoice === 'object' ? functionOf({ name: toolChoice.name }) : toolChoice,
     temperature: options.temperature,
     top_p: options.topP,
     stop: options.stop,
     seed: options.seed,
-    [config.maxTokensField?.(model) ?? 'max_tokens']: options.maxTokens,
+    [config.maxTokensField ?? 'max_tokens']: options.maxTokens,
     response_format:
       format?.type === 'json'
         ? { type: 'json_object' }

@@ -1,4 +1,6 @@
 import type { ProviderCapabilities } from '@kit/core';
+import type { ReasoningReplay } from './convert-to-openai-messages';
+import type { MaxTokensField } from './openai-chat-request';
 
 /** Where an OpenAI-compatible service lives and what it offers. */
 export interface OpenAICompatiblePreset {
@@ -9,6 +11,10 @@ export interface OpenAICompatiblePreset {
   apiKeyOptional?: boolean;
   defaultModel: string;
   capabilities: Partial<ProviderCapabilities>;
+  /** The field that carries `maxTokens`; default `max_tokens`. */
+  maxTokensField?: MaxTokensField;
+  /** How assistant reasoning parts are sent back; default `'drop'`. */
+  reasoningReplay?: ReasoningReplay;
 }
 
 // Plain literals (no spreads) keep this module free of side effects, so bundles that use no preset drop it.
@@ -25,8 +31,17 @@ export const openAICompatiblePresets = {
   groq: { baseURL: 'https://api.groq.com/openai/v1', apiKeyEnvVar: 'GROQ_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: hostedWithVision },
   /** OpenCode Zen (its chat-completions models: Kimi, GLM, Qwen, …). */
   zen: { baseURL: 'https://opencode.ai/zen/v1', apiKeyEnvVar: 'OPENCODE_API_KEY', defaultModel: 'kimi-k2.5', capabilities: hosted },
-  /** DeepSeek (`deepseek-reasoner` streams `reasoning_content`). */
-  deepseek: { baseURL: 'https://api.deepseek.com/v1', apiKeyEnvVar: 'DEEPSEEK_API_KEY', defaultModel: 'deepseek-chat', capabilities: hosted },
+  /**
+   * DeepSeek. Thinking mode streams `reasoning_content`, and wants it back on the assistant messages of a turn
+   * that called tools (https://api-docs.deepseek.com/guides/thinking_mode): reasoning parts go back as `reasoning_content`.
+   */
+  deepseek: {
+    baseURL: 'https://api.deepseek.com/v1',
+    apiKeyEnvVar: 'DEEPSEEK_API_KEY',
+    defaultModel: 'deepseek-chat',
+    capabilities: hosted,
+    reasoningReplay: 'reasoning_content',
+  },
   /** xAI Grok. */
   xai: { baseURL: 'https://api.x.ai/v1', apiKeyEnvVar: 'XAI_API_KEY', defaultModel: 'grok-4.3', capabilities: hostedWithVision },
   /** Together AI. */

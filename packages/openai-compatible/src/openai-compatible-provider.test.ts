@@ -99,6 +99,127 @@ describe('createOpenAICompatible', () => {
     expect(completion.message).toMatchObject({ role: 'assistant', toolCalls: completion.toolCalls });
   });
 
+  it('sends DeepSeek reasoning back as reasoning_content on the second turn of a tool call', async () => {
+    // The first answer has the shape of DeepSeek's thinking-mode tool-call example
+    // (https://api-docs.deepseek.com/guides/thinking_mode, "Tool Calls"): reasoning_content beside tool_calls.
+    const firstTurn = {
+      id: 'ds-1',
+      object: 'chat.completion',
+      created: 1,
+      model: 'deepseek-v4-flash',
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: '',
+            reasoning_content: 'The user wants the weather in Hangzhou, so I call get_weather.',
+            tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Hangzhou"}' } }],
+          },
+          finish_reason: 'tool_calls',
+        },
+      ],
+      usage: { prompt_tokens: 20, completion_tokens: 30, total_tokens: 50 },
+    };
+    // DeepSeek's answer when it is missing, as recorded in public bug reports (dataelement/Clawith#570,
+    // proxysoul/Empryo#62); its docs say the same for tool-call turns.
+    const refused = {
+      error: {
+        message: 'The `reasoning_content` in the thinking mode must be passed back to the API.',
+        type: 'invalid_request_error',
+        param: null,
+        code: 'invalid_request_error',
+      },
+    };
+    const seen = captureChat('https://api.deepseek.com/v1/chat/completions', () => HttpResponse.json(firstTurn));
+    server.use(
+      http.post('https://api.deepseek.com/v1/chat/completions', async ({ request }) => {
+        const body = (await request.clone().json()) as { messages: { role: string; tool_calls?: unknown; reasoning_content?: unknown }[] };
+        const dropped = body.messages.some((message) => message.role === 'assistant' && message.tool_calls && typeof message.reasoning_content !== 'string');
+        return dropped ? HttpResponse.json(refused, { status: 400 }) : undefined;
+      }),
+    );
+    const deepseek = createOpenAICompatible({ preset: 'deepseek', apiKey: 'test-key-1', maxRetries: 0 });
+    const tools = [{ name: 'get_weather', description: 'Weather of a city', parameters: { type: 'object', properties: { location: { type: 'string' } } } }];
+    const first = await deepseek.complete({ prompt: "How's the weather in Hangzhou?", tools });
+    const second = await deepseek.complete({
+      messages: [{ role: 'user', content: "How's the weather in Hangzhou?" }, first.message, { role: 'tool', toolCallId: 'call_0', content: 'Cloudy 7~13°C' }],
+      tools,
+    });
+    expect(second.finishReason).toBe('tool-calls');
+    expect((seen[1]?.body.messages as unknown[] | undefined)?.[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: 'The user wants the weather in Hangzhou, so I call get_weather.',
+      tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Hangzhou"}' } }],
+    });
+  });
+
+  it('sends no reasoning back to a preset that does not declare how (Groq)', async () => {
+    const seen = captureChat('https://api.groq.com/openai/v1/chat/completions', () => HttpResponse.json(toolCallResponse));
+    const groq = createOpenAICompatible({ preset: 'groq', apiKey: 'test-key-1' });
+    await groq.complete({
+      messages: [
+        { role: 'user', content: 'Hi' },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'hmm' },
+            { type: 'text', text: 'Hello' },
+          ],
+        },
+        { role: 'user', content: 'Weather?' },
+      ],
+    });
+    expect((seen[0]?.body.messages as unknown[] | undefined)?.[1]).toEqual({ role: 'assistant', content: 'Hello' });
+  });
+
+  it('works without defaultModel when calls pass model, and names model when neither is given', async () => {
+    const seen = captureChat('http://localhost:9000/v1/chat/completions', () => HttpResponse.json(toolCallResponse));
+    const local = createOpenAICompatible({ name: 'box', baseURL: 'http://localhost:9000/v1', apiKey: 'test-key-1', maxRetries: 0 });
+    await local.complete({ model: 'my-model', prompt: 'Hi' });
+    expect(seen[0]?.body.model).toBe('my-model');
+    const failure = await local.complete({ prompt: 'Hi' }).catch((error: unknown) => error);
+    expect(KitError.is(failure) && failure.code).toBe('invalid_request');
+    expect((failure as Error).message).toMatch(/\bmodel\b/);
+    const streamFailure = await local.generateChatCompletion({ prompt: 'Hi' }).catch((error: unknown) => error);
+    expect(KitError.is(streamFailure) && streamFailure.code).toBe('invalid_request');
+    expect(seen).toHaveLength(1);
+    server.use(http.get('http://localhost:9000/v1/models', () => HttpResponse.json({ error: { message: 'down' } }, { status: 503 })));
+    expect(await local.getModels()).toEqual([]); // no default model to fall back on
+  });
+
+  it('takes the first non-empty id and model when Azure\'s first chunk has id ""', async () => {
+    // Azure OpenAI's stream as recorded in xenodium/chatgpt-shell#155 (and AbanteAI mentat#429): a prompt-filter
+    // chunk with empty id and model comes first, then the real chunks.
+    const filters = { hate: { filtered: false, severity: 'safe' }, self_harm: { filtered: false, severity: 'safe' } };
+    const real = (delta: Record<string, unknown>, finish: string | null = null) =>
+      JSON.stringify({
+        id: 'chatcmpl-8V1mzvFANVW81eY6AMkrEgfIMuFKN',
+        object: 'chat.completion.chunk',
+        created: 1_702_405_737,
+        model: 'gpt-4',
+        choices: [{ index: 0, finish_reason: finish, delta, content_filter_results: finish ? {} : filters }],
+        system_fingerprint: 'fp_50a4261de5',
+      });
+    const azureStream = [
+      JSON.stringify({ id: '', object: '', created: 0, model: '', prompt_filter_results: [{ prompt_index: 0, content_filter_results: filters }], choices: [] }),
+      real({ role: 'assistant' }),
+      real({ content: 'Hello' }),
+      real({}, 'stop'),
+      '[DONE]',
+    ];
+    captureChat('https://my-resource.openai.azure.com/openai/v1/chat/completions', () => sseResponse(azureStream));
+    const azure = createOpenAICompatible({
+      name: 'azure',
+      baseURL: 'https://my-resource.openai.azure.com/openai/v1',
+      defaultModel: 'my-deployment',
+      apiKey: 'test-key-1',
+    });
+    const completion = await (await azure.generateChatCompletion({ prompt: 'Hi' })).final();
+    expect(completion).toMatchObject({ id: 'chatcmpl-8V1mzvFANVW81eY6AMkrEgfIMuFKN', model: 'gpt-4', text: 'Hello' });
+  });
+
   it('throws a mid-stream error from the iterator after the partial text', async () => {
     captureChat('https://api.together.xyz/v1/chat/completions', () => sseResponse(midStreamErrorStream));
     const together = createOpenAICompatible({ preset: 'together', apiKey: 'test-key-1', maxRetries: 0 });
@@ -126,7 +247,6 @@ describe('createOpenAICompatible', () => {
   });
 
   it('validates settings strictly, naming the field', () => {
-    expect(kitErrorOf(() => createOpenAICompatible({ baseURL: 'http://localhost:9000/v1' })).message).toMatch(/defaultModel: is required/);
     expect(kitErrorOf(() => createOpenAICompatible({ defaultModel: 'm' })).message).toMatch(/baseURL: is required/);
     const unknown = kitErrorOf(() => createOpenAICompatible({ preset: 'groq', organisation: 'x' } as never));
     expect(unknown.code).toBe('invalid_config');

@@ -1,4 +1,4 @@
-import { KitError, type Provider } from '@kit/core';
+import { KitError, type GenerateOptions, type Provider } from '@kit/core';
 import { createChatProvider, parseOrThrow } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
 import { openAICompatiblePresets, type OpenAICompatiblePreset } from './openai-compatible-presets';
@@ -6,13 +6,14 @@ import { openAICompatibleSettingsSchema, type OpenAICompatibleSettings } from '.
 
 const TYPE = 'openai-compatible';
 
-function missing(field: string): never {
-  throw new KitError('invalid_config', `invalid openai-compatible settings: ${field}: is required unless a preset is chosen`, { provider: TYPE });
+function missingBaseURL(): never {
+  throw new KitError('invalid_config', 'invalid openai-compatible settings: baseURL: is required unless a preset is chosen', { provider: TYPE });
 }
 
 /**
  * A provider for any server that speaks OpenAI's chat-completions API: a preset (`groq`, `zen`, `deepseek`,
- * `xai`, `together`, `fireworks`, `lmstudio`, `llamacpp`, `vllm`) or your own `baseURL` + `defaultModel`.
+ * `xai`, `together`, `fireworks`, `lmstudio`, `llamacpp`, `vllm`) or your own `baseURL` (with `defaultModel`, or a
+ * `model` on every call: a call with neither fails with `invalid_request` naming `model`).
  *
  * @example
  * const groq = createOpenAICompatible({ preset: 'groq' }); // reads GROQ_API_KEY
@@ -29,11 +30,30 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
   const definition = defineOpenAICompatibleProvider({
     type: TYPE,
     name,
-    defaultBaseURL: common.baseURL ?? preset?.baseURL ?? missing('baseURL'),
-    defaultModel: common.defaultModel ?? preset?.defaultModel ?? missing('defaultModel'),
+    defaultBaseURL: common.baseURL ?? preset?.baseURL ?? missingBaseURL(),
+    // Without one, every call names its `model` (checked at call time); the fallback model list is then empty.
+    defaultModel: common.defaultModel ?? preset?.defaultModel ?? '',
     apiKeyEnvVar: apiKeyEnvVar ?? preset?.apiKeyEnvVar,
     apiKeyOptional: apiKeyOptional ?? preset?.apiKeyOptional ?? false,
     capabilities: preset?.capabilities,
+    maxTokensField: preset?.maxTokensField,
+    reasoningReplay: preset?.reasoningReplay,
   });
-  return createChatProvider(definition, { ...common, name });
+  const provider = createChatProvider(definition, { ...common, name });
+  if (definition.defaultModel) return provider;
+  // No default model: a call without `model` fails before any request, naming the field.
+  const requireModel = (options: { model?: string } | undefined) => {
+    if (!options?.model) throw new KitError('invalid_request', `${name}: model: is required (pass model, or set defaultModel)`, { provider: name });
+  };
+  return {
+    ...provider,
+    generateChatCompletion: async (options) => {
+      requireModel(options);
+      return provider.generateChatCompletion(options);
+    },
+    async complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>) {
+      requireModel(options);
+      return provider.complete(options);
+    },
+  };
 }

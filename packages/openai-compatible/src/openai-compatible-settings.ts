@@ -13,7 +13,7 @@ export const openAICompatibleSettingsSchema = /* @__PURE__ */ (() =>
     preset: z.optional(z.enum(openAICompatiblePresetNames)),
     /** The server's base URL. Required unless `preset` is given. */
     baseURL: providerSettingsShape.baseURL,
-    /** Required unless `preset` is given. */
+    /** The preset's by default; without either, every call must pass `model`. */
     defaultModel: providerSettingsShape.defaultModel,
     /** Instance name; default the preset name, else `'openai-compatible'`. */
     name: providerSettingsShape.name,

@@ -51,6 +51,8 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
   const indexById = new Map<string, number>();
   let complete = whole;
   let started = false;
+  let startedWithId = false;
+  let servedModel = context.model;
   let finishReason: FinishReason | undefined;
   let usage: Usage | undefined;
   let refused = false;
@@ -74,9 +76,13 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
     if (json.error != null || json.object === 'error') throw openAIErrorFromBody(json, context);
     const { choices } = json;
     if (whole && !Array.isArray(choices)) throw responseError(context, 'invalid_response', 'the response has no "choices"');
-    if (!started) {
+    // Azure's first chunk (prompt filter results) has `id: ""` and `model: ""`: a later `start` carries the first
+    // non-empty id and model, and core keeps the first non-empty id.
+    if (!started || (!startedWithId && json.id)) {
       started = true;
-      emit({ type: 'start', id: json.id ?? undefined, model: json.model || context.model });
+      startedWithId = Boolean(json.id);
+      servedModel = json.model || servedModel;
+      emit({ type: 'start', id: json.id || undefined, model: servedModel });
     }
     const usageObject = json.usage ?? json.x_groq?.usage;
     if (usageObject) usage = mapOpenAIUsage(usageObject);

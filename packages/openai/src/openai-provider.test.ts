@@ -92,18 +92,49 @@ describe('createOpenAI', () => {
     expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ credentialId: 'default', rateLimit: { requestsRemaining: 499 } });
   });
 
-  it('sends max_completion_tokens to reasoning models and max_tokens to the others', async () => {
-    const seen = onChat(() => sse(stream));
+  it('sends max_completion_tokens (never max_tokens) for every model, gpt-6-* included', async () => {
+    // Reasoning models refuse `max_tokens` with this 400, recorded in public bug reports
+    // (griptape-ai/ComfyUI-Griptape#312 for gpt-5, fish2018/YPrompt#26 for gpt-5.1).
+    const refused = {
+      error: {
+        message: "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+        type: 'invalid_request_error',
+        param: 'max_tokens',
+        code: 'unsupported_parameter',
+      },
+    };
+    const seen = onChat(({ body }) => ('max_tokens' in body ? HttpResponse.json(refused, { status: 400 }) : sse(stream)));
     const openai = createOpenAI({ apiKey: 'test-key-1' });
-    await (await openai.generateChatCompletion({ model: 'o4-mini', prompt: 'Hi', maxTokens: 500 })).final();
-    await (await openai.generateChatCompletion({ model: 'gpt-5-mini', prompt: 'Hi', maxTokens: 500 })).final();
-    await (await openai.generateChatCompletion({ model: 'gpt-4o', prompt: 'Hi', maxTokens: 500 })).final();
+    for (const model of ['gpt-6-mini', 'o4-mini', 'gpt-4o']) {
+      const completion = await (await openai.generateChatCompletion({ model, prompt: 'Hi', maxTokens: 500 })).final();
+      expect(completion.text).toBe('Hi there');
+    }
     expect(seen.map((entry) => [entry.body.max_completion_tokens, entry.body.max_tokens])).toEqual([
       [500, undefined],
       [500, undefined],
-      [undefined, 500],
+      [500, undefined],
     ]);
     expect(seen[0]?.headers.has('openai-organization')).toBe(false);
+  });
+
+  it('reads OPENAI_BASE_URL like the official SDK (the full base URL); an explicit baseURL wins', async () => {
+    const seenAt: string[] = [];
+    for (const base of ['https://gateway.example.com/openai/v1', 'https://explicit.example.com/v1']) {
+      server.use(
+        http.post(`${base}/chat/completions`, ({ request }) => {
+          seenAt.push(request.url);
+          return sse(stream);
+        }),
+      );
+    }
+    vi.stubEnv('OPENAI_BASE_URL', 'https://gateway.example.com/openai/v1');
+    const fromEnvironment = createOpenAI({ apiKey: 'test-key-1' });
+    expect(fromEnvironment.getConfig()).toMatchObject({ baseURL: 'https://gateway.example.com/openai/v1' });
+    await (await fromEnvironment.generateChatCompletion({ prompt: 'Hi' })).final();
+    await (await createOpenAI({ apiKey: 'test-key-1', baseURL: 'https://explicit.example.com/v1' }).generateChatCompletion({ prompt: 'Hi' })).final();
+    expect(seenAt).toEqual(['https://gateway.example.com/openai/v1/chat/completions', 'https://explicit.example.com/v1/chat/completions']);
+    vi.stubEnv('OPENAI_BASE_URL', 'not a url');
+    expect(() => createOpenAI({ apiKey: 'test-key-1' })).toThrowError(/OPENAI_BASE_URL/);
   });
 
   it('moves to the next key of a pool after an invalid key, penalising only that key', async () => {

@@ -1,8 +1,15 @@
 import type { Provider } from '@kit/core';
-import { createChatProvider, parseOrThrow, type ProviderDefinition } from '@kit/core/provider-utils';
+import { createChatProvider, httpURLSchema, parseOrThrow, readEnvironmentVariable, type ProviderDefinition } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from '@kit/openai-compatible';
-import { isOpenAIChatModel, isOpenAIReasoningModel, openAIFallbackModels, openAIModelCapabilities } from './openai-models';
-import { OPENAI_API_KEY_ENV_VAR, OPENAI_BASE_URL, OPENAI_DEFAULT_MODEL, openAISettingsSchema, type OpenAISettings } from './openai-settings';
+import { isOpenAIChatModel, openAIFallbackModels, openAIModelCapabilities } from './openai-models';
+import {
+  OPENAI_API_KEY_ENV_VAR,
+  OPENAI_BASE_URL,
+  OPENAI_BASE_URL_ENV_VAR,
+  OPENAI_DEFAULT_MODEL,
+  openAISettingsSchema,
+  type OpenAISettings,
+} from './openai-settings';
 
 /** OpenAI's wire definition (for `createChatProvider` or a custom factory). */
 export function defineOpenAIProvider({ organization, project }: { organization?: string; project?: string } = {}): ProviderDefinition {
@@ -14,14 +21,24 @@ export function defineOpenAIProvider({ organization, project }: { organization?:
     capabilities: { vision: true, documents: true, audio: true, reasoning: true },
     fallbackModels: openAIFallbackModels,
     headers: { ...(organization && { 'openai-organization': organization }), ...(project && { 'openai-project': project }) },
-    maxTokensField: (model) => (isOpenAIReasoningModel(model) ? 'max_completion_tokens' : 'max_tokens'),
+    // The documented field for every chat model; `max_tokens` is refused by reasoning models.
+    maxTokensField: 'max_completion_tokens',
     includeModel: isOpenAIChatModel,
     capabilitiesFor: openAIModelCapabilities,
   });
 }
 
+/** `OPENAI_BASE_URL` as the official SDK reads it (the full base URL), checked like the `baseURL` setting. */
+function baseURLFromEnvironment(): string | undefined {
+  const value = readEnvironmentVariable(OPENAI_BASE_URL_ENV_VAR);
+  return value === undefined
+    ? undefined
+    : parseOrThrow(httpURLSchema(), value, 'invalid_config', { what: `invalid ${OPENAI_BASE_URL_ENV_VAR}`, provider: 'openai' });
+}
+
 /**
- * The OpenAI provider: `POST /chat/completions` on `https://api.openai.com/v1`, key from `OPENAI_API_KEY`
+ * The OpenAI provider: `POST /chat/completions` on `https://api.openai.com/v1` (or `OPENAI_BASE_URL`, read when the
+ * provider is created, as the official SDK does; an explicit `baseURL` wins), key from `OPENAI_API_KEY`
  * unless `apiKey` or `credentials` (a `KeyManager` pool) is given.
  *
  * @example
@@ -31,5 +48,6 @@ export function defineOpenAIProvider({ organization, project }: { organization?:
 export function createOpenAI(settings: OpenAISettings = {}): Provider {
   const valid = parseOrThrow(openAISettingsSchema, settings ?? {}, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
   // `organization` and `project` become headers; core reads the common settings and passes over these two.
-  return createChatProvider(defineOpenAIProvider(valid), valid);
+  const baseURL = valid.baseURL ?? baseURLFromEnvironment();
+  return createChatProvider(defineOpenAIProvider(valid), baseURL === undefined ? valid : { ...valid, baseURL });
 }

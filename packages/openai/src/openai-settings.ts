@@ -3,6 +3,8 @@ import * as z from 'zod/mini';
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 export const OPENAI_API_KEY_ENV_VAR = 'OPENAI_API_KEY';
+/** Read (as the official SDK does) for the base URL when `baseURL` is not given: the full base, `…/v1` included. */
+export const OPENAI_BASE_URL_ENV_VAR = 'OPENAI_BASE_URL';
 /** Fast, cheap, non-reasoning (so `temperature` works), with vision, tools and a 1M-token context. */
 export const OPENAI_DEFAULT_MODEL = 'gpt-4.1-mini';
 

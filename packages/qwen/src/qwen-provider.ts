@@ -76,7 +76,7 @@ export function defineQwenProvider(options: QwenDefinitionOptions = {}): Provide
   };
   const definition = defineOpenAICompatibleProvider(config);
   // DashScope replaced `max_tokens` by `max_completion_tokens` (2026); the OAuth portal keeps `max_tokens`.
-  const dashScopeConfig = { ...config, maxTokensField: () => 'max_completion_tokens' as const };
+  const dashScopeConfig = { ...config, maxTokensField: 'max_completion_tokens' as const };
   return {
     ...definition,
     baseURLFor: (lease, configuredBaseURL) => qwenBaseURLFor(lease, configuredBaseURL, options.oauthBaseURL),
