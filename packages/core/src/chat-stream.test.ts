@@ -219,4 +219,17 @@ describe('KitChatStream', () => {
     expect(completion.text).toBe(iterated);
     expect(completion.text).toBe(Array.from({ length: 5000 }, (_, index) => `w${index} `).join(''));
   });
+
+  it('hands out the first non-empty id of the starts read before content (Azure\'s first chunk has id "")', async () => {
+    const { stream } = source([
+      { type: 'start', id: '', model: '' },
+      { type: 'start', id: 'chatcmpl-azure-1', model: 'gpt-4o-2024-08-06' },
+      { type: 'text-delta', text: 'hi' },
+      { type: 'finish', finishReason: 'stop', usage },
+    ]);
+    const events = await collect(stream);
+    expect(events[0]).toEqual({ type: 'start', id: 'chatcmpl-azure-1', model: 'gpt-4o-2024-08-06', credentialId: 'key-1' });
+    expect(events.filter((event) => event.type === 'start')).toHaveLength(1);
+    expect((await stream.final()).id).toBe('chatcmpl-azure-1');
+  });
 });

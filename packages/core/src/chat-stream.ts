@@ -149,11 +149,14 @@ export class KitChatStream implements ChatStream {
     if (this.#succeeded) return this.#handOutFinish();
     if (!this.#started) {
       this.#started = true;
-      const first = this.#source.buffered[0];
-      if (first?.type === 'start') {
-        this.#bufferedIndex = 1;
-        this.#assembler.start(first);
+      // Every `start` read before the first content event names the answer: an upstream whose first chunk has no id
+      // (Azure's `id: ""`) is named by the next one, and the `start` handed out carries the first non-empty id.
+      const { buffered } = this.#source;
+      for (let index = 0; index < buffered.length && !isContentEvent(buffered[index] as StreamEvent); index++) {
+        const event = buffered[index] as StreamEvent;
+        if (event.type === 'start') this.#assembler.start(event);
       }
+      if (buffered[0]?.type === 'start') this.#bufferedIndex = 1;
       return { type: 'start', id: this.#assembler.id, model: this.#assembler.model, credentialId: this.#source.credentialId };
     }
     const { buffered, feed } = this.#source;
