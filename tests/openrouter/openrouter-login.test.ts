@@ -34,7 +34,7 @@ describe('loginWithOpenRouter over loopback', () => {
       onAuthorizationUrl: (url) => shown.push(url),
       openBrowser: browser,
     });
-    expect(key).toBe('sk-or-v1-test-1');
+    expect(key).toBe('test-key-openrouter-issued-1');
     expect(userId).toBe('user_test_1');
     expect(shown).toHaveLength(1);
     const consent = auth.requests[0];
@@ -69,6 +69,6 @@ describe('loginWithOpenRouter over loopback', () => {
     const error = await second.key.catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'authentication', status: 403 });
     expect(JSON.stringify(error)).not.toContain(code);
-    expect(auth.issuedKeys()).toEqual(['sk-or-v1-test-1']);
+    expect(auth.issuedKeys()).toEqual(['test-key-openrouter-issued-1']);
   });
 });

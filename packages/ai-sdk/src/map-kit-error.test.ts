@@ -28,7 +28,7 @@ describe('mapKitError', () => {
   });
 
   it('non-retryable codes stay non-retryable; no secret given to the KitError reaches the APICallError', () => {
-    const secret = 'sk-ant-test-secret-abcdefghijklmnop';
+    const secret = 'test-key-anthropic-abcdefghijklmnop';
     const kitError = new KitError('authentication', `invalid x-api-key ${secret}`, { status: 401, secrets: [secret] });
     const error = mapKitError(kitError, context) as APICallError;
     expect(error.isRetryable).toBe(false);

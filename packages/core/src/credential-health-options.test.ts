@@ -51,7 +51,7 @@ describe('the health options schema (through parseOrThrow)', () => {
   });
 
   it('never repeats a value in its message', () => {
-    expect(messageOf({ policies: { 401: { action: 'sk-test-secret-value' } } })).not.toContain('sk-test-secret-value');
+    expect(messageOf({ policies: { 401: { action: 'test-key-secret-value' } } })).not.toContain('test-key-secret-value');
   });
 });
 

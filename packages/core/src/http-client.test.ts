@@ -39,7 +39,7 @@ describe.each([
     const controller = new AbortController();
     const response = await client('https://api.test.example/v1/chat', {
       method: 'POST',
-      headers: { authorization: 'Bearer sk-test-credential-1', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer test-key-credential-1', 'content-type': 'application/json' },
       body: '{"a":1}',
       signal: controller.signal,
     });
@@ -50,7 +50,7 @@ describe.each([
     expect(init).toMatchObject({
       method: 'POST',
       body: '{"a":1}',
-      headers: { authorization: 'Bearer sk-test-credential-1', 'content-type': 'application/json' },
+      headers: { authorization: 'Bearer test-key-credential-1', 'content-type': 'application/json' },
     });
     expect(init?.signal).toBeInstanceOf(AbortSignal);
     controller.abort();
@@ -144,11 +144,11 @@ describe('createHttpClient hooks', () => {
     });
     const response = await client('https://api.test.example/v1/chat', {
       method: 'POST',
-      headers: { authorization: 'Bearer sk-test-credential-1' },
+      headers: { authorization: 'Bearer test-key-credential-1' },
       body: '{}',
     });
     expect(response.status).toBe(201);
-    expect(traced).toEqual(['POST https://api.test.example/v1/chat auth=Bearer sk-test-credential-1', '201 req-7']);
+    expect(traced).toEqual(['POST https://api.test.example/v1/chat auth=Bearer test-key-credential-1', '201 req-7']);
     expect(headersOf(seen[0]).traceparent).toBe('00-trace-01');
   });
 
@@ -171,10 +171,10 @@ describe('createHttpClient hooks', () => {
     const replaced = await createHttpClient({
       fetch,
       hooks: { beforeRequest: [({ request }) => new Request('https://mirror.test.example/v1/models', { headers: request.headers })] },
-    })('https://api.test.example/v1/models', { headers: { authorization: 'Bearer sk-test-credential-1' } });
+    })('https://api.test.example/v1/models', { headers: { authorization: 'Bearer test-key-credential-1' } });
     expect(await replaced.text()).toBe('from upstream');
     expect(seen.map((call) => call.input)).toEqual(['https://mirror.test.example/v1/models']);
-    expect(headersOf(seen[0]).authorization).toBe('Bearer sk-test-credential-1');
+    expect(headersOf(seen[0]).authorization).toBe('Bearer test-key-credential-1');
 
     const after: number[] = [];
     const cached = await createHttpClient({

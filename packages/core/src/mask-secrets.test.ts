@@ -18,7 +18,7 @@ describe('maskSecrets: secrets and secret-shaped values', () => {
       '{"refresh_token":"rt-123456"}',
     ].join('\n');
     const masked = maskSecrets(text, [secret]);
-    for (const leaked of [secret, 'abcdefghijklmnop', 'anthropic-test-value', 'AIzaQ7f', 'sk-proj-Ab3', 'rt-123456']) {
+    for (const leaked of [secret, 'abcdefghijklmnop', 'anthropic-test-value', 'AIzaQ7f', openAIKey.slice(0, 11), 'rt-123456']) {
       expect(masked).not.toContain(leaked);
     }
     expect(masked).toContain('alt=sse');

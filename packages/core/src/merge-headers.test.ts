@@ -38,7 +38,7 @@ describe('chatRequestHeaders: the documented precedence', () => {
       request: { 'x-layer': 'request', 'anthropic-beta': 'b1' },
       settings: { 'X-Layer': 'settings', Accept: 'application/x-ndjson' },
       call: { 'x-layer': 'call' },
-      auth: { 'x-api-key': 'sk-test-credential-1' },
+      auth: { 'x-api-key': 'test-key-credential-1' },
     });
     expect(headers).toEqual({
       accept: 'application/x-ndjson',
@@ -46,7 +46,7 @@ describe('chatRequestHeaders: the documented precedence', () => {
       'x-layer': 'call',
       'anthropic-version': '2023-06-01',
       'anthropic-beta': 'b1',
-      'x-api-key': 'sk-test-credential-1',
+      'x-api-key': 'test-key-credential-1',
     });
   });
 
@@ -56,9 +56,9 @@ describe('chatRequestHeaders: the documented precedence', () => {
       hasBody: true,
       settings: { Authorization: 'Bearer gw' },
       call: { AUTHORIZATION: 'Bearer call' },
-      auth: { authorization: 'Bearer sk-test-credential-1' },
+      auth: { authorization: 'Bearer test-key-credential-1' },
     });
-    expect(onTheWire(headers)).toEqual({ accept: 'application/json', 'content-type': 'application/json', authorization: 'Bearer sk-test-credential-1' });
+    expect(onTheWire(headers)).toEqual({ accept: 'application/json', 'content-type': 'application/json', authorization: 'Bearer test-key-credential-1' });
   });
 
   it('no credential (a local server without a key): the user header stays; no body, no content-type', () => {
@@ -101,14 +101,14 @@ describe('RequestEngine.prepare headers', () => {
       fetch: () => Promise.reject(new Error('not used')),
       emit() {},
     });
-  const lease: CredentialLease = { id: 'key-1', secret: 'sk-test-credential-1', kind: 'api-key' };
+  const lease: CredentialLease = { id: 'key-1', secret: 'test-key-credential-1', kind: 'api-key' };
 
   it('a user Authorization header plus a key: one authorization value, the key', () => {
     const { headers } = engineWith({ Authorization: 'Bearer gw' }).prepare(lease, { path: '/chat', body: {} }, { 'X-Call': 'c' }, false);
     expect(onTheWire(headers)).toEqual({
       accept: 'application/json',
       'content-type': 'application/json',
-      authorization: 'Bearer sk-test-credential-1',
+      authorization: 'Bearer test-key-credential-1',
       'x-provider': 'p',
       'x-call': 'c',
     });

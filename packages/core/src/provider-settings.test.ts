@@ -5,7 +5,7 @@ import { providerSettingsSchema, providerSettingsShape } from './provider-settin
 import { MAX_TIMER_MS } from './setting-schemas';
 import { parseOrThrow } from './validate';
 
-const secret = 'sk-test-0123456789abcdef';
+const secret = 'test-key-0123456789abcdef';
 
 function problem(settings: Record<string, unknown>): KitError {
   try {
@@ -45,7 +45,7 @@ describe('providerSettingsShape', () => {
   });
 
   it('refuses an API key with whitespace or a line break inside, without quoting the key', () => {
-    for (const apiKey of [`${secret}\n`, ` ${secret}`, 'sk-test-0123 456789']) {
+    for (const apiKey of [`${secret}\n`, ` ${secret}`, 'test-key-0123 456789']) {
       const error = problem({ apiKey });
       expect(error.message).toBe('invalid openai settings: apiKey: must not contain whitespace or a line break (was a space or newline copied with the key?)');
       expect(JSON.stringify(error)).not.toContain('0123');

@@ -5,7 +5,7 @@ import { requestJsonOnce, sendRequestOnce } from './request-json-once';
 import type { RequestJsonOptions } from './request-json-options';
 
 const URL_ = 'https://cloudcode.test.example/v1internal:loadCodeAssist';
-const TOKEN = 'ya29.test-access-token-1';
+const TOKEN = 'test-access-token-1';
 
 interface Call {
   url: string;

@@ -5,7 +5,7 @@ import { requestJson, sendRequest } from './request-json';
 import type { RequestJsonOptions } from './request-json-options';
 
 const URL_ = 'https://api.test.example/v1/models';
-const KEY = 'sk-test-credential-1';
+const KEY = 'test-key-credential-1';
 
 interface Call {
   url: string;

@@ -222,7 +222,7 @@ describe('createOpenAI', () => {
     );
     expect(messageOf({ baseURL: 'https://api.openai.com/v1\n' })).toBe('invalid openai settings: baseURL: must be an http(s) URL without spaces');
     expect(messageOf({ headers: { 'OpenAI Beta': 'x' } })).toMatch(/^invalid openai settings: headers\.OpenAI Beta: is not a valid HTTP header name/);
-    expect(messageOf({ apiKey: 'sk-test-1234567890\n' })).toBe(
+    expect(messageOf({ apiKey: 'test-key-1234567890\n' })).toBe(
       'invalid openai settings: apiKey: must not contain whitespace or a line break (was a space or newline copied with the key?)',
     );
     expect(messageOf({ organization: 'org-1', project: 5 })).toBe('invalid openai settings: project: must be a string');

@@ -38,11 +38,11 @@ describe('exchangeOpenRouterCode', () => {
         expect(request.headers.has('authorization')).toBe(false);
         bodies.push(await request.json());
         // openrouter.ai/docs/guides/overview/auth/oauth: the answer is `{ key }` (user_id as seen in OpenRouter's SDK types).
-        return HttpResponse.json({ key: 'sk-or-v1-test-key-1', user_id: 'user_test_1' });
+        return HttpResponse.json({ key: 'test-key-openrouter-1', user_id: 'user_test_1' });
       }),
     );
     expect(await exchangeOpenRouterCode({ code: 'test-code-1', codeVerifier: 'test-verifier-1' })).toEqual({
-      key: 'sk-or-v1-test-key-1',
+      key: 'test-key-openrouter-1',
       userId: 'user_test_1',
     });
     expect(bodies).toEqual([{ code: 'test-code-1', code_verifier: 'test-verifier-1', code_challenge_method: 'S256' }]);

@@ -395,7 +395,7 @@ describe('createOpenRouter: models and health', () => {
       http.get('https://openrouter.ai/api/v1/key', ({ request }) => {
         keyCalls.push(request.headers.get('authorization') ?? '');
         return HttpResponse.json({
-          data: { label: 'sk-or-v1-au7...890', limit: 100, limit_remaining: 74.5, limit_reset: 'monthly', usage: 25.5, is_free_tier: false },
+          data: { label: 'test-key-…890', limit: 100, limit_remaining: 74.5, limit_reset: 'monthly', usage: 25.5, is_free_tier: false },
         });
       }),
     );
@@ -411,7 +411,7 @@ describe('createOpenRouter: models and health', () => {
     // A key that answers but has no credit left cannot serve a paid request.
     server.use(
       http.get('https://openrouter.ai/api/v1/key', () =>
-        HttpResponse.json({ data: { label: 'sk-or-v1-au7...890', limit: 100, limit_remaining: 0, usage: 100, is_free_tier: false } }),
+        HttpResponse.json({ data: { label: 'test-key-…890', limit: 100, limit_remaining: 0, usage: 100, is_free_tier: false } }),
       ),
     );
     expect(await openrouter.healthCheck()).toMatchObject({ healthy: false, message: expect.stringContaining('credit limit is used up') });

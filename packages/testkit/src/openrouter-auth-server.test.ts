@@ -38,10 +38,10 @@ describe('createMockOpenRouterAuthServer', () => {
     const wrong = await exchange(server, { code, code_verifier: pkce().verifier, code_challenge_method: 'S256' });
     expect([wrong.status, await wrong.json()]).toEqual([403, { error: { code: 403, message: 'Invalid code_verifier' } }]);
     const right = await exchange(server, { code, code_verifier: verifier, code_challenge_method: 'S256' });
-    expect(await right.json()).toEqual({ key: 'sk-or-v1-test-1', user_id: 'user_test_1' });
+    expect(await right.json()).toEqual({ key: 'test-key-openrouter-issued-1', user_id: 'user_test_1' });
     const again = await exchange(server, { code, code_verifier: verifier, code_challenge_method: 'S256' });
     expect(again.status).toBe(403);
-    expect(server.issuedKeys()).toEqual(['sk-or-v1-test-1']);
+    expect(server.issuedKeys()).toEqual(['test-key-openrouter-issued-1']);
     expect(JSON.stringify(server.requests)).not.toContain(verifier);
     expect(server.requests.map((request) => request.status)).toEqual([302, 403, 200, 403]);
   });

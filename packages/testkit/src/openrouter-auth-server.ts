@@ -27,7 +27,7 @@ export interface MockOpenRouterAuthServer {
   /** `<url>/api/v1/auth/keys`: pass it as `keysUrl`. */
   readonly keysUrl: string;
   readonly requests: RecordedOpenRouterAuthRequest[];
-  /** The keys issued so far (`sk-or-v1-test-<n>`), oldest first. */
+  /** The keys issued so far (`test-key-openrouter-issued-<n>`), oldest first. */
   issuedKeys(): string[];
   /** Stops listening and destroys every open socket. Safe to call twice. */
   close(): Promise<void>;
@@ -109,7 +109,7 @@ export async function createMockOpenRouterAuthServer(options: MockOpenRouterAuth
         if (method !== grant.method || expected !== grant.challenge) return refuse(refusalStatus, 'Invalid code_verifier');
       }
       grant.used = true;
-      const key = `sk-or-v1-test-${keys.length + 1}`;
+      const key = `test-key-openrouter-issued-${keys.length + 1}`;
       keys.push(key);
       return json(200, { key, user_id: `user_test_${keys.length}` });
     }

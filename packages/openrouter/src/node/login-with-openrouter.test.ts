@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loginWithOpenRouter, startOpenRouterLogin } from './login-with-openrouter';
 
 /** A keys endpoint stand-in that records what it got and answers like OpenRouter. */
-function keysEndpoint(answer: () => Response = () => Response.json({ key: 'sk-or-v1-test-key-1' })) {
+function keysEndpoint(answer: () => Response = () => Response.json({ key: 'test-key-openrouter-1' })) {
   const bodies: Record<string, string>[] = [];
   const fetchKey: typeof fetch = async (input, init) => {
     expect(String(input instanceof Request ? input.url : input)).toBe('https://openrouter.ai/api/v1/auth/keys');
@@ -25,7 +25,7 @@ describe('startOpenRouterLogin (loopback PKCE)', () => {
 
     const callback = await fetch(`${session.callbackUrl}?code=test-code-1`);
     expect(callback.status).toBe(200);
-    expect(await session.key).toEqual({ key: 'sk-or-v1-test-key-1' });
+    expect(await session.key).toEqual({ key: 'test-key-openrouter-1' });
     const body = bodies[0] as Record<string, string>;
     expect(body).toMatchObject({ code: 'test-code-1', code_challenge_method: 'S256' });
     expect(
@@ -43,7 +43,7 @@ describe('startOpenRouterLogin (loopback PKCE)', () => {
     for (const path of ['/callback?code=forged', '/callback/guess?code=forged', '/']) expect((await fetch(origin + path)).status).toBe(404);
     expect(bodies).toHaveLength(0);
     expect((await fetch(`${session.callbackUrl}?code=test-code-2`)).status).toBe(200);
-    expect((await session.key).key).toBe('sk-or-v1-test-key-1');
+    expect((await session.key).key).toBe('test-key-openrouter-1');
     expect(bodies.map((body) => body.code)).toEqual(['test-code-2']);
   });
 
