@@ -98,7 +98,7 @@ export function kitLanguageModel(provider: KitChatProvider, modelId: string, set
         finishReason: mapKitFinishReason(completion.finishReason),
         usage: mapKitUsage(completion.usage),
         providerMetadata: kitProviderMetadata(metadataOf(chatStream, completion.credentialId, completion.usage.cost)),
-        request: { url, body: { ...options, signal: undefined } },
+        request: { url, body: requestBody(options) },
         response: { id: completion.id, modelId: completion.model },
         warnings,
       };
@@ -113,7 +113,7 @@ export function kitLanguageModel(provider: KitChatProvider, modelId: string, set
         mapError: (error) => mapKitError(error, { url, abortSignal: call.abortSignal }),
         isAbort: (error) => isAbort(error, call.abortSignal),
       });
-      return { stream, request: { url, body: { ...options, signal: undefined } } };
+      return { stream, request: { url, body: requestBody(options) } };
     },
   };
 }
@@ -124,4 +124,13 @@ export function kitLanguageModel(provider: KitChatProvider, modelId: string, set
  */
 export function createKitProvider(provider: KitChatProvider, settings: KitLanguageModelSettings = {}): (modelId: string) => LanguageModelV4 {
   return (modelId) => kitLanguageModel(provider, modelId, settings);
+}
+
+/**
+ * What `result.request.body` reports: the call options @kit sent, without the signal and without the caller's
+ * headers — they may hold credentials, and the AI SDK passes this body to telemetry and logs.
+ */
+function requestBody(options: GenerateOptions): GenerateOptions {
+  const { signal: _signal, headers: _headers, ...body } = options;
+  return body;
 }

@@ -12,7 +12,8 @@ import { monotonicNow } from './monotonic-clock';
 import { readRateLimitHeaders } from './rate-limit-info';
 import { implementsSchema } from './setting-schemas';
 import { parseOrThrow } from './validate';
-import { parseJsonOrText, safely } from './safely';
+import { parseJsonOrText } from './parse-json-or-text';
+import { safely } from './safely';
 
 /** The `credentials` argument, checked like the `credentials` provider setting. */
 const credentialsArgumentSchema = /* @__PURE__ */ (() =>

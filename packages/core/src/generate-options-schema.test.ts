@@ -43,6 +43,12 @@ describe('resolveGenerateOptions', () => {
   });
 
   it('rejects a call with neither messages nor prompt', () => expectInvalid({}, 'messages'));
+
+  it('without a default model, a call must name its model (any provider, checked before a request)', () => {
+    const noDefault = { ...context, defaultModel: '' };
+    expect(() => resolveGenerateOptions({ prompt: 'hi' }, noDefault)).toThrow(/model: is required/);
+    expect(resolveGenerateOptions({ prompt: 'hi', model: 'm-1' }, noDefault).model).toBe('m-1');
+  });
   it('names a bad role', () => expectInvalid({ messages: [{ role: 'robot', content: 'x' }] }, 'messages[0].role'));
   it('names a bad content part type', () => expectInvalid({ messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] }, 'messages[0].content'));
   it('names a bad media source', () =>

@@ -156,7 +156,10 @@ export function resolveGenerateOptions(
   });
   if (valid.system !== undefined && valid.system !== '') messages.unshift({ role: 'system', content: valid.system });
   const { prompt: _prompt, system: _system, messages: _messages, tools, responseFormat, ...rest } = valid;
-  const resolved: ResolvedGenerateOptions = { ...rest, model: valid.model ?? context.defaultModel, messages, stream: valid.stream ?? context.defaultStream };
+  const model = valid.model ?? context.defaultModel;
+  // A provider without a default model (an OpenAI-compatible server configured by hand) needs one per call.
+  if (!model) throw new KitError('invalid_request', `${provider}: model: is required (pass model, or set defaultModel)`, { provider });
+  const resolved: ResolvedGenerateOptions = { ...rest, model, messages, stream: valid.stream ?? context.defaultStream };
   if (tools) {
     const toolInputSchemas = new Map<string, StandardSchemaV1>();
     resolved.tools = tools.map((tool, index): ResolvedToolDefinition => {

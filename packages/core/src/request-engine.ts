@@ -20,7 +20,8 @@ import type { ProviderDefinition, RequestContext, WireRequest } from './provider
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
 import { WireEventReader } from './wire-event-reader';
-import { parseJsonOrText, safely } from './safely';
+import { parseJsonOrText } from './parse-json-or-text';
+import { safely } from './safely';
 
 /** What the engine needs of a provider instance. */
 export interface EngineConfig {

@@ -1,7 +1,8 @@
 import { abortedError, linkAbort } from './abort';
 import { createHttpClient } from './http-client';
 import { KitError } from './kit-error';
-import { jsonOfAnswer, parseJsonOrText, prepareRequest, requestFailure, type HttpAnswer, type RequestJsonOptions } from './request-json-options';
+import { parseJsonOrText } from './parse-json-or-text';
+import { jsonOfAnswer, prepareRequest, requestFailure, type HttpAnswer, type RequestJsonOptions } from './request-json-options';
 
 /**
  * Sends one auxiliary request, once, through the engine's HTTP client (`createHttpClient`: no ky, so a provider

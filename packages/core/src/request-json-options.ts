@@ -169,12 +169,3 @@ export function jsonOfAnswer(answer: HttpAnswer, options: RequestJsonOptions): u
     status: answer.status,
   });
 }
-
-export function parseJsonOrText(text: string): unknown {
-  if (text === '') return '';
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}

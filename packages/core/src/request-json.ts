@@ -2,15 +2,8 @@ import ky, { isHTTPError, isNetworkError, type Options as KyOptions, type RetryO
 import { abortedError } from './abort';
 import { callWithUrlAndInit, type HttpHooks } from './http-client';
 import { KitError } from './kit-error';
-import {
-  jsonOfAnswer,
-  parseJsonOrText,
-  prepareRequest,
-  requestFailure,
-  type HttpAnswer,
-  type RequestJsonOptions,
-  type RetryPolicy,
-} from './request-json-options';
+import { parseJsonOrText } from './parse-json-or-text';
+import { jsonOfAnswer, prepareRequest, requestFailure, type HttpAnswer, type RequestJsonOptions, type RetryPolicy } from './request-json-options';
 import { parseRetryAfter } from './retry-after';
 
 /** The most retries an auxiliary request may ask for. */

@@ -67,7 +67,7 @@ export class WireEventReader {
   /** Reads until at least one event is queued, or the body ended or failed. */
   async fill(): Promise<void> {
     if (this.#head < this.#queue.length || this.#ended) return;
-    this.#queue = [];
+    this.#queue.length = 0; // drained: every event was taken (events are handed on, the array is not)
     this.#head = 0;
     this.#hooks.waiting?.();
     while (this.#queue.length === 0 && !this.#ended) {

@@ -1,4 +1,4 @@
-import { KitError, type GenerateOptions, type Provider } from '@kit/core';
+import { KitError, type Provider } from '@kit/core';
 import { createChatProvider, parseOrThrow } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
 import { openAICompatiblePresets, type OpenAICompatiblePreset } from './openai-compatible-presets';
@@ -39,21 +39,5 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
     maxTokensField: preset?.maxTokensField,
     reasoningReplay: preset?.reasoningReplay,
   });
-  const provider = createChatProvider(definition, { ...common, name });
-  if (definition.defaultModel) return provider;
-  // No default model: a call without `model` fails before any request, naming the field.
-  const requireModel = (options: { model?: string } | undefined) => {
-    if (!options?.model) throw new KitError('invalid_request', `${name}: model: is required (pass model, or set defaultModel)`, { provider: name });
-  };
-  return {
-    ...provider,
-    generateChatCompletion: async (options) => {
-      requireModel(options);
-      return provider.generateChatCompletion(options);
-    },
-    async complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>) {
-      requireModel(options);
-      return provider.complete(options);
-    },
-  };
+  return createChatProvider(definition, { ...common, name });
 }
