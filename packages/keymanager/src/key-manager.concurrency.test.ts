@@ -182,6 +182,23 @@ describe('panic mode: transient faults never make the pool refuse calls', () => 
     expect(manager.getNextKey()).toBe('test-key-1');
   });
 
+  it('20 concurrent executeWithFailover calls failing together count as one failure event per key', async () => {
+    const { manager } = setup(['test-key-1', 'test-key-2']);
+    // Every operation is in flight before any fails (a burst of 500s), as under real traffic.
+    let release: () => void = () => {};
+    const burst = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const operation = async () => {
+      await burst;
+      throw serverError();
+    };
+    const calls = Array.from({ length: 20 }, () => manager.executeWithFailover(operation, { maxAttempts: 1 }).catch((error: unknown) => error));
+    release();
+    await Promise.all(calls);
+    for (const key of manager.getKeyHealth()) expect(key).toMatchObject({ consecutiveFailures: 1, healthy: true, failures: 10 });
+  });
+
   it('executeWithFailover does not panic: it tries only available keys, as before', async () => {
     const { manager } = setup(['test-key-1']);
     manager.reportFailure('key-1', serverError());

@@ -215,18 +215,20 @@ export class KeyManager implements CredentialSource {
       throwIfAborted(signal, provider);
       const state = this.#handOut(tried, undefined, false);
       if (!state) break;
+      // Reports carry this hand-out's number, so concurrent calls failing together count as one failure event.
+      const sequence = this.#sequence;
       tried.add(state.id);
       if (last) this.#event('failover', from, { from, to: state.id, reason: last.code });
       from = state.id;
       try {
         const result = await abortable(operation(state.secret, attempt), signal, provider);
-        this.#recordSuccess(state, undefined);
+        this.#recordSuccess(state, sequence);
         return result;
       } catch (thrown) {
         // The caller's abort, or an operation giving up because of one (an `AbortError`), is `aborted`: never the key's fault.
         const aborted = signal?.aborted === true || (thrown as Error | undefined)?.name === 'AbortError';
         const error = aborted ? abortedError(provider) : thrown;
-        const recorded = this.#recordFailure(state, error, undefined);
+        const recorded = this.#recordFailure(state, error, sequence);
         if (!movesToNextKey(recorded, this.#options)) throw error;
         last = recorded;
       }
