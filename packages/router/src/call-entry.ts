@@ -23,11 +23,6 @@ export async function callEntry(entry: EntryState, options: GenerateOptions, sig
   }
 }
 
-/** The caller's abort as the router's `aborted` error. */
-export function routerAborted(router: string): KitError {
-  return new KitError('aborted', 'the request was aborted by the caller', { provider: router });
-}
-
 /**
  * The error of a call on which every entry failed: the last entry's code, status and retry hint, and a message that
  * names each entry's failure (already masked by the entries).

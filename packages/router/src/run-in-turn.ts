@@ -1,5 +1,6 @@
 import type { ChatStream, GenerateOptions, KitError } from '@kit/core';
-import { callEntry, everyEntryFailed, routerAborted } from './call-entry';
+import { abortedError } from '@kit/core/provider-utils';
+import { callEntry, everyEntryFailed } from './call-entry';
 import type { EntryPool, EntryState } from './entry-pool';
 import { movesToNextEntry } from './moves-on';
 
@@ -23,7 +24,7 @@ export async function runInTurn(
   const tried = new Set<EntryState>();
   const failures: { entry: EntryState; error: KitError }[] = [];
   for (;;) {
-    if (signal?.aborted) throw routerAborted(router);
+    if (signal?.aborted) throw abortedError(router);
     const entry = pick(pool.available(tried)) ?? pool.panicEntry(tried);
     const previous = failures[failures.length - 1];
     if (previous) {
@@ -38,7 +39,7 @@ export async function runInTurn(
       pool.recordSuccess(entry, sequence, pool.now() - startedAt);
       return stream;
     } catch (thrown) {
-      if (signal?.aborted) throw routerAborted(router);
+      if (signal?.aborted) throw abortedError(router);
       const error = thrown as KitError;
       pool.recordFailure(entry, error, sequence);
       if (!movesToNextEntry(error, contextLengthFallback)) throw error;

@@ -1,5 +1,6 @@
 import { KitError, type ChatStream, type GenerateOptions } from '@kit/core';
-import { callEntry, everyEntryFailed, routerAborted } from './call-entry';
+import { abortedError } from '@kit/core/provider-utils';
+import { callEntry, everyEntryFailed } from './call-entry';
 import type { EntryPool, EntryState } from './entry-pool';
 import { movesToNextEntry } from './moves-on';
 
@@ -32,7 +33,7 @@ interface Runner {
 export function runRace(pool: EntryPool, options: GenerateOptions, settings: RaceSettings): Promise<ChatStream> {
   const { router, delayMs } = settings;
   const callerSignal = options.signal;
-  if (callerSignal?.aborted) return Promise.reject(routerAborted(router));
+  if (callerSignal?.aborted) return Promise.reject(abortedError(router));
   const none = new Set<EntryState>();
   let entries = pool.available(none);
   if (entries.length === 0) {
@@ -58,12 +59,8 @@ export function runRace(pool: EntryPool, options: GenerateOptions, settings: Rac
         clearTimeout(runner.timer);
         if (runner !== winner && runner.started) runner.controller.abort(reason);
       }
-      if ('stream' in outcome) {
-        // The winner's stream stays linked to the caller's signal until it ends, as a provider's own stream is.
-        const onAbortAfterWin = () => winner?.controller.abort(routerAborted(router));
-        callerSignal?.addEventListener('abort', onAbortAfterWin, { once: true });
-        resolve(outcome.stream);
-      } else reject(outcome.error);
+      if ('stream' in outcome) resolve(outcome.stream);
+      else reject(outcome.error);
     };
 
     const start = (runner: Runner) => {
@@ -74,7 +71,10 @@ export function runRace(pool: EntryPool, options: GenerateOptions, settings: Rac
       const { entry } = runner;
       const sequence = pool.handOut(entry);
       const startedAt = pool.now();
-      callEntry(entry, options, runner.controller.signal).then(
+      // The entry's engine links this signal to its stream for the stream's whole life (and unlinks it at the end), so
+      // a caller's abort after the win still reaches the winner, and nothing is left on the caller's signal.
+      const signal = callerSignal ? AbortSignal.any([runner.controller.signal, callerSignal]) : runner.controller.signal;
+      callEntry(entry, options, signal).then(
         (stream) => {
           running--;
           pool.recordSuccess(entry, sequence, pool.now() - startedAt);
@@ -99,7 +99,7 @@ export function runRace(pool: EntryPool, options: GenerateOptions, settings: Rac
       );
     };
 
-    const onCallerAbort = () => finish({ error: routerAborted(router) });
+    const onCallerAbort = () => finish({ error: abortedError(router) });
     callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
     if (settings.timeoutMs !== undefined) {
       overallTimer = setTimeout(
