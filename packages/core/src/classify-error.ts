@@ -2,6 +2,7 @@ import type { KitErrorCode } from './error-codes';
 import { KitError } from './kit-error';
 import { parseRetryAfter, retryHintFromMessage, retryInfoDelayMs } from './retry-after';
 import { truncateMasked } from './truncate-masked';
+import { requestIdOf } from './request-id';
 
 /** What an upstream said when it refused a request. */
 export interface UpstreamErrorResponse {
@@ -288,7 +289,7 @@ export function createUpstreamError(response: UpstreamErrorResponse, context: Cl
   const code = refinement?.code ?? classifyUpstreamError(response);
   const message = refinement?.message ?? upstreamMessage(response.body) ?? `HTTP ${response.status}`;
   const retryAfterMs = refinement?.retryAfterMs ?? upstreamRetryAfterMs(response, code);
-  const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
+  const requestId = requestIdOf(response.headers);
   return new KitError(code, `${context.provider}: ${message} (HTTP ${response.status})`, {
     status: response.status,
     provider: context.provider,

@@ -14,6 +14,7 @@ import { implementsSchema } from './setting-schemas';
 import { parseOrThrow } from './validate';
 import { parseJsonOrText } from './parse-json-or-text';
 import { safely } from './safely';
+import { requestIdOf } from './request-id';
 
 /** The `credentials` argument, checked like the `credentials` provider setting. */
 const credentialsArgumentSchema = /* @__PURE__ */ (() =>
@@ -180,7 +181,7 @@ async function runCall(context: FetchContext, request: ResendableRequest): Promi
       throw thrown;
     }
     readRateLimits(context, lease.id, response.headers, model);
-    const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
+    const requestId = requestIdOf(response.headers);
 
     if (response.ok) {
       replaceLast(undefined);
@@ -213,13 +214,13 @@ async function runCall(context: FetchContext, request: ResendableRequest): Promi
     }
     const { id, sequence } = lease;
     safely(() => credentials.reportFailure(id, error, { sequence }));
-    const switchesCredential = policyOf(error.code).switchesCredential;
+    const { switchesCredential, excludesCredential } = policyOf(error.code);
     emitRequestError(context, error, attemptStartedAt, id, streaming, model, switchesCredential);
     replaceLast({ response, error });
     // A server fault, a bad request, a refused prompt: the SDK gets the upstream's answer as it is.
     if (!switchesCredential) return giveUp(response, error);
     tried.add(id);
-    if (error.code !== 'rate_limit') failedForGood.add(id);
+    if (excludesCredential) failedForGood.add(id);
     previous = { id, code: error.code };
   }
 }

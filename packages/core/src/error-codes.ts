@@ -33,6 +33,11 @@ export interface ErrorPolicy {
   transient: boolean;
   /** The credential's health is affected at all (credential faults and transient faults). */
   penalisesCredential: boolean;
+  /**
+   * The credential failed for good as far as this call goes (revoked, forbidden, out of quota): it is not handed out
+   * again within the call. A rate limit is not: the same key may be waited for.
+   */
+  excludesCredential: boolean;
 }
 
 // The code table, by column: credential faults switch credentials; transient faults are retried with backoff;
@@ -60,6 +65,7 @@ export const errorPolicies = /* @__PURE__ */ (() =>
         switchesCredential,
         transient,
         penalisesCredential: switchesCredential || transient,
+        excludesCredential: switchesCredential && code !== 'rate_limit',
       };
       return [code, policy];
     }),
@@ -70,7 +76,7 @@ export function policyOf(code: string): ErrorPolicy {
   return (errorPolicies as Record<string, ErrorPolicy | undefined>)[code] ?? unknownCodePolicy;
 }
 
-const unknownCodePolicy: ErrorPolicy = { retryable: false, switchesCredential: false, transient: false, penalisesCredential: false };
+const unknownCodePolicy: ErrorPolicy = { retryable: false, switchesCredential: false, transient: false, penalisesCredential: false, excludesCredential: false };
 
 /** Whether an error of this code should count against the credential that produced it. */
 export function penalisesCredential(code: KitErrorCode): boolean {

@@ -22,6 +22,7 @@ import { isContentEvent } from './stream-event';
 import { WireEventReader } from './wire-event-reader';
 import { parseJsonOrText } from './parse-json-or-text';
 import { safely } from './safely';
+import { requestIdOf } from './request-id';
 
 /** What the engine needs of a provider instance. */
 export interface EngineConfig {
@@ -330,8 +331,8 @@ export class RequestEngine {
           if (!canRetry) throw error;
           if (error.code === 'invalid_response') invalidResponseRetried = true;
           waited = false;
-          freePoolWait = policy.transient || (policy.switchesCredential && error.code !== 'rate_limit');
-          if (policy.switchesCredential && error.code !== 'rate_limit') failedForGood.add(lease.id);
+          freePoolWait = policy.transient || policy.excludesCredential;
+          if (policy.excludesCredential) failedForGood.add(lease.id);
           // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
           // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the pool hands out.
           if (policy.transient) {
@@ -385,7 +386,7 @@ export class RequestEngine {
     try {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal, model: options.model });
       const buffered: StreamEvent[] = [];
-      const requestId = response.headers.get('x-request-id') ?? response.headers.get('request-id') ?? undefined;
+      const requestId = requestIdOf(response.headers);
       if (!options.stream || !response.body) {
         const text = await response.text();
         let body: unknown;
