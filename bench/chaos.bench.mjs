@@ -172,12 +172,7 @@ printTable(
     ['requests sent with a key in backoff', String(sentInBackoff), '0', sentInBackoff === 0 ? 'met' : 'MISSED'],
     ['latency p50 / p99 / max', `${fixed(latency.p50, 1)} / ${fixed(latency.p99, 1)} / ${fixed(latency.max, 1)} ms`, 'reported', ''],
     ['unhandled rejections', String(unhandled), '0', unhandled === 0 ? 'met' : 'MISSED'],
-    [
-      'handles left (timers included)',
-      `${handlesAfter} (before: ${handlesBefore})`,
-      `≤ ${handlesBefore}`,
-      handlesAfter <= handlesBefore ? 'met' : 'MISSED',
-    ],
+    ['handles left (timers included)', `${handlesAfter} (before: ${handlesBefore})`, `≤ ${handlesBefore}`, handlesAfter <= handlesBefore ? 'met' : 'MISSED'],
   ],
   'llll',
 );

@@ -31,6 +31,12 @@ describe('errorPolicies', () => {
   });
 
   it('treats a code unknown to this copy of core as final and blameless instead of crashing', () => {
-    expect(policyOf('some_future_code')).toEqual({ retryable: false, switchesCredential: false, transient: false, penalisesCredential: false, excludesCredential: false });
+    expect(policyOf('some_future_code')).toEqual({
+      retryable: false,
+      switchesCredential: false,
+      transient: false,
+      penalisesCredential: false,
+      excludesCredential: false,
+    });
   });
 });
