@@ -54,6 +54,14 @@ const finalCodes: readonly KitErrorCode[] = [
   'invalid_config',
 ];
 
+/**
+ * Whether retrying a call that failed with this code later may succeed (`KitError.retryable`): rate limits and
+ * transient faults. A function apart from the table, so that importing only `KitError` does not pull the table in.
+ */
+export function isRetryableCode(code: string): boolean {
+  return code === 'rate_limit' || (transientFaults as readonly string[]).includes(code);
+}
+
 /** The code table as data. */
 export const errorPolicies = /* @__PURE__ */ (() =>
   Object.fromEntries(
@@ -61,7 +69,7 @@ export const errorPolicies = /* @__PURE__ */ (() =>
       const switchesCredential = credentialFaults.includes(code);
       const transient = transientFaults.includes(code);
       const policy: ErrorPolicy = {
-        retryable: transient || code === 'rate_limit',
+        retryable: isRetryableCode(code),
         switchesCredential,
         transient,
         penalisesCredential: switchesCredential || transient,

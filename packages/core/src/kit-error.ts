@@ -1,4 +1,4 @@
-import { policyOf, type KitErrorCode } from './error-codes';
+import { isRetryableCode, type KitErrorCode } from './error-codes';
 import { maskSecrets } from './mask-secrets';
 
 export interface KitErrorOptions {
@@ -43,7 +43,7 @@ export class KitError extends Error {
     Object.defineProperty(this, kitErrorBrand, { value: true });
     this.code = code;
     // A code from a newer copy of core (a newer provider package) is unknown to this copy's table: final, blameless.
-    this.retryable = options.retryable ?? policyOf(code).retryable;
+    this.retryable = options.retryable ?? isRetryableCode(code);
     this.status = options.status;
     this.provider = options.provider;
     this.credentialId = options.credentialId;
