@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicFallbackModels, anthropicModelCapabilities, anthropicModelLimits, parseAnthropicModels } from './anthropic-models';
+import {
+  ANTHROPIC_MODELS_VERIFIED_ON,
+  anthropicFallbackModels,
+  anthropicModelCapabilities,
+  anthropicModelLimits,
+  anthropicModels,
+  anthropicShutdownModels,
+  parseAnthropicModels,
+} from './anthropic-models';
+import { ANTHROPIC_DEFAULT_MODEL } from './anthropic-settings';
 
 describe('Anthropic model knowledge', () => {
   it('knows the limits of each family, dated ids and aliases alike', () => {
@@ -75,8 +84,20 @@ describe('Anthropic model knowledge', () => {
   });
 
   it('has a fallback list with limits', () => {
-    expect(anthropicFallbackModels.map((model) => model.id)).toContain('claude-sonnet-5-5');
+    expect(anthropicFallbackModels.map((model) => model.id)).toContain(ANTHROPIC_DEFAULT_MODEL);
     for (const model of anthropicFallbackModels)
       expect(model).toMatchObject({ provider: 'anthropic', contextWindow: expect.any(Number), maxOutputTokens: expect.any(Number) });
+  });
+
+  it('keeps one dated table: current models without a retirement date, announced retirements with theirs', () => {
+    expect(ANTHROPIC_MODELS_VERIFIED_ON).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(anthropicModels).toEqual([...anthropicFallbackModels, ...anthropicShutdownModels]);
+    expect(anthropicFallbackModels.map((model) => [model.id, model.shutdownDate, model.contextWindow])).toEqual([
+      ['claude-sonnet-5-5', undefined, 1_000_000],
+      ['claude-opus-5-5', undefined, 1_000_000],
+      ['claude-haiku-5-5', undefined, 1_000_000],
+    ]);
+    expect(anthropicShutdownModels.find((model) => model.id === 'claude-sonnet-4-5')).toMatchObject({ shutdownDate: '2026-11-30', contextWindow: 200_000 });
+    for (const model of anthropicShutdownModels) expect(model.shutdownDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 });

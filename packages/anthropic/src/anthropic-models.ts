@@ -45,20 +45,50 @@ export function anthropicModelCapabilities(id: string): ModelCapabilities {
   };
 }
 
+/** The day the Anthropic model table below was last checked against Anthropic's model pages and deprecations page. */
+export const ANTHROPIC_MODELS_VERIFIED_ON = '2026-12-02';
+
+// Source: https://platform.claude.com/docs/en/about-claude/model-deprecations and the model overview pages
+// (platform.claude.com/docs/en/models/<model>/overview), read 2026-12-02. Sonnet 5.5, Opus 5.5 and Haiku 5.5 are the
+// current models (1M context, 128K out), none with a retirement date; Haiku 4.5 is "Legacy" with none either.
 const fallbackIds: [id: string, name: string][] = [
   ['claude-sonnet-5-5', 'Claude Sonnet 5.5'],
   ['claude-opus-5-5', 'Claude Opus 5.5'],
-  ['claude-haiku-4-5', 'Claude Haiku 4.5'],
+  ['claude-haiku-5-5', 'Claude Haiku 5.5'],
 ];
 
-/** Served by `getModels()` when `GET /models` cannot be reached. */
-export const anthropicFallbackModels: readonly ModelInfo[] = /* @__PURE__ */ fallbackIds.map(([id, name]) => ({
+/** A model of the table: its id, name, the family's limits and capabilities, and its retirement date if announced. */
+const anthropicModel = ([id, name, shutdownDate]: [id: string, name: string, shutdownDate?: string]): ModelInfo => ({
   id,
   name,
   provider: 'anthropic',
   ...anthropicModelLimits(id),
   capabilities: anthropicModelCapabilities(id),
-}));
+  ...(shutdownDate && { shutdownDate }),
+});
+
+/** Served by `getModels()` when `GET /models` cannot be reached: current models, none with a retirement date. */
+export const anthropicFallbackModels: readonly ModelInfo[] = /* @__PURE__ */ fallbackIds.map(anthropicModel);
+
+/**
+ * Models with an announced retirement date. Sonnet 4.5 (retires 2026-11-30) from its model page; Claude 3.7 Sonnet and
+ * Haiku 3.5 (2026-02-19) from the deprecations page's status table. Seen only in write-ups quoting Anthropic's pages, not
+ * on the pages themselves: Opus 4.5 (deprecated 2026-11-23, tentative retirement 2027-01-22) and Sonnet 4 / Opus 4
+ * (retired 2026-06-15, per the release notes as quoted).
+ */
+export const anthropicShutdownModels: readonly ModelInfo[] = /* @__PURE__ */ (
+  [
+    ['claude-sonnet-4-5', 'Claude Sonnet 4.5', '2026-11-30'],
+    ['claude-opus-4-5', 'Claude Opus 4.5', '2027-01-22'],
+    ['claude-sonnet-4-20250514', 'Claude Sonnet 4', '2026-06-15'],
+    ['claude-opus-4-20250514', 'Claude Opus 4', '2026-06-15'],
+    ['claude-3-7-sonnet-20250219', 'Claude Sonnet 3.7', '2026-02-19'],
+    ['claude-3-5-haiku-20241022', 'Claude Haiku 3.5', '2026-02-19'],
+  ] as [string, string, string][]
+).map(anthropicModel);
+
+/** Anthropic's dated model table: the current models, then those with an announced retirement date. */
+export const anthropicModels: readonly ModelInfo[] = /* @__PURE__ */ anthropicFallbackModels.concat(anthropicShutdownModels);
 
 /** The page size asked of `GET /models`: the API's maximum, so that one page holds every model. */
 export const MODELS_PAGE_LIMIT = 1000;

@@ -20,6 +20,12 @@ export interface ModelInfo {
   maxOutputTokens?: number;
   capabilities: ModelCapabilities;
   pricing?: ModelPricing;
+  /**
+   * The day (`YYYY-MM-DD`) the provider announced it stops serving this model, when it has announced one: requests
+   * fail from that day on. Absent for a model with no announced shutdown. The built-in model tables carry it; a live
+   * list carries it where the provider's API reports it.
+   */
+  shutdownDate?: string;
 }
 
 export interface HealthStatus {

@@ -57,4 +57,22 @@ describe('parseOpenAIModels', () => {
     ]);
     expect(parseOpenAIModels([{ id: 'bare-array' }], 'x', { defaultCapabilities })).toHaveLength(1);
   });
+
+  it("reads OpenAI's shutdown_date (a YYYY-MM-DD string, or null when none is announced)", () => {
+    // The field as developers.openai.com/api/docs/deprecations documents it for GET /v1/models.
+    const body = {
+      data: [
+        { id: 'gpt-4.1-mini', object: 'model', owned_by: 'system', shutdown_date: '2027-01-14' },
+        { id: 'gpt-6-luna', object: 'model', owned_by: 'system', shutdown_date: null },
+        { id: 'odd', object: 'model', shutdown_date: 20270114 },
+      ],
+    };
+    const models = parseOpenAIModels(body, 'openai', { defaultCapabilities });
+    expect(models.map((model) => [model.id, model.shutdownDate])).toEqual([
+      ['gpt-4.1-mini', '2027-01-14'],
+      ['gpt-6-luna', undefined],
+      ['odd', undefined],
+    ]);
+    expect('shutdownDate' in (models[1] ?? {})).toBe(false);
+  });
 });

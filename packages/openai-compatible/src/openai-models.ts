@@ -40,6 +40,8 @@ export function parseOpenAIModels(body: unknown, provider: string, options: Open
         name: typeof name === 'string' ? name : undefined,
         contextWindow: firstCount(entry, 'context_window context_length max_model_len max_context_length'),
         maxOutputTokens: firstCount(entry, 'max_completion_tokens max_output_tokens'),
+        // OpenAI lists the announced shutdown (`YYYY-MM-DD`, or null when none is announced).
+        shutdownDate: typeof entry.shutdown_date === 'string' ? entry.shutdown_date : undefined,
       }),
       capabilities: { ...(match?.capabilities ?? (typeof defaultCapabilities === 'function' ? defaultCapabilities(id) : defaultCapabilities)) },
     };
