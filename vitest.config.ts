@@ -20,6 +20,8 @@ export default defineConfig({
           include: ['packages/*/src/**/*.test.ts', 'examples/*/src/**/*.test.ts', 'tests/**/*.test.ts'],
           exclude: ['**/*.edge.test.ts', '**/node_modules/**'],
           environment: 'node',
+          // Probes REDIS_URL once: the Redis tests run only when a server answers (else one line says why not).
+          globalSetup: ['tests/shared-state/redis-global-setup.ts'],
         },
       },
       {
