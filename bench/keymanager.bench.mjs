@@ -1,4 +1,4 @@
-// KeyManager selection + bookkeeping cost per request (SPEC §5: ≤ 10 µs per request, O(keys)), for 3, 20 and 200 keys:
+// KeyManager selection + bookkeeping cost per request (budget: ≤ 10 µs per request, O(keys)), for 3, 20 and 200 keys:
 //   - success:   getNextKey() + reportSuccess(key)
 //   - 10% fail:  getNextKey() + reportSuccess(key), or reportFailure(key, error) for ~10% of requests (seeded, fixed pattern)
 //   - acquire:   await acquire() + reportSuccess(id) — what the request engine does (CredentialSource path)

@@ -1,4 +1,4 @@
-// MetricsCollector.record() cost per event and heap after 1 000 000 events (SPEC §7: record ≤ 2 µs, bounded memory).
+// MetricsCollector.record() cost per event and heap after 1 000 000 events (budget: record ≤ 2 µs, bounded memory).
 //
 // Events: a realistic stream replayed from a pre-built ring of 4 096 event objects over 3 providers × 2 models × 3
 // credentials: per call `request-start`, `stream-first-token`, `request-success` (usage with cached tokens, priced

@@ -1,4 +1,4 @@
-// Overhead of a non-streaming call through @kit (SPEC §10): `provider.complete()` vs a bare `fetch` POST of the same
+// Overhead of a non-streaming call through @kit (budget: at most 10 % over bare fetch): `provider.complete()` vs a bare `fetch` POST of the same
 // request body + `await response.json()`, against the same lean loopback server (bench/loopback-server.mjs, run in a
 // child process so the server's work is not in the client's timings). Both go through the global fetch (undici, one
 // keep-alive pool). Calls are interleaved one by one (kit, bare, bare, kit, …) after a warm-up, so GC and CPU noise

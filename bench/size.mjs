@@ -1,4 +1,4 @@
-// Bundle-size report and budget check (SPEC §10): each app below is bundled by esbuild (minify, ESM, browser/worker
+// Bundle-size report and budget check: each app below is bundled by esbuild (minify, ESM, browser/worker
 // conditions) and gzipped at level 9; sizes are in KB of 1024 bytes. The kit apps and the peer apps (official SDKs,
 // the AI SDK) are built in the same run, side by side, because one budget is relative to the `openai` SDK app.
 //
@@ -38,7 +38,7 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
 const coreOnly = `
 import { createChatProvider, sseFraming } from '@kit/core/provider-utils';
 const provider = createChatProvider({
-  type: 'x', defaultBaseURL: 'http://localhost', defaultModel: 'm', fallbackModels: [],
+  specificationVersion: 'v1', type: 'x', defaultBaseURL: 'http://localhost', defaultModel: 'm', fallbackModels: [],
   capabilities: { streaming: true, tools: false, vision: false, documents: false, audio: false, reasoning: false, json: false },
   authHeaders: (lease) => ({ authorization: 'Bearer ' + lease.secret }),
   chat: { framing: sseFraming, buildRequest: (o) => ({ path: '/x', body: o }), parseResponse: () => {},
@@ -93,6 +93,11 @@ for await (const event of stream) if (event.type === 'text-delta') console.log(e
   { name: '@kit/gemini', code: oneCall('createGemini', '@kit/gemini'), providerBudgetKB: PROVIDER_BUDGET_KB },
   { name: '@kit/ollama', code: oneCall('createOllama', '@kit/ollama'), providerBudgetKB: PROVIDER_BUDGET_KB },
   { name: '@kit/openrouter', code: oneCall('createOpenRouter', '@kit/openrouter'), providerBudgetKB: PROVIDER_BUDGET_KB },
+  {
+    name: '@kit/azure',
+    code: oneCall('createAzure', '@kit/azure', "{ resourceName: 'my-resource', apiKey: 'test-key-1' }"),
+    providerBudgetKB: PROVIDER_BUDGET_KB,
+  },
   // The router over the core app's inline provider: the delta is the router's own weight.
   {
     name: '@kit/router',

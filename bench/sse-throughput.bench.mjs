@@ -1,4 +1,4 @@
-// SSE streaming throughput (SPEC §10): time to consume one large chat-completions stream fully, @kit vs the official
+// SSE streaming throughput (budget: at least 2× the official SDK): time to consume one large chat-completions stream fully, @kit vs the official
 // `openai` SDK, against the **limit** (a bare `fetch` + eventsource-parser's `createParser` + one `JSON.parse` per
 // event: the least work any reader of this stream can do), and, for reference, the AI SDK's @ai-sdk/openai chat
 // model — all pointed at the same loopback server (bench/loopback-server.mjs, in a child process, answering from

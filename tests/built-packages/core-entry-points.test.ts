@@ -37,6 +37,7 @@ describe.each(formats)('built @kit/core, $format', ({ core, utils }) => {
 
   it('runs a provider made with createChatProvider; its failures are the app’s KitErrors, without the key', async () => {
     const definition = {
+      specificationVersion: 'v1' as const,
       type: 'acme',
       defaultBaseURL: 'https://api.acme.test/v1',
       defaultModel: 'acme-1',

@@ -1,4 +1,4 @@
-// Every row of SPEC §4's table, on a real loopback upstream: the code, whether it is retried or failed over,
+// Every row of the error-code table (docs/error-handling.md), on a real loopback upstream: the code, whether it is retried or failed over,
 // and whether the credential is penalised.
 import type { KitError, KitErrorCode } from '@kit/core';
 import { KeyManager } from '@kit/keymanager';

@@ -45,7 +45,7 @@ describe('Gemini API keys on the testkit upstream', () => {
     // Every request: the key in the header (masked in the record), none in the URL.
     expect(upstream.requests.length).toBe(6);
     for (const request of upstream.requests) {
-      expect(request.path).toMatch(/^\/v1beta\/models\/gemini-2\.5-flash:(streamGenerateContent\?alt=sse|generateContent)$/);
+      expect(request.path).toMatch(/^\/v1beta\/models\/gemini-3\.5-flash-lite:(streamGenerateContent\?alt=sse|generateContent)$/);
       expect(request.path).not.toMatch(/key=/i);
       expect(request.headers['x-goog-api-key']).toBe('***');
       expect(request.headers.authorization).toBeUndefined();

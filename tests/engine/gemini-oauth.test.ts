@@ -62,7 +62,7 @@ describe('Gemini Code Assist with an OAuthManager', () => {
       expect(paths.filter((path) => path.startsWith('GET /v1internal/operations/'))).toHaveLength(2);
       const generations = upstream.requests.filter((request) => request.credentialId === id && /:(stream)?[gG]enerateContent/.test(request.path));
       for (const generation of generations) {
-        expect(generation.body).toMatchObject({ model: 'gemini-2.5-flash', project: `mock-managed-project-${id}`, request: { contents: [{ role: 'user' }] } });
+        expect(generation.body).toMatchObject({ model: 'gemini-3.5-flash-lite', project: `mock-managed-project-${id}`, request: { contents: [{ role: 'user' }] } });
       }
     }
     // The project is now on the credentials (an OAuthManager store would persist it).
@@ -232,7 +232,7 @@ describe('Gemini generative-language backend with OAuth', () => {
     expect(oauth.refreshCount('erin')).toBe(1);
     expect(oauth.rejectedCount()).toBe(0);
     for (const request of upstream.requests) {
-      expect(request.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+      expect(request.path).toBe('/v1beta/models/gemini-3.5-flash-lite:generateContent');
       expect(request.headers.authorization).toBe('***');
       expect(request.headers['x-goog-api-key']).toBeUndefined();
     }

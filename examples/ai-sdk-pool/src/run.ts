@@ -13,7 +13,7 @@ export async function runMain(env: Record<string, string | undefined>, write: (t
     .split(',')
     .map((key) => key.trim())
     .filter(Boolean);
-  const modelId = env.ANTHROPIC_MODEL ?? 'claude-sonnet-4-5';
+  const modelId = env.ANTHROPIC_MODEL ?? 'claude-sonnet-5-5';
 
   if (realKeys.length > 0) {
     write(`Using the real Anthropic API with ${realKeys.length} key(s), model ${modelId}.\n\n`);

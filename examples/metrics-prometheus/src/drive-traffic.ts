@@ -15,7 +15,7 @@ export async function driveTraffic(provider: Provider, options: { calls: number;
   let succeeded = 0;
   for (let call = 0; call < options.calls; call++) {
     try {
-      const stream = await provider.generateChatCompletion({ model: options.model ?? 'gpt-4.1-mini', prompt: `Say something about metrics (${call + 1}).` });
+      const stream = await provider.generateChatCompletion({ model: options.model ?? 'gpt-6-luna', prompt: `Say something about metrics (${call + 1}).` });
       await stream.text();
       succeeded++;
     } catch {

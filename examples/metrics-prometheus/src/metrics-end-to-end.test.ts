@@ -19,7 +19,7 @@ const chatRequests = (server: MockUpstream, credentialId?: string) =>
 describe('metrics end to end: provider + 3-key pool on a testkit upstream, one collector', () => {
   it('after a fault run the credential breakdown matches what the server recorded, and nothing leaks a key', async () => {
     upstream = await startPoolUpstream();
-    const collector = new MetricsCollector({ pricing: { openai: { 'gpt-4.1-mini': { inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1 } } } });
+    const collector = new MetricsCollector({ pricing: { openai: { 'gpt-6-luna': { inputPerMTok: 0.4, outputPerMTok: 1.6, cachedInputPerMTok: 0.1 } } } });
     let poolTime = 1_000_000;
     const keys = new KeyManager('openai', [...poolKeys], { now: () => poolTime, onEvent: collector.record });
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector });
@@ -81,7 +81,7 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
       failedCalls: 0,
     });
     expect(snapshot.byProvider.openai?.requests).toBe(chatRequests(server).length);
-    expect(snapshot.byModel['gpt-4.1-mini']?.requests).toBe(chatRequests(server).length);
+    expect(snapshot.byModel['gpt-6-luna']?.requests).toBe(chatRequests(server).length);
     expect(snapshot.totals.timeToFirstToken.count).toBe(calls);
 
     // Health as the key pool itself reports it.
@@ -93,11 +93,11 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
 
     // The Prometheus text agrees.
     const text = collector.toPrometheus();
-    expect(text).toContain(`kit_requests_total{provider="openai",model="gpt-4.1-mini",credential="key-revoked"} ${revokedSeen}\n`);
+    expect(text).toContain(`kit_requests_total{provider="openai",model="gpt-6-luna",credential="key-revoked"} ${revokedSeen}\n`);
     expect(text).toContain(
-      `kit_request_errors_total{provider="openai",model="gpt-4.1-mini",credential="key-limited",code="rate_limit",status="429"} ${limitedSeen}\n`,
+      `kit_request_errors_total{provider="openai",model="gpt-6-luna",credential="key-limited",code="rate_limit",status="429"} ${limitedSeen}\n`,
     );
-    expect(text).toContain(`kit_request_successes_total{provider="openai",model="gpt-4.1-mini",credential="key-good"} ${calls}\n`);
+    expect(text).toContain(`kit_request_successes_total{provider="openai",model="gpt-6-luna",credential="key-good"} ${calls}\n`);
     expect(text).toContain('kit_credential_healthy{provider="openai",credential="key-revoked"} 0\n');
 
     // No secret anywhere observable from the collector.
@@ -127,7 +127,7 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
     const onEvent = (event: KitEvent) => void (event.type === 'call-error' && callErrors.push(event));
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector, onEvent });
 
-    const stream = await openai.generateChatCompletion({ model: 'gpt-4.1-mini', prompt: 'Hi' });
+    const stream = await openai.generateChatCompletion({ model: 'gpt-6-luna', prompt: 'Hi' });
     const texts: string[] = [];
     await expect(
       (async () => {
@@ -157,7 +157,7 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
     const keys = new KeyManager('openai', ids, { onEvent: collector.record });
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector });
 
-    await expect(openai.complete({ model: 'gpt-4.1-mini', prompt: 'Hi' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
+    await expect(openai.complete({ model: 'gpt-6-luna', prompt: 'Hi' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
 
     const snapshot = collector.snapshot();
     expect(chatRequests(upstream)).toHaveLength(2);
@@ -171,11 +171,11 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
       lastError: { code: 'credentials_exhausted' },
     });
     expect(snapshot.byProvider.openai).toMatchObject({ failedCalls: 1, callErrorsByCode: { credentials_exhausted: 1 } });
-    expect(snapshot.byModel['gpt-4.1-mini']).toMatchObject({ failedCalls: 1, callErrorsByCode: { credentials_exhausted: 1 } });
+    expect(snapshot.byModel['gpt-6-luna']).toMatchObject({ failedCalls: 1, callErrorsByCode: { credentials_exhausted: 1 } });
 
     const text = collector.toPrometheus();
     expect(text).toContain('# TYPE kit_call_errors_total counter\n');
-    expect(text).toContain('kit_call_errors_total{provider="openai",model="gpt-4.1-mini",code="credentials_exhausted"} 1\n');
+    expect(text).toContain('kit_call_errors_total{provider="openai",model="gpt-6-luna",code="credentials_exhausted"} 1\n');
     expect(formatMetricsTable(snapshot, 'provider')).toMatch(/\nopenai\s+2\s+0\s+2\s+1\s+0\.0%/);
     for (const output of [text, JSON.stringify(snapshot)]) for (const { key } of ids) expect(output).not.toContain(key);
   });
@@ -195,15 +195,15 @@ describe('metrics end to end: provider + 3-key pool on a testkit upstream, one c
     const openai = createOpenAI({ name: 'openai', credentials: keys, baseURL: upstream.url, metrics: collector, timeoutMs: 5_000 });
 
     // Call 1 tries both keys; call 2 finds both still cooling down and makes no attempt at all.
-    await expect(openai.complete({ model: 'gpt-4.1-mini', prompt: 'one' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
+    await expect(openai.complete({ model: 'gpt-6-luna', prompt: 'one' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
     const afterFirst = collector.snapshot().totals;
-    await expect(openai.complete({ model: 'gpt-4.1-mini', prompt: 'two' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
+    await expect(openai.complete({ model: 'gpt-6-luna', prompt: 'two' })).rejects.toMatchObject({ code: 'credentials_exhausted' });
 
     const { totals } = collector.snapshot();
     expect(chatRequests(upstream)).toHaveLength(2);
     expect(afterFirst).toMatchObject({ requests: 2, failedCalls: 1 });
     // The second call added no attempt, no attempt error: only the failed call.
     expect(totals).toMatchObject({ requests: 2, errors: 2, errorsByCode: { rate_limit: 2 }, failedCalls: 2, callErrorsByCode: { credentials_exhausted: 2 } });
-    expect(collector.toPrometheus()).toContain('kit_call_errors_total{provider="openai",model="gpt-4.1-mini",code="credentials_exhausted"} 2\n');
+    expect(collector.toPrometheus()).toContain('kit_call_errors_total{provider="openai",model="gpt-6-luna",code="credentials_exhausted"} 2\n');
   });
 });

@@ -15,7 +15,7 @@ describe('the metrics-prometheus example', () => {
     expect(result).toMatchObject({ calls: 6, succeeded: 6 });
     expect(output).toContain(`Serving Prometheus metrics at ${result.url}`);
     expect(output).toMatch(/# TYPE kit_requests_total counter/);
-    expect(output).toMatch(/kit_requests_total\{provider="openai",model="gpt-4\.1-mini",credential="key-good"\} 6/);
+    expect(output).toMatch(/kit_requests_total\{provider="openai",model="gpt-6-luna",credential="key-good"\} 6/);
     expect(output).toMatch(/kit_credential_healthy\{provider="openai",credential="key-revoked"\} [01]/);
     expect(output).toMatch(/By provider:\nprovider\s+requests/);
     expect(output).toMatch(/openai:key-good\s+healthy\s+6\s+6\s+0\s+100\.0%/);

@@ -21,7 +21,7 @@ function createClient(keys: KeyManager, metrics: MetricsCollector, baseURL?: str
 
 /**
  * The example's two modes. With `OPENAI_API_KEYS=k1,k2,…` (or `OPENAI_API_KEY`) it calls the real API through a pool
- * of those keys (`OPENAI_MODEL` picks the model, default `gpt-4.1-mini`); otherwise it starts a local OpenAI-speaking
+ * of those keys (`OPENAI_MODEL` picks the model, default `gpt-6-luna`); otherwise it starts a local OpenAI-speaking
  * upstream with a revoked, a rate-limited and a good key: no network, no keys. Resolves `true` when every call succeeded.
  */
 export async function runMain(env: Record<string, string | undefined>, write: (text: string) => void): Promise<boolean> {
@@ -35,7 +35,7 @@ export async function runMain(env: Record<string, string | undefined>, write: (t
     write(`Using the real OpenAI API with ${realKeys.length} key(s).\n\n`);
     const keys = new KeyManager('openai', realKeys, { onEvent: metrics.record });
     const openai = createClient(keys, metrics);
-    const { succeeded, calls } = await runExample({ openai, keys, metrics, model: env.OPENAI_MODEL ?? 'gpt-4.1-mini', write, calls: 2, concurrent: 2 });
+    const { succeeded, calls } = await runExample({ openai, keys, metrics, model: env.OPENAI_MODEL ?? 'gpt-6-luna', write, calls: 2, concurrent: 2 });
     return succeeded === calls;
   }
 
@@ -52,7 +52,7 @@ export async function runMain(env: Record<string, string | undefined>, write: (t
       { onEvent: metrics.record },
     );
     const openai = createClient(keys, metrics, upstream.url);
-    const { succeeded, calls } = await runExample({ openai, keys, metrics, model: 'gpt-4o-mini', write });
+    const { succeeded, calls } = await runExample({ openai, keys, metrics, model: 'gpt-6-luna', write });
     return succeeded === calls;
   } finally {
     await upstream.close();

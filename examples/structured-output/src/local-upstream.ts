@@ -46,7 +46,7 @@ function answer(body: unknown): Behaviour {
 export function startLocalUpstream(): Promise<MockUpstream> {
   return createMockUpstream({
     dialect: 'openai',
-    models: [{ id: 'gpt-4.1-mini' }],
+    models: [{ id: 'gpt-6-luna' }],
     credentials: [
       { id: 'revoked', secret: localKeys.revoked, script: faults.unauthorized() },
       { id: 'good', secret: localKeys.good },
@@ -59,7 +59,7 @@ export function startLocalUpstream(): Promise<MockUpstream> {
 export function startSloppyUpstream(): Promise<MockUpstream> {
   return createMockUpstream({
     dialect: 'openai',
-    models: [{ id: 'gpt-4.1-mini' }],
+    models: [{ id: 'gpt-6-luna' }],
     credentials: [{ id: 'sloppy', secret: localKeys.sloppy }],
     defaultScript: replies.text(JSON.stringify({ ...plannedTrip, days: 'three' })),
   });

@@ -81,14 +81,14 @@ function compactContent(parts: ContentPart[]): string | ContentPart[] {
 }
 
 /**
- * Converts an AI SDK prompt (specification v4) to @kit chat messages:
+ * Converts an AI SDK prompt (specification v4) to \@kit chat messages:
  * - `system` → a system message;
  * - `user` → text, and files as `image` / `audio` / `document` parts (inline bytes as base64, or a URL);
  * - `assistant` → text, reasoning parts (with the signature the AI SDK returns as `providerOptions.kit.signature`),
- *   and `tool-call` parts as `toolCalls` (`input` serialised to the JSON text @kit sends);
+ *   and `tool-call` parts as `toolCalls` (`input` serialised to the JSON text \@kit sends);
  * - `tool` → one `tool` message per result, with `toolCallId` and the tool name.
- * Provider-executed tool results and approval responses belong to provider tools, which @kit does not run: they are
- * left out with a warning. Input @kit cannot carry (provider file references, custom parts) throws
+ * Provider-executed tool results and approval responses belong to provider tools, which \@kit does not run: they are
+ * left out with a warning. Input \@kit cannot carry (provider file references, custom parts) throws
  * `UnsupportedFunctionalityError`.
  */
 export function convertToKitMessages(prompt: LanguageModelV4Prompt): ConvertedPrompt {

@@ -14,7 +14,7 @@ import { mapKitStream } from './map-kit-stream';
 import { mapKitFinishReason, mapKitUsage } from './map-kit-usage';
 import { defaultSupportedUrls } from './supported-urls';
 
-/** What `kitLanguageModel` needs of a @kit provider: a chat provider (every @kit adapter, router and third-party one). */
+/** What `kitLanguageModel` needs of a \@kit provider: a chat provider (every \@kit adapter, router and third-party one). */
 export type KitChatProvider = ChatProvider & CoreProvider & { getConfig?(): Record<string, unknown> };
 
 /** Options of `kitLanguageModel` and `createKitProvider`. */
@@ -35,7 +35,7 @@ function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 /**
- * A @kit provider as an AI SDK language model (specification `v4`, the one `ai` 7 uses):
+ * A \@kit provider as an AI SDK language model (specification `v4`, the one `ai` 7 uses):
  * `generateText`, `streamText`, `generateObject` and agents then run on @kit's engine, with its credential pools,
  * OAuth refresh, failover and metrics.
  *
@@ -119,7 +119,7 @@ export function kitLanguageModel(provider: KitChatProvider, modelId: string, set
 }
 
 /**
- * A function of a model id over one @kit provider, the way AI SDK provider packages are used:
+ * A function of a model id over one \@kit provider, the way AI SDK provider packages are used:
  * `const kit = createKitProvider(anthropic); generateText({ model: kit('claude-sonnet-4-5'), … })`.
  */
 export function createKitProvider(provider: KitChatProvider, settings: KitLanguageModelSettings = {}): (modelId: string) => LanguageModelV4 {

@@ -1,8 +1,8 @@
 import type { JSONObject, SharedV4ProviderMetadata } from '@ai-sdk/provider';
 
-/** What @kit tells the AI SDK about a call, under `providerMetadata.kit`. */
+/** What \@kit tells the AI SDK about a call, under `providerMetadata.kit`. */
 export interface KitCallMetadata {
-  /** The @kit provider instance's name (`anthropic`, or the `name` setting). */
+  /** The \@kit provider instance's name (`anthropic`, or the `name` setting). */
   provider: string;
   /** The pool's id of the credential that answered (`key-2`, an OAuth account id…); never the secret. */
   credentialId?: string | undefined;

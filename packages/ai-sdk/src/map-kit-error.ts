@@ -16,9 +16,9 @@ function abortReason(signal: AbortSignal | undefined, message: string): unknown 
 }
 
 /**
- * Turns what a @kit call threw into what the AI SDK expects from a provider:
+ * Turns what a \@kit call threw into what the AI SDK expects from a provider:
  * - a `KitError` becomes an `APICallError` whose `isRetryable` is `kitError.retryable`, with the upstream's
- *   `statusCode`, the @kit error (already free of secrets) as `cause` and its `toJSON()` as `data`; a `retryAfterMs`
+ *   `statusCode`, the \@kit error (already free of secrets) as `cause` and its `toJSON()` as `data`; a `retryAfterMs`
  *   travels as a `retry-after-ms` response header, which the AI SDK's own retry honours;
  * - an `aborted` `KitError` rethrows the abort signal's reason (an `AbortError`), so the AI SDK sees an abort, not an
  *   API failure;

@@ -1,5 +1,5 @@
-import { KitError, type KitErrorCode } from '@kit/core';
-import { codeForBody, upstreamMessage, type ErrorRefiner, type RequestContext } from '@kit/core/provider-utils';
+import type { KitError, KitErrorCode } from '@kit/core';
+import { codeForBody, upstreamErrorInBody, upstreamMessage, type ErrorRefiner, type RequestContext } from '@kit/core/provider-utils';
 import { fieldsOf } from './wire';
 
 /**
@@ -27,14 +27,9 @@ export const refineAnthropicError: ErrorRefiner = ({ status, body }) =>
 
 /**
  * The `KitError` for an `error` event inside a stream that had already answered 200 (`overloaded_error`,
- * `api_error`, …): classified by its type and message, `server_error` when unknown, so that it is retried or
- * failed over when it comes before the first content.
+ * `api_error`, …): core's classification of in-body errors (`upstreamErrorInBody`) with Anthropic's refinement;
+ * `server_error` when unknown, so that it is retried or failed over when it comes before the first content.
  */
 export function anthropicStreamError(body: unknown, context: RequestContext): KitError {
-  const requestId = fieldsOf(body).request_id;
-  return new KitError(anthropicErrorCode(body) ?? 'server_error', `${context.provider}: ${upstreamMessage(body) ?? 'error in the response stream'}`, {
-    provider: context.provider,
-    credentialId: context.credential.id,
-    requestId: typeof requestId === 'string' ? requestId : undefined,
-  });
+  return upstreamErrorInBody(body, { ...context, refineError: context.refineError ?? refineAnthropicError });
 }

@@ -179,9 +179,9 @@ describe('createAnthropic over the Messages API', () => {
     expect(completion.finishReason).toBe('length');
   });
 
-  it('non-streaming: the JSON message is replayed as the same events', async () => {
+  it('non-streaming (max_tokens within the 10-minute rule): the JSON message is replayed as the same events', async () => {
     const seen = onMessages(() => HttpResponse.json(wholeMessage));
-    const completion = await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Weather?' });
+    const completion = await createAnthropic({ apiKey: 'test-key-1' }).complete({ prompt: 'Weather?', maxTokens: 4096 });
     expect(seen[0]?.body).not.toHaveProperty('stream');
     expect(seen[0]?.headers.get('accept')).toBe('application/json');
     expect(completion).toMatchObject({
@@ -343,7 +343,7 @@ describe('createAnthropic over the Messages API', () => {
     await anthropic.getModels();
     expect(requested).toEqual(['?limit=1000']);
     server.use(http.get(MODELS_URL, () => HttpResponse.json(errorBody('api_error', 'down'), { status: 500 })));
-    expect((await createAnthropic({ apiKey: 'test-key-1' }).getModels()).map((model) => model.id)).toContain('claude-haiku-4-5');
+    expect((await createAnthropic({ apiKey: 'test-key-1' }).getModels()).map((model) => model.id)).toContain('claude-haiku-5-5');
   });
 
   it('healthCheck is a real authenticated call', async () => {

@@ -1,4 +1,6 @@
-import type { Provider } from '@kit/core';
+import { nextAnthropicModelsPage } from './anthropic-model-pages';
+import { streamsLongAnswersOnWire } from './anthropic-long-requests';
+import { PROVIDER_SPECIFICATION_VERSION, type Provider } from '@kit/core';
 import { createChatProvider, httpURLSchema, parseOrThrow, readEnvironmentVariable, sseFraming, type ProviderDefinition } from '@kit/core/provider-utils';
 import { refineAnthropicError } from './anthropic-errors';
 import { anthropicFallbackModels, MODELS_PAGE_LIMIT, parseAnthropicModels } from './anthropic-models';
@@ -24,6 +26,7 @@ export function defineAnthropicProvider({
   beta = [],
 }: Pick<AnthropicSettings, 'anthropicVersion' | 'beta'> = {}): ProviderDefinition {
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     type: 'anthropic',
     defaultBaseURL: ANTHROPIC_BASE_URL,
     defaultModel: ANTHROPIC_DEFAULT_MODEL,
@@ -37,9 +40,10 @@ export function defineAnthropicProvider({
       buildRequest: (options, context) => buildAnthropicRequest(options, context.provider, beta),
       createStreamMapper: createAnthropicStreamMapper,
       parseResponse: parseAnthropicResponse,
+      streamsOnWire: streamsLongAnswersOnWire,
     },
-    // One page of the API's largest size holds every model (core caches the list).
-    models: { request: { path: `/models?limit=${MODELS_PAGE_LIMIT}`, method: 'GET' }, parse: parseAnthropicModels },
+    // Pages of the API's largest size, following `has_more` (core caches the list).
+    models: { request: { path: `/models?limit=${MODELS_PAGE_LIMIT}`, method: 'GET' }, parse: parseAnthropicModels, nextPage: nextAnthropicModelsPage },
     // Cheap and authenticated: one model.
     healthCheckRequest: { path: '/models?limit=1', method: 'GET' },
     refineError: refineAnthropicError,
@@ -51,8 +55,8 @@ export function defineAnthropicProvider({
 }
 
 /** `ANTHROPIC_BASE_URL` as the official SDK reads it (the host; `/v1` appended), checked like the `baseURL` setting. */
-function baseURLFromEnvironment(): string | undefined {
-  const value = readEnvironmentVariable(ANTHROPIC_BASE_URL_ENV_VAR);
+function baseURLFromEnvironment(env: AnthropicSettings['env']): string | undefined {
+  const value = readEnvironmentVariable(ANTHROPIC_BASE_URL_ENV_VAR, env);
   if (value === undefined) return undefined;
   const host = parseOrThrow(httpURLSchema(), value, 'invalid_config', { what: `invalid ${ANTHROPIC_BASE_URL_ENV_VAR}`, provider: 'anthropic' });
   return `${host.replace(/\/+$/, '')}/v1`;
@@ -72,6 +76,6 @@ export function createAnthropic(settings: AnthropicSettings = {}): Provider {
     provider: 'anthropic',
   });
   // `ANTHROPIC_BASE_URL` is read when the provider is created, as the official SDK does; an explicit `baseURL` wins.
-  const baseURL = common.baseURL ?? baseURLFromEnvironment();
+  const baseURL = common.baseURL ?? baseURLFromEnvironment(common.env);
   return createChatProvider(defineAnthropicProvider({ anthropicVersion, beta }), baseURL === undefined ? common : { ...common, baseURL });
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage, ContentPart, MediaSource } from '@kit/core';
+import { decodeBase64Text } from '@kit/core/provider-utils';
 import { invalidRequest } from './wire';
 
 /** A prompt-caching breakpoint: `ttl` defaults to 5 minutes on Anthropic's side. */
@@ -60,18 +61,10 @@ function reasoningBlocks({ text, signature = '' }: { text: string; signature?: s
 const wireSource = (source: MediaSource): AnthropicSource =>
   source.type === 'url' ? { type: 'url', url: source.url } : { type: 'base64', media_type: source.mediaType, data: source.data };
 
-/** Base64 of UTF-8 text back to the text (web-standard `atob` and `TextDecoder`). */
-function decodeBase64Text(data: string): string {
-  const binary = atob(data);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index++) bytes[index] = binary.charCodeAt(index);
-  return new TextDecoder().decode(bytes);
-}
-
 /** A document's source: a `text/plain` one as its text (the API's text source), any other as given. */
-const documentSource = (source: MediaSource): AnthropicSource =>
+const documentSource = (source: MediaSource, field: string, provider: string): AnthropicSource =>
   source.type === 'base64' && /^text\/plain\b/i.test(source.mediaType)
-    ? { type: 'text', media_type: 'text/plain', data: decodeBase64Text(source.data) }
+    ? { type: 'text', media_type: 'text/plain', data: decodeBase64Text(source.data, `${field}.source.data`, provider) }
     : wireSource(source);
 
 /** A user (or tool result) part: text, image or document; audio and reasoning are rejected. */
@@ -80,8 +73,8 @@ function userBlock(part: ContentPart, field: string, provider: string): Anthropi
   if (part.type === 'image') return { type: 'image', source: wireSource(part.source) };
   if (part.type === 'document')
     return part.title === undefined
-      ? { type: 'document', source: documentSource(part.source) }
-      : { type: 'document', source: documentSource(part.source), title: part.title };
+      ? { type: 'document', source: documentSource(part.source, field, provider) }
+      : { type: 'document', source: documentSource(part.source, field, provider), title: part.title };
   return invalidRequest(provider, `${field}.type`, `"${part.type}" is not allowed here`);
 }
 

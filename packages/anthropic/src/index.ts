@@ -1,3 +1,8 @@
+/**
+ * `createAnthropic`: the Anthropic Messages API (thinking, tools, images, PDFs, prompt caching).
+ *
+ * @module @kit/anthropic
+ */
 export { createAnthropic, defineAnthropicProvider } from './anthropic-provider';
 export {
   anthropicSettingsSchema,
@@ -12,6 +17,9 @@ export {
   anthropicFallbackModels,
   anthropicModelCapabilities,
   anthropicModelLimits,
+  anthropicModels,
+  anthropicShutdownModels,
+  ANTHROPIC_MODELS_VERIFIED_ON,
   defaultMaxTokens,
   parseAnthropicModels,
 } from './anthropic-models';

@@ -21,7 +21,7 @@ export const azureSettingsSchema = /* @__PURE__ */ (() =>
       z.string().check(z.regex(azureResourceNamePattern, { error: 'must be an Azure resource name (letters, digits, hyphens), not a URL' })),
     ),
     /**
-     * The resource's URL up to `/openai` (`https://my-resource.openai.azure.com/openai`, or a gateway's); @kit appends
+     * The resource's URL up to `/openai` (`https://my-resource.openai.azure.com/openai`, or a gateway's); \@kit appends
      * `/v1/…` or `/deployments/{deployment}/…`. Not with `resourceName`.
      */
     baseURL: providerSettingsShape.baseURL,

@@ -1,3 +1,8 @@
+/**
+ * `createAzure`: Azure OpenAI with API keys or Entra ID service principals (`azureEntraCredential`, `azureEntraRefresh`).
+ *
+ * @module @kit/azure
+ */
 export { createAzure, defineAzureProvider, azureChatPath, azureMaxTokensField, type AzureDefinitionOptions } from './azure-provider';
 export { azureSettingsSchema, AZURE_OPENAI_API_KEY_ENV_VAR, AZURE_OPENAI_ENDPOINT_ENV_VAR, type AzureSettings } from './azure-settings';
 export { azureBaseURLFor, azureCredentialBaseURL, azureEndpointBaseURL, azureResourceBaseURL } from './azure-base-url';

@@ -1,24 +1,15 @@
-import type { ModelInfo, Provider } from '@kit/core';
+import type { Provider } from '@kit/core';
 import { createChatProvider, parseOrThrow, providerSettingsShape, type ProviderDefinition } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider, type OpenAIChatBody } from '@kit/openai-compatible';
 import * as z from 'zod/mini';
+import { CEREBRAS_DEFAULT_MODEL, cerebrasFallbackModels } from './cerebras-models';
 import { cerebrasRateLimitHeaders, refineCerebrasError } from './cerebras-rate-limits';
-
-export const CEREBRAS_DEFAULT_MODEL = 'gpt-oss-120b';
 
 /** Strict: an unknown key is an `invalid_config` error naming it. (A pure IIFE: unused, it is shaken out.) */
 export const cerebrasSettingsSchema = /* @__PURE__ */ (() => z.strictObject(providerSettingsShape))();
 
 /** Settings of `createCerebras`: the common provider settings. */
 export type CerebrasSettings = z.infer<typeof cerebrasSettingsSchema>;
-
-const capabilities = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
-
-/** Served by `getModels()` when `GET /models` cannot be reached. */
-export const cerebrasFallbackModels: readonly ModelInfo[] = [
-  { id: 'gpt-oss-120b', name: 'OpenAI GPT OSS 120B', provider: 'cerebras', contextWindow: 131_072, capabilities },
-  { id: 'zai-glm-4.7', name: 'Z.ai GLM 4.7', provider: 'cerebras', capabilities },
-];
 
 // Cerebras documents string content for text: a text-only part list of any role (system, user, assistant, tool)
 // is sent as one string, its parts joined by one rule, a newline (never glued words).
@@ -39,7 +30,7 @@ export function defineCerebrasProvider(): ProviderDefinition {
     defaultBaseURL: 'https://api.cerebras.ai/v1',
     defaultModel: CEREBRAS_DEFAULT_MODEL,
     apiKeyEnvVar: 'CEREBRAS_API_KEY',
-    capabilities,
+    capabilities: { vision: false, reasoning: true },
     fallbackModels: cerebrasFallbackModels,
     rateLimitHeaders: cerebrasRateLimitHeaders,
     maxTokensField: 'max_completion_tokens',

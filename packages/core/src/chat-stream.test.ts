@@ -1,44 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { KitChatStream, type ChatStreamSource } from './chat-stream';
+import { KitChatStream } from './chat-stream';
+import { fakeChatStream } from './chat-stream-source.test-helper';
 import { KitError } from './kit-error';
 import type { StreamEvent } from './stream-event';
 
 const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };
-
-function source(events: StreamEvent[], rest: (StreamEvent | Error)[] = [], overrides: Partial<ChatStreamSource> = {}) {
-  const onSuccess = vi.fn();
-  const onError = vi.fn();
-  const release = vi.fn();
-  const queue = [...rest];
-  const ready: (StreamEvent | Error)[] = [];
-  const streamSource: ChatStreamSource = {
-    provider: 'test',
-    model: 'requested-model',
-    credentialId: 'key-1',
-    buffered: [...events],
-    // Events arrive one read at a time: fill() moves the next item into the decoded queue.
-    feed: {
-      take() {
-        const item = ready.shift();
-        if (item instanceof Error) throw item;
-        return item;
-      },
-      get done() {
-        return ready.length === 0 && queue.length === 0;
-      },
-      async fill() {
-        const item = queue.shift();
-        if (item !== undefined) ready.push(item);
-      },
-    },
-    classify: (error) => (KitError.is(error) ? error : new KitError('network', String(error))),
-    onSuccess,
-    onError,
-    release,
-    ...overrides,
-  };
-  return { stream: new KitChatStream(streamSource), onSuccess, onError, release };
-}
 
 async function collect(stream: AsyncIterable<StreamEvent>) {
   const events: StreamEvent[] = [];
@@ -48,7 +14,7 @@ async function collect(stream: AsyncIterable<StreamEvent>) {
 
 describe('KitChatStream', () => {
   it('yields start first (with the credential) and finish last, and reports success once', async () => {
-    const { stream, onSuccess } = source(
+    const { stream, onSuccess } = fakeChatStream(
       [
         { type: 'start', id: 'resp-1', model: 'served-model' },
         { type: 'text-delta', text: 'Hel' },
@@ -66,7 +32,7 @@ describe('KitChatStream', () => {
   });
 
   it('synthesises start when the upstream sent none', async () => {
-    const { stream } = source([
+    const { stream } = fakeChatStream([
       { type: 'text-delta', text: 'x' },
       { type: 'finish', finishReason: 'stop', usage },
     ]);
@@ -75,7 +41,7 @@ describe('KitChatStream', () => {
   });
 
   it('assembles the completion: text, reasoning with signature, tool calls and a replayable message', async () => {
-    const { stream } = source([
+    const { stream } = fakeChatStream([
       { type: 'reasoning-delta', text: 'think', signature: 'sig' },
       { type: 'text-delta', text: 'answer' },
       { type: 'tool-call', toolCall: { id: 'c1', name: 'f', arguments: '{}' } },
@@ -102,7 +68,7 @@ describe('KitChatStream', () => {
   });
 
   it('keeps each signed thinking block as its own reasoning part, so it replays with its own signature', async () => {
-    const { stream } = source([
+    const { stream } = fakeChatStream([
       { type: 'reasoning-delta', text: 'first ' },
       { type: 'reasoning-delta', text: 'thought' },
       { type: 'reasoning-delta', text: '', signature: 'sig-1' },
@@ -121,12 +87,12 @@ describe('KitChatStream', () => {
   });
 
   it('refuses to be iterated after final() or twice, but final() may follow an iteration or repeat', async () => {
-    const { stream } = source([{ type: 'finish', finishReason: 'stop', usage }]);
+    const { stream } = fakeChatStream([{ type: 'finish', finishReason: 'stop', usage }]);
     await stream.text();
     expect(() => stream[Symbol.asyncIterator]()).toThrow(/already consumed/);
     expect((await stream.final()).finishReason).toBe('stop');
 
-    const { stream: iterated } = source(
+    const { stream: iterated } = fakeChatStream(
       [{ type: 'text-delta', text: 'a' }],
       [
         { type: 'text-delta', text: 'b' },
@@ -144,7 +110,7 @@ describe('KitChatStream', () => {
 
   it('throws a mid-stream failure from the iterator after yielding every delta, and keeps no finish', async () => {
     const failure = new KitError('server_error', 'overloaded');
-    const { stream, onError, release } = source([{ type: 'text-delta', text: 'partial' }], [{ type: 'text-delta', text: ' more' }, failure]);
+    const { stream, onError, release } = fakeChatStream([{ type: 'text-delta', text: 'partial' }], [{ type: 'text-delta', text: ' more' }, failure]);
     const seen: string[] = [];
     await expect(
       (async () => {
@@ -157,27 +123,27 @@ describe('KitChatStream', () => {
   });
 
   it('treats a stream that ends without finish as invalid_response', async () => {
-    const { stream, onSuccess } = source([{ type: 'text-delta', text: 'cut' }]);
+    const { stream, onSuccess } = fakeChatStream([{ type: 'text-delta', text: 'cut' }]);
     await expect(stream.final()).rejects.toMatchObject({ code: 'invalid_response' });
     expect(onSuccess).not.toHaveBeenCalled();
   });
 
   it('releases the connection when the consumer breaks out early', async () => {
-    const { stream, release, onError } = source([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }]);
+    const { stream, release, onError } = fakeChatStream([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }]);
     for await (const event of stream) if (event.type === 'text-delta') break;
     expect(release).toHaveBeenCalledTimes(1);
     expect(onError.mock.calls[0]?.[0]).toMatchObject({ code: 'aborted' });
   });
 
   it('abort() releases with an aborted error', () => {
-    const { stream, release } = source([{ type: 'text-delta', text: 'a' }]);
+    const { stream, release } = fakeChatStream([{ type: 'text-delta', text: 'a' }]);
     stream.abort();
     expect(release.mock.calls[0]?.[0]).toMatchObject({ code: 'aborted' });
   });
 
   it('rejects a second final() after a failed stream with the same error, never a partial completion', async () => {
     const failure = new KitError('server_error', 'overloaded mid-stream');
-    const { stream } = source([{ type: 'text-delta', text: 'partial' }], [failure]);
+    const { stream } = fakeChatStream([{ type: 'text-delta', text: 'partial' }], [failure]);
     await expect(stream.final()).rejects.toBe(failure);
     await expect(stream.final()).rejects.toBe(failure);
     await expect(stream.text()).rejects.toBe(failure);
@@ -212,7 +178,7 @@ describe('KitChatStream', () => {
 
   it('keeps a long answer intact through its compact text buffer', async () => {
     const deltas = Array.from({ length: 5000 }, (_, index) => ({ type: 'text-delta', text: `w${index} ` }) as StreamEvent);
-    const { stream } = source(deltas, [{ type: 'finish', finishReason: 'stop', usage }]);
+    const { stream } = fakeChatStream(deltas, [{ type: 'finish', finishReason: 'stop', usage }]);
     let iterated = '';
     for await (const event of stream) if (event.type === 'text-delta') iterated += event.text;
     const completion = await stream.final();
@@ -221,7 +187,7 @@ describe('KitChatStream', () => {
   });
 
   it('hands out the first non-empty id of the starts read before content (Azure\'s first chunk has id "")', async () => {
-    const { stream } = source([
+    const { stream } = fakeChatStream([
       { type: 'start', id: '', model: '' },
       { type: 'start', id: 'chatcmpl-azure-1', model: 'gpt-4o-2024-08-06' },
       { type: 'text-delta', text: 'hi' },

@@ -6,6 +6,7 @@ import { KitError } from './kit-error';
 import type { StreamEvent } from './stream-event';
 import { isContentEvent } from './stream-event';
 import { parseStructuredOutput } from './structured-output';
+import { toTextStream, toTextStreamResponse } from './text-stream';
 import { parseToolCallInput } from './tool-input';
 
 /** What of the call's options shapes the answer: tool input schemas and the structured-output format. */
@@ -108,6 +109,14 @@ export class KitChatStream implements ChatStream {
 
   abort(): void {
     this.#abandon();
+  }
+
+  toTextStream(): ReadableStream<string> {
+    return toTextStream(this);
+  }
+
+  toTextStreamResponse(init?: ResponseInit): Response {
+    return toTextStreamResponse(this, init);
   }
 
   /** Iterating is allowed once, and not after `final()`/`text()`; `final()` may follow an iteration, or itself. */

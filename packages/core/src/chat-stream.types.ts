@@ -16,4 +16,19 @@ export interface ChatStream extends AsyncIterable<StreamEvent> {
   text(): Promise<string>;
   /** Stops the stream and closes the connection; iteration ends with an `aborted` error. */
   abort(): void;
+  /**
+   * The text deltas as a web stream (reasoning and tool calls left out). Consumes the stream like iterating it. A
+   * failure after content errors the returned stream with the `KitError`, never a silent end; cancelling it aborts
+   * the call and closes the connection.
+   */
+  toTextStream(): ReadableStream<string>;
+  /**
+   * A streaming `Response` of the text (UTF-8; status 200 and `content-type: text/plain; charset=utf-8` unless `init`
+   * sets them; `init`'s other headers are kept), for Workers, edge and serverless handlers. A failure after content
+   * errors the body; cancelling the body (the client went away) aborts the call.
+   *
+   * @example
+   * export default { fetch: async () => (await provider.generateChatCompletion({ prompt: 'hi' })).toTextStreamResponse() };
+   */
+  toTextStreamResponse(init?: ResponseInit): Response;
 }

@@ -161,7 +161,7 @@ const narrowableTo: Partial<Record<KitErrorCode, readonly KitErrorCode[]>> = {
   server_error: ['timeout'],
 };
 
-/** The code a bare HTTP status means (SPEC §4), before the body is read. */
+/** The code a bare HTTP status means, before the body is read. */
 export function codeForStatus(status: number): KitErrorCode {
   if (status === 401) return 'authentication';
   if (status === 402) return 'quota_exceeded';

@@ -22,6 +22,7 @@ const secret = 'test-key-create-chat-provider-1';
 
 /** A tiny line-per-event dialect: enough to drive core without any real provider. */
 const definition: ProviderDefinition = {
+  specificationVersion: 'v1',
   type: 'example',
   defaultBaseURL: baseURL,
   defaultModel: 'example-1',

@@ -1,27 +1,35 @@
 import type { ChatCompletion } from './chat-completion';
 import type { ChatStream } from './chat-stream.types';
 import { singleKeySource, type CredentialSource } from './credential-source';
-import { readEnvironmentVariable } from './environment';
+import { missingKeyAdvice, readEnvironmentVariable } from './environment';
 import type { GenerateOptions } from './generate-options';
 import { resolveGenerateOptions } from './generate-options-schema';
 import { createEventEmitter, type KitEvent } from './kit-event';
+import { DEFAULT_PROVIDER_CAPABILITIES } from './default-capabilities';
 import { KitError, toKitError } from './kit-error';
 import type { HealthStatus, ModelInfo } from './model-info';
 import type { CallOptions, GetModelsOptions, Provider } from './provider';
-import type { ProviderDefinition } from './provider-definition';
+import type { ProviderDefinition, WireRequest } from './provider-definition';
 import { ProviderMetricsTracker } from './provider-metrics-tracker';
+import { checkSpecificationVersion } from './provider-specification';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, providerSettingsSchema, type ProviderSettings } from './provider-settings';
 import { RequestEngine } from './request-engine';
 import { parseOrThrow } from './validate';
 
 /** How long a live model list is reused. */
 export const MODELS_CACHE_TTL_MS = 10 * 60_000;
+/** At most this many pages of a paged model list are read. */
+const MAX_MODEL_PAGES = 20;
 
 /**
- * Builds a complete `Provider` from a provider's wire knowledge. Provider packages validate their own settings
- * strictly, then call this; core adds credentials, the engine, events, metrics, models cache and health checks.
+ * Builds a complete `Provider` from a provider's wire knowledge; core adds credentials, the engine, events, metrics,
+ * models cache and health checks. Throws `invalid_config` when the definition is written for another provider
+ * specification (`specificationVersion`) or when `settings` hold a bad value or an unknown field (strict: a typo such
+ * as `apikey` is named, not ignored). A provider with settings of its own validates them first and passes the common
+ * ones on.
  */
 export function createChatProvider(definition: ProviderDefinition, settings: ProviderSettings = {}): Provider {
+  checkSpecificationVersion(definition.specificationVersion, definition.type);
   parseOrThrow(providerSettingsSchema, settings, 'invalid_config', { what: `invalid ${definition.type} settings`, provider: definition.type });
   const name = settings.name ?? definition.type;
   const tracker = new ProviderMetricsTracker();
@@ -67,7 +75,14 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     if (!definition.models) return [...definition.fallbackModels];
     if (!options.refresh && modelsCache && Date.now() - modelsCache.at < MODELS_CACHE_TTL_MS) return [...modelsCache.models];
     try {
-      const models = definition.models.parse(await engine.requestOnce(definition.models.request, options), name);
+      const { parse, nextPage } = definition.models;
+      const models: ModelInfo[] = [];
+      // Every page of a paged list (bounded: a server that always answers "more" cannot hold the call forever).
+      for (let request: WireRequest | undefined = definition.models.request, pages = 0; request && pages < MAX_MODEL_PAGES; pages += 1) {
+        const body = await engine.requestOnce(request, options);
+        models.push(...parse(body, name));
+        request = nextPage?.(body, request);
+      }
       modelsCache = { at: Date.now(), models };
       return [...models];
     } catch (error) {
@@ -101,7 +116,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
   return {
     name,
     type: definition.type,
-    capabilities: { ...definition.capabilities },
+    capabilities: { ...DEFAULT_PROVIDER_CAPABILITIES, ...definition.capabilities },
     credentials,
     generateChatCompletion,
     complete,
@@ -115,12 +130,11 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
 
 function resolveApiKey(definition: ProviderDefinition, settings: ProviderSettings, name: string): string {
   if (settings.apiKey) return settings.apiKey;
-  const fromEnvironment = definition.apiKeyEnvVar ? readEnvironmentVariable(definition.apiKeyEnvVar) : undefined;
+  const variable = definition.apiKeyEnvVar;
+  const fromEnvironment = variable ? readEnvironmentVariable(variable, settings.env) : undefined;
   if (fromEnvironment) return fromEnvironment;
   if (definition.apiKeyOptional) return '';
-  throw new KitError('invalid_config', `apiKey: ${name} has none: set ${definition.apiKeyEnvVar ?? 'apiKey'} or pass apiKey or credentials`, {
-    provider: name,
-  });
+  throw new KitError('invalid_config', `apiKey: ${name} has none: ${missingKeyAdvice(variable, settings.env)}`, { provider: name });
 }
 
 function describeSettings(definition: ProviderDefinition, settings: ProviderSettings, name: string, defaultModel: string) {

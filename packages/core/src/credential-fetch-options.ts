@@ -1,9 +1,6 @@
 import * as z from 'zod/mini';
 import type { KitEventListener, MetricsSink } from './kit-event';
-import { functionSchema, implementsSchema, nonEmptyStringSchema } from './setting-schemas';
-
-/** RFC 9110 `token`: the characters a header name may hold. */
-const headerNamePattern = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+import { functionSchema, HEADER_NAME_ERROR, headerNamePattern, implementsSchema, nonEmptyStringSchema, patternStringSchema } from './setting-schemas';
 
 /**
  * The zod shape of `credentialFetch`'s options. Built in a pure IIFE, so that an app which never calls
@@ -16,9 +13,9 @@ export const credentialFetchOptionsShape = /* @__PURE__ */ (() => ({
    */
   preset: z.optional(z.enum(['openai', 'anthropic', 'gemini'])),
   /** Another header for the credential (e.g. `'api-key'` for Azure OpenAI); replaces the preset's. */
-  header: z.optional(z.string().check(z.regex(headerNamePattern, { error: "is not a valid HTTP header name (letters, digits and !#$%&'*+-.^_`|~ only)" }))),
+  header: z.optional(patternStringSchema(headerNamePattern, HEADER_NAME_ERROR)),
   /** Written before the secret with one space (`'Bearer'`); `''` for a bare key. Default: the preset's (or `''` with `header`). */
-  scheme: z.optional(z.string().check(z.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]*$/, { error: 'must be one word (e.g. "Bearer") or empty' }))),
+  scheme: z.optional(patternStringSchema(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]*$/, 'must be one word (e.g. "Bearer") or empty')),
   /** Names the provider in events and errors. Default: the preset's name. */
   provider: z.optional(nonEmptyStringSchema()),
   /** The `fetch` that sends each attempt. Default: the global one, looked up per request. */

@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { errorPolicies } from './error-codes';
 import type { KitEventListener } from './kit-event';
 import { KitError } from './kit-error';
-import { durationMsSchema, functionSchema } from './setting-schemas';
+import { durationMsSchema, functionSchema, implementsSchema, recordSchema } from './setting-schemas';
+import type { CredentialStateStore } from './state-store';
 
 /** What a credential pool does with a credential after a failure of some HTTP status or `KitError` code. */
 export type CredentialFailureAction = 'cooldown' | 'disable' | 'ignore';
@@ -20,6 +21,11 @@ export function credentialPoolFunctionSchema<T>() {
   return functionSchema<T>();
 }
 
+/** The `stateStore` option of a credential pool: a `CredentialStateStore` (an object with `attach`). */
+export function credentialStateStoreSchema() {
+  return implementsSchema<CredentialStateStore>(['attach'], 'must be a state store (attach)');
+}
+
 function failureRuleSchema() {
   return z
     .strictObject({
@@ -28,7 +34,7 @@ function failureRuleSchema() {
        * `'disable'`: it stays out until `enableKey` / `enableCredential`, an explicit `reportSuccess` (one without a
        * lease `sequence`: your own probe) or until it is added again. `'ignore'`: the failure changes nothing.
        */
-      action: z.optional(z.enum(['cooldown', 'disable', 'ignore'])),
+      action: z.optional(z.literal(['cooldown', 'disable', 'ignore'])),
       /** With `'cooldown'`: how long, in ms (a server's longer `Retry-After` on a 429 or quota error still wins). */
       cooldownMs: z.optional(durationMsSchema(0)),
     })
@@ -47,10 +53,7 @@ function failureRuleSchema() {
  * @example `{ 401: { action: 'disable' }, 429: { cooldownMs: 30_000 }, quota_exceeded: { cooldownMs: 600_000 } }`
  */
 function failureRulesSchema() {
-  return z.record(
-    z.string().check(z.refine(isFailureRuleKey, { error: 'is not an HTTP error status (400–599) or a KitError code a credential can cause' })),
-    failureRuleSchema(),
-  );
+  return recordSchema(isFailureRuleKey, 'is not an HTTP error status (400–599) or a KitError code a credential can cause', failureRuleSchema());
 }
 
 /**

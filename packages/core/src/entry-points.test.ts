@@ -8,9 +8,10 @@ import * as providerUtils from './provider-utils';
 // import them.
 
 describe('@kit/core (the user API)', () => {
-  it('exports, at run time, the error type, the policies, the registry, the type guards and credentialFetch — nothing else', () => {
+  it('exports, at run time, the error type, the policies, the registry, the type guards, credentialFetch and the provider contract version — nothing else', () => {
     expect(Object.keys(userApi).sort()).toEqual([
       'KitError',
+      'PROVIDER_SPECIFICATION_VERSION',
       'createProvider',
       'credentialFetch',
       'errorPolicies',

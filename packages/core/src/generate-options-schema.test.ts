@@ -60,6 +60,17 @@ describe('resolveGenerateOptions', () => {
   it('names a bad tool choice', () => expectInvalid({ prompt: 'x', toolChoice: 'always' }, 'toolChoice'));
   it('requires toolCallId on tool messages', () => expectInvalid({ messages: [{ role: 'tool', content: '42' }] }, 'messages[0].toolCallId'));
   it('names a bad response format', () => expectInvalid({ prompt: 'x', responseFormat: { type: 'xml' } }, 'responseFormat.type'));
+  it('names an unknown part type with every accepted one, and a bad field of a known part', () => {
+    expectInvalid(
+      { messages: [{ role: 'user', content: [{ type: 'video', url: 'x' }] }] },
+      'messages[0].content[0].type: must be one of "text", "image", "document", "audio", "reasoning"',
+    );
+    expectInvalid({ prompt: 'x', responseFormat: { type: 'xml' } }, 'responseFormat.type: must be one of "text", "json", "json-schema"');
+    expectInvalid(
+      { messages: [{ role: 'user', content: [{ type: 'image', source: { type: 'url', url: 5 } }] }] },
+      'invalid options: messages[0].content[0].source.url: must be a string',
+    );
+  });
   it('rejects a non-object options argument', () => expectInvalid(null, 'must be an object'));
 });
 

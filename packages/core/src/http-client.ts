@@ -46,7 +46,7 @@ export type HttpAfterResponseHook = { hook(state: HttpAfterResponseState): unkno
  * set headers or return a `Request`/`Response` as ky documents. `afterResponse` hooks receive a clone of each
  * response (for a stream, read its body only if you mean to wait for the whole stream). Hooks never see an error:
  * failures reach the caller as masked `KitError`s; a hook that throws fails the request with that error, masked.
- * Nothing a hook returns makes @kit retry (`ky.retry()` is ignored): the engine owns the only retry loop.
+ * Nothing a hook returns makes \@kit retry (`ky.retry()` is ignored): the engine owns the only retry loop.
  */
 export interface HttpHooks {
   beforeRequest?: HttpBeforeRequestHook[];

@@ -1,8 +1,14 @@
+/**
+ * The user API of \@kit: the data types, the provider contract and its type guards, `KitError` and its codes,
+ * events, the provider registry and `credentialFetch`.
+ *
+ * @module @kit/core
+ */
 // @kit/core: the user API — what an application imports. What provider authors need (the engine's
 // `createChatProvider`, wire types, framing, classification, HTTP and credential-health helpers) is in
 // `@kit/core/provider-utils` (src/provider-utils/index.ts). A name used by both stays here only.
 
-// Data types (SPEC §2).
+// Data types: messages, options, completions, stream events, models.
 export type { ChatMessage, ChatRole, ContentPart, JSONSchema, MediaSource, ToolCall, ToolChoice, ToolDefinition, ToolInputError } from './chat-message';
 export type { GenerateOptions, JSONSchemaResponseFormat, ResponseFormat } from './generate-options';
 export type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
@@ -10,19 +16,22 @@ export type { StreamEvent } from './stream-event';
 export type { HealthStatus, ModelCapabilities, ModelInfo, ModelPricing } from './model-info';
 export type { ChatStream } from './chat-stream.types';
 
-// The provider contract (SPEC §3): the segregated interfaces and their type guards.
+// The provider contract: the segregated interfaces and their type guards.
 export * from './provider';
 export type { ProviderSettings } from './provider-settings';
+export type { EnvironmentVariables } from './environment';
 export type { AcquireOptions, CredentialLease, CredentialReportInfo, CredentialSource, CredentialSuccessInfo } from './credential-source';
 export type { OAuthCredential, RefreshContext, RefreshedToken, RefreshFunction } from './oauth-credential';
+export type { CredentialStateStore } from './state-store';
 export { createProvider, getRegisteredProviders, registerProvider, unregisterProvider, type ProviderFactory } from './provider-registry';
+export { PROVIDER_SPECIFICATION_VERSION, type ProviderSpecificationVersion } from './provider-specification';
 
 // The official SDKs over a pool: a `fetch` that puts the pool's credential on each request and fails over.
 export { credentialFetch } from './credential-fetch';
 export type { CredentialFetchOptions } from './credential-fetch-options';
 export type { CredentialFetchPresetName } from './credential-fetch-presets';
 
-// Errors (SPEC §4).
+// Errors: `KitError`, its codes and what each code means for retries and credentials.
 export { errorPolicies, penalisesCredential, policyOf, type ErrorPolicy, type KitErrorCode } from './error-codes';
 export { KitError, toKitError, type KitErrorOptions } from './kit-error';
 

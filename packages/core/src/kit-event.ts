@@ -17,7 +17,7 @@ export interface EventError {
   message: string;
 }
 
-/** Everything @kit reports: the engine, the credential managers and the router emit these. */
+/** Everything \@kit reports: the engine, the credential managers and the router emit these. */
 export type KitEvent =
   | (EventBase & { type: 'request-start'; streaming: boolean; attempt: number })
   | (EventBase & {
@@ -40,7 +40,9 @@ export type KitEvent =
   | (EventBase & { type: 'token-refresh'; success: boolean; latencyMs: number; error?: EventError })
   | (EventBase & { type: 'failover'; from: string; to?: string; reason: KitErrorCode })
   | (EventBase & { type: 'rate-limit'; rateLimit: RateLimitInfo })
-  | (EventBase & { type: 'alert'; kind: string; message: string; severity: 'info' | 'warning' | 'critical' });
+  | (EventBase & { type: 'alert'; kind: string; message: string; severity: 'info' | 'warning' | 'critical' })
+  /** A manager's shared state store (`stateStore`) cannot be reached (or its tokens opened): it goes on with local state. */
+  | (EventBase & { type: 'store-unavailable'; message: string });
 
 export type KitEventType = KitEvent['type'];
 

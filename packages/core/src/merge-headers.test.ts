@@ -73,6 +73,7 @@ describe('chatRequestHeaders: the documented precedence', () => {
 // mixed-case names (`authorization: Bearer gw, Bearer sk-…`, `accept` sent twice) until it uses `chatRequestHeaders`.
 describe('RequestEngine.prepare headers', () => {
   const definition: ProviderDefinition = {
+    specificationVersion: 'v1',
     type: 'test',
     defaultBaseURL: 'https://api.test.example/v1',
     defaultModel: 'm',

@@ -28,6 +28,11 @@ export interface OAuthCredential {
   resourceUrl?: string;
   /** A project the account works in (Gemini Code Assist); handed to the provider on the lease. */
   projectId?: string;
+  /**
+   * The token endpoint this account's `refresh` function calls, when it differs per account (an Entra ID tenant's
+   * `…/{tenant}/oauth2/v2.0/token`, a service account's `token_uri`). Not a secret.
+   */
+  tokenUrl?: string;
   /** When the account entered the pool (epoch ms); the age that `rotation.rotationIntervalMs` is measured from. Set by the manager when absent. */
   createdAt?: number;
 }

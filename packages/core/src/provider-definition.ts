@@ -4,6 +4,7 @@ import type { CredentialLease } from './credential-source';
 import type { ResolvedGenerateOptions } from './generate-options';
 import type { ModelInfo } from './model-info';
 import type { ProviderCapabilities } from './provider';
+import type { ProviderSpecificationVersion } from './provider-specification';
 import type { RateLimitInfo } from './rate-limit-info';
 import type { StreamEvent } from './stream-event';
 
@@ -30,6 +31,10 @@ export interface RequestContext {
   model: string;
   stream: boolean;
   credential: Omit<CredentialLease, 'secret'>;
+  /** The provider's id of the request (`x-request-id` / `request-id`), once the response headers have arrived. */
+  requestId?: string | undefined;
+  /** The provider's `refineError`, for errors sent inside a 2xx answer (see `upstreamErrorInBody`). */
+  refineError?: ErrorRefiner | undefined;
 }
 
 /**
@@ -50,12 +55,20 @@ export interface ChatWire {
   createStreamMapper(context: RequestContext): StreamMapper;
   /** A non-streaming JSON answer, replayed as the same events a stream would give (`start` … `finish`). */
   parseResponse(body: unknown, context: RequestContext, emit: EmitEvent): void;
+  /**
+   * Whether a non-streaming call (`complete()`) is sent as a stream and assembled: for answers that may take longer
+   * than a timeout should wait in silence (Anthropic with a large `max_tokens`), so the timeout bounds silence
+   * between events instead of the whole generation.
+   */
+  streamsOnWire?(options: ResolvedGenerateOptions): boolean;
 }
 
 /** How to list models live. */
 export interface ModelsWire {
   request: WireRequest;
   parse(body: unknown, provider: string): ModelInfo[];
+  /** The request for the next page of a paged list (Anthropic's `has_more`/`after_id`, Google's `nextPageToken`). */
+  nextPage?(body: unknown, request: WireRequest): WireRequest | undefined;
 }
 
 /**
@@ -63,6 +76,11 @@ export interface ModelsWire {
  * Only wire knowledge lives here; credentials, retries, timeouts, events and metrics are core's.
  */
 export interface ProviderDefinition {
+  /**
+   * The provider contract this definition is written for: `'v1'` (`PROVIDER_SPECIFICATION_VERSION` of `@kit/core`).
+   * `createChatProvider` refuses a definition naming another version, or none, with `invalid_config`.
+   */
+  specificationVersion: ProviderSpecificationVersion;
   type: string;
   defaultBaseURL: string;
   defaultModel: string;
@@ -70,7 +88,11 @@ export interface ProviderDefinition {
   apiKeyEnvVar?: string;
   /** Local servers: with no key configured, send requests without authentication. */
   apiKeyOptional?: boolean;
-  capabilities: ProviderCapabilities;
+  /**
+   * What the provider can do; what is left out takes its default (`DEFAULT_PROVIDER_CAPABILITIES`): `streaming` on,
+   * `tools`, `vision`, `documents`, `audio`, `reasoning` and `json` off.
+   */
+  capabilities?: Partial<ProviderCapabilities>;
   /** Served by `getModels()` when the live list cannot be fetched. */
   fallbackModels: readonly ModelInfo[];
   /** The authentication headers for a credential. */

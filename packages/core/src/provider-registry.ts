@@ -1,8 +1,14 @@
 import { KitError } from './kit-error';
 import type { Provider } from './provider';
+import { checkSpecificationVersion, type ProviderSpecificationVersion } from './provider-specification';
 
-/** Builds a provider from its settings. */
-export type ProviderFactory<TSettings = Record<string, unknown>> = (settings?: TSettings) => Provider;
+/**
+ * Builds a provider from its settings. A factory may declare the provider specification it implements as a
+ * `specificationVersion` property; `registerProvider` then refuses a mismatch at once.
+ */
+export type ProviderFactory<TSettings = Record<string, unknown>> = ((settings?: TSettings) => Provider) & {
+  readonly specificationVersion?: ProviderSpecificationVersion;
+};
 
 // One registry per process, shared by every copy of core (two versions, or the ESM and CJS builds loaded together):
 // a Map of type name → factory kept on `globalThis` under a `Symbol.for` key. Its key and shape are the contract
@@ -24,11 +30,14 @@ function factories(): Map<string, ProviderFactory<never>> {
 
 /**
  * Registers a factory under a type name. Explicit: importing a provider package registers nothing. The registry is
- * one per process: a type registered through one copy of `@kit/core` is created through any other.
+ * one per process: a type registered through one copy of `@kit/core` is created through any other. A factory that
+ * declares a `specificationVersion` other than this core's is refused with `invalid_config`; a factory that declares
+ * none is checked when it builds its provider (`createChatProvider` checks the definition's).
  */
 export function registerProvider<TSettings>(type: string, factory: ProviderFactory<TSettings>): void {
   if (typeof type !== 'string' || type.trim() === '') throw new KitError('invalid_config', 'type: must be a non-empty string');
   if (typeof factory !== 'function') throw new KitError('invalid_config', `factory: must be a function (registering "${type}")`);
+  if (factory.specificationVersion !== undefined) checkSpecificationVersion(factory.specificationVersion, type);
   factories().set(type, factory as ProviderFactory<never>);
 }
 

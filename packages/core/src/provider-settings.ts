@@ -1,11 +1,21 @@
 import * as z from 'zod/mini';
 import type { CredentialSource } from './credential-source';
+import type { EnvironmentVariables } from './environment';
 import { isHttpHooks, type HttpHooks } from './http-client';
 import type { KitEventListener, MetricsSink } from './kit-event';
-import { apiKeySchema, durationMsSchema, functionSchema, headersSchema, httpURLSchema, implementsSchema, nonEmptyStringSchema } from './setting-schemas';
+import {
+  apiKeySchema,
+  durationMsSchema,
+  functionSchema,
+  headersSchema,
+  httpURLSchema,
+  implementsSchema,
+  isObject,
+  nonEmptyStringSchema,
+} from './setting-schemas';
 
 /**
- * The zod shape of the settings every provider factory accepts (SPEC §3). A provider spreads it into its own strict
+ * The zod shape of the settings every provider factory accepts. A provider spreads it into its own strict
  * schema and infers its settings type from that:
  *
  * @example
@@ -20,6 +30,11 @@ export const providerSettingsShape = /* @__PURE__ */ (() => ({
    * Whitespace inside the key is refused (a copied newline), never trimmed.
    */
   apiKey: z.optional(apiKeySchema()),
+  /**
+   * The environment variables to read instead of `process.env` (the key's variable, and a provider's base-URL
+   * variable): a Cloudflare Worker's `env`, or any object of strings. Values that are not strings are ignored.
+   */
+  env: z.optional(z.custom<EnvironmentVariables>(isObject, { error: 'must be an object (a Worker’s env)' })),
   /** A pool: `KeyManager`, `OAuthManager`, or any `CredentialSource`. */
   credentials: z.optional(
     implementsSchema<CredentialSource>(['acquire', 'reportSuccess', 'reportFailure'], 'must be a CredentialSource (acquire, reportSuccess, reportFailure)'),
@@ -45,10 +60,10 @@ export const providerSettingsShape = /* @__PURE__ */ (() => ({
   metrics: z.optional(implementsSchema<MetricsSink>(['record'], 'must be a MetricsSink (record)')),
 }))();
 
-/** The common settings, unknown keys allowed (a provider's own schema is the strict one). */
-export const providerSettingsSchema = /* @__PURE__ */ (() => z.object(providerSettingsShape))();
+/** The common settings, strict: an unknown field is an error naming it (`createChatProvider` validates with it). */
+export const providerSettingsSchema = /* @__PURE__ */ (() => z.strictObject(providerSettingsShape))();
 
-/** Settings every provider factory accepts (SPEC §3): inferred from `providerSettingsShape`. */
+/** Settings every provider factory accepts: inferred from `providerSettingsShape`. */
 export type ProviderSettings = z.infer<typeof providerSettingsSchema>;
 
 export const DEFAULT_TIMEOUT_MS = 60_000;

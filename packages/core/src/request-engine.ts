@@ -58,6 +58,12 @@ interface AttemptResult {
   firstContentAt?: number;
 }
 
+/**
+ * Timeouts of requests the upstream may still be generating an answer for (a non-streaming request answers only when
+ * done): never re-sent, unless the call passes `resendOnTimeout: true` — each re-sent request is generated and billed again.
+ */
+const mayBeGenerating = new WeakSet<KitError>();
+
 /** Turns whatever an attempt threw into a classified `KitError`, preferring the abort reason we set. */
 function classifyThrown(error: unknown, signal: AbortSignal, provider: string, lease?: CredentialLease): KitError {
   if (signal.aborted && KitError.is(signal.reason)) return signal.reason;
@@ -178,7 +184,8 @@ export class RequestEngine {
    * a stream and an iterator.
    */
   async complete(options: ResolvedGenerateOptions): Promise<ChatCompletion> {
-    if (options.stream) return (await this.generate(options)).final();
+    // A provider may stream a long answer on the wire (see `ChatWire.streamsOnWire`): its timeout then bounds silence.
+    if (options.stream || this.#config.definition.chat.streamsOnWire?.(options)) return (await this.generate({ ...options, stream: true })).final();
     const { result } = await this.#run(options);
     const assembler = new CompletionAssembler(options.model);
     for (const event of result.buffered) {
@@ -326,6 +333,7 @@ export class RequestEngine {
           const canRetry =
             (policy.switchesCredential || policy.transient) &&
             !(error.code === 'invalid_response' && invalidResponseRetried) &&
+            !mayBeGenerating.has(error) &&
             (!policy.transient || (retriesUsed < maxRetries && now() + retryDelayMs(retriesUsed, error.retryAfterMs, () => 0) < deadlineAt));
           this.#emitRequestError(error, attemptStartedAt, lease.id, options, canRetry);
           if (!canRetry) throw error;
@@ -378,7 +386,7 @@ export class RequestEngine {
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
     const { secret: _secret, ...credential } = lease;
-    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential };
+    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
     const request = definition.chat.buildRequest(options, context);
     const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#now);
     const { controller } = attempt;
@@ -387,6 +395,8 @@ export class RequestEngine {
       const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal, model: options.model });
       const buffered: StreamEvent[] = [];
       const requestId = requestIdOf(response.headers);
+      // Errors the upstream sends inside the answer carry the request id and get the provider's refinement.
+      context.requestId = requestId;
       if (!options.stream || !response.body) {
         const text = await response.text();
         let body: unknown;
@@ -445,6 +455,10 @@ export class RequestEngine {
       return { lease, buffered, reader, attempt, startedAt, requestId };
     } catch (error) {
       const classified = classifyThrown(error, controller.signal, provider, lease);
+      if (classified.code === 'timeout' && !options.stream && !options.resendOnTimeout && !mayBeGenerating.has(classified)) {
+        mayBeGenerating.add(classified);
+        classified.message += ' (not re-sent: it may still be generating; see resendOnTimeout)';
+      }
       controller.abort(classified);
       attempt.dispose();
       throw classified;

@@ -61,6 +61,14 @@ describe('parseOrThrow with zod/mini schemas', () => {
     expect(messageOf(part, { part: { type: 'video' } })).toBe('invalid test settings: part.type: must be one of "text", "image"');
   });
 
+  it('names the tag and its allowed values for a plain union of tagged objects too, and the matched member’s problem', () => {
+    const part = z.object({
+      part: z.union([z.strictObject({ type: z.literal('text'), text: z.string() }), z.strictObject({ type: z.literal('image'), url: z.string() })]),
+    });
+    expect(messageOf(part, { part: { type: 'video' } })).toBe('invalid test settings: part.type: must be one of "text", "image"');
+    expect(messageOf(part, { part: { type: 'image', url: 5 } })).toBe('invalid test settings: part.url: must be a string');
+  });
+
   it('explains a bad record key with the key schema’s own message', () => {
     const headers = z.object({ headers: z.record(z.string().check(z.regex(/^[a-z-]+$/, { error: 'is not a valid header name' })), z.string()) });
     expect(messageOf(headers, { headers: { 'bad name': 'x' } })).toBe('invalid test settings: headers.bad name: is not a valid header name');

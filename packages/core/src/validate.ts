@@ -105,7 +105,8 @@ function plainIssueMessage(issue: RawIssue): string {
   }
 }
 
-const parseContext = { error: plainIssueMessage };
+/** The per-parse context that words zod's issues (`parseOrThrow`, and schemas that parse parts of a value themselves). */
+export const parseContext = { error: plainIssueMessage };
 
 /** `messages[2].content` from `['messages', 2, 'content']`. */
 export function fieldName(path: readonly (PropertyKey | { readonly key: PropertyKey })[], prefix = ''): string {
@@ -136,10 +137,31 @@ function closestUnionMember(issue: DetailedIssue): readonly DetailedIssue[] | un
   return best;
 }
 
+/**
+ * A union of objects told apart by one field (`type`), none of whose values the input has: that field and every
+ * value it may take (`type: must be one of "text", "image"`), as a discriminated union says it.
+ */
+function unknownTag(issue: DetailedIssue): { key: PropertyKey; values: unknown[] } | undefined {
+  let key: PropertyKey | undefined;
+  const values: unknown[] = [];
+  for (const member of issue.errors ?? []) {
+    const tag = member.find((inner) => inner.code === 'invalid_value' && inner.path?.length === 1) as (DetailedIssue & RawIssue) | undefined;
+    if (!tag || (key !== undefined && tag.path?.[0] !== key)) return undefined;
+    key = tag.path?.[0] as PropertyKey;
+    values.push(...(tag.values ?? []));
+  }
+  return key === undefined ? undefined : { key, values };
+}
+
 function describeIssue(issue: DetailedIssue, base: readonly (PropertyKey | { key: PropertyKey })[], prefix: string, out: string[]): void {
   const path = [...base, ...(issue.path ?? [])];
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     for (const key of issue.keys) out.push(`${fieldName([...path, key], prefix)}: ${issue.message}`);
+    return;
+  }
+  const tag = issue.code === 'invalid_union' ? unknownTag(issue) : undefined;
+  if (tag) {
+    out.push(`${fieldName([...path, tag.key], prefix)}: must be ${oneOf(tag.values)}`);
     return;
   }
   const member = issue.code === 'invalid_union' ? closestUnionMember(issue) : undefined;
@@ -152,6 +174,31 @@ export function formatIssues(issues: readonly SchemaIssue[], prefix = ''): strin
   const out: string[] = [];
   for (const issue of issues) describeIssue(issue, [], prefix, out);
   return out.join('; ');
+}
+
+/** The parts of a zod object schema read by `parsePresentFields`. */
+interface ObjectSchemaInternals {
+  _zod?: { def: { type: string; shape?: Record<string, SafeParser<unknown> & { _zod: { optin?: string } }>; checks?: readonly unknown[] } };
+}
+
+/**
+ * An object schema checks every field it knows, set or not: 7.5 µs for call options of 27 optional fields of which a
+ * call sets 2, on every call. A value whose keys are all known, with every required field set and every field valid, is
+ * accepted from its own fields alone (the same field schemas, so the same result); anything else — an unknown key, a
+ * bad or missing field, an object with checks of its own — takes the whole parse, which words the error.
+ */
+function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
+  const def = (schema as ObjectSchemaInternals)._zod?.def;
+  const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
+  if (!shape || typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  const output: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    const result = shape[key]?.safeParse((input as Record<string, unknown>)[key], parseContext);
+    if (!result?.success) return undefined;
+    output[key] = result.data;
+  }
+  for (const key in shape) if (!(key in output) && shape[key]?._zod.optin !== 'optional') return undefined;
+  return output;
 }
 
 /**
@@ -168,6 +215,8 @@ export function parseOrThrow<T>(
   code: Extract<KitErrorCode, 'invalid_config' | 'invalid_request'>,
   context: { what: string; provider?: string; prefix?: string },
 ): T {
+  const present = parsePresentFields(schema, input);
+  if (present) return present as T;
   const result = schema.safeParse(input, parseContext);
   if (result.success) return result.data;
   throw new KitError(

@@ -165,4 +165,78 @@ describe('discoverCodeAssistProject', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist', ':onboardUser']);
   });
+
+  // The ineligible-tier entry of a loadCodeAssist answer, with the fields the Gemini CLI reads
+  // (packages/core/src/code_assist/types.ts: IneligibleTier reasonCode / reasonMessage / validationUrl).
+  it('an account Google wants verified (VALIDATION_REQUIRED) is a permission error carrying the validation link; nothing is onboarded', async () => {
+    const calls = codeAssist({
+      ':loadCodeAssist': () =>
+        HttpResponse.json({
+          allowedTiers: [{ id: 'free-tier', isDefault: true }],
+          ineligibleTiers: [
+            {
+              reasonCode: 'VALIDATION_REQUIRED',
+              reasonMessage: 'Verify your account to continue.',
+              tierId: 'free-tier',
+              tierName: 'Gemini Code Assist for individuals',
+              validationUrl: 'https://accounts.google.com/signin/continue?sarp=1&scc=1',
+            },
+          ],
+        }),
+    });
+    const error = await discoverCodeAssistProject(options(), lease).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ code: 'permission', credentialId: 'alice' });
+    expect((error as KitError).message).toContain('Verify your account to continue.');
+    expect((error as KitError).message).toContain('https://accounts.google.com/signin/continue?sarp=1&scc=1');
+    expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist']);
+  });
+
+  // VPC Service Controls' refusal (google.rpc ErrorInfo reason SECURITY_POLICY_VIOLATED; message as Google words it):
+  // the Gemini CLI's CodeAssistServer.loadCodeAssist answers it as { currentTier: { id: 'standard-tier' } }.
+  const vpcRefusal = {
+    error: {
+      code: 403,
+      message: "Request is prohibited by organization's policy. vpcServiceControlsUniqueIdentifier: test-vpcsc-id-1",
+      status: 'PERMISSION_DENIED',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'SECURITY_POLICY_VIOLATED', domain: 'googleapis.com' }],
+    },
+  };
+
+  it('a VPC-SC refusal of loadCodeAssist falls back to the standard tier: the configured project is used, nothing onboarded', async () => {
+    const calls = codeAssist({ ':loadCodeAssist': () => HttpResponse.json(vpcRefusal, { status: 403 }) });
+    expect(await discoverCodeAssistProject(options({ projectId: 'corp-project' }), lease)).toBe('corp-project');
+    expect(calls.map((call) => call.method)).toEqual([':loadCodeAssist']);
+  });
+
+  it('the same refusal without a configured project is a permission error asking for one; another 403 stays an error', async () => {
+    codeAssist({ ':loadCodeAssist': () => HttpResponse.json(vpcRefusal, { status: 403 }) });
+    await expect(discoverCodeAssistProject(options(), lease)).rejects.toMatchObject({ code: 'permission', message: expect.stringContaining('projectId') });
+    codeAssist({
+      ':loadCodeAssist': () =>
+        HttpResponse.json(
+          { error: { code: 403, message: 'Cloud Code Private API has not been used', status: 'PERMISSION_DENIED', details: [{ reason: 'SERVICE_DISABLED' }] } },
+          { status: 403 },
+        ),
+    });
+    await expect(discoverCodeAssistProject(options({ projectId: 'corp-project' }), lease)).rejects.toMatchObject({ code: 'permission', status: 403 });
+  });
+
+  it('onboarding is polled until done or until onboardingTimeoutMs has passed (an injected clock, no real wait)', async () => {
+    let clock = 0;
+    let polls = 0;
+    codeAssist({
+      ':loadCodeAssist': () => HttpResponse.json({ allowedTiers: [{ id: 'free-tier', isDefault: true }] }),
+      ':onboardUser': () => HttpResponse.json({ name: 'operations/slow', done: false }),
+      '/operations/slow': () => {
+        polls += 1;
+        clock += 5_000; // each poll happens one interval later
+        return HttpResponse.json({ name: 'operations/slow', done: false });
+      },
+    });
+    const error = await discoverCodeAssistProject(options({ onboardingTimeoutMs: 20_000, pollIntervalMs: 0, now: () => clock, maxPolls: 1_000 }), lease).catch(
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toMatchObject({ code: 'timeout', message: expect.stringContaining('did not finish') });
+    expect(polls).toBe(5); // the clock reads 5, 10, 15, 20 s after the polls: the last one starts at the 20 s deadline, none after
+  });
 });

@@ -124,3 +124,28 @@ describe('geminiErrorFromBody (an error inside a stream)', () => {
     );
   });
 });
+
+describe('Code Assist: VALIDATION_REQUIRED on a request', () => {
+  // The 403 the Gemini CLI turns into its ValidationRequiredError (packages/core/src/utils/googleQuotaErrors.ts): an
+  // ErrorInfo from cloudcode-pa.googleapis.com with reason VALIDATION_REQUIRED, the link in a google.rpc.Help detail
+  // or, failing that, in the ErrorInfo's metadata.validation_link.
+  const validation = (details: Record<string, unknown>[]) => ({
+    error: { code: 403, message: 'Account validation is required.', status: 'PERMISSION_DENIED', details },
+  });
+  const errorInfo = { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'VALIDATION_REQUIRED', domain: 'cloudcode-pa.googleapis.com' };
+
+  it('is permission, with the Help link in the message', () => {
+    const body = validation([
+      errorInfo,
+      { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Verify your account', url: 'https://accounts.google.com/verify?x=1' }] },
+    ]);
+    const error = classify(403, body);
+    expect(error.code).toBe('permission');
+    expect(error.message).toContain('Account validation is required. (validate the account at https://accounts.google.com/verify?x=1, then retry)');
+  });
+
+  it('falls back to metadata.validation_link', () => {
+    const error = classify(403, validation([{ ...errorInfo, metadata: { validation_link: 'https://accounts.google.com/verify?y=2' } }]));
+    expect(error.message).toContain('https://accounts.google.com/verify?y=2');
+  });
+});

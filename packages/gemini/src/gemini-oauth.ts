@@ -2,7 +2,7 @@ import { KitError, type OAuthCredential } from '@kit/core';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from './google-token';
 
 /**
- * A Google OAuth account: core's `OAuthCredential` (SPEC §6), so `loginWithGoogle()`'s result can be handed to an
+ * A Google OAuth account: core's `OAuthCredential`, so `loginWithGoogle()`'s result can be handed to an
  * `OAuthManager` as it is (`projectId` is the account's Code Assist project, once known).
  */
 export type GoogleOAuthCredential = OAuthCredential;

@@ -6,7 +6,7 @@ import { errors, functionCallStream, plainText, SIGNATURE, sseBody } from './__f
 import { createGemini } from './gemini-provider';
 
 const API = 'https://generativelanguage.googleapis.com/v1beta';
-const STREAM_URL = `${API}/models/gemini-2.5-flash:streamGenerateContent`;
+const STREAM_URL = `${API}/models/gemini-3.5-flash-lite:streamGenerateContent`; // the default model
 const server = setupServer();
 beforeAll(() => server.listen({ onUnhandledFrame: 'error' }));
 afterEach(() => {
@@ -172,11 +172,15 @@ describe('createGemini with API keys', () => {
     expect(JSON.stringify(error) + String((error as Error).stack)).not.toContain('test-key-1');
   });
 
-  it('getModels lists generateContent models from GET /models?pageSize=1000; healthCheck uses the same call', async () => {
+  it('getModels lists generateContent models from every page of GET /models?pageSize=1000; healthCheck uses the same call', async () => {
     const seen: Request[] = [];
     server.use(
       http.get(`${API}/models`, ({ request }) => {
         seen.push(request);
+        // The second page (asked with pageToken) holds one more model and no further token.
+        if (new URL(request.url).searchParams.get('pageToken') === 'page-2') {
+          return HttpResponse.json({ models: [{ name: 'models/gemini-3.5-flash-lite', supportedGenerationMethods: ['generateContent'] }] });
+        }
         return HttpResponse.json({
           models: [
             {
@@ -196,7 +200,7 @@ describe('createGemini with API keys', () => {
     );
     const gemini = createGemini({ apiKey: 'test-key-1' });
     const models = await gemini.getModels();
-    expect(models.map((model) => model.id)).toEqual(['gemini-2.5-flash', 'gemma-3-27b-it']);
+    expect(models.map((model) => model.id)).toEqual(['gemini-2.5-flash', 'gemma-3-27b-it', 'gemini-3.5-flash-lite']);
     expect(models[0]).toMatchObject({
       name: 'Gemini 2.5 Flash',
       contextWindow: 1048576,
@@ -204,7 +208,7 @@ describe('createGemini with API keys', () => {
       capabilities: { tools: true, reasoning: true },
     });
     expect(models[1]?.capabilities.tools).toBe(false);
-    expect(new URL(seen[0]?.url as string).search).toBe('?pageSize=1000');
+    expect(seen.map((request) => new URL(request.url).search)).toEqual(['?pageSize=1000', '?pageSize=1000&pageToken=page-2']);
     expect(seen[0]?.headers.get('x-goog-api-key')).toBe('test-key-1');
     expect(await gemini.healthCheck()).toMatchObject({ healthy: true });
   });
@@ -212,7 +216,7 @@ describe('createGemini with API keys', () => {
   it('getModels falls back to the built-in list when /models fails; healthCheck reports the failure', async () => {
     server.use(http.get(`${API}/models`, () => HttpResponse.json(errors.apiKeyInvalid, { status: 400 })));
     const gemini = createGemini({ apiKey: 'test-key-1' });
-    expect((await gemini.getModels()).map((model) => model.id)).toContain('gemini-2.5-flash');
+    expect((await gemini.getModels()).map((model) => model.id)).toContain('gemini-3.5-flash-lite');
     expect(await gemini.healthCheck()).toMatchObject({ healthy: false, statusCode: 400, message: expect.stringContaining('API key not valid') });
   });
 
@@ -314,7 +318,7 @@ describe('createGemini with OAuth accounts', () => {
       request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] },
     });
     // No live model list on Code Assist: the built-in one, without a request.
-    expect((await gemini.getModels()).map((model) => model.id)).toContain('gemini-2.5-pro');
+    expect((await gemini.getModels()).map((model) => model.id)).toContain('gemini-3.5-flash');
     // The health check is a real authenticated call: loadCodeAssist.
     expect(await gemini.healthCheck()).toMatchObject({ healthy: true });
     expect(loads).toHaveLength(3);

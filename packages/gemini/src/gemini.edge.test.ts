@@ -30,7 +30,7 @@ describe('@kit/gemini on an edge runtime', () => {
       })
     ).final();
     expect(completion).toMatchObject({ text: 'Checking', finishReason: 'tool-calls', toolCalls: [{ name: 'lookup', arguments: '{"q":"x"}' }] });
-    expect(urls).toEqual(['https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse']);
+    expect(urls).toEqual(['https://generativelanguage.googleapis.com/v1beta/models/gemini-3.5-flash-lite:streamGenerateContent?alt=sse']);
   });
 
   it('refreshes a token with a form POST', async () => {

@@ -12,7 +12,7 @@ export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platf
  */
 const NO_TOKEN_YET = '~~~';
 
-/** The fields of a Google service-account key file (`"type": "service_account"`) that @kit reads. */
+/** The fields of a Google service-account key file (`"type": "service_account"`) that \@kit reads. */
 export interface ServiceAccountKey {
   type: 'service_account';
   project_id?: string;

@@ -1,5 +1,11 @@
-import type { KitEventListener } from '@kit/core';
-import { credentialHealthOptionsShape, parseOrThrow, resolveCredentialHealthPolicy, type CredentialHealthPolicy } from '@kit/core/provider-utils';
+import type { CredentialStateStore, KitEventListener } from '@kit/core';
+import {
+  credentialHealthOptionsShape,
+  credentialStateStoreSchema,
+  parseOrThrow,
+  resolveCredentialHealthPolicy,
+  type CredentialHealthPolicy,
+} from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 /** Strict: an unknown or misspelt option is an `invalid_config` error naming it. */
@@ -11,8 +17,13 @@ function keyManagerOptionsSchema() {
      * - `'weighted'` — smooth weighted round-robin by each key's `weight` (deterministic);
      * - `'random'` — uniformly at random.
      */
-    strategy: z.optional(z.enum(['round-robin', 'weighted', 'random'])),
+    strategy: z.optional(z.literal(['round-robin', 'weighted', 'random'])),
     ...credentialHealthOptionsShape(),
+    /**
+     * Shares health, failure counters, cooldowns and rate-limit windows with the other processes using the same store
+     * (`createRedisStateStore` from `@kit/store-redis`). Reads stay in memory; only the keys' ids are written, never a key.
+     */
+    stateStore: z.optional(credentialStateStoreSchema()),
   });
 }
 
@@ -20,7 +31,7 @@ function keyManagerOptionsSchema() {
  * Options of `new KeyManager(providerName, keys, options)`. Every field is optional: `strategy`, the backoff and
  * health numbers (`initialBackoffMs` 1 000, `maxBackoffMs` 60 000, `maxTransientBackoffMs` 5 000, `unhealthyAfter`
  * 3, `quotaCooldownMs` 1 h, `jitter` 0), per-status / per-code `policies`, the clocks (`now`, `monotonicNow`),
- * `random` and `onEvent`.
+ * `random`, `onEvent` and `stateStore`.
  */
 export type KeyManagerOptions = z.infer<ReturnType<typeof keyManagerOptionsSchema>>;
 
@@ -38,6 +49,7 @@ export interface ResolvedKeyManagerOptions {
   /** Backoff, health, rules and clocks, shared with `OAuthManager`. */
   health: CredentialHealthPolicy;
   onEvent: KitEventListener | undefined;
+  stateStore: CredentialStateStore | undefined;
 }
 
 /**
@@ -51,5 +63,6 @@ export function resolveKeyManagerOptions(options: unknown, provider: string): Re
     strategy: given.strategy ?? 'round-robin',
     health: resolveCredentialHealthPolicy(given, what, provider),
     onEvent: given.onEvent,
+    stateStore: given.stateStore,
   };
 }

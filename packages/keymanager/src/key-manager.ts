@@ -19,6 +19,7 @@ import {
   selectPanicCredential,
   soonestCredentialRecoveryMs,
   type CredentialReportMoment,
+  type SharedStateBinding,
 } from '@kit/core/provider-utils';
 import { abortable, throwIfAborted } from './abort';
 import { check, isRecord, UNKNOWN } from './invalid-config';
@@ -70,6 +71,8 @@ export class KeyManager implements CredentialSource {
   readonly #emit: KitEventListener | undefined;
   /** The number of the latest hand-out (`CredentialLease.sequence`). */
   #sequence = 0;
+  /** The link to `options.stateStore`, when one is set. */
+  readonly #shared: SharedStateBinding | undefined;
 
   /**
    * @param providerName - names the provider in events and errors (e.g. `'openai'`).
@@ -86,6 +89,14 @@ export class KeyManager implements CredentialSource {
     this.#check(Array.isArray(keys) && keys.length > 0, 'keys');
     keys.forEach((key, index) => {
       this.#add(key, `keys[${index}]`, `key-${index + 1}`);
+    });
+    this.#shared = this.#options.stateStore?.attach({
+      kind: 'api-key',
+      provider: providerName,
+      credentials: () => this.#keys,
+      sequence: () => this.#sequence,
+      clock: this.#options.health.clock,
+      emit: this.#emit,
     });
   }
 
@@ -120,6 +131,9 @@ export class KeyManager implements CredentialSource {
    */
   async acquire({ signal, id, exclude }: AcquireOptions = {}): Promise<CredentialLease> {
     throwIfAborted(signal, this.providerName);
+    // With a state store, the first call waits until the shared state was read (bounded by the store's timeout).
+    const ready = this.#shared?.ready;
+    if (ready) await ready;
     const wanted = id === undefined || exclude?.has(id) ? undefined : this.#keys.find((key) => key.id === id);
     const state = this.#handOut(exclude, wanted, true);
     if (!state) throw this.#exhausted(undefined, exclude);
@@ -170,14 +184,12 @@ export class KeyManager implements CredentialSource {
     this.#check(isRecord(info as unknown), 'info');
     const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
     if (!state || typeof remaining !== 'number' || !(remaining >= 0)) return;
-    if (remaining > 0) {
-      state.health.skipUntil(0);
-      return;
-    }
     const { clock } = this.#options.health;
     const wallNow = clock.wall();
+    if (remaining > 0) state.health.skipUntil(0);
     // The reset is a wall-clock time: from now on it is a duration on the monotonic clock.
-    if (typeof resetAt === 'number' && resetAt > wallNow) state.health.skipUntil(clock.monotonic() + (resetAt - wallNow));
+    else if (typeof resetAt === 'number' && resetAt > wallNow) state.health.skipUntil(clock.monotonic() + (resetAt - wallNow));
+    this.#shared?.healthChanged(state);
   }
 
   /**
@@ -190,6 +202,7 @@ export class KeyManager implements CredentialSource {
     this.#check(state, 'idOrKey', UNKNOWN);
     const wasHealthy = state.health.healthy;
     state.health.enable();
+    this.#shared?.healthChanged(state);
     if (!wasHealthy) this.#event('credential-recovered', state.id);
   }
 
@@ -330,7 +343,9 @@ export class KeyManager implements CredentialSource {
   #recordSuccess(state: KeyState, sequence: number | undefined): void {
     const { health } = state;
     const wasHealthy = health.healthy;
-    if (health.recordSuccess(this.#moment(sequence)) === 'counted' && !wasHealthy) this.#event('credential-recovered', state.id);
+    const outcome = health.recordSuccess(this.#moment(sequence));
+    this.#shared?.healthChanged(state);
+    if (outcome === 'counted' && !wasHealthy) this.#event('credential-recovered', state.id);
   }
 
   /**
@@ -346,7 +361,9 @@ export class KeyManager implements CredentialSource {
     });
     const wasHealthy = health.healthy;
     const moment = this.#moment(sequence);
-    if (health.recordFailure(error, moment, this.#options.health) !== 'counted') return error;
+    const outcome = health.recordFailure(error, moment, this.#options.health);
+    this.#shared?.healthChanged(state);
+    if (outcome !== 'counted') return error;
     this.#event('credential-failure', id, {
       error: { code: error.code, status: error.status, message: maskSecrets(error.message, [secret]) },
       consecutiveFailures: health.consecutiveFailures,
@@ -380,7 +397,8 @@ export class KeyManager implements CredentialSource {
 /** The `sequence` of a report, when it carries a usable one. */
 function sequenceOf(info: CredentialReportInfo | undefined): number | undefined {
   const sequence = info?.sequence;
-  return typeof sequence === 'number' && Number.isFinite(sequence) ? sequence : undefined;
+  // Number.isFinite is false for anything that is not a number.
+  return Number.isFinite(sequence) ? sequence : undefined;
 }
 
 /** Whether `executeWithFailover` tries the next key after `error`: the key is to blame, or a pool rule says it matters. */

@@ -1,3 +1,9 @@
+/**
+ * `MetricsCollector`: provider-, model- and credential-level metrics with percentiles, cost, subscriptions,
+ * Prometheus text and JSON export.
+ *
+ * @module @kit/metrics
+ */
 export { MetricsCollector } from './metrics-collector';
 export { DEFAULT_LATENCY_BUCKETS_MS, DEFAULT_PERCENTILE_WINDOW, type MetricsCollectorOptions } from './metrics-collector-options';
 export type { CredentialHealthEntry, CredentialMetrics, CostTotals, MetricsSnapshot, SeriesMetrics, TokenTotals } from './metrics-snapshot';

@@ -181,6 +181,26 @@ describe('MetricsCollector: counts and rates from scripted event sequences', () 
     expect(metrics.snapshot()).toMatchObject({ takenAt: 9_000, since: 5_000 });
   });
 
+  it('a credential the provider refused (authentication, permission) is unhealthy at once, in the snapshot and the gauge, until a success', () => {
+    const metrics = new MetricsCollector();
+    const revoked = events({ credentialId: 'key-revoked' });
+    const forbidden = events({ credentialId: 'key-forbidden' });
+    const limited = events({ credentialId: 'key-limited' });
+    // One failure each: below the managers' unhealthyAfter (3), so no credential-unhealthy event comes.
+    metrics.record(revoked.credentialFailure(1, 1000, 'authentication'));
+    metrics.record(forbidden.credentialFailure(1, 1000, 'permission'));
+    metrics.record(limited.credentialFailure(1, 30_000, 'rate_limit'));
+    const health = Object.fromEntries(metrics.getCredentialHealth().map((entry) => [entry.credentialId, entry.healthy]));
+    expect(health).toEqual({ 'key-revoked': false, 'key-forbidden': false, 'key-limited': true });
+    const prometheus = metrics.toPrometheus();
+    expect(prometheus).toContain('kit_credential_healthy{provider="openai",credential="key-revoked"} 0');
+    expect(prometheus).toContain('kit_credential_healthy{provider="openai",credential="key-forbidden"} 0');
+    expect(prometheus).toContain('kit_credential_healthy{provider="openai",credential="key-limited"} 1');
+    metrics.record(revoked.start());
+    metrics.record(revoked.success(10));
+    expect(metrics.snapshot().byCredential['openai:key-revoked']).toMatchObject({ healthy: true, consecutiveFailures: 0 });
+  });
+
   it('keeps the last rate-limit headers of a credential and counts alerts', () => {
     const metrics = new MetricsCollector();
     const key = events({ credentialId: 'key-1', model: 'm' });

@@ -19,7 +19,7 @@ type RequestError = Extract<KitEvent, { type: 'request-error' }>;
 type CallError = Extract<KitEvent, { type: 'call-error' }>;
 
 /**
- * Collects @kit events into provider-, model- and credential-level metrics with cost, percentiles and a
+ * Collects \@kit events into provider-, model- and credential-level metrics with cost, percentiles and a
  * Prometheus export. Pass it as `metrics` to any number of providers and as `onEvent` to credential managers:
  *
  * ```ts
@@ -204,6 +204,9 @@ export class MetricsCollector implements MetricsSink {
         credential.consecutiveFailures = event.consecutiveFailures;
         credential.lastFailureAt = event.at;
         credential.backoffUntil = event.backoffMs > 0 ? event.at + event.backoffMs : undefined;
+        // The provider refused the credential itself (revoked key, missing permission): not healthy from this
+        // failure on, without waiting for the manager's `unhealthyAfter` count; a success or recovery clears it.
+        if (event.error.code === 'authentication' || event.error.code === 'permission') credential.healthy = false;
         return;
       }
       case 'credential-unhealthy': {

@@ -97,8 +97,9 @@ export interface CredentialMetrics extends SeriesMetrics {
   provider: string;
   credentialId: string;
   /**
-   * `false` after `credential-unhealthy`, `true` again after `credential-recovered` or a successful attempt; `true`
-   * for a credential never reported unhealthy.
+   * `false` after `credential-unhealthy` or a `credential-failure` whose error is `authentication` or `permission` (the
+   * provider refused the credential itself), `true` again after `credential-recovered` or a successful attempt; `true`
+   * for a credential never reported unhealthy or refused.
    */
   healthy: boolean;
   /** From the last `credential-failure` (0 after a recovery or a success). */

@@ -2,7 +2,7 @@
  * What an alert is about:
  * - `'failure-rate'` — more than `failureRateThreshold` of a credential's recent requests failed (≥ the minimum count);
  * - `'refresh-failure'` — refreshing a credential's token failed (critical once it turned unhealthy);
- * - `'token-expiring'` — a token that cannot be refreshed (no refresh token, or refreshes failing) expires within `expiryWarningMs`;
+ * - `'token-expiring'` — a token that cannot be refreshed (neither a refresh token nor a client secret, or refreshes failing) expires within `expiryWarningMs`;
  * - `'credential-unhealthy'` — a credential is unhealthy;
  * - `'persistence-failure'` — `onTokenRefresh` or the store failed to save new tokens (they stay usable in memory).
  */

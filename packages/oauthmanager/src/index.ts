@@ -1,3 +1,9 @@
+/**
+ * `OAuthManager`: OAuth accounts with single-flight refresh, health and backoff, rotation, monitoring and
+ * credential stores.
+ *
+ * @module @kit/oauthmanager
+ */
 export { OAuthManager, type CredentialUpdate } from './oauth-manager';
 export type { OAuthCredential, RefreshContext, RefreshedToken, RefreshFunction } from './oauth-credential';
 export type {

@@ -20,6 +20,7 @@ function credentialShape() {
     refreshCount: z.optional(z.int().check(z.gte(0))),
     resourceUrl: z.optional(filled()),
     projectId: z.optional(filled()),
+    tokenUrl: z.optional(filled()),
     createdAt: time(),
   };
 }
@@ -36,6 +37,7 @@ const fields: readonly (keyof OAuthCredential)[] = [
   'refreshCount',
   'resourceUrl',
   'projectId',
+  'tokenUrl',
   'createdAt',
 ];
 

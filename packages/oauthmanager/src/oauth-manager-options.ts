@@ -1,7 +1,8 @@
-import type { KitEventListener } from '@kit/core';
+import type { CredentialStateStore, KitEventListener } from '@kit/core';
 import {
   credentialHealthOptionsShape,
   credentialPoolFunctionSchema,
+  credentialStateStoreSchema,
   durationMsSchema,
   httpURLSchema,
   parseOrThrow,
@@ -120,13 +121,20 @@ function oauthManagerOptionsSchema() {
     monitoring: z.optional(monitoringSchema()),
     /** The fetch used for webhooks. Default `globalThis.fetch`. */
     fetch: z.optional(credentialPoolFunctionSchema<typeof globalThis.fetch>()),
+    /**
+     * Shares the accounts' health, cooldowns and tokens with the other processes using the same store
+     * (`createRedisStateStore` from `@kit/store-redis`): one refresh per account across processes (a refresh lock;
+     * the others take the refreshed token from the store). Tokens are written sealed by the store's cipher.
+     */
+    stateStore: z.optional(credentialStateStoreSchema()),
   });
 }
 
 /**
  * Options of `new OAuthManager(providerName, credentials, refresh, options)`. Every field is optional: `strategy`,
  * the health options shared with `KeyManager` (backoff numbers, `maxTransientBackoffMs`, `unhealthyAfter`,
- * `policies`, clocks, `random`, `onEvent`), the refresh options, `store`, `rotation`, `monitoring` and `fetch`.
+ * `policies`, clocks, `random`, `onEvent`), the refresh options, `store`, `rotation`, `monitoring`, `fetch` and
+ * `stateStore`.
  */
 export type OAuthManagerOptions = z.infer<ReturnType<typeof oauthManagerOptionsSchema>>;
 
@@ -155,6 +163,7 @@ export interface ResolvedOptions {
   monitoring: Required<Omit<MonitoringOptions, 'webhookUrl' | 'onAlert' | 'events'>> & Pick<MonitoringOptions, 'webhookUrl' | 'onAlert' | 'events'>;
   onEvent: KitEventListener | undefined;
   fetch: typeof globalThis.fetch | undefined;
+  stateStore: CredentialStateStore | undefined;
 }
 
 const DAY = 86_400_000;
@@ -199,5 +208,6 @@ export function resolveOptions(options: unknown, provider: string): ResolvedOpti
     },
     onEvent: given.onEvent,
     fetch: given.fetch,
+    stateStore: given.stateStore,
   };
 }

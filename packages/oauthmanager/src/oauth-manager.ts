@@ -17,6 +17,8 @@ import {
   maskSecrets,
   soonestCredentialRecoveryMs,
   type CredentialReportMoment,
+  type SharedStateBinding,
+  type SharedToken,
 } from '@kit/core/provider-utils';
 import type { Alert } from './alert';
 import { AlertDesk } from './alert-desk';
@@ -87,6 +89,8 @@ export class OAuthManager implements CredentialSource {
   /** The number of the latest hand-out (`CredentialLease.sequence`). */
   #sequence = 0;
   #monitor: ReturnType<typeof setInterval> | undefined;
+  /** The link to `options.stateStore`, when one is set. */
+  readonly #shared: SharedStateBinding | undefined;
 
   /**
    * @param providerName - names the provider in events, alerts and errors (e.g. `'gemini'`).
@@ -124,6 +128,24 @@ export class OAuthManager implements CredentialSource {
       : undefined;
     this.#alerts = new AlertDesk(providerName, resolved, this.#emit);
     this.#loaded = !resolved.store;
+    this.#shared = resolved.stateStore?.attach({
+      kind: 'oauth',
+      provider: providerName,
+      credentials: () => this.#states.map(({ credential, health }) => ({ id: credential.id, health })),
+      sequence: () => this.#sequence,
+      clock: resolved.health.clock,
+      emit: this.#emit,
+      token: (id) => {
+        const credential = this.#get(id)?.credential;
+        return credential && sharedTokenOf(credential);
+      },
+      adoptToken: (id, token) => this.#adoptToken(id, token),
+      needsRefresh: (id) => {
+        const state = this.#get(id);
+        return state !== undefined && this.#needsRefresh(state);
+      },
+      refreshTimeoutMs: resolved.refreshTimeoutMs,
+    });
   }
 
   /** Number of credentials in the pool. */
@@ -171,6 +193,9 @@ export class OAuthManager implements CredentialSource {
     const provider = this.providerName;
     if (signal?.aborted) throw abortedError(provider);
     if (!this.#loaded) await abortable(this.load(), signal, provider);
+    // With a state store, the first call waits until the shared state was read (bounded by the store's timeout).
+    const ready = this.#shared?.ready;
+    if (ready) await abortable(ready, signal, provider);
     const tried = new Set<string>(exclude);
     let wanted = id === undefined || tried.has(id) ? undefined : this.#get(id);
     let lastError: KitError | undefined;
@@ -238,6 +263,7 @@ export class OAuthManager implements CredentialSource {
       state.countedUnauthorized = 0;
       state.awaitingProof = false;
     }
+    this.#shared?.healthChanged({ id, health: state.health });
     if (info) {
       if (isTime(info.latencyMs)) {
         state.latencyTotalMs += info.latencyMs;
@@ -293,13 +319,11 @@ export class OAuthManager implements CredentialSource {
     if (!state || !info) return;
     const { requestsRemaining: remaining, requestsResetAt: resetAt } = info;
     if (!isTime(remaining) || remaining < 0) return;
-    if (remaining > 0) {
-      state.health.skipUntil(0);
-      return;
-    }
     const wallNow = this.#now;
+    if (remaining > 0) state.health.skipUntil(0);
     // The reset is a wall-clock time: from now on it is a duration on the monotonic clock.
-    if (isTime(resetAt) && resetAt > wallNow) state.health.skipUntil(this.#mono + (resetAt - wallNow));
+    else if (isTime(resetAt) && resetAt > wallNow) state.health.skipUntil(this.#mono + (resetAt - wallNow));
+    this.#shared?.healthChanged({ id, health: state.health });
   }
 
   /**
@@ -313,6 +337,7 @@ export class OAuthManager implements CredentialSource {
     check(state, this.providerName, 'id', 'is not a credential of this manager');
     const wasHealthy = this.#healthy(state);
     state.health.enable();
+    this.#shared?.healthChanged({ id, health: state.health });
     this.#transition(state, wasHealthy);
   }
 
@@ -340,7 +365,9 @@ export class OAuthManager implements CredentialSource {
         const severity = consecutiveRefreshFailures >= threshold ? 'critical' : 'warning';
         raised.push(this.#alerts.raise('refresh-failure', id, severity, `the token refresh of ${id} failed ${consecutiveRefreshFailures} time(s) in a row`));
       }
-      if (isTime(expiresAt) && (!credential.refreshToken || consecutiveRefreshFailures > 0) && expiresAt - now < expiryWarningMs) {
+      // A client secret gets new tokens without a refresh token (Entra ID client credentials, service-account keys).
+      const refreshable = Boolean(credential.refreshToken || credential.clientSecret);
+      if (isTime(expiresAt) && (!refreshable || consecutiveRefreshFailures > 0) && expiresAt - now < expiryWarningMs) {
         const message =
           expiresAt <= now
             ? `the token of ${id} has expired and cannot be refreshed`
@@ -642,10 +669,45 @@ export class OAuthManager implements CredentialSource {
 
   /** The refresh in flight for this credential, or a new one; resolves to the (masked) error, or `undefined` on success. */
   #refreshShared(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
-    state.refreshing ??= this.#runRefresh(state, afterUnauthorized).finally(() => {
+    const run = () => this.#runRefresh(state, afterUnauthorized);
+    // With a state store: one refresh across processes (its lock), or the token another process refreshed meanwhile.
+    state.refreshing ??= (this.#shared ? this.#shared.refresh(state.credential.id, run) : run()).finally(() => {
       state.refreshing = undefined;
     });
     return state.refreshing;
+  }
+
+  /**
+   * Another process refreshed this credential (the state store delivered its tokens): use them as if this process had
+   * refreshed — the refresh health is forgiven, a rejected token is no longer rejected — and save them to the store.
+   */
+  async #adoptToken(id: string, token: SharedToken): Promise<void> {
+    const state = this.#get(id);
+    if (!state) return;
+    const wasHealthy = this.#healthy(state);
+    const previous = state.credential;
+    const adopted: OAuthCredential = { ...previous, accessToken: token.accessToken };
+    if (isFilled(token.refreshToken)) adopted.refreshToken = token.refreshToken;
+    if (isFilled(token.resourceUrl)) adopted.resourceUrl = token.resourceUrl;
+    for (const field of ['expiresAt', 'lastRefreshAt', 'refreshCount'] as const) {
+      const value = token[field];
+      if (isTime(value)) adopted[field] = value;
+      else delete adopted[field];
+    }
+    state.replacedSecrets = [previous.accessToken];
+    if (previous.refreshToken && previous.refreshToken !== adopted.refreshToken) state.replacedSecrets.push(previous.refreshToken);
+    state.credential = adopted;
+    state.tokenLifetimeMs = observedLifetimeMs(adopted, this.#now);
+    state.health.forgiveExemptFailures();
+    state.health.releaseHold();
+    state.consecutiveRefreshFailures = 0;
+    state.handedOutSinceRefresh = 0;
+    state.countedUnauthorized = 0;
+    state.forceRefresh = false;
+    state.awaitingProof = false;
+    this.#shared?.healthChanged({ id, health: state.health });
+    this.#transition(state, wasHealthy);
+    await this.#persist(adopted, false);
   }
 
   async #runRefresh(state: CredentialState, afterUnauthorized: boolean): Promise<KitError | undefined> {
@@ -678,6 +740,7 @@ export class OAuthManager implements CredentialSource {
     state.countedUnauthorized = 0;
     state.forceRefresh = false;
     state.awaitingProof = afterUnauthorized;
+    this.#shared?.healthChanged({ id: credential.id, health: state.health });
     recordRefreshOutcome(state, latencyMs, false);
     this.#event('token-refresh', credential.id, { success: true, latencyMs });
     this.#transition(state, wasHealthy);
@@ -752,6 +815,7 @@ export class OAuthManager implements CredentialSource {
     const { health } = state;
     const moment = this.#moment(sequence);
     const outcome = health.recordFailure(error, moment, this.#options.health, refreshFailed);
+    this.#shared?.healthChanged({ id: state.credential.id, health });
     if (outcome === 'ignored') return false;
     recordOutcome(state, true);
     if (outcome === 'stale') return false;
@@ -905,6 +969,17 @@ export class OAuthManager implements CredentialSource {
   #event(type: KitEvent['type'], credentialId: string, extra?: object): void {
     this.#emit?.({ type, at: this.#now, provider: this.providerName, credentialId, ...extra } as KitEvent);
   }
+}
+
+/** The tokens of a credential as a state store shares them. */
+function sharedTokenOf({ accessToken, refreshToken, expiresAt, lastRefreshAt, refreshCount, resourceUrl }: OAuthCredential): SharedToken {
+  const token: SharedToken = { accessToken };
+  if (refreshToken !== undefined) token.refreshToken = refreshToken;
+  if (expiresAt !== undefined) token.expiresAt = expiresAt;
+  if (lastRefreshAt !== undefined) token.lastRefreshAt = lastRefreshAt;
+  if (refreshCount !== undefined) token.refreshCount = refreshCount;
+  if (resourceUrl !== undefined) token.resourceUrl = resourceUrl;
+  return token;
 }
 
 /** The `sequence` of a report, when it carries a usable one. */

@@ -1,3 +1,8 @@
+/**
+ * `createOllama`: Ollama's native chat API (NDJSON), local or on ollama.com.
+ *
+ * @module @kit/ollama
+ */
 export { createOllama, defineOllamaProvider, type OllamaProvider } from './ollama-provider';
 export {
   ollamaSettingsSchema,

@@ -1,4 +1,4 @@
-import { toKitError, type CallOptions, type Provider } from '@kit/core';
+import { PROVIDER_SPECIFICATION_VERSION, toKitError, type CallOptions, type Provider } from '@kit/core';
 import {
   createChatProvider,
   DEFAULT_TIMEOUT_MS,
@@ -38,6 +38,7 @@ const bearer = (secret: string): Record<string, string> => ({ authorization: `Be
  */
 export function defineOllamaProvider({ keepAlive }: Pick<OllamaSettings, 'keepAlive'> = {}): ProviderDefinition {
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     type: 'ollama',
     defaultBaseURL: OLLAMA_BASE_URL,
     defaultModel: OLLAMA_DEFAULT_MODEL,
@@ -76,7 +77,7 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
     what: 'invalid ollama settings',
     provider: 'ollama',
   });
-  const baseURL = (common.baseURL ?? ollamaHostToBaseURL(readEnvironmentVariable(OLLAMA_HOST_ENV_VAR))).replace(/\/+$/, '');
+  const baseURL = (common.baseURL ?? ollamaHostToBaseURL(readEnvironmentVariable(OLLAMA_HOST_ENV_VAR, common.env))).replace(/\/+$/, '');
   const provider = createChatProvider(defineOllamaProvider({ keepAlive }), { ...common, baseURL });
 
   async function listRunningModels(options: CallOptions = {}): Promise<OllamaRunningModel[]> {

@@ -1,5 +1,6 @@
-import type { ModelCapabilities, ModelInfo, ProviderCapabilities } from '@kit/core';
+import { PROVIDER_SPECIFICATION_VERSION, type ModelCapabilities, type ModelInfo, type ProviderCapabilities } from '@kit/core';
 import {
+  DEFAULT_PROVIDER_CAPABILITIES,
   sseFraming,
   openAIRateLimitHeaders,
   readRateLimitHeaders,
@@ -62,21 +63,13 @@ export function modelCapabilities({ documents, audio, ...capabilities }: Provide
 export function defineOpenAICompatibleProvider(config: OpenAICompatibleConfig): ProviderDefinition {
   const { type, defaultModel, refineError, rateLimitHeaders = openAIRateLimitHeaders } = config;
   // Streaming, tools and JSON on; vision, documents, audio, reasoning off unless the config says so.
-  const capabilities: ProviderCapabilities = {
-    streaming: true,
-    tools: true,
-    vision: false,
-    documents: false,
-    audio: false,
-    reasoning: false,
-    json: true,
-    ...config.capabilities,
-  };
+  const capabilities: ProviderCapabilities = { ...DEFAULT_PROVIDER_CAPABILITIES, tools: true, json: true, ...config.capabilities };
   const defaultModelCapabilities = modelCapabilities(capabilities);
   // With no default model (a server whose calls each name one) the fallback list is empty.
   const fallbackModels =
     config.fallbackModels ?? (defaultModel ? [{ id: defaultModel, provider: config.name ?? type, capabilities: defaultModelCapabilities }] : []);
   return {
+    specificationVersion: PROVIDER_SPECIFICATION_VERSION,
     // The config's own fields (type, base URL, default model, key variable, `apiKeyOptional`, headers) as given.
     ...config,
     capabilities,

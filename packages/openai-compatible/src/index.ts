@@ -1,3 +1,9 @@
+/**
+ * The OpenAI chat-completions wire dialect, written once: `createOpenAICompatible` with presets for Groq, OpenCode
+ * Zen, DeepSeek, xAI, Together, Fireworks, LM Studio, llama.cpp and vLLM.
+ *
+ * @module @kit/openai-compatible
+ */
 export { createOpenAICompatible } from './openai-compatible-provider';
 export { openAICompatibleSettingsSchema, type OpenAICompatibleSettings } from './openai-compatible-settings';
 export {
@@ -7,6 +13,8 @@ export {
   type OpenAICompatiblePresetName,
 } from './openai-compatible-presets';
 export { defineOpenAICompatibleProvider, modelCapabilities, type OpenAICompatibleConfig } from './define-openai-compatible-provider';
+export { openAICompatiblePresetModels, OPENAI_COMPATIBLE_PRESET_MODELS_VERIFIED_ON } from './openai-compatible-preset-models';
+export { countReasoningAsOutput, withUsageCounting, type UsageCounting } from './openai-usage-counting';
 
 // Building blocks of the dialect, for thin layers (`@kit/openai`, `@kit/cerebras`, `@kit/qwen`, `@kit/openrouter`).
 export {

@@ -1,6 +1,7 @@
 import type { ProviderCapabilities } from '@kit/core';
 import type { ReasoningReplay } from './convert-to-openai-messages';
 import type { MaxTokensField } from './openai-chat-request';
+import type { UsageCounting } from './openai-usage-counting';
 
 /** Where an OpenAI-compatible service lives and what it offers. */
 export interface OpenAICompatiblePreset {
@@ -15,6 +16,8 @@ export interface OpenAICompatiblePreset {
   maxTokensField?: MaxTokensField;
   /** How assistant reasoning parts are sent back; default `'drop'`. */
   reasoningReplay?: ReasoningReplay;
+  /** How the service counts `usage` where it departs from OpenAI's rule (see `UsageCounting`). */
+  usage?: UsageCounting;
 }
 
 // Plain literals (no spreads) keep this module free of side effects, so bundles that use no preset drop it.
@@ -23,8 +26,10 @@ const hostedWithVision = { tools: true, json: true, reasoning: true, vision: tru
 const local = hostedWithVision;
 
 /**
- * Known OpenAI-compatible services. Default models were current when written; model catalogues change,
- * so pass `defaultModel` (or a per-call `model`) for anything else — `getModels()` lists what a server offers.
+ * Known OpenAI-compatible services. Default models are current ones without an announced shutdown, checked on the day
+ * of `OPENAI_COMPATIBLE_PRESET_MODELS_VERIFIED_ON` (the dated tables are in `openAICompatiblePresetModels`); model
+ * catalogues change, so pass `defaultModel` (or a per-call `model`) for anything else — `getModels()` lists what a
+ * server offers.
  */
 export const openAICompatiblePresets = {
   /** GroqCloud. */
@@ -38,12 +43,21 @@ export const openAICompatiblePresets = {
   deepseek: {
     baseURL: 'https://api.deepseek.com/v1',
     apiKeyEnvVar: 'DEEPSEEK_API_KEY',
-    defaultModel: 'deepseek-chat',
+    defaultModel: 'deepseek-v4-flash',
     capabilities: hosted,
     reasoningReplay: 'reasoning_content',
   },
-  /** xAI Grok. */
-  xai: { baseURL: 'https://api.x.ai/v1', apiKeyEnvVar: 'XAI_API_KEY', defaultModel: 'grok-4.3', capabilities: hostedWithVision },
+  /**
+   * xAI Grok. Its `completion_tokens` leaves out the reasoning tokens (counted in `completion_tokens_details` and
+   * `total_tokens` only), so they are added to `outputTokens`.
+   */
+  xai: {
+    baseURL: 'https://api.x.ai/v1',
+    apiKeyEnvVar: 'XAI_API_KEY',
+    defaultModel: 'grok-4.3',
+    capabilities: hostedWithVision,
+    usage: { outputIncludesReasoning: false },
+  },
   /** Together AI. */
   together: { baseURL: 'https://api.together.xyz/v1', apiKeyEnvVar: 'TOGETHER_API_KEY', defaultModel: 'openai/gpt-oss-120b', capabilities: hostedWithVision },
   /** Fireworks AI. */

@@ -260,3 +260,77 @@ describe('createOpenAICompatible', () => {
     expect(kitErrorOf(() => createOpenAICompatible({ preset: 'groq', timeoutMs: 1e12 })).message).toContain('timeoutMs: must be at most 2147483647');
   });
 });
+
+describe('usage counting per preset', () => {
+  // xAI's documented Chat Completions answer for a reasoning model (Google Cloud's "Reasoning for Grok models" page,
+  // docs.cloud.google.com/vertex-ai/generative-ai/docs/partner-models/grok/capabilities/reasoning): `completion_tokens`
+  // 50 leaves out the 124 `reasoning_tokens`, which `total_tokens` 837 = 663 + 50 + 124 counts.
+  const xaiAnswer = {
+    choices: [{ finish_reason: 'stop', index: 0, logprobs: null, message: { content: 'I am Grok, an AI assistant built by xAI...', role: 'assistant' } }],
+    created: 1775523905,
+    id: 'knTMaJC0EJfM5OMP7I3xkAk',
+    model: 'grok-4.3',
+    object: 'chat.completion',
+    system_fingerprint: 'fp_39c5j0a324',
+    usage: {
+      completion_tokens: 50,
+      completion_tokens_details: { accepted_prediction_tokens: 0, audio_tokens: 0, reasoning_tokens: 124, rejected_prediction_tokens: 0 },
+      cost_in_usd_ticks: 0,
+      num_sources_used: 0,
+      prompt_tokens: 663,
+      prompt_tokens_details: { audio_tokens: 0, cached_tokens: 654, image_tokens: 0, text_tokens: 663 },
+      total_tokens: 837,
+    },
+  };
+  // A streamed answer with the usage xAI recorded for grok-3-mini in vercel/ai#12425 (completion_tokens 1,
+  // reasoning_tokens 386, total_tokens 399), sent on the last chunk as xAI does.
+  const chunk = (fields: Record<string, unknown>) => JSON.stringify({ id: 'xai-1', object: 'chat.completion.chunk', created: 1, model: 'grok-4.3', ...fields });
+  const xaiStream = [
+    chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: 'Hi' } }] }),
+    chunk({
+      choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 12, completion_tokens: 1, total_tokens: 399, completion_tokens_details: { reasoning_tokens: 386 } },
+    }),
+    '[DONE]',
+  ];
+
+  it('xAI: outputTokens counts the reasoning tokens its completion_tokens leaves out, streamed and not', async () => {
+    captureChat('https://api.x.ai/v1/chat/completions', () => HttpResponse.json(xaiAnswer));
+    const xai = createOpenAICompatible({ preset: 'xai', apiKey: 'test-key-1' });
+    const completion = await xai.complete({ prompt: 'Who are you?' });
+    expect(completion.usage).toEqual({ inputTokens: 663, outputTokens: 174, totalTokens: 837, cachedInputTokens: 654, reasoningTokens: 124 });
+
+    server.resetHandlers();
+    captureChat('https://api.x.ai/v1/chat/completions', () => sseResponse(xaiStream));
+    const events = await collect(await xai.generateChatCompletion({ prompt: 'Hi' }));
+    expect(events.at(-1)).toEqual({
+      type: 'finish',
+      finishReason: 'stop',
+      usage: { inputTokens: 12, outputTokens: 387, totalTokens: 399, reasoningTokens: 386 },
+    });
+  });
+
+  it('a preset that counts as OpenAI does (reasoning inside completion_tokens) is left as reported', async () => {
+    // DeepSeek counts as OpenAI does: completion_tokens (174) already holds the 124 reasoning tokens (as measured in
+    // "Grok 3 API - Reasoning Tokens are Counted Differently", forem.com/maximsaplin, for OpenAI and DeepSeek R1).
+    const answer = {
+      ...xaiAnswer,
+      usage: { prompt_tokens: 663, completion_tokens: 174, total_tokens: 837, completion_tokens_details: { reasoning_tokens: 124 } },
+    };
+    captureChat('https://api.deepseek.com/v1/chat/completions', () => HttpResponse.json(answer));
+    const completion = await createOpenAICompatible({ preset: 'deepseek', apiKey: 'test-key-1' }).complete({ prompt: 'Hi' });
+    expect(completion.usage).toEqual({ inputTokens: 663, outputTokens: 174, totalTokens: 837, reasoningTokens: 124 });
+  });
+
+  it('a server of your own declares its counting with the usage setting', async () => {
+    captureChat('https://grok-proxy.test/v1/chat/completions', () => HttpResponse.json(xaiAnswer));
+    const proxy = createOpenAICompatible({
+      baseURL: 'https://grok-proxy.test/v1',
+      defaultModel: 'grok-4.3',
+      apiKey: 'test-key-1',
+      usage: { outputIncludesReasoning: false },
+    });
+    expect((await proxy.complete({ prompt: 'Hi' })).usage.outputTokens).toBe(174);
+    expect(kitErrorOf(() => createOpenAICompatible({ preset: 'xai', usage: { reasoning: 'added' } as never })).message).toContain('usage');
+  });
+});

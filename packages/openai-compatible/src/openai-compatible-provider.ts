@@ -1,7 +1,9 @@
 import { KitError, type Provider } from '@kit/core';
 import { createChatProvider, parseOrThrow } from '@kit/core/provider-utils';
 import { defineOpenAICompatibleProvider } from './define-openai-compatible-provider';
+import { openAICompatiblePresetModels } from './openai-compatible-preset-models';
 import { openAICompatiblePresets, type OpenAICompatiblePreset } from './openai-compatible-presets';
+import { withUsageCounting } from './openai-usage-counting';
 import { openAICompatibleSettingsSchema, type OpenAICompatibleSettings } from './openai-compatible-settings';
 
 const TYPE = 'openai-compatible';
@@ -24,7 +26,7 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
     what: 'invalid openai-compatible settings',
     provider: TYPE,
   });
-  const { preset: presetName, apiKeyEnvVar, apiKeyOptional, ...common } = parsed;
+  const { preset: presetName, apiKeyEnvVar, apiKeyOptional, usage, ...common } = parsed;
   const preset: OpenAICompatiblePreset | undefined = presetName ? openAICompatiblePresets[presetName] : undefined;
   const name = common.name ?? presetName ?? TYPE;
   const definition = defineOpenAICompatibleProvider({
@@ -36,8 +38,14 @@ export function createOpenAICompatible(settings: OpenAICompatibleSettings): Prov
     apiKeyEnvVar: apiKeyEnvVar ?? preset?.apiKeyEnvVar,
     apiKeyOptional: apiKeyOptional ?? preset?.apiKeyOptional ?? false,
     capabilities: preset?.capabilities,
+    // A preset's current models (its dated table without the shut-down ones) under the instance name; with a
+    // `defaultModel` of the caller's own, that model alone.
+    fallbackModels:
+      presetName && !common.defaultModel
+        ? openAICompatiblePresetModels[presetName].flatMap((model) => (model.shutdownDate ? [] : [{ ...model, provider: name }]))
+        : undefined,
     maxTokensField: preset?.maxTokensField,
     reasoningReplay: preset?.reasoningReplay,
   });
-  return createChatProvider(definition, { ...common, name });
+  return createChatProvider(withUsageCounting(definition, usage ?? preset?.usage), { ...common, name });
 }

@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
+import { nonEmptyStringSchema, patternStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { openAICompatiblePresetNames } from './openai-compatible-presets';
 
@@ -18,11 +18,14 @@ export const openAICompatibleSettingsSchema = /* @__PURE__ */ (() =>
     /** Instance name; default the preset name, else `'openai-compatible'`. */
     name: providerSettingsShape.name,
     /** The environment variable holding the key (overrides the preset's). */
-    apiKeyEnvVar: z.optional(
-      nonEmptyStringSchema().check(z.regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'must be an environment variable name (letters, digits, _)' })),
-    ),
+    apiKeyEnvVar: z.optional(patternStringSchema(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name (letters, digits, _)')),
     /** Send requests without authentication when no key is configured (default: the preset's, else `false`). */
     apiKeyOptional: z.optional(z.boolean()),
+    /**
+     * How the server counts `usage` where it departs from OpenAI's rule (default: the preset's, else OpenAI's):
+     * `{ outputIncludesReasoning: false }` for a server whose `completion_tokens` leaves the reasoning tokens out.
+     */
+    usage: z.optional(z.strictObject({ outputIncludesReasoning: z.optional(z.boolean()) })),
   }))();
 
 /** Settings of `createOpenAICompatible`: the common ones plus the server's description. */

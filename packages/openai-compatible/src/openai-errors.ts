@@ -1,17 +1,15 @@
 import type { KitError, KitErrorCode } from '@kit/core';
 import {
   classifyUpstreamError,
-  codeForBody,
   retryHintFromMessage,
   truncateMasked,
   upstreamIdentifiers,
+  upstreamErrorInBody,
   upstreamMessage,
-  upstreamRetryAfterMs,
   type ErrorRefinement,
   type ErrorRefiner,
   type RequestContext,
 } from '@kit/core/provider-utils';
-import { responseError } from './wire';
 
 /**
  * The wait an error message asks for ("Please try again in 6m0s"), in milliseconds.
@@ -63,21 +61,11 @@ export function createOpenAIErrorRefiner(codes: Readonly<Record<string, KitError
 }
 
 /**
- * The error object of an OpenAI-style body, `{ error: {...} }`, else the body itself (vLLM's `{ object: 'error', ... }`);
- * read leniently: `Object()` turns any value into something whose fields can be read.
- */
-const errorObject = (body: unknown): Record<string, unknown> => Object(Object(body).error ?? body);
-
-/**
  * The `KitError` for an error the upstream sent inside a 2xx answer (an SSE `data: {"error": …}` chunk, an
- * `event: error`, a JSON body). A numeric `code` or `status` is read as the HTTP status and classified like one;
- * without it, by the body's identifiers and message; `server_error` when nothing is recognisable.
+ * `event: error`, a JSON body): core's classification of in-body errors (`upstreamErrorInBody`) with the
+ * OpenAI-compatible refinement — a numeric `code` or `status` read as the HTTP status; without it, the body's
+ * identifiers and message; `server_error` when nothing is recognisable.
  */
 export function openAIErrorFromBody(body: unknown, context: RequestContext): KitError {
-  const error = errorObject(body);
-  const status = [error.code, error.status].find((value): value is number => typeof value === 'number' && value >= 400 && value < 600);
-  const message = upstreamMessage(body) ?? 'error in the response stream';
-  const headers = new Headers();
-  const code = status === undefined ? (codeForBody(body) ?? 'server_error') : classifyUpstreamError({ status, body, headers });
-  return responseError(context, code, message, { status, retryAfterMs: upstreamRetryAfterMs({ body, headers }, code) });
+  return upstreamErrorInBody(body, { ...context, refineError: context.refineError ?? refineOpenAIError });
 }

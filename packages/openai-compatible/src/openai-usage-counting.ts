@@ -3,13 +3,13 @@ import type { EmitEvent, ProviderDefinition } from '@kit/core/provider-utils';
 
 /**
  * How an OpenAI-compatible service counts the tokens of its `usage` object, where it departs from OpenAI's rule
- * (`completion_tokens` includes `completion_tokens_details.reasoning_tokens`). Whatever the service, @kit reports
+ * (`completion_tokens` includes `completion_tokens_details.reasoning_tokens`). Whatever the service, \@kit reports
  * `usage.outputTokens` as every token generated, reasoning included.
  */
 export interface UsageCounting {
   /**
    * `false` for services whose `completion_tokens` leaves the reasoning tokens out (xAI: they are counted only in
-   * `completion_tokens_details.reasoning_tokens` and `total_tokens`): @kit adds them to `outputTokens`. Default `true`.
+   * `completion_tokens_details.reasoning_tokens` and `total_tokens`): \@kit adds them to `outputTokens`. Default `true`.
    */
   outputIncludesReasoning?: boolean;
 }

@@ -18,7 +18,7 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     id: 'chatcmpl-1',
     object: 'chat.completion.chunk',
     created: 1,
-    model: 'gpt-4.1-mini-2025-04-14',
+    model: 'gpt-6-luna-2026-09-22',
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
 const stream = [
@@ -75,7 +75,7 @@ describe('createOpenAI', () => {
     const seen = onChat(() => sse(stream, { 'x-ratelimit-remaining-requests': '499', 'x-ratelimit-reset-requests': '120ms' }));
     const events: KitEvent[] = [];
     const openai = createOpenAI({ organization: 'org-test', project: 'proj_test', onEvent: (event) => events.push(event) });
-    expect([openai.name, openai.type, openai.getDefaultModel()]).toEqual(['openai', 'openai', 'gpt-4.1-mini']);
+    expect([openai.name, openai.type, openai.getDefaultModel()]).toEqual(['openai', 'openai', 'gpt-6-luna']);
     const result = await openai.generateChatCompletion({ prompt: 'Hi' });
     const received: StreamEvent[] = [];
     for await (const event of result) received.push(event);
@@ -88,7 +88,7 @@ describe('createOpenAI', () => {
     expect(seen[0]?.headers.get('authorization')).toBe('Bearer test-key-1');
     expect(seen[0]?.headers.get('openai-organization')).toBe('org-test');
     expect(seen[0]?.headers.get('openai-project')).toBe('proj_test');
-    expect(seen[0]?.body).toMatchObject({ model: 'gpt-4.1-mini', stream: true, stream_options: { include_usage: true } });
+    expect(seen[0]?.body).toMatchObject({ model: 'gpt-6-luna', stream: true, stream_options: { include_usage: true } });
     expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ credentialId: 'default', rateLimit: { requestsRemaining: 499 } });
   });
 
@@ -172,14 +172,17 @@ describe('createOpenAI', () => {
     expect(String((error as Error).message)).not.toContain('test-key');
   });
 
-  it('lists only chat models, live', async () => {
+  it('lists only chat models, live, with the shutdown date OpenAI reports', async () => {
+    // `shutdown_date` (YYYY-MM-DD, or null when none is announced) as the deprecations page documents it for
+    // GET /v1/models (developers.openai.com/api/docs/deprecations), with the dates that page gives.
     server.use(
       http.get('https://api.openai.com/v1/models', () =>
         HttpResponse.json({
           object: 'list',
           data: [
-            { id: 'gpt-4.1-mini', object: 'model', created: 1, owned_by: 'system' },
-            { id: 'o3', object: 'model', created: 1, owned_by: 'system' },
+            { id: 'gpt-6-luna', object: 'model', created: 1, owned_by: 'system', shutdown_date: null },
+            { id: 'gpt-4.1-mini', object: 'model', created: 1, owned_by: 'system', shutdown_date: '2027-01-14' },
+            { id: 'o3', object: 'model', created: 1, owned_by: 'system', shutdown_date: '2026-12-11' },
             { id: 'text-embedding-3-large', object: 'model', created: 1, owned_by: 'system' },
             { id: 'whisper-1', object: 'model', created: 1, owned_by: 'openai-internal' },
           ],
@@ -187,10 +190,18 @@ describe('createOpenAI', () => {
       ),
     );
     const models = await createOpenAI({ apiKey: 'test-key-1' }).getModels();
-    expect(models.map((model) => [model.id, model.capabilities.reasoning, model.contextWindow])).toEqual([
-      ['gpt-4.1-mini', false, 1_047_576],
-      ['o3', true, 200_000],
+    expect(models.map((model) => [model.id, model.capabilities.reasoning, model.contextWindow, model.shutdownDate])).toEqual([
+      ['gpt-6-luna', true, 1_050_000, undefined],
+      ['gpt-4.1-mini', false, undefined, '2027-01-14'],
+      ['o3', true, undefined, '2026-12-11'],
     ]);
+  });
+
+  it('serves the current models, none with a shutdown date, when GET /models fails', async () => {
+    server.use(http.get('https://api.openai.com/v1/models', () => HttpResponse.json({ error: { message: 'down' } }, { status: 503 })));
+    const models = await createOpenAI({ apiKey: 'test-key-1', maxRetries: 0 }).getModels();
+    expect(models.map((model) => model.id)).toEqual(['gpt-6-luna', 'gpt-6.1-terra', 'gpt-6.1-sol']);
+    expect(models.filter((model) => model.shutdownDate)).toEqual([]);
   });
 
   it('rejects unknown or bad settings, naming the field', () => {

@@ -29,8 +29,8 @@ export function defineOpenAIProvider({ organization, project }: { organization?:
 }
 
 /** `OPENAI_BASE_URL` as the official SDK reads it (the full base URL), checked like the `baseURL` setting. */
-function baseURLFromEnvironment(): string | undefined {
-  const value = readEnvironmentVariable(OPENAI_BASE_URL_ENV_VAR);
+function baseURLFromEnvironment(env: OpenAISettings['env']): string | undefined {
+  const value = readEnvironmentVariable(OPENAI_BASE_URL_ENV_VAR, env);
   return value === undefined
     ? undefined
     : parseOrThrow(httpURLSchema(), value, 'invalid_config', { what: `invalid ${OPENAI_BASE_URL_ENV_VAR}`, provider: 'openai' });
@@ -46,8 +46,11 @@ function baseURLFromEnvironment(): string | undefined {
  * const { text } = await openai.complete({ prompt: 'Say hi' });
  */
 export function createOpenAI(settings: OpenAISettings = {}): Provider {
-  const valid = parseOrThrow(openAISettingsSchema, settings ?? {}, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
-  // `organization` and `project` become headers; core reads the common settings and passes over these two.
-  const baseURL = valid.baseURL ?? baseURLFromEnvironment();
-  return createChatProvider(defineOpenAIProvider(valid), baseURL === undefined ? valid : { ...valid, baseURL });
+  const { organization, project, ...common } = parseOrThrow(openAISettingsSchema, settings ?? {}, 'invalid_config', {
+    what: 'invalid openai settings',
+    provider: 'openai',
+  });
+  // `organization` and `project` become headers; core gets the common settings (it refuses unknown ones).
+  const baseURL = common.baseURL ?? baseURLFromEnvironment(common.env);
+  return createChatProvider(defineOpenAIProvider({ organization, project }), baseURL === undefined ? common : { ...common, baseURL });
 }

@@ -1,3 +1,8 @@
+/**
+ * `createOpenRouter`: hundreds of models behind one OpenRouter key, with routing and reasoning options.
+ *
+ * @module @kit/openrouter
+ */
 export {
   OPENROUTER_API_KEY_ENV_VAR,
   OPENROUTER_BASE_URL,

@@ -8,7 +8,7 @@ const price = () => z.optional(z.number().check(z.gte(0)));
 /**
  * `providerOptions.openrouter`: OpenRouter's request fields, sent as they are named on the wire. The four it is known
  * for are checked strictly (a misspelt field of `provider` or `reasoning` is an `invalid_request` naming it); other
- * body fields (`transforms`, `plugins`, `top_k`, …) pass through, except those @kit sets (`model`, `messages`, `stream`).
+ * body fields (`transforms`, `plugins`, `top_k`, …) pass through, except those \@kit sets (`model`, `messages`, `stream`).
  * Built in a pure IIFE so that it is shaken out of bundles that never validate it.
  */
 export const openRouterProviderOptionsSchema = /* @__PURE__ */ (() =>

@@ -1,8 +1,9 @@
-import { KitError, type ModelInfo, type Provider } from '@kit/core';
+import { KitError, type Provider } from '@kit/core';
 import { createChatProvider, httpURLSchema, parseOrThrow, providerSettingsShape, type ProviderDefinition } from '@kit/core/provider-utils';
 import { buildOpenAIChatBody, defineOpenAICompatibleProvider, type OpenAICompatibleConfig } from '@kit/openai-compatible';
 import { DASHSCOPE_BASE_URL, dashScopeBaseURLs, QWEN_OAUTH_BASE_URL, qwenBaseURLFor } from './qwen-base-url';
 import { refineQwenError } from './qwen-errors';
+import { qwenFallbackModels, qwenTextModel, qwenVisionModel } from './qwen-models';
 import * as z from 'zod/mini';
 
 /** The environment variable read for a DashScope key when neither `apiKey` nor `credentials` is given. */
@@ -32,19 +33,6 @@ export const qwenSettingsSchema = /* @__PURE__ */ (() =>
 /** Settings of `createQwen`: the common ones plus where DashScope keys and OAuth accounts send their requests. */
 export type QwenSettings = z.infer<typeof qwenSettingsSchema>;
 
-const textModel = { streaming: true, tools: true, vision: false, reasoning: true, json: true };
-const visionModel = { streaming: true, tools: true, vision: true, reasoning: true, json: true };
-
-/** Served by `getModels()` when the live list cannot be fetched (the OAuth portal has none). */
-export const qwenFallbackModels: readonly ModelInfo[] = [
-  { id: 'qwen-plus', name: 'Qwen Plus', provider: 'qwen', capabilities: textModel },
-  { id: 'qwen-flash', name: 'Qwen Flash', provider: 'qwen', capabilities: textModel },
-  { id: 'qwen3-max', name: 'Qwen3 Max', provider: 'qwen', capabilities: textModel },
-  { id: 'qwen3-coder-plus', name: 'Qwen3 Coder Plus', provider: 'qwen', capabilities: textModel },
-  { id: 'qwen3-coder-flash', name: 'Qwen3 Coder Flash', provider: 'qwen', capabilities: textModel },
-  { id: 'qwen3-vl-plus', name: 'Qwen3 VL Plus', provider: 'qwen', capabilities: visionModel },
-];
-
 // DashScope's model list also holds embedding, speech, image and realtime models, which chat cannot use.
 const nonChatModel = /embed|rerank|tts|asr|paraformer|sambert|cosyvoice|wanx|wan2|image|realtime|livetranslate/i;
 
@@ -72,7 +60,7 @@ export function defineQwenProvider(options: QwenDefinitionOptions = {}): Provide
     fallbackModels: qwenFallbackModels,
     refineError: refineQwenError,
     includeModel: (id) => !nonChatModel.test(id),
-    capabilitiesFor: (id) => (/vl|omni|qvq/i.test(id) ? visionModel : textModel),
+    capabilitiesFor: (id) => (/vl|omni|qvq/i.test(id) ? qwenVisionModel : qwenTextModel),
   };
   const definition = defineOpenAICompatibleProvider(config);
   // DashScope replaced `max_tokens` by `max_completion_tokens` (2026); the OAuth portal keeps `max_tokens`.
@@ -111,6 +99,7 @@ export function createQwen(settings: QwenSettings = {}): Provider {
     defaultModel: oauthPool ? QWEN_OAUTH_DEFAULT_MODEL : QWEN_DASHSCOPE_DEFAULT_MODEL,
     defaultBaseURL: valid.region ? dashScopeBaseURLs[valid.region] : DASHSCOPE_BASE_URL,
   });
-  // `region` and `oauthBaseURL` are in the definition; core reads the common settings and passes over them.
-  return createChatProvider(definition, valid);
+  // `region` and `oauthBaseURL` are in the definition; core gets the common settings (it refuses unknown ones).
+  const { region, oauthBaseURL, ...common } = valid;
+  return createChatProvider(definition, common);
 }

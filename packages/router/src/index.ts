@@ -1,3 +1,8 @@
+/**
+ * Virtual providers over other providers: `createFallback`, `createLoadBalancer`, `createRace`.
+ *
+ * @module @kit/router
+ */
 // @kit/router: virtual providers — fallback chains, load balancing and racing over other providers, stream-safe.
 export { createFallback } from './create-fallback';
 export { createLoadBalancer } from './create-load-balancer';

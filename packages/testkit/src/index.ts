@@ -1,3 +1,8 @@
+/**
+ * Local fake upstreams for every wire dialect, scripted faults, and test helpers for apps and provider packages.
+ *
+ * @module @kit/testkit
+ */
 export { createMockUpstream } from './mock-upstream';
 export type { MockUpstream, MockUpstreamOptions } from './mock-upstream';
 export type { MockCredential } from './credential-scripts';
@@ -25,6 +30,26 @@ export type {
 } from './upstream-script';
 export type { RecordedRequest } from './record-request';
 export type { DialectName, MockModel } from './upstream-dialect';
+export type {
+  CustomAnswer,
+  CustomDialect,
+  CustomDialectError,
+  CustomErrorAnswer,
+  CustomFinish,
+  CustomFinishReason,
+  CustomFrame,
+  CustomReplyContext,
+  CustomToolCallDelta,
+  CustomUsage,
+} from './custom-dialect';
+export { runProviderConformance } from './provider-conformance';
+export type { ConformanceReport, ProviderConformanceOptions, ProviderConformanceSuite, RegisterGroup, RegisterTest } from './provider-conformance';
+export type { ConformanceCheck, ConformanceFinishReason, ConformanceProviderSettings } from './conformance-checks';
+export { ConformanceFailure } from './conformance-assertions';
 export type { CodeAssistOptions } from './gemini-code-assist';
 export * from './oauth-token-server';
 export * from './openrouter-auth-server';
+export * from './google-token-endpoint';
+export * from './test-service-account';
+export * from './entra-token-server';
+export { azureFaults, type AzureFilterCategory } from './azure-dialect';

@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { anthropicDialect } from './anthropic-dialect';
+import { azureDialect } from './azure-dialect';
 import { runBehaviour, sendError, type Exchange } from './behaviour-runner';
 import { CredentialScripts, type MockCredential } from './credential-scripts';
+import { toUpstreamDialect, type CustomDialect } from './custom-dialect';
 import type { CodeAssistOptions } from './gemini-code-assist';
 import { geminiDialect } from './gemini-dialect';
 import { ollamaDialect } from './ollama-dialect';
 import { openAIDialect } from './openai-dialect';
+import { vertexDialect } from './vertex-dialect';
 import { recordRequest, type RecordedRequest } from './record-request';
 import type { DialectName, DialectSession, ExchangeContext, MockModel, UpstreamDialect, UpstreamRoute } from './upstream-dialect';
 import { behaviourAt, type Behaviour, type Script } from './upstream-script';
@@ -13,8 +16,8 @@ import { listenOnLoopback } from './loopback-server';
 
 /** Options of `createMockUpstream`. */
 export interface MockUpstreamOptions {
-  /** The wire format to speak. */
-  dialect: DialectName;
+  /** The wire format to speak: a built-in dialect's name, or a third party's `CustomDialect`. */
+  dialect: DialectName | CustomDialect;
   /**
    * Accepted credentials, each with an optional script. When given (non-empty), a request whose key
    * matches none gets the dialect's 401 invalid-key answer.
@@ -57,7 +60,8 @@ export interface MockUpstream {
   /** `http://127.0.0.1:PORT`, without a path: the base of routes outside `url` (Gemini Code Assist's `/v1internal:…`). */
   readonly origin: string;
   readonly port: number;
-  readonly dialect: DialectName;
+  /** The dialect's name (a custom dialect's `name`). */
+  readonly dialect: DialectName | (string & {});
   /** Every request received, in order, with secrets masked. */
   readonly requests: RecordedRequest[];
   /** Replaces the script of a credential, or with `'default'` the default script, and restarts its counter. */
@@ -74,7 +78,14 @@ export interface MockUpstream {
   close(): Promise<void>;
 }
 
-const dialects: Record<DialectName, UpstreamDialect> = { openai: openAIDialect, anthropic: anthropicDialect, gemini: geminiDialect, ollama: ollamaDialect };
+const dialects: Record<DialectName, UpstreamDialect> = {
+  openai: openAIDialect,
+  anthropic: anthropicDialect,
+  gemini: geminiDialect,
+  ollama: ollamaDialect,
+  azure: azureDialect,
+  vertex: vertexDialect,
+};
 
 const defaultModelId = 'gpt-4o-mini';
 const defaultMaxBodyBytes = 32 * 1024 * 1024;
@@ -131,7 +142,7 @@ function parseUrl(raw: string | undefined): URL {
 }
 
 function validateOptions(options: MockUpstreamOptions): UpstreamDialect {
-  const dialect = dialects[options.dialect];
+  const dialect = typeof options.dialect === 'object' ? toUpstreamDialect(options.dialect) : dialects[options.dialect];
   if (!dialect) {
     throw new Error(`mock upstream: unknown dialect "${String(options.dialect)}" (supported: ${Object.keys(dialects).join(', ')})`);
   }

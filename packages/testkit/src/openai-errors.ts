@@ -13,8 +13,8 @@ interface ErrorShape {
   code?: string;
 }
 
-/** The fault a bare status stands for, when the script names none. */
-function faultForStatus(status: number): UpstreamFault | undefined {
+/** The fault a bare status stands for, when the script names none (custom dialects use it too). */
+export function faultForStatus(status: number): UpstreamFault | undefined {
   if (status === 400 || status === 422) return 'bad-request';
   if (status === 401) return 'unauthorized';
   if (status === 402) return 'payment-required';

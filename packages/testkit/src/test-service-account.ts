@@ -1,4 +1,4 @@
-/** A Google service-account key file of the shape @kit reads (`"type": "service_account"`). */
+/** A Google service-account key file of the shape \@kit reads (`"type": "service_account"`). */
 export interface TestServiceAccountKeyFile {
   type: 'service_account';
   project_id: string;

@@ -5,7 +5,7 @@ import type { RecordedRequest } from './record-request';
 import type { StreamErrorDescription, TextBehaviour, ToolCallsBehaviour, UpstreamFault } from './upstream-script';
 
 /** The wire dialects a mock upstream can speak. */
-export type DialectName = 'openai' | 'anthropic' | 'gemini' | 'ollama';
+export type DialectName = 'openai' | 'anthropic' | 'gemini' | 'ollama' | 'azure' | 'vertex';
 
 /**
  * The endpoints a dialect serves: a generation call, the model list, and `control` endpoints a dialect's
@@ -146,7 +146,8 @@ export interface DialectSession {
  * recording) is shared, so a new dialect is one more implementation of this interface.
  */
 export interface UpstreamDialect {
-  readonly name: DialectName;
+  /** A built-in dialect's name, or a custom dialect's. */
+  readonly name: DialectName | (string & {});
   /** Prefix of the main routes, part of the upstream's `url` (OpenAI: `/v1`, Gemini: `/v1beta`). */
   readonly basePath: string;
   /** The model echoed when neither the request nor the options name one; default `'gpt-4o-mini'`. */

@@ -1,3 +1,9 @@
+/**
+ * What provider authors and credential managers build with: `createChatProvider` and the wire types, framing,
+ * error classification, retry-after parsing, backoff, masking, HTTP, PKCE and credential-health helpers.
+ *
+ * @module @kit/core/provider-utils
+ */
 // @kit/core/provider-utils: what provider authors (and the credential managers) build with — the engine behind
 // `createChatProvider`, the wire types, framing, error classification, HTTP, backoff and credential-health helpers.
 // Re-exports only. Names an application also uses (`KitError`, `StreamEvent`, `CredentialSource`, …) are exported by
@@ -5,6 +11,7 @@
 
 // A provider from a definition of its wire.
 export { createChatProvider, MODELS_CACHE_TTL_MS } from '../create-chat-provider';
+export { DEFAULT_PROVIDER_CAPABILITIES } from '../default-capabilities';
 export type { ChatWire, EmitEvent, ModelsWire, ProviderDefinition, RequestContext, StreamMapper, WireChunk, WireRequest } from '../provider-definition';
 export type { ResolvedGenerateOptions, ResolvedResponseFormat, ResolvedToolDefinition } from '../generate-options';
 export { resolveGenerateOptions } from '../generate-options-schema';
@@ -39,6 +46,7 @@ export {
   type ErrorRefiner,
   type UpstreamErrorResponse,
 } from '../classify-error';
+export { upstreamErrorInBody } from '../upstream-error-in-body';
 export { parseDuration, parseRetryAfter, retryHintFromMessage, retryInfoDelayMs } from '../retry-after';
 export { anthropicRateLimitHeaders, openAIRateLimitHeaders, parseResetHeader, readRateLimitHeaders, type RateLimitHeaderNames } from '../rate-limit-info';
 export { maskSecrets, maskValue } from '../mask-secrets';
@@ -47,13 +55,33 @@ export { malformedStreamChunk, parseStreamChunk } from '../malformed-stream-chun
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
-export { MAX_TIMER_MS, apiKeySchema, durationMsSchema, headersSchema, httpURLSchema, nonEmptyStringSchema } from '../setting-schemas';
+export { MAX_TIMER_MS, apiKeySchema, durationMsSchema, headersSchema, httpURLSchema, nonEmptyStringSchema, patternStringSchema } from '../setting-schemas';
 
 // Time, aborts, backoff.
 export { abortedError, sleep } from '../abort';
 export { monotonicNow } from '../monotonic-clock';
 export { RETRY_BASE_MS, RETRY_CAP_MS, retryBackoffMs, retryDelayMs } from '../backoff';
-export { readEnvironmentVariable } from '../environment';
+export { readEnvironmentVariable, type EnvironmentVariables } from '../environment';
+
+// Shared credential state across processes (the managers' `stateStore`): the backend contract and its sync layer.
+export {
+  mergeSharedHealth,
+  SHARED_HEALTH_FIELDS,
+  sharedCredentialKey,
+  type SharedCredential,
+  type SharedHealth,
+  type SharedHealthRecord,
+  type SharedHealthUpdate,
+  type SharedStateBinding,
+  type SharedStateChange,
+  type SharedStatePool,
+  type SharedToken,
+  type StateCipher,
+  type StateStoreBackend,
+  type StoredToken,
+} from '../state-store';
+export { createStateStore, type ClosableStateStore, type StateStoreOptions } from '../create-state-store';
+export { createPassphraseCipher, type PassphraseCipherOptions } from '../passphrase-cipher';
 
 // Credential health, shared by KeyManager and OAuthManager.
 export * from '../credential-backoff';
@@ -73,7 +101,8 @@ export * from '../request-json';
 export * from '../request-json-once';
 export { AUXILIARY_TIMEOUT_MS, type HttpAnswer, type RequestJsonOptions, type RetryPolicy } from '../request-json-options';
 
-// OAuth helpers (web-standard): PKCE, base64url, the token endpoint form POST.
+// Web-standard helpers: base64 text, and for OAuth PKCE, base64url, the token endpoint form POST.
 export * from '../base64url';
+export { decodeBase64Text } from '../base64-text';
 export * from '../pkce';
 export * from '../post-oauth-form';

@@ -5,7 +5,7 @@ import type { MetricsCollector } from '../metrics-collector';
 /** Options of `bindOpenTelemetry`. */
 export interface OpenTelemetryBindingOptions {
   /**
-   * The `gen_ai.provider.name` of a @kit provider name. Default: the well-known semantic-convention value where one
+   * The `gen_ai.provider.name` of a \@kit provider name. Default: the well-known semantic-convention value where one
    * exists (`gemini` → `gcp.gemini`, `xai` → `x_ai`, `mistral` → `mistral_ai`), else the name itself.
    */
   providerName?: (provider: string) => string;

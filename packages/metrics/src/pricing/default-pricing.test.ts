@@ -52,6 +52,8 @@ describe('defaultPricing', () => {
 
   it('does not guess: an unlisted model of a listed family stays unpriced', () => {
     expect(lookupPrice(defaultPricing, 'openai', 'gpt-5.3')).toBeUndefined();
+    // Shut down by Cerebras on 2026-05-27: no longer priced.
+    expect(lookupPrice(defaultPricing, 'cerebras', 'qwen-3-235b-a22b-instruct-2507')).toBeUndefined();
     expect(lookupPrice(defaultPricing, 'openrouter', 'gpt-4.1')).toBeUndefined();
   });
 

@@ -78,9 +78,9 @@ export const defaultPricing: PricingTable = {
     'qwen-plus': { inputPerMTok: 0.4, outputPerMTok: 1.2 },
     'qwen-flash': { inputPerMTok: 0.05, outputPerMTok: 0.4 },
   },
+  // `qwen-3-235b-a22b-instruct-2507` is gone: Cerebras shut it down on 2026-05-27 (its deprecations page).
   cerebras: {
     'gpt-oss-120b': { inputPerMTok: 0.35, outputPerMTok: 0.75 },
     'zai-glm-4.7': { inputPerMTok: 2.25, outputPerMTok: 2.75 },
-    'qwen-3-235b-a22b-instruct-2507': { inputPerMTok: 0.6, outputPerMTok: 1.2 },
   },
 };
