@@ -118,11 +118,14 @@ describe('FileCredentialStore (plain)', () => {
     expect((await new FileCredentialStore({ path }).load())[0]!.refreshToken).toBe(refreshTokenOf('a'));
   });
 
-  it('writes a temporary file opened wx with mode 0600, fsyncs and closes it, renames it, then fsyncs the directory', async () => {
+  it('under the lock file (opened wx), writes a temporary file opened wx with mode 0600, fsyncs and closes it, renames it, then fsyncs the directory', async () => {
     const path = join(directory, 'accounts.json');
     const log: string[] = [];
     await new FileCredentialStore({ path, fileSystem: recordingFileSystem(log) }).save(credential('a'));
     expect(log.filter((entry) => !entry.startsWith('readdir'))).toEqual([
+      'open accounts.json.lock wx 600',
+      'write accounts.json.lock',
+      'close accounts.json.lock',
       'open accounts.json.tmp-<random> wx 600',
       'write accounts.json.tmp-<random>',
       'sync accounts.json.tmp-<random>',

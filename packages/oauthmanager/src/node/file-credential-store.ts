@@ -3,9 +3,12 @@ import { promises as fs } from 'node:fs';
 import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { KitError } from '@kit/core';
+import { type ClosableStateStore, createStateStore } from '@kit/core/provider-utils';
 import type { CredentialStore } from '../credential-store';
 import type { OAuthCredential } from '../oauth-credential';
 import { decrypt, defaultScrypt, deriveKey, encrypt, isEncryptedEnvelope, type ScryptParameters } from './credential-cipher';
+import { FileLock, isLockLost, processIsAlive } from './file-lock';
+import { type CredentialFileDocument, FileStateBackend, sharedRecordOf, TOKEN_FIELDS } from './file-state-backend';
 
 /** An open file, as the store uses it (a `node:fs/promises` `FileHandle` is one). */
 export interface CredentialFileHandle {
@@ -39,11 +42,26 @@ export interface FileCredentialStoreOptions {
   scrypt?: ScryptParameters;
   /** File operations; default `node:fs/promises`. */
   fileSystem?: CredentialFileSystem;
+  /**
+   * The lock file `<file>.lock` is taken over when it is older than this (its holder hung) — at once when its holder's
+   * process is gone. Every write holds it for a few milliseconds. Default 5 000.
+   */
+  lockStaleMs?: number;
 }
 
-interface PlainFile {
-  version: 1;
-  credentials: OAuthCredential[];
+/** Options of `FileCredentialStore.stateStore(options)`. */
+export interface FileStateStoreOptions {
+  /**
+   * How long a process holds the refresh lock of an account without renewing it (renewed every third of this while its
+   * refresh runs). A holder that dies is replaced at once (its process is gone), or after this long. Default 10 000.
+   */
+  lockTtlMs?: number;
+  /** While another process refreshes, a waiter looks at the file again after this long. Default 100. */
+  lockPollMs?: number;
+  /** How often the file is checked for changes made by other processes (health, tokens). Default 250. */
+  pollMs?: number;
+  /** One file operation that takes longer counts as the file being unavailable. Default 10 000. */
+  operationTimeoutMs?: number;
 }
 
 const nodeFileSystem: CredentialFileSystem = {
@@ -64,8 +82,13 @@ const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoEx
  * A `CredentialStore` in one JSON file, for CLIs and servers on Node. Every save writes a new temporary file
  * (`<file>.tmp-<random>`, created exclusively with mode 0600), fsyncs it, renames it over the target and fsyncs the
  * directory, so a crash or a power loss leaves either the old or the new file, never half of one. Temporary files a
- * crashed process left behind are removed by the first load or save. Saves of one store are serialised; one file should
- * belong to one process.
+ * crashed process left behind are removed by the first load or save.
+ *
+ * Several processes may share one file: every write is a read-modify-write under the lock file `<file>.lock`
+ * (created with `O_EXCL`; taken over when its holder's process is gone or it is older than `lockStaleMs`), so no
+ * process overwrites what another wrote, and a save never replaces tokens another process refreshed later with older
+ * ones. Pass {@link FileCredentialStore.stateStore} as the managers' `stateStore` for one refresh per account across the
+ * processes.
  *
  * Failures are `KitError('invalid_config')` naming the path and the OS error (`EACCES`, `ENOSPC`, …): the file system
  * the store was pointed at is what needs fixing.
@@ -82,8 +105,11 @@ export class FileCredentialStore implements CredentialStore {
   readonly #passphrase: string | undefined;
   readonly #scrypt: ScryptParameters;
   readonly #fs: CredentialFileSystem;
-  /** What the file holds after the last successful read or write. */
-  #cache: OAuthCredential[] | undefined;
+  readonly #lock: FileLock;
+  /** The file's last read or written text and its content. */
+  #cache: { text: string; document: CredentialFileDocument } | undefined;
+  /** Per credential id: the token version of the file this process last loaded or wrote. */
+  readonly #tokenVersions = new Map<string, number>();
   /** The salt of the file and the key derived from it, once known. */
   #key: { salt: Buffer; parameters: ScryptParameters; key: Promise<Buffer> } | undefined;
   /** Saves run one after another. */
@@ -96,10 +122,13 @@ export class FileCredentialStore implements CredentialStore {
     const { path, passphrase } = options ?? ({} as FileCredentialStoreOptions);
     if (typeof path !== 'string' || !path.trim()) throw configError('options.path must be a non-empty string');
     if (passphrase !== undefined && (typeof passphrase !== 'string' || !passphrase)) throw configError('options.passphrase must be a non-empty string');
+    const lockStaleMs = options.lockStaleMs ?? 5_000;
+    if (!isDuration(lockStaleMs)) throw configError('options.lockStaleMs must be a positive number of milliseconds');
     this.path = resolve(path.startsWith('~/') ? join(homedir(), path.slice(2)) : path);
     this.#passphrase = passphrase;
     this.#scrypt = options.scrypt ?? defaultScrypt;
     this.#fs = options.fileSystem ?? nodeFileSystem;
+    this.#lock = new FileLock(`${this.path}.lock`, this.#fs, { staleMs: lockStaleMs, retryMs: 5, now: Date.now, isAlive: processIsAlive });
   }
 
   /**
@@ -108,19 +137,83 @@ export class FileCredentialStore implements CredentialStore {
    *   was given, or was altered.
    */
   async load(): Promise<OAuthCredential[]> {
-    if (!this.#swept) await this.#enqueue(() => this.#sweep());
-    const credentials = await this.#read();
-    return credentials.map((credential) => ({ ...credential }));
+    if (!this.#swept) await this.#enqueue(() => this.#sweepUnderLock());
+    const document = await this.#read();
+    for (const { id } of document.credentials) this.#tokenVersions.set(id, document.shared?.credentials?.[id]?.tokenVersion ?? 0);
+    return document.credentials.map((credential) => ({ ...credential }));
   }
 
-  /** Adds or replaces (by id) one credential; resolves once the file is renamed into place. */
+  /**
+   * Adds or replaces (by id) one credential; resolves once the file is renamed into place. When another process wrote
+   * newer tokens for it since this process loaded them (a later refresh), those tokens stay and the other fields are
+   * replaced.
+   */
   save(credential: OAuthCredential): Promise<void> {
-    return this.#update((credentials) => [...credentials.filter(({ id }) => id !== credential.id), { ...credential }]);
+    return this.#mutate((document) => {
+      const { id } = credential;
+      const stored = document.credentials.find((entry) => entry.id === id);
+      const saved: OAuthCredential = { ...credential };
+      const record = sharedRecordOf(document, id);
+      const version = record.tokenVersion ?? 0;
+      if (stored && version > (this.#tokenVersions.get(id) ?? 0) && (stored.lastRefreshAt ?? -1) > (credential.lastRefreshAt ?? -1)) {
+        for (const field of TOKEN_FIELDS) {
+          if (stored[field] !== undefined) Object.assign(saved, { [field]: stored[field] });
+          else if (field !== 'accessToken') delete saved[field];
+        }
+      }
+      if (!stored || stored.accessToken !== saved.accessToken || stored.refreshToken !== saved.refreshToken) record.tokenVersion = version + 1;
+      if (saved.accessToken === credential.accessToken) this.#tokenVersions.set(id, record.tokenVersion ?? 0);
+      document.credentials = [...document.credentials.filter((entry) => entry.id !== id), saved];
+    });
   }
 
-  /** Removes a credential from the file. */
+  /** Removes a credential (and what the file shares about it) from the file. */
   delete(id: string): Promise<void> {
-    return this.#update((credentials) => credentials.filter((credential) => credential.id !== id));
+    return this.#mutate((document) => {
+      document.credentials = document.credentials.filter((credential) => credential.id !== id);
+      delete document.shared?.credentials?.[id];
+      const suffix = `:${encodeURIComponent(id)}`;
+      for (const key of Object.keys(document.shared?.health ?? {})) if (key.endsWith(suffix)) delete document.shared?.health?.[key];
+    });
+  }
+
+  /**
+   * A `stateStore` for `OAuthManager` (and `KeyManager`) over this file: one token refresh per account across the
+   * processes of this machine, and shared credential health. The process that must refresh takes the account's refresh
+   * lock (a lease with a fencing token, kept in the file and taken under `<file>.lock`); the others wait and use the
+   * tokens it writes — the access token, its expiry and the rotated refresh token in one atomic rename — instead of
+   * refreshing. A lock holder that dies is replaced at once (its process is gone) or after `lockTtlMs`. The tokens stay
+   * in this file, encrypted when it has a passphrase. Call it once per process and close it on exit.
+   * @throws KitError `invalid_config` naming a bad option.
+   * @example
+   * ```ts
+   * const store = new FileCredentialStore({ path: '~/.config/my-app/accounts.json', passphrase });
+   * const stateStore = store.stateStore();
+   * const accounts = new OAuthManager('qwen', [], qwenOAuthRefresh, { store, stateStore });
+   * ```
+   */
+  stateStore(options: FileStateStoreOptions = {}): ClosableStateStore {
+    const given = options ?? {};
+    const known = ['lockTtlMs', 'lockPollMs', 'pollMs', 'operationTimeoutMs'];
+    for (const [name, value] of Object.entries(given)) {
+      if (!known.includes(name)) throw configError(`stateStore(options): unknown option "${name}" (known: ${known.join(', ')})`);
+      if (value !== undefined && !isDuration(value)) throw configError(`stateStore(options): options.${name} must be a positive number of milliseconds`);
+    }
+    const backend = new FileStateBackend(
+      {
+        read: () => this.#read(),
+        mutate: (change) => this.#mutate(change),
+        tokensWritten: (id, version) => this.#tokenVersions.set(id, version),
+      },
+      { pollMs: given.pollMs ?? 250, isAlive: processIsAlive },
+    );
+    return createStateStore(backend, {
+      // The tokens stay in this file: encrypted by the store's passphrase, or in clear when the store has none.
+      plaintextSecrets: true,
+      lockTtlMs: given.lockTtlMs ?? 10_000,
+      lockPollMs: given.lockPollMs ?? 100,
+      operationTimeoutMs: given.operationTimeoutMs ?? 10_000,
+    });
   }
 
   /** The path only: a store serialises without its content. */
@@ -133,43 +226,91 @@ export class FileCredentialStore implements CredentialStore {
     return `FileCredentialStore ${JSON.stringify(this)}`;
   }
 
-  #update(change: (credentials: OAuthCredential[]) => OAuthCredential[]): Promise<void> {
+  /**
+   * A read-modify-write under the lock file: reads the file as it is now (another process may have written it),
+   * applies `change` to a copy and writes it when it changed. Resolves to what `change` returned.
+   */
+  #mutate<T>(change: (document: CredentialFileDocument) => T): Promise<T> {
     return this.#enqueue(async () => {
-      await this.#sweep();
-      await this.#write(change(this.#cache ?? (await this.#read())));
+      await this.#makeDirectory();
+      return this.#lockedOrError(async (confirm) => {
+        await this.#sweep();
+        const current = await this.#read();
+        const document = structuredClone(current);
+        const result = change(document);
+        if (JSON.stringify(document) !== JSON.stringify(current)) await this.#write(document, confirm);
+        return result;
+      });
     });
   }
 
-  /** Runs after the saves queued before it (a sweep never removes the temporary file of a save in progress). */
-  #enqueue(task: () => Promise<void>): Promise<void> {
+  /** Creates the file's directory (mode 0700) when missing: the lock file and the file live there. */
+  async #makeDirectory(): Promise<void> {
+    try {
+      await this.#fs.mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    } catch (error) {
+      const errno = errnoOf(error);
+      throw configError(`cannot write ${this.path}${errno ? ` (${errno})` : ''}: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Runs `task` under the lock file; a lock file that cannot be created is an `invalid_config` error naming it. */
+  async #lockedOrError<T>(task: (confirm: () => Promise<void>) => Promise<T>): Promise<T> {
+    try {
+      return await this.#lock.run(task);
+    } catch (error) {
+      if (KitError.is(error)) throw error;
+      const errno = errnoOf(error);
+      throw configError(`cannot lock ${this.#lock.path}${errno ? ` (${errno})` : ''}: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Runs after the saves queued before it (in this process; other processes wait for the lock file). */
+  #enqueue<T>(task: () => Promise<T>): Promise<T> {
     const run = this.#queue.then(task);
     this.#queue = run.catch(() => {});
     return run;
   }
 
-  /** Removes `<file>.tmp-<random>` files left by a write that crashed before its rename (once; best effort). */
+  /**
+   * Removes `<file>.tmp-<random>` files left by a write that crashed before its rename, and lock files set aside by a
+   * take-over that crashed (once, under the lock: no other process is writing; best effort).
+   */
   async #sweep(): Promise<void> {
     if (this.#swept) return;
     this.#swept = true;
     const directory = dirname(this.path);
-    const prefix = `${basename(this.path)}.tmp-`;
+    const leftovers = [`${basename(this.path)}.tmp-`, `${basename(this.path)}.lock.stale-`];
     const names = await this.#fs.readdir(directory).catch(() => [] as string[]);
     for (const name of names) {
-      if (name.startsWith(prefix) && /^[0-9a-f]+$/.test(name.slice(prefix.length))) await this.#fs.unlink(join(directory, name)).catch(() => {});
+      const prefix = leftovers.find((candidate) => name.startsWith(candidate));
+      if (prefix && /^[0-9a-f]+$/.test(name.slice(prefix.length))) await this.#fs.unlink(join(directory, name)).catch(() => {});
     }
   }
 
-  async #read(): Promise<OAuthCredential[]> {
+  /** The first load sweeps leftovers under the lock (when the directory exists: a first run has nothing to sweep). */
+  async #sweepUnderLock(): Promise<void> {
+    const names = await this.#fs.readdir(dirname(this.path)).catch(() => undefined);
+    if (!names) {
+      this.#swept = true;
+      return;
+    }
+    await this.#lockedOrError(() => this.#sweep());
+  }
+
+  /** The file's content now (parsed again only when its text changed). A missing file is an empty one. */
+  async #read(): Promise<CredentialFileDocument> {
     let text: string;
     try {
       text = await this.#fs.readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException)?.code === 'ENOENT') {
-        this.#cache = [];
-        return this.#cache;
+        this.#cache = { text: '', document: { version: 1, credentials: [] } };
+        return this.#cache.document;
       }
       throw configError(`cannot read ${this.path}: ${(error as Error)?.message ?? error}`);
     }
+    if (this.#cache?.text === text) return this.#cache.document;
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
@@ -179,24 +320,27 @@ export class FileCredentialStore implements CredentialStore {
     if (isEncryptedEnvelope(parsed)) {
       if (this.#passphrase === undefined) throw configError(`${this.path} is encrypted: pass the passphrase it was written with`);
       const { salt, N, r, p } = parsed.encryption;
-      const { key } = this.#keyFor(Buffer.from(salt, 'base64'), { N, r, p });
+      // Writes reuse the key of the file read: processes sharing the file derive it once each.
+      const { key } = this.#keyFor(Buffer.from(salt, 'base64'), { N, r, p }, true);
       try {
         parsed = JSON.parse(decrypt(parsed, await key));
       } catch {
         throw configError(`cannot decrypt ${this.path}: the passphrase is wrong or the file was altered`);
       }
     }
-    const file = parsed as PlainFile | null;
+    const file = parsed as CredentialFileDocument | null;
     if (!file || typeof file !== 'object' || !Array.isArray(file.credentials)) {
       throw configError(`${this.path} does not hold a credential list ({ "version": 1, "credentials": [...] })`);
     }
-    this.#cache = file.credentials;
-    return this.#cache;
+    const document: CredentialFileDocument = { version: 1, credentials: file.credentials };
+    if (file.shared && typeof file.shared === 'object') document.shared = file.shared;
+    this.#cache = { text, document };
+    return document;
   }
 
-  async #write(credentials: OAuthCredential[]): Promise<void> {
-    const plain: PlainFile = { version: 1, credentials };
-    let text = JSON.stringify(plain, null, 2);
+  /** Writes the file atomically; `confirm` (the lock is still held) runs right before the rename. */
+  async #write(document: CredentialFileDocument, confirm: () => Promise<void>): Promise<void> {
+    let text = JSON.stringify(document, null, 2);
     if (this.#passphrase !== undefined) {
       const { salt, parameters, key } = this.#key ?? this.#keyFor(randomBytes(16), this.#scrypt, true);
       text = JSON.stringify(encrypt(text, await key, salt, parameters), null, 2);
@@ -205,7 +349,6 @@ export class FileCredentialStore implements CredentialStore {
     const temporary = `${this.path}.tmp-${randomBytes(6).toString('hex')}`;
     let renamed = false;
     try {
-      await this.#fs.mkdir(directory, { recursive: true, mode: 0o700 });
       const file = await this.#fs.open(temporary, 'wx', 0o600);
       try {
         await file.writeFile(`${text}\n`, 'utf8');
@@ -213,13 +356,15 @@ export class FileCredentialStore implements CredentialStore {
       } finally {
         await file.close();
       }
+      await confirm();
       await this.#fs.rename(temporary, this.path);
       renamed = true;
-      // The file holds them now, even if the directory fsync below fails.
-      this.#cache = credentials;
+      // The file holds it now, even if the directory fsync below fails.
+      this.#cache = { text: `${text}\n`, document };
       await this.#syncDirectory(directory);
     } catch (error) {
       if (!renamed) await this.#fs.unlink(temporary).catch(() => {});
+      if (isLockLost(error)) throw error;
       const errno = errnoOf(error);
       throw configError(`cannot write ${this.path}${errno ? ` (${errno})` : ''}: ${(error as Error)?.message ?? error}`);
     }
@@ -258,6 +403,8 @@ export class FileCredentialStore implements CredentialStore {
     return entry;
   }
 }
+
+const isDuration = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value) && value > 0;
 
 function configError(message: string): KitError {
   return new KitError('invalid_config', `FileCredentialStore: ${message}`);
