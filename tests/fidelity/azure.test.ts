@@ -5,8 +5,7 @@
 // - The OpenAI Chat Completions body, with `max_completion_tokens` (which reasoning deployments require; older dated
 //   api-versions take `max_tokens`).
 // - `prompt_cache_key` passes through `providerOptions.azure` (prompt caching itself is automatic).
-// Finding (reported, not changed here): as on OpenAI, the `text-document` case goes out as a `file` part with a
-// `text/plain` data URL, which Chat Completions takes for PDFs only.
+// - As on OpenAI, the `text-document` case goes as a text part (Chat Completions takes PDFs only as files).
 import { describe, expect, it } from 'vitest';
 import { fidelitySuite } from './fidelity-suite';
 import { azureTarget } from './fidelity-targets';

@@ -11,10 +11,9 @@
 // - `inlineData { mimeType, data }` for base64 media (images, PDFs, text, audio); `fileData { mimeType, fileUri }` for URLs.
 // - Thought signatures go back on the part that carried them (the first `functionCall` of the turn).
 // - `cachedContent: 'cachedContents/…'` names an explicit cache.
-// Finding (reported, not changed here): the API refuses a request that sets `cachedContent` together with
-// `systemInstruction`, `tools` or `toolConfig` (400 "CachedContent can not be used with GenerateContent request setting
-// system_instruction, tools or tool_config"): those belong in the cache. The prompt-caching case sends both; @kit could
-// refuse it before sending.
+// - The API refuses `cachedContent` together with `systemInstruction`, `tools` or `toolConfig` (400 "CachedContent can
+//   not be used with GenerateContent request setting system_instruction, tools or tool_config"): those belong in the
+//   cache, so the prompt-caching case (a system prompt beside the cache) is refused before sending.
 import { describe, expect, it } from 'vitest';
 import { fidelitySuite } from './fidelity-suite';
 import { geminiTarget } from './fidelity-targets';

@@ -13,8 +13,7 @@
 //   (guide "Structured outputs").
 // - `prompt_cache_key` (guide "Prompt caching": caching is automatic; the key improves routing to a warm cache).
 // - Reasoning: Chat Completions has no field to send reasoning back, so reasoning parts are not sent.
-// Finding (reported, not changed here): the `text-document` case goes out as a `file` part with a `text/plain` data
-// URL, which Chat Completions refuses ("PDF only"); sending the text as a text part would be accepted.
+// - A `text/plain` document goes as a text part of its own ("Document: <title>" then its text), as "File inputs" advises.
 import { describe, expect, it } from 'vitest';
 import { fidelitySuite } from './fidelity-suite';
 import { openAITarget } from './fidelity-targets';

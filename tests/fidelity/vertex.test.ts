@@ -4,8 +4,8 @@
 // - POST https://{location}-aiplatform.googleapis.com/v1/projects/{project}/locations/{location}/publishers/google/models/{model}:generateContent
 //   (:streamGenerateContent?alt=sse for streams) with `Authorization: Bearer` (an OAuth access token).
 // - The body is the Gemini API's `GenerateContentRequest` (same fields as gemini.test.ts checks).
-// Finding (reported, not changed here): as on the Gemini API, `cachedContent` may not be combined with
-// `systemInstruction` / `tools` / `toolConfig`.
+// - As on the Gemini API, `cachedContent` may not be combined with `systemInstruction` / `tools` / `toolConfig`: the
+//   prompt-caching case is refused before sending.
 import { describe, expect, it } from 'vitest';
 import { fidelitySuite } from './fidelity-suite';
 import { vertexTarget } from './fidelity-targets';

@@ -182,9 +182,11 @@ describe('convertToAnthropicMessages', () => {
     );
     expect(thrown([{ role: 'user', content: [{ type: 'reasoning', text: 'x' }] }]).message).toContain('"reasoning" is not allowed here');
     // A text/plain document is decoded here (the API's text source), so data that is not base64 is refused here.
-    expect(thrown([{ role: 'user', content: [{ type: 'document', source: { type: 'base64', mediaType: 'text/plain', data: 'not base64!' } }] }])).toMatchObject({
-      code: 'invalid_request',
-      message: 'anthropic: messages[0].content[0].source.data: is not base64',
-    });
+    expect(thrown([{ role: 'user', content: [{ type: 'document', source: { type: 'base64', mediaType: 'text/plain', data: 'not base64!' } }] }])).toMatchObject(
+      {
+        code: 'invalid_request',
+        message: 'anthropic: messages[0].content[0].source.data: is not base64',
+      },
+    );
   });
 });

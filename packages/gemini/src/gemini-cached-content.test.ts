@@ -52,9 +52,9 @@ describe.each(Object.entries(backends))('cachedContent on %s', (_backend, create
   });
 
   it.each<[string, Partial<GenerateOptions>, string]>([
-    ['a system prompt', { system: 'Answer as a lawyer.' }, 'systemInstruction'],
-    ['tools and a tool choice', { tools: [weather], toolChoice: 'required' }, 'tools, toolConfig'],
-    ['Gemini tools', { providerOptions: { gemini: { ...cache.gemini, tools: [{ googleSearch: {} }] } } }, 'tools'],
+    ['a system prompt', { system: 'Answer as a lawyer.' }, 'systemInstruction (the system prompt)'],
+    ['tools and a tool choice', { tools: [weather], toolChoice: 'required' }, 'tools (tools or providerOptions.gemini.tools), toolConfig (toolChoice)'],
+    ['Gemini tools', { providerOptions: { gemini: { ...cache.gemini, tools: [{ googleSearch: {} }] } } }, 'tools (tools or providerOptions.gemini.tools)'],
   ])('is refused with %s before anything is sent, naming the fields and what to do', async (_case, extra, fields) => {
     const { fetch, bodies } = googleFetch();
     const failure = await create(fetch)
@@ -62,8 +62,8 @@ describe.each(Object.entries(backends))('cachedContent on %s', (_backend, create
       .catch((error: unknown) => error);
     expect(KitError.is(failure) && failure.code).toBe('invalid_request');
     const { message } = failure as KitError;
-    expect(message).toContain(`providerOptions.gemini.cachedContent: cannot be sent with ${fields} `);
-    expect(message).toContain('put the system instruction and tools into the cached content');
+    expect(message).toContain(`gemini: providerOptions.gemini.cachedContent: cannot be sent with ${fields}; `);
+    expect(message).toContain('put them into the cached content when you create it');
     expect(bodies).toHaveLength(0);
   });
 });

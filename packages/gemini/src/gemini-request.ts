@@ -93,7 +93,7 @@ export function buildGeminiRequest(options: ResolvedGenerateOptions, provider: s
   if (prompt.contents.length === 0) {
     throw new KitError('invalid_request', `${provider}: messages: Gemini needs a user or assistant message besides the system prompt`, { provider });
   }
-  return compact({
+  const request: GeminiRequest = compact({
     ...prompt,
     tools,
     toolConfig:
@@ -109,4 +109,26 @@ export function buildGeminiRequest(options: ResolvedGenerateOptions, provider: s
     safetySettings: own.safetySettings,
     cachedContent: own.cachedContent,
   });
+  refuseCacheClashes(request, provider);
+  return request;
+}
+
+/** The request fields the API refuses beside `cachedContent`, and what in a call sets each. */
+const cacheClashes = { systemInstruction: 'the system prompt', tools: 'tools or providerOptions.gemini.tools', toolConfig: 'toolChoice' } as const;
+
+/**
+ * The API refuses `cachedContent` beside `systemInstruction`, `tools` or `toolConfig` (400 "CachedContent can not be
+ * used with GenerateContent request setting system_instruction, tools or tool_config"): those belong in the cache.
+ * Such a call is refused here, before anything is sent, naming the fields.
+ */
+function refuseCacheClashes(request: GeminiRequest, provider: string): void {
+  if (request.cachedContent === undefined) return;
+  const clashing = Object.entries(cacheClashes).flatMap(([field, from]) => (request[field as keyof typeof cacheClashes] ? [`${field} (${from})`] : []));
+  if (clashing.length === 0) return;
+  throw new KitError(
+    'invalid_request',
+    `${provider}: providerOptions.gemini.cachedContent: cannot be sent with ${clashing.join(', ')}; the API takes the system ` +
+      'instruction and tools only inside the cache: put them into the cached content when you create it, and leave them out of this call',
+    { provider },
+  );
 }

@@ -1,4 +1,5 @@
 import type { ChatMessage, ContentPart } from '@kit/core';
+import { decodeBase64Text } from '@kit/core/provider-utils';
 import { functionOf, invalidRequest } from './wire';
 
 /** One content part of an OpenAI chat message. */
@@ -50,8 +51,13 @@ function wirePart(part: ContentPart, field: string, role: ChatMessage['role'], p
   if (part.type === 'image') return { type: 'image_url', image_url: { url } };
   // The chat API takes files and audio only as data, never as URLs it would fetch.
   if (source.type === 'url') return invalidRequest(provider, `${field}.source`, 'pass base64 data, not a URL');
-  if (part.type === 'document') return { type: 'file', file: { filename: part.title ?? 'document.pdf', file_data: url } };
   const { mediaType } = source;
+  // Chat Completions takes only PDFs as files (OpenAI's "File inputs" guide): a text/plain document goes as its own
+  // text part, headed by its title when it has one.
+  if (part.type === 'document')
+    return /^text\/plain/i.test(mediaType)
+      ? { type: 'text', text: (part.title ? `Document: ${part.title}\n\n` : '') + decodeBase64Text(source.data, `${field}.source.data`, provider) }
+      : { type: 'file', file: { filename: part.title ?? 'document.pdf', file_data: url } };
   const format = /wav/i.test(mediaType)
     ? 'wav'
     : /mp3|mpeg/i.test(mediaType)
@@ -61,8 +67,8 @@ function wirePart(part: ContentPart, field: string, role: ChatMessage['role'], p
 }
 
 /** Text parts as content: one goes out as a plain string, several as a list (never glued together), none as `''`. */
-function textContent(parts: readonly OpenAITextPart[]): string | OpenAITextPart[] {
-  return parts.length === 1 ? (parts[0] as OpenAITextPart).text : parts.length ? [...parts] : '';
+function textContent(parts: OpenAITextPart[]): string | OpenAITextPart[] {
+  return parts.length === 1 ? (parts[0] as OpenAITextPart).text : parts.length ? parts : '';
 }
 
 /**
@@ -76,24 +82,25 @@ export function convertToOpenAIMessages(messages: readonly ChatMessage[], provid
   return messages.map(({ role, content, name, toolCalls, toolCallId }, index): OpenAIMessage => {
     const field = `messages[${index}]`;
     const given = typeof content === 'string' ? [{ type: 'text', text: content } as const] : content;
-    const reasoning = role === 'assistant' ? given.flatMap((part) => (part.type === 'reasoning' ? [part.text] : [])) : [];
-    const parts = given.flatMap((part, partIndex) =>
-      role === 'assistant' && part.type === 'reasoning' ? [] : [wirePart(part, `${field}.content[${partIndex}]`, role, provider)],
-    );
-    if (role === 'user') {
-      // A single text part goes out as a plain string.
-      const only = parts.length === 1 ? parts[0] : undefined;
-      const message: OpenAIMessage = { role, content: only?.type === 'text' ? only.text : parts };
-      return name ? { ...message, name } : message;
+    const reasoning: string[] = [];
+    const parts: OpenAIContentPart[] = [];
+    for (const [partIndex, part] of given.entries()) {
+      if (role === 'assistant' && part.type === 'reasoning') reasoning.push(part.text);
+      else parts.push(wirePart(part, `${field}.content[${partIndex}]`, role, provider));
     }
-    const text = textContent(parts as OpenAITextPart[]); // wirePart lets only text through for these roles
+    const text = textContent(parts as OpenAITextPart[]); // wirePart lets only text through for roles other than user
     if (role === 'tool') return { role, tool_call_id: toolCallId ?? invalidRequest(provider, `${field}.toolCallId`, 'is required'), content: text };
-    if (role === 'system') return name ? { role, content: text, name } : { role, content: text };
     // The parts are pieces of one thought (how core's assembler splits a stream), so they rejoin as they came.
     const replay = options.reasoningReplay === 'reasoning_content' && reasoning.length ? { reasoning_content: reasoning.join('') } : {};
     const calls = toolCalls?.length ? { tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({ id, ...functionOf({ name, arguments: args }) })) } : {};
-    // The wire takes a call's name and argument text, not its parsed `input`. With tool calls and no text, `content` is null.
-    const message: OpenAIMessage = { role, content: calls.tool_calls && text === '' ? null : text, ...replay, ...calls };
+    // A user's single text part goes out as a plain string, any other parts as a list. The wire takes a call's name and
+    // argument text, not its parsed `input`. With tool calls and no text, `content` is null.
+    const message: OpenAIMessage =
+      role === 'user'
+        ? { role, content: parts.length === 1 && parts[0]?.type === 'text' ? text : parts }
+        : role === 'system'
+          ? { role, content: text }
+          : { role, content: calls.tool_calls && text === '' ? null : text, ...replay, ...calls };
     return name ? { ...message, name } : message;
   });
 }

@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, patternStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
+import { patternStringSchema, providerSettingsShape } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { openAICompatiblePresetNames } from './openai-compatible-presets';
 
