@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { parseContext, type SafeParser } from './validate';
+import { isPlainObject, parseContext, type SafeParser } from './validate';
 
 /**
  * The longest duration a timer can wait: `setTimeout` treats anything above 2³¹ − 1 ms (about 24.8 days) as 1 ms,
@@ -79,7 +79,8 @@ export function apiKeySchema() {
 
 const isFunction = (value: unknown) => typeof value === 'function';
 
-const isRecord = (value: unknown): value is Record<string, unknown> => isObject(value) && !Array.isArray(value);
+// Plain objects only, as `z.record` took them: a `Headers`, `Map` or `Date` would pass with no entry checked.
+const isRecord = isPlainObject;
 
 /**
  * A plain object whose keys pass `isKey` and whose values pass `value`, each problem named by its key

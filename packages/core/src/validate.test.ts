@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { KitError } from './kit-error';
+import { headersSchema } from './setting-schemas';
 import { fieldName, formatIssues, parseOrThrow } from './validate';
 
 function messageOf(schema: Parameters<typeof parseOrThrow>[0], input: unknown, prefix?: string): string {
@@ -98,5 +99,46 @@ describe('fieldName and formatIssues', () => {
   it('reads Standard Schema path segments ({ key })', () => {
     expect(fieldName([{ key: 'city' }, { key: 0 }], 'object')).toBe('object.city[0]');
     expect(formatIssues([{ path: [{ key: 'city' }], message: 'expected string' }], 'object')).toBe('object.city: expected string');
+  });
+});
+
+describe('parseOrThrow reads only what a full parse would accept (the present-fields fast path)', () => {
+  const schema = z.strictObject({ a: z.optional(z.string()), b: z.optional(z.number()) });
+
+  it.each(['constructor', 'toString', 'hasOwnProperty', '__proto__'])('a key named %s is an unknown option, not a TypeError', (key) => {
+    const input = JSON.parse(`{"${key}": 1}`);
+    expect(() => parseOrThrow(schema, input, 'invalid_config', { what: 'bad' })).toThrow(KitError);
+    expect(() => parseOrThrow(schema, input, 'invalid_config', { what: 'bad' })).toThrow(
+      new RegExp(`${key === '__proto__' ? '__proto__' : key}: is not a known option`),
+    );
+  });
+
+  it('a class instance gives what the full zod parse gives (its getters are read)', () => {
+    class WithGetter {
+      get a() {
+        return 'from-getter';
+      }
+    }
+    const input = new WithGetter();
+    expect(parseOrThrow(schema, input, 'invalid_config', { what: 'bad' })).toEqual(schema.safeParse(input).data);
+  });
+
+  it('50 different option objects in a row parse exactly like the full parse', () => {
+    for (let index = 0; index < 50; index++) {
+      const input = index % 2 ? { a: `x${index}` } : { a: `x${index}`, b: index };
+      expect(parseOrThrow(schema, input, 'invalid_config', { what: 'bad' })).toEqual(schema.safeParse(input).data);
+    }
+  });
+});
+
+describe('headers take plain objects only', () => {
+  it.each([
+    ['a Headers', () => new Headers({ authorization: 'Bearer other' })],
+    ['a Map', () => new Map([['x-trace', '1']])],
+    ['a Date', () => new Date()],
+  ])('%s is refused (its entries would not be checked)', (_name, make) => {
+    expect(() => parseOrThrow(z.strictObject({ headers: headersSchema() }), { headers: make() }, 'invalid_config', { what: 'bad' })).toThrow(
+      /headers: must be an object/,
+    );
   });
 });

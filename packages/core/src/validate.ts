@@ -176,6 +176,13 @@ export function formatIssues(issues: readonly SchemaIssue[], prefix = ''): strin
   return out.join('; ');
 }
 
+/** An object literal (or `Object.create(null)`): no class instance, whose getters and inherited fields zod reads. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
 /** The parts of a zod object schema read by `parsePresentFields`. */
 interface ObjectSchemaInternals {
   _zod?: { def: { type: string; shape?: Record<string, SafeParser<unknown> & { _zod: { optin?: string } }>; checks?: readonly unknown[] } };
@@ -190,10 +197,10 @@ interface ObjectSchemaInternals {
 function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
   const def = (schema as ObjectSchemaInternals)._zod?.def;
   const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
-  if (!shape || typeof input !== 'object' || input === null || Array.isArray(input)) return undefined;
+  if (!shape || !isPlainObject(input)) return undefined;
   const output: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
-    const result = shape[key]?.safeParse((input as Record<string, unknown>)[key], parseContext);
+    const result = Object.hasOwn(shape, key) ? shape[key]?.safeParse(input[key], parseContext) : undefined;
     if (!result?.success) return undefined;
     output[key] = result.data;
   }
