@@ -1,5 +1,5 @@
 import { KitError, type OAuthCredential } from '@kit/core';
-import { httpURLSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { httpURLSchema, isSecureOrLoopbackURL, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { azureCredentialBaseURL } from './azure-base-url';
 import { azureResourceNamePattern } from './azure-settings';
@@ -17,8 +17,8 @@ export const AZURE_ENTRA_PENDING_TOKEN = 'entra:not-issued-yet';
 // Multi-tenant aliases name no tenant: the client-credentials grant needs the app's own tenant.
 const aliasTenants = /^(common|organizations|consumers)$/i;
 
-/** `https://`, or `http://` to a loopback host only (a local test server): the form carries the client secret. */
-const isSafeAuthority = (url: string) => /^https:\/\//i.test(url) || /^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i.test(url);
+/** The token form carries the client secret: `https://`, or `http://` to a loopback test server only. */
+const isSafeAuthority = isSecureOrLoopbackURL;
 
 /** Options of `azureEntraCredential`. Strict: an unknown key is an `invalid_config` error naming it. */
 export const azureEntraCredentialOptionsSchema = /* @__PURE__ */ (() =>

@@ -32,6 +32,13 @@ export function patternStringSchema(pattern: RegExp, error: string) {
   return z.string().check(z.refine((value) => pattern.test(value), { error }));
 }
 
+/**
+ * `https://`, or `http://` to a loopback host only (a local test server): for endpoints that receive a secret (a client
+ * secret, a signed assertion), which must never cross a network in clear.
+ */
+export const isSecureOrLoopbackURL = (url: string): boolean =>
+  /^https:\/\//i.test(url) || /^http:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d+)?(\/|$)/i.test(url);
+
 /** A string that is not empty. */
 export function nonEmptyStringSchema() {
   return z.string().check(z.minLength(1));

@@ -193,3 +193,12 @@ describe('vertexServiceAccountRefresh: the JWT-bearer grant', () => {
     await expect(createVertexServiceAccountRefresh()({ id: 'x', accessToken: 'test-access-token-1' })).rejects.toMatchObject({ code: 'invalid_request' });
   });
 });
+
+describe('the token_uri a service-account key file names', () => {
+  it('must be https (or http to a loopback test server): the signed assertion is a credential', async () => {
+    const { file } = await keyFile('http://token.example.com/token');
+    expect(() => vertexServiceAccountCredential(file)).toThrow(/token_uri: expected an https URL/);
+    const local = await keyFile('http://127.0.0.1:9/token');
+    expect(vertexServiceAccountCredential(local.file).tokenUrl).toBe('http://127.0.0.1:9/token');
+  });
+});

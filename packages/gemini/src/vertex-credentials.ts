@@ -1,4 +1,5 @@
 import { KitError, type OAuthCredential } from '@kit/core';
+import { isSecureOrLoopbackURL } from '@kit/core/provider-utils';
 import { isPkcs8PrivateKey } from './google-jwt-assertion';
 import { GOOGLE_TOKEN_ENDPOINT } from './google-token';
 import { checkVertexLocation, vertexApiRoot, vertexLocationURL } from './vertex-endpoint';
@@ -119,7 +120,10 @@ export function vertexServiceAccountCredential(serviceAccount: string | ServiceA
     throw new KitError('invalid_config', `${what}.private_key: expected a PKCS#8 PEM key (-----BEGIN PRIVATE KEY-----)`, { provider: 'gemini' });
   }
   const tokenUrl = field(file, 'token_uri', what, false) ?? GOOGLE_TOKEN_ENDPOINT;
-  if (!/^https?:\/\//.test(tokenUrl)) throw new KitError('invalid_config', `${what}.token_uri: expected an http(s) URL`, { provider: 'gemini' });
+  // The signed assertion is a credential: https, or http to a loopback test server only.
+  if (!isSecureOrLoopbackURL(tokenUrl)) {
+    throw new KitError('invalid_config', `${what}.token_uri: expected an https URL (http only to a loopback test server)`, { provider: 'gemini' });
+  }
   const project = options.project ?? field(file, 'project_id', what, false);
   return vertexCredential({ id: options.id ?? clientEmail, clientId: clientEmail, refreshToken: privateKey, tokenUrl }, options, project);
 }

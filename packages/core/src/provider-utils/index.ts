@@ -55,7 +55,16 @@ export { malformedStreamChunk, parseStreamChunk } from '../malformed-stream-chun
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
-export { MAX_TIMER_MS, apiKeySchema, durationMsSchema, headersSchema, httpURLSchema, nonEmptyStringSchema, patternStringSchema } from '../setting-schemas';
+export {
+  MAX_TIMER_MS,
+  apiKeySchema,
+  durationMsSchema,
+  headersSchema,
+  httpURLSchema,
+  isSecureOrLoopbackURL,
+  nonEmptyStringSchema,
+  patternStringSchema,
+} from '../setting-schemas';
 
 // Time, aborts, backoff.
 export { abortedError, sleep } from '../abort';
