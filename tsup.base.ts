@@ -11,9 +11,20 @@ const esmOnlyDependencies = ['ky', 'eventsource-parser'];
 /**
  * Shared build settings: ESM + CJS + d.ts, tree-shakeable, targeting Node 20 and modern runtimes. Two configs,
  * because tsup has no per-format `noExternal`: ESM with the ESM-only dependencies external, CJS with them bundled.
+ * Built-in imports keep their `node:` prefix (tsup strips it by default): Deno resolves `node:crypto` but not a bare
+ * `crypto` (without an unstable flag), and a bundler or reader sees at once that the module is Node's, not a package.
  */
 export function packageBuild(entry: Record<string, string>, overrides: Partial<Options> = {}): Options[] {
-  const shared: Options = { entry, dts: true, sourcemap: false, treeshake: true, target: 'es2022', splitting: false, ...overrides };
+  const shared: Options = {
+    entry,
+    dts: true,
+    sourcemap: false,
+    treeshake: true,
+    target: 'es2022',
+    splitting: false,
+    removeNodeProtocol: false,
+    ...overrides,
+  };
   return [
     { ...shared, format: ['esm'], clean: true },
     { ...shared, format: ['cjs'], clean: false, noExternal: esmOnlyDependencies },

@@ -12,6 +12,7 @@ for (let index = 2; index < args.length; index += 1) {
   else deps.push(args[index]);
 }
 const root = new URL('..', import.meta.url).pathname;
+const repositoryUrl = 'https://github.com/kit-llm/kit';
 const base = `${root}packages/${dir}`;
 mkdirSync(`${base}/src`, { recursive: true });
 const dependencies = Object.fromEntries(
@@ -29,6 +30,10 @@ const pkg = {
   version: '0.1.0',
   description,
   license: 'MIT',
+  // Where npm's package page links to: the source folder, its README on GitHub and the issue tracker.
+  repository: { type: 'git', url: `git+${repositoryUrl}.git`, directory: `packages/${dir}` },
+  homepage: `${repositoryUrl}/tree/main/packages/${dir}#readme`,
+  bugs: { url: `${repositoryUrl}/issues` },
   type: 'module',
   sideEffects: false,
   engines: { node: '>=20' },
@@ -58,7 +63,11 @@ writeFileSync(
   `import { defineConfig } from 'tsup';\nimport { packageBuild } from '../../tsup.base';\n\nexport default defineConfig(packageBuild({ ${tsupEntries} }));\n`,
 );
 copyFileSync(`${root}LICENSE`, `${base}/LICENSE`);
-if (!existsSync(`${base}/README.md`)) writeFileSync(`${base}/README.md`, `# @kit/${dir}\n\n${description}\n\nLicense: MIT (see LICENSE).\n`);
+// The README ships in the tarball, where relative links to docs/ are dead: link with absolute GitHub URLs.
+if (!existsSync(`${base}/README.md`)) {
+  const readme = `# @kit/${dir}\n\n${description}\n\nThe guides: [docs](${repositoryUrl}/blob/main/docs/README.md). License: MIT (see LICENSE).\n`;
+  writeFileSync(`${base}/README.md`, readme);
+}
 if (!existsSync(`${base}/src/index.ts`)) writeFileSync(`${base}/src/index.ts`, 'export {};\n');
 for (const entry of entries) {
   mkdirSync(`${base}/src/${entry}`, { recursive: true });

@@ -62,7 +62,11 @@ describe('Gemini Code Assist with an OAuthManager', () => {
       expect(paths.filter((path) => path.startsWith('GET /v1internal/operations/'))).toHaveLength(2);
       const generations = upstream.requests.filter((request) => request.credentialId === id && /:(stream)?[gG]enerateContent/.test(request.path));
       for (const generation of generations) {
-        expect(generation.body).toMatchObject({ model: 'gemini-3.5-flash-lite', project: `mock-managed-project-${id}`, request: { contents: [{ role: 'user' }] } });
+        expect(generation.body).toMatchObject({
+          model: 'gemini-3.5-flash-lite',
+          project: `mock-managed-project-${id}`,
+          request: { contents: [{ role: 'user' }] },
+        });
       }
     }
     // The project is now on the credentials (an OAuthManager store would persist it).

@@ -12,8 +12,8 @@ describe('ai-sdk-pool (default mode: local upstream)', () => {
     expect(output).toContain('It is 18 °C and sunny in Paris.');
     expect(output).toContain('[step] finished: tool-calls, answered by key-good');
     expect(output).toContain('2 steps');
-    expect(output).toMatch(/key-revoked .*last error=authentication/);
-    expect(output).toMatch(/key-limited .*last error=rate_limit/);
+    expect(output).toMatch(/key-revoked +unhealthy .*last error=authentication/);
+    expect(output).toMatch(/key-limited +healthy .*last error=rate_limit/);
     expect(output).not.toContain('FAILED');
     for (const secret of Object.values(localKeys)) expect(output).not.toContain(secret);
   });

@@ -1,6 +1,6 @@
 import { kitLanguageModel } from '@kit/ai-sdk';
 import type { Provider } from '@kit/core';
-import type { KeyManager } from '@kit/keymanager';
+import type { KeyHealth, KeyManager } from '@kit/keymanager';
 import { isStepCount, streamText, tool } from 'ai';
 import * as z from 'zod';
 
@@ -55,8 +55,13 @@ export async function runExample({ anthropic, keys, modelId, write, maxOutputTok
   write('\nkeys:\n');
   for (const key of keys.getKeyHealth()) {
     write(
-      `  ${key.id.padEnd(14)} ${key.healthy ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
+      `  ${key.id.padEnd(14)} ${key.healthy && !refusedByProvider(key) ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
     );
   }
   return !failed && (await result.text).length > 0;
+}
+
+/** The provider refused the key (revoked, no permission) since its last success: not healthy, whatever the count. */
+function refusedByProvider(key: KeyHealth): boolean {
+  return key.consecutiveFailures > 0 && (key.lastErrorCode === 'authentication' || key.lastErrorCode === 'permission');
 }

@@ -1,5 +1,5 @@
 import type { ChatMessage, Provider, ToolDefinition } from '@kit/core';
-import type { KeyManager } from '@kit/keymanager';
+import type { KeyHealth, KeyManager } from '@kit/keymanager';
 
 export interface ExampleOptions {
   /** A provider over the key pool. */
@@ -65,9 +65,14 @@ export async function runExample({ anthropic, keys, write, calls = 4, maxTokens 
   write('\nkeys:\n');
   for (const key of keys.getKeyHealth()) {
     write(
-      `  ${key.id.padEnd(14)} ${key.healthy ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
+      `  ${key.id.padEnd(14)} ${key.healthy && !refusedByProvider(key) ? 'healthy  ' : 'unhealthy'} requests=${key.requests} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
     );
   }
   write(`\n${succeeded}/${made} calls succeeded.\n`);
   return { succeeded, calls: made };
+}
+
+/** The provider refused the key (revoked, no permission) since its last success: not healthy, whatever the count. */
+function refusedByProvider(key: KeyHealth): boolean {
+  return key.consecutiveFailures > 0 && (key.lastErrorCode === 'authentication' || key.lastErrorCode === 'permission');
 }

@@ -1,9 +1,33 @@
 import { createOpenAI } from '@kit/openai';
 import { KeyManager } from '@kit/keymanager';
 import type { MockUpstream } from '@kit/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { runDemo } from './demo';
 import { demoKeys, startLocalUpstream } from './local-upstream';
+
+/**
+ * Runs the demo's first steps on the local upstream with one collector fed by both providers and the pool (as main.ts
+ * wires them); the server closes when the test ends.
+ */
+async function runPoolWithMetrics(poolCalls: number, write: (text: string) => void) {
+  const { MetricsCollector } = await import('@kit/metrics');
+  const server = await startLocalUpstream();
+  onTestFinished(() => server.close());
+  const metrics = new MetricsCollector();
+  const keys = new KeyManager(
+    'openai',
+    [
+      { id: 'key-good', key: demoKeys.good },
+      { id: 'key-revoked', key: demoKeys.revoked },
+      { id: 'key-limited', key: demoKeys.rateLimited },
+    ],
+    { onEvent: metrics.record },
+  );
+  const single = createOpenAI({ apiKey: demoKeys.good, baseURL: server.url, metrics });
+  const pooled = createOpenAI({ credentials: keys, baseURL: server.url, metrics });
+  await runDemo({ single, pooled, keys, write, poolCalls });
+  return metrics;
+}
 
 describe('demo client (local upstream)', () => {
   let upstream: MockUpstream | undefined;
@@ -59,47 +83,71 @@ describe('demo client: the Anthropic step', () => {
 
 describe('demo client: the metrics step', () => {
   it('tables per provider and per credential, and Prometheus text, from one collector; no key in them', async () => {
-    const { MetricsCollector } = await import('@kit/metrics');
     const { runMetricsStep } = await import('./metrics-step');
-    const server = await startLocalUpstream();
-    try {
-      const metrics = new MetricsCollector();
-      const keys = new KeyManager(
-        'openai',
-        [
-          { id: 'key-good', key: demoKeys.good },
-          { id: 'key-revoked', key: demoKeys.revoked },
-          { id: 'key-limited', key: demoKeys.rateLimited },
-        ],
-        { onEvent: metrics.record },
-      );
-      const single = createOpenAI({ apiKey: demoKeys.good, baseURL: server.url, metrics });
-      const pooled = createOpenAI({ credentials: keys, baseURL: server.url, metrics });
-      let output = '';
-      await runDemo({ single, pooled, keys, write: () => {}, poolCalls: 4 });
-      runMetricsStep(metrics, (text) => (output += text));
-      expect(output).toMatch(/openai:key-revoked .* authentication×1/);
-      expect(output).toMatch(/openai:key-limited .* rate_limit×1/);
-      expect(output).toMatch(/openai:key-good +healthy +4 +4 +0/);
-      expect(output).toContain('kit_requests_total{provider="openai",model=');
-      for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
-    } finally {
-      await server.close();
-    }
+    const metrics = await runPoolWithMetrics(4, () => {});
+    let output = '';
+    runMetricsStep(metrics, (text) => (output += text), { prometheus: true });
+    expect(output).toMatch(/openai:key-revoked .* authentication×1/);
+    expect(output).toMatch(/openai:key-limited .* rate_limit×1/);
+    expect(output).toMatch(/openai:key-good +healthy +4 +4 +0/);
+    expect(output).toContain('kit_requests_total{provider="openai",model=');
+    for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
+  });
+});
+
+describe('demo client: one state per key in every table', () => {
+  it('a key that just failed authentication is unhealthy in the key table, the metrics table and kit_credential_healthy; Prometheus text is summarised', async () => {
+    const { runMetricsStep } = await import('./metrics-step');
+    let output = '';
+    const write = (text: string) => (output += text);
+    const metrics = await runPoolWithMetrics(3, write);
+    // The revoked key's 1 s backoff may well be over by now: it must not read as healthy for that.
+    runMetricsStep(metrics, write);
+
+    expect(output).toMatch(/\nkey-revoked +unhealthy +1 +1 +refused by the provider \(authentication\)/);
+    expect(output).toMatch(/\nkey-limited +backoff +1 +1 +last error rate_limit, sleeps \d+ s more/);
+    expect(output).toMatch(/\nkey-good +healthy +0 +3 +answering/);
+    expect(output).toMatch(/\nopenai:key-revoked +UNHEALTHY /);
+    expect(output).toMatch(/\nopenai:key-limited +healthy /);
+    expect(output).toMatch(/\nkit_credential_healthy == 0: openai:key-revoked\n/);
+    expect(output).not.toMatch(/key-revoked +healthy/);
+    expect(output).toMatch(/Prometheus text \(GET \/metrics\): \d+ families, \d+ samples/);
+    expect(output).not.toContain('# TYPE');
+    for (const secret of Object.values(demoKeys)) expect(output).not.toContain(secret);
+  });
+
+  it('describeKey: refused → unhealthy, another failure in cooldown → backoff, reported unhealthy → unhealthy', async () => {
+    const { describeKey } = await import('./demo');
+    const base = { id: 'k', available: true, disabled: false, requests: 1, successes: 0, failures: 1, weight: 1 };
+    const now = 1_000_000;
+    expect(describeKey({ ...base, healthy: true, consecutiveFailures: 0 }, now)).toEqual({ state: 'healthy', why: 'answering' });
+    expect(describeKey({ ...base, healthy: true, consecutiveFailures: 1, lastErrorCode: 'permission' }, now).state).toBe('unhealthy');
+    expect(describeKey({ ...base, healthy: true, consecutiveFailures: 1, lastErrorCode: 'server_error', backoffUntil: now + 2000 }, now)).toEqual({
+      state: 'backoff',
+      why: 'last error server_error, sleeps 2 s more',
+    });
+    expect(describeKey({ ...base, healthy: true, consecutiveFailures: 1, lastErrorCode: 'server_error' }, now).state).toBe('healthy');
+    expect(describeKey({ ...base, healthy: false, consecutiveFailures: 3, lastErrorCode: 'server_error' }, now)).toEqual({
+      state: 'unhealthy',
+      why: '3 failures in a row, last server_error',
+    });
   });
 });
 
 describe('demo client: the OAuth step', () => {
-  it('every call succeeds while one token expires mid-run and another account cannot refresh; no token is shown', async () => {
+  it('three Vertex service accounts: every call succeeds while one token expires mid-run and one key is revoked; no secret is shown', async () => {
     const { runOAuthStep } = await import('./oauth-step');
     let output = '';
     const result = await runOAuthStep((text) => (output += text), { calls: 6 });
-    expect(result).toEqual({ succeeded: 6, calls: 6, rejected: 0 });
-    expect(output).toMatch(/token refresh of alice: failed \(authentication\)/);
-    expect(output).toMatch(/token refresh of bob: ok/);
-    expect(output).toMatch(/call 6: ok via bob/);
-    expect(output).not.toMatch(/test-(access|refresh)-token/);
-  });
+    // vertex-us: its first token, then one more when the 12-minute token ran out mid-run.
+    expect(result).toEqual({ succeeded: 6, calls: 6, rejected: 0, tokenRequests: 2 });
+    expect(output).toMatch(/token refresh of vertex-asia: failed \(authentication\)/);
+    expect(output.match(/token refresh of vertex-us: ok/g)).toHaveLength(2);
+    expect(output).toMatch(/call \d: ok via vertex-us — "Answer from us-central1\."/);
+    expect(output).toMatch(/call \d: ok via vertex-eu — "Answer from europe-west4\."/);
+    expect(output).not.toMatch(/via vertex-asia/);
+    expect(output).not.toMatch(/test-google-token|PRIVATE KEY|eyJ/);
+  }, 60_000);
 });
 
 describe('demo client: the router step', () => {

@@ -1,6 +1,6 @@
 import type { ChatMessage, Provider, ToolDefinition } from '@kit/core';
 import { KitError } from '@kit/core';
-import type { KeyManager } from '@kit/keymanager';
+import type { KeyHealth, KeyManager } from '@kit/keymanager';
 
 export interface DemoContext {
   /** A provider using a single good key. */
@@ -22,6 +22,21 @@ const weatherTool: ToolDefinition = {
     required: ['city'],
   },
 };
+
+/**
+ * A key's state and the reason for it, by the rule the metrics tables and `kit_credential_healthy` follow: a key the
+ * provider refused (authentication, permission) since its last success is unhealthy at once, even before the pool's
+ * `unhealthyAfter` count; a key sleeping off another failure is in backoff; only a key with no failure since its
+ * last success is healthy.
+ */
+export function describeKey(key: KeyHealth, now = Date.now()): { state: 'healthy' | 'backoff' | 'unhealthy'; why: string } {
+  if (key.consecutiveFailures === 0 && key.healthy) return { state: 'healthy', why: 'answering' };
+  const refused = key.lastErrorCode === 'authentication' || key.lastErrorCode === 'permission';
+  const sleeps = key.backoffUntil && key.backoffUntil > now ? `, sleeps ${Math.round((key.backoffUntil - now) / 1000)} s more` : '';
+  if (refused) return { state: 'unhealthy', why: `refused by the provider (${key.lastErrorCode})${sleeps}` };
+  if (!key.healthy) return { state: 'unhealthy', why: `${key.consecutiveFailures} failures in a row, last ${key.lastErrorCode ?? 'error'}${sleeps}` };
+  return { state: sleeps ? 'backoff' : 'healthy', why: `last error ${key.lastErrorCode ?? 'error'}${sleeps}` };
+}
 
 function getWeather(argumentsJson: string): { city: string; temperature: number } {
   const { city } = JSON.parse(argumentsJson) as { city: string };
@@ -55,23 +70,30 @@ export async function runDemo({ single, pooled, keys, write, poolCalls = 6 }: De
 
   heading(`3. A pool of ${keys.getKeyHealth().length} keys: every call must succeed`);
   let poolSucceeded = 0;
+  // Consecutive calls with the same outcome share one line: `calls 1–6: ok via key-good — "…"`.
+  let run: { first: number; last: number; outcome: string } | undefined;
+  const flush = () => run && line(`${run.first === run.last ? `call ${run.first}` : `calls ${run.first}–${run.last}`}: ${run.outcome}`);
   for (let call = 1; call <= poolCalls; call += 1) {
+    let outcome: string;
     try {
       const completion = await pooled.complete({ prompt: `Call ${call}: say hello.`, maxTokens: 20 });
       poolSucceeded += 1;
-      line(`call ${call}: ok via ${completion.credentialId} — "${completion.text.slice(0, 48)}…"`);
+      outcome = `ok via ${completion.credentialId} — "${completion.text.slice(0, 48)}…"`;
     } catch (error) {
-      line(`call ${call}: FAILED ${KitError.is(error) ? `[${error.code}] ${error.message}` : String(error)}`);
+      outcome = `FAILED ${KitError.is(error) ? `[${error.code}] ${error.message}` : String(error)}`;
+    }
+    if (run?.outcome === outcome) run.last = call;
+    else {
+      flush();
+      run = { first: call, last: call, outcome };
     }
   }
+  flush();
   line(`${poolSucceeded}/${poolCalls} calls succeeded`);
   line('');
   line('key            state      failures  requests  why');
   for (const key of keys.getKeyHealth()) {
-    const state = key.backoffUntil && key.backoffUntil > Date.now() ? 'backoff' : key.healthy ? 'healthy' : 'unhealthy';
-    const why = key.lastErrorCode
-      ? `last error ${key.lastErrorCode}${key.backoffUntil ? `, sleeps ${Math.max(0, Math.round((key.backoffUntil - Date.now()) / 1000))} s more` : ''}`
-      : 'answering';
+    const { state, why } = describeKey(key);
     line(`${key.id.padEnd(14)} ${state.padEnd(10)} ${String(key.consecutiveFailures).padStart(8)}  ${String(key.requests).padStart(8)}  ${why}`);
   }
 

@@ -1,5 +1,6 @@
 // npm run demo — with no keys it runs against local fake upstreams from @kit/testkit: no network, no keys.
-// With OPENAI_API_KEY (or OPENAI_API_KEYS=k1,k2,...) it calls the real OpenAI API.
+// With OPENAI_API_KEY (or OPENAI_API_KEYS=k1,k2,...) it calls the real OpenAI API. `--prometheus` prints the whole
+// Prometheus text instead of its summary.
 import { createAnthropic } from '@kit/anthropic';
 import { MetricsCollector } from '@kit/metrics';
 import { defaultPricing } from '@kit/metrics/pricing';
@@ -41,7 +42,7 @@ async function main(): Promise<void> {
     await runAnthropicStep(createAnthropic({ credentials: keys, metrics }), keys, write);
   }
   if (realKeys.length === 0 && anthropicKeys.length === 0) await runLocal(metrics);
-  runMetricsStep(metrics, write);
+  runMetricsStep(metrics, write, { prometheus: process.argv.includes('--prometheus') });
 }
 
 /** The default: local fake upstreams from @kit/testkit, fake keys, no network. */
@@ -59,8 +60,8 @@ async function runLocal(metrics: MetricsCollector): Promise<void> {
       ],
       { onEvent: metrics.record },
     );
-    const single = createOpenAI({ apiKey: demoKeys.good, baseURL: upstream.url, defaultModel: 'gpt-4.1-mini', metrics });
-    const pooled = createOpenAI({ credentials: keys, baseURL: upstream.url, defaultModel: 'gpt-4.1-mini', metrics });
+    const single = createOpenAI({ apiKey: demoKeys.good, baseURL: upstream.url, defaultModel: 'gpt-6-luna', metrics });
+    const pooled = createOpenAI({ credentials: keys, baseURL: upstream.url, defaultModel: 'gpt-6-luna', metrics });
     const { poolSucceeded, poolCalls } = await runDemo({ single, pooled, keys, write });
     if (poolSucceeded !== poolCalls) process.exitCode = 1;
 

@@ -15,7 +15,8 @@ describe('openai-sdk-pool (default mode: local upstream)', () => {
     expect(output).toMatch(/key-limited .*last error=rate_limit/);
     expect(output).toMatch(/key-good +healthy +requests=10 successes=10 failures=0/);
     // The per-credential metrics table: requests, ok, errors, and the errors by code.
-    expect(output).toMatch(/openai:key-revoked +healthy +1 +0 +1 .*authentication×1/);
+    expect(output).toMatch(/openai:key-revoked +UNHEALTHY +1 +0 +1 .*authentication×1/);
+    expect(output).toMatch(/key-revoked +unhealthy +requests=1 successes=0 failures=1 last error=authentication/);
     expect(output).toMatch(/openai:key-limited +healthy +1 +0 +1 .*rate_limit×1/);
     expect(output).toMatch(/openai:key-good +healthy +10 +10 +0 /);
     expect(output).toMatch(/stream: \d+ chunks, handed to the SDK once a key answered/);

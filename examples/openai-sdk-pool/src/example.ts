@@ -1,4 +1,4 @@
-import type { KeyManager } from '@kit/keymanager';
+import type { KeyHealth, KeyManager } from '@kit/keymanager';
 import { formatMetricsTable, type MetricsCollector } from '@kit/metrics';
 import type OpenAI from 'openai';
 
@@ -72,11 +72,16 @@ export async function runExample(options: ExampleOptions): Promise<{ succeeded: 
   write('\nkeys (KeyManager.getKeyHealth()):\n');
   for (const key of keys.getKeyHealth()) {
     write(
-      `  ${key.id.padEnd(14)} ${key.healthy ? 'healthy  ' : 'unhealthy'} requests=${key.requests} successes=${key.successes} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
+      `  ${key.id.padEnd(14)} ${key.healthy && !refusedByProvider(key) ? 'healthy  ' : 'unhealthy'} requests=${key.requests} successes=${key.successes} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
     );
   }
   write('\nper-credential metrics (@kit/metrics, fed by credentialFetch):\n');
   write(`${formatMetricsTable(metrics.snapshot(), 'credential')}\n`);
   write(`\n${succeeded}/${made} calls succeeded.\n`);
   return { succeeded, calls: made };
+}
+
+/** The provider refused the key (revoked, no permission) since its last success: not healthy, whatever the count. */
+function refusedByProvider(key: KeyHealth): boolean {
+  return key.consecutiveFailures > 0 && (key.lastErrorCode === 'authentication' || key.lastErrorCode === 'permission');
 }

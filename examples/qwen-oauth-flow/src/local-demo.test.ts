@@ -13,6 +13,8 @@ describe('qwen-oauth-flow (local run)', () => {
     expect(result.refreshes.some((refresh) => refresh.credentialId === 'alice')).toBe(true);
     expect(result.refreshes.filter((refresh) => refresh.credentialId === 'alice' && refresh.success)).toEqual([]);
     expect(result.output).toContain('6 of 6 calls succeeded; 0 request(s) reached the upstream with a dead token');
+    // alice cannot refresh (revoked refresh token): never reported healthy.
+    expect(result.output).toMatch(/Health: alice unhealthy, bob healthy/);
     expect(result.output).not.toMatch(/test-(access|refresh)-token/);
   });
 });

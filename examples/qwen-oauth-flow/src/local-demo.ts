@@ -92,7 +92,7 @@ export async function runLocalDemo({ write = (text: string) => void process.stdo
     }
     const health = accounts
       .getHealthSummary()
-      .credentials.map((credential) => `${credential.id} ${credential.healthy ? 'healthy' : 'unhealthy'}`)
+      .credentials.map((credential) => `${credential.id} ${credential.healthy && credential.consecutiveRefreshFailures === 0 ? 'healthy' : 'unhealthy'}`)
       .join(', ');
     say(`\n${succeeded} of ${calls} calls succeeded; ${tokens.rejectedCount()} request(s) reached the upstream with a dead token. Health: ${health}.\n`);
     return { calls, succeeded, answeredBy, refreshes, output };

@@ -29,7 +29,7 @@ describe('structured-output (default mode: local upstreams)', () => {
     expect(output).toContain('tools:   input: city=Lisbon days=2 unit=celsius');
     expect(output).toContain('tools: the model answers: Lisbon: 21 °C and sunny today, 19 °C and cloudy tomorrow.');
 
-    expect(output).toMatch(/key-revoked +\w+, benched +requests=1 successes=0 failures=1 last error=authentication/);
+    expect(output).toMatch(/key-revoked +unhealthy, benched +requests=1 successes=0 failures=1 last error=authentication/);
     expect(output).toMatch(/key-good +healthy, available +requests=4 successes=4 failures=0\n/);
     expect(output).toContain('3/3 steps went as expected.');
     expect(output).not.toContain('FAILED');

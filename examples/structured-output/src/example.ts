@@ -1,5 +1,5 @@
 import { KitError, type ChatMessage, type Provider, type ToolCall, type ToolDefinition } from '@kit/core';
-import type { KeyManager } from '@kit/keymanager';
+import type { KeyHealth, KeyManager } from '@kit/keymanager';
 import { tripSchema, weatherInputSchema } from './schemas';
 import { weatherForecast } from './weather-forecast';
 
@@ -92,7 +92,7 @@ export async function runExample({ openai, keys, sloppy, write, maxTokens = 300 
   write('\n4. The key pool (the object and tool calls went through it):\n');
   for (const key of keys.getKeyHealth()) {
     write(
-      `  ${key.id.padEnd(12)} ${key.healthy ? 'healthy' : 'unhealthy'}, ${key.available ? 'available' : 'benched  '} requests=${key.requests} successes=${key.successes} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
+      `  ${key.id.padEnd(12)} ${key.healthy && !refusedByProvider(key) ? 'healthy' : 'unhealthy'}, ${key.available ? 'available' : 'benched  '} requests=${key.requests} successes=${key.successes} failures=${key.failures}${key.lastErrorCode ? ` last error=${key.lastErrorCode}` : ''}\n`,
     );
   }
   write(`\n${succeeded}/${steps} steps went as expected.\n`);
@@ -114,4 +114,9 @@ function runTool(call: ToolCall, write: (text: string) => void): string {
   const input = weatherInputSchema.parse(call.input);
   write(`tools:   input: city=${input.city} days=${input.days} unit=${input.unit}\n`);
   return JSON.stringify(weatherForecast(input));
+}
+
+/** The provider refused the key (revoked, no permission) since its last success: not healthy, whatever the count. */
+function refusedByProvider(key: KeyHealth): boolean {
+  return key.consecutiveFailures > 0 && (key.lastErrorCode === 'authentication' || key.lastErrorCode === 'permission');
 }

@@ -166,7 +166,11 @@ export function renderPrometheus(series: readonly ExportSeries[], credentials: r
       out.sample('kit_failovers_total', [...base(entry), ['reason', reason]], entry.failoversByReason[reason] as number);
   }
 
-  out.family('kit_credential_healthy', 'gauge', 'Whether a credential is healthy (1) or not (0): unhealthy as its credential manager reported, or refused by the provider (authentication, permission) since its last success.');
+  out.family(
+    'kit_credential_healthy',
+    'gauge',
+    'Whether a credential is healthy (1) or not (0): unhealthy as its credential manager reported, or refused by the provider (authentication, permission) since its last success.',
+  );
   for (const credential of credentials) {
     out.sample(
       'kit_credential_healthy',

@@ -96,6 +96,9 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
   let subscribed = false;
   const connected = async <T>(operation: () => Promise<T>): Promise<T> => {
     if (!(client.isReady && subscribed)) await firstConnection;
+    // Without the subscription, other processes' changes would be missed: the store counts as unavailable until the
+    // subscriber is back (then 'ready' reports it, and the managers re-sync).
+    if (!subscriber.isReady) throw new Error('the Redis subscription is not connected');
     return operation();
   };
 
@@ -109,15 +112,16 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
       unlockRefresh: (key, fence) => connected(() => backend.unlockRefresh(key, fence)),
       commitToken: (key, token, fence) => connected(() => backend.commitToken(key, token, fence)),
       subscribe(onChange, onAvailability) {
-        // Both connections must be up for the store to count as available: changes missed while the subscription was
-        // down are read again by the re-sync that follows.
+        // Both connections must be up and the channel subscribed for the store to count as available: changes missed
+        // while the subscription was down are read again by the re-sync that follows. (node-redis emits 'ready' before
+        // `connect()` resolves, so after a failed start the subscription comes after both 'ready' events.)
         let lost = false;
         const down = (error: unknown) => {
           lost = true;
           onAvailability(false, error instanceof Error ? error.message : 'the Redis connection closed');
         };
         const up = () => {
-          if (lost && client.isReady && subscriber.isReady) {
+          if (lost && subscribed && client.isReady && subscriber.isReady) {
             lost = false;
             onAvailability(true);
           }
@@ -141,6 +145,7 @@ export function createRedisStateStore(options: RedisStateStoreOptions): RedisSta
             .then(() => subscriber.subscribe(backend.channel, listener))
             .then(() => {
               subscribed = true;
+              up();
             });
           const connecting = client.isOpen ? Promise.resolve() : client.connect();
           Promise.all([subscribing, connecting]).then(() => resolve(), failFirst);
