@@ -37,6 +37,15 @@ interface HealthSnapshot {
 const NO_HEALTH: SharedHealth = { penaltyUntil: 0, rateLimitedUntil: 0, consecutiveFailures: 0, unhealthy: 0, disabled: 0 };
 const NO_SNAPSHOT: HealthSnapshot = { version: 0, wall: NO_HEALTH, local: NO_HEALTH };
 
+/**
+ * While the store is unavailable, a probe (one bounded read) asks whether it is back: the first this long after it was
+ * lost, then twice as long after each failed probe, up to {@link MAX_PROBE_MS}. A feed that never reports the store
+ * back (a slow operation, a connection that never dropped) thus cannot keep the binding on local state for good.
+ */
+export const FIRST_PROBE_MS = 1_000;
+/** The longest wait between two probes of an unavailable store. */
+export const MAX_PROBE_MS = 30_000;
+
 /** Two deadlines this close are one (converting between the clocks rounds to whole ms). */
 const SAME_DEADLINE_MS = 5;
 
@@ -100,6 +109,10 @@ export class SharedPoolBinding implements SharedStateBinding {
   readonly #waiters = new Map<string, Set<() => void>>();
   readonly #unreadableIds = new Set<string>();
   #available = true;
+  /** While unavailable: when the next probe may run (monotonic), the wait after it, and the probe in flight. */
+  #probeAt = 0;
+  #probeDelayMs = FIRST_PROBE_MS;
+  #probing: Promise<boolean> | undefined;
   #detached = false;
   readonly #onDetach: () => void;
 
@@ -122,6 +135,7 @@ export class SharedPoolBinding implements SharedStateBinding {
   }
 
   healthChanged({ id, health }: SharedCredential): void {
+    if (!this.#available) this.#probe();
     const snapshot = this.#snapshots.get(id) ?? NO_SNAPSHOT;
     if (sameHealth(localHealth(health, this.#pool.clock.monotonic()), snapshot.local)) return;
     if (this.#writing.has(id)) {
@@ -143,7 +157,7 @@ export class SharedPoolBinding implements SharedStateBinding {
     for (let round = 0; ; round++) {
       // Another process's token arrived while this one waited.
       if (round > 0 && !pool.needsRefresh?.(id)) return undefined;
-      if (!this.#available) return this.#refreshLocally(id, refresh);
+      if (!this.#available && !(await this.#probe())) return this.#refreshLocally(id, refresh);
       const changed = this.#nextChange(id);
       let fence: number | undefined;
       let stored: StoredToken | undefined;
@@ -151,9 +165,20 @@ export class SharedPoolBinding implements SharedStateBinding {
         fence = await this.#op(this.#backend.lockRefresh(key, lockTtlMs));
         stored = await this.#op(this.#backend.readToken(key));
       } catch {
-        changed.cancel();
         if (fence !== undefined) this.#backend.unlockRefresh(key, fence).catch(() => {});
-        return this.#refreshLocally(id, refresh);
+        // A lock call without an answer may still have been granted: while the store answers, this process must not
+        // refresh on its own (that lock expires after lockTtlMs). Only a store that does not answer a probe either is
+        // unreachable for real, and then the refresh runs locally.
+        if (!(await this.#probe(true))) {
+          changed.cancel();
+          return this.#refreshLocally(id, refresh);
+        }
+        if (pool.clock.monotonic() > giveUpAt) {
+          changed.cancel();
+          return this.#lockHeldTooLong(id);
+        }
+        await changed.within(lockPollMs);
+        continue;
       }
       if (stored) await this.#adopt(id, stored).catch((error: unknown) => this.#unreadable(id, error));
       if (!pool.needsRefresh?.(id)) {
@@ -167,10 +192,7 @@ export class SharedPoolBinding implements SharedStateBinding {
       }
       if (pool.clock.monotonic() > giveUpAt) {
         changed.cancel();
-        return new KitError('timeout', `${pool.provider}: another process held the token refresh lock of ${id} for too long`, {
-          provider: pool.provider,
-          credentialId: id,
-        });
+        return this.#lockHeldTooLong(id);
       }
       await changed.within(lockPollMs);
     }
@@ -201,6 +223,11 @@ export class SharedPoolBinding implements SharedStateBinding {
     else this.#lost(reason ?? 'the state store is not reachable');
   }
 
+  #lockHeldTooLong(id: string): KitError {
+    const { provider } = this.#pool;
+    return new KitError('timeout', `${provider}: another process held the token refresh lock of ${id} for too long`, { provider, credentialId: id });
+  }
+
   #health(id: string): CredentialHealthRecord | undefined {
     return this.#pool.credentials().find((credential) => credential.id === id)?.health;
   }
@@ -225,6 +252,8 @@ export class SharedPoolBinding implements SharedStateBinding {
     if (!this.#available || this.#detached) return;
     this.#available = false;
     const { emit, clock, provider } = this.#pool;
+    this.#probeDelayMs = FIRST_PROBE_MS;
+    this.#probeAt = clock.monotonic() + FIRST_PROBE_MS;
     emit?.({ type: 'store-unavailable', at: clock.wall(), provider, message: `shared credential state unavailable, using local state: ${reason}` });
   }
 
@@ -235,6 +264,30 @@ export class SharedPoolBinding implements SharedStateBinding {
     const { emit, clock, provider } = this.#pool;
     const message = `the shared tokens of ${id} could not be opened (is the cipher key the same in every process?): ${reasonOf(error)}`;
     emit?.({ type: 'store-unavailable', at: clock.wall(), provider, credentialId: id, message });
+  }
+
+  /**
+   * While unavailable: reads one credential's health (bounded by the operation timeout) when the next probe is due, or
+   * at once when `now`; a success brings the binding back (and re-syncs). At most one probe runs at a time. Resolves
+   * whether the store is available.
+   */
+  #probe(now = false): Promise<boolean> {
+    if (this.#available) return Promise.resolve(true);
+    if (this.#probing) return this.#probing;
+    const { clock, credentials } = this.#pool;
+    const first = credentials()[0];
+    const at = clock.monotonic();
+    if (this.#detached || !first || (!now && at < this.#probeAt)) return Promise.resolve(false);
+    this.#probeDelayMs = Math.min(this.#probeDelayMs * 2, MAX_PROBE_MS);
+    this.#probeAt = at + this.#probeDelayMs;
+    const probing = this.#op(this.#backend.readHealth(this.#key(first.id))).then(
+      () => true,
+      () => false,
+    );
+    this.#probing = probing.finally(() => {
+      this.#probing = undefined;
+    });
+    return this.#probing;
   }
 
   #backAgain(): void {
@@ -271,7 +324,7 @@ export class SharedPoolBinding implements SharedStateBinding {
     }
     for (const id of [...this.#dirtyTokens]) {
       this.#dirtyTokens.delete(id);
-      await this.#commit(id, undefined).catch(() => {});
+      await this.#commit(id, undefined).catch(() => this.#dirtyTokens.add(id));
     }
     await this.#load();
   }
@@ -336,23 +389,30 @@ export class SharedPoolBinding implements SharedStateBinding {
   }
 
   /**
-   * OAuth: takes a stored token when it is newer than what the pool knows; a token the pool refreshed itself later
-   * (during an outage) stays, and is written back instead. Resolves whether the pool now holds the stored token.
+   * OAuth: takes a stored token when its version is newer than the one the pool holds. The store's version (ordered by
+   * the lock's fence) decides, not the processes' wall clocks; only a token the pool refreshed itself during an outage
+   * (`#dirtyTokens`) stays, to be written back by the re-sync. Resolves whether the pool now holds the stored token.
    */
   async #adopt(id: string, stored: StoredToken): Promise<boolean> {
     const pool = this.#pool;
     if (stored.version <= (this.#tokenVersions.get(id) ?? 0) || !pool.adoptToken) return false;
     const token = await this.#open(id, stored);
-    if (stored.version <= (this.#tokenVersions.get(id) ?? 0)) return false;
-    this.#tokenVersions.set(id, stored.version);
+    if (stored.version <= (this.#tokenVersions.get(id) ?? 0) || this.#dirtyTokens.has(id)) return false;
     const local = pool.token?.(id);
     if (!local) return false;
-    if ((local.lastRefreshAt ?? -1) > (token.lastRefreshAt ?? -1)) {
-      this.#dirtyTokens.add(id);
-      return false;
-    }
+    // Set before the adoption settles, so an older token read meanwhile is not adopted over it.
+    const previous = this.#tokenVersions.get(id);
+    this.#tokenVersions.set(id, stored.version);
     if (local.accessToken === token.accessToken) return true;
-    await pool.adoptToken(id, token);
+    try {
+      await pool.adoptToken(id, token);
+    } catch (error) {
+      if (this.#tokenVersions.get(id) === stored.version) {
+        if (previous === undefined) this.#tokenVersions.delete(id);
+        else this.#tokenVersions.set(id, previous);
+      }
+      throw error;
+    }
     return true;
   }
 

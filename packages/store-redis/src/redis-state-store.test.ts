@@ -1,5 +1,6 @@
 // @kit/store-redis against the real Redis at REDIS_URL (see tests/shared-state/redis-global-setup.ts): two managers
 // with their own store (their own connections) stand for two processes here; tests/shared-state runs real processes.
+import { createServer, connect as connectTcp, type Server, type Socket } from 'node:net';
 import { KitError, type KitEvent } from '@kit/core';
 import { createPassphraseCipher } from '@kit/core/provider-utils';
 import { KeyManager } from '@kit/keymanager';
@@ -215,6 +216,53 @@ describe.runIf(redisUrl)('createRedisStateStore (real Redis)', () => {
     const unavailable = events.filter((event) => event.type === 'store-unavailable');
     expect(unavailable.map((event) => event.provider)).toEqual(['openai', 'gemini']);
   });
+
+  it('Redis down at startup: once it is up, the store comes back by itself (after subscribing) and writes what changed', async () => {
+    // A loopback relay to the real Redis that accepts nothing at first: "Redis is down" for this store only. Once up,
+    // it holds SUBSCRIBE commands 500 ms, so both connections are 'ready' before the subscription is in place.
+    const sockets = new Set<Socket>();
+    const relay: Server = createServer((socket) => {
+      const upstream = connectTcp(Number(new URL(redisUrl).port || 6379), new URL(redisUrl).hostname);
+      for (const end of [socket, upstream]) {
+        sockets.add(end);
+        end.on('error', () => {});
+        end.on('close', () => sockets.delete(end));
+      }
+      let forwarded = Promise.resolve();
+      socket.on('data', (chunk: Buffer) => {
+        const holdMs = /SUBSCRIBE/i.test(chunk.toString('latin1')) ? 500 : 0;
+        forwarded = forwarded.then(() => new Promise<void>((resolve) => setTimeout(resolve, holdMs))).then(() => void upstream.write(chunk));
+      });
+      upstream.pipe(socket);
+    });
+    const port = await new Promise<number>((resolve) => relay.listen(0, '127.0.0.1', () => resolve((relay.address() as { port: number }).port)));
+    await new Promise<void>((resolve) => relay.close(() => resolve()));
+    const events: KitEvent[] = [];
+    const url = new URL(redisUrl);
+    url.host = `127.0.0.1:${port}`;
+    const late = store('late-start', { url: url.toString(), operationTimeoutMs: 200 });
+    const keys = new KeyManager('openai', ['test-key-1', 'test-key-2'], { stateStore: late, onEvent: (event) => events.push(event) });
+    await keys.acquire();
+    keys.reportFailure('key-1', new KitError('rate_limit', 'slow down', { status: 429, retryAfterMs: 60_000 }));
+    expect(events.filter((event) => event.type === 'store-unavailable')).toHaveLength(1);
+    try {
+      await new Promise<void>((resolve) => relay.listen(port, '127.0.0.1', () => resolve()));
+      // No call is made from here on: only the store's own reconnect can bring the cooldown to Redis.
+      const health = `${prefix}:late-start:{api-key:openai:key-1}:health`;
+      let stored: Record<string, string> = {};
+      await until(() => {
+        redis.hGetAll(health).then((hash) => {
+          stored = hash;
+        });
+        return Number(stored.penaltyUntil) > Date.now();
+      }, 10_000);
+      expect(Number(stored.penaltyUntil)).toBeGreaterThan(Date.now());
+    } finally {
+      await late.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    }
+  }, 20_000);
 
   it('ignores garbage on the change channel', async () => {
     const keys = new KeyManager('openai', ['test-key-1'], { stateStore: store('garbage') });
