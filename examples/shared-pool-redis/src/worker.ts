@@ -23,7 +23,7 @@ const openai = createOpenAI({ credentials: pool, baseURL: process.env.UPSTREAM_U
 process.on('message', async (message: { calls: number }) => {
   let ok = 0;
   for (let call = 0; call < message.calls; call++) {
-    await openai.complete({ model: 'gpt-4o-mini', prompt: 'Say hi', stream: false }).then(
+    await openai.complete({ model: 'gpt-6-luna', prompt: 'Say hi', stream: false }).then(
       () => ok++,
       () => {},
     );
