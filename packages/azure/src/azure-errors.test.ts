@@ -1,6 +1,7 @@
 // Azure OpenAI's error answers, classified through the provider (status, body, headers as Azure sends them).
 import { KitError, type KitErrorCode } from '@kit/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { errorCorpus } from '../../core/src/__fixtures__/error-corpus';
 import { createAzure } from './azure-provider';
 
 interface Fixture {
@@ -14,33 +15,21 @@ interface Fixture {
   retryAfterMs?: number;
 }
 
-const fixtures: Fixture[] = [
-  {
-    name: 'prompt blocked by the content filter (ResponsibleAIPolicyViolation)',
-    status: 400,
-    body: {
-      error: {
-        message:
-          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry. To learn more about our content filtering policies please read our documentation: https://go.microsoft.com/fwlink/?linkid=2198766",
-        type: null,
-        param: 'prompt',
-        code: 'content_filter',
-        status: 400,
-        innererror: {
-          code: 'ResponsibleAIPolicyViolation',
-          content_filter_result: {
-            hate: { filtered: false, severity: 'safe' },
-            jailbreak: { filtered: false, detected: false },
-            self_harm: { filtered: false, severity: 'safe' },
-            sexual: { filtered: false, severity: 'safe' },
-            violence: { filtered: true, severity: 'medium' },
-          },
-        },
-      },
-    },
-    source: 'github.com/compl-ai/compl-ai issue #20',
-    code: 'content_filter',
-  },
+/** Azure's answers in core's error corpus (content filter, the S0 tier's token limits), classified through the provider. */
+const fromCorpus: Fixture[] = errorCorpus
+  .filter((entry) => entry.provider === 'azure')
+  .map(({ id, status, headers, body, source, expected }) => ({
+    name: id,
+    status,
+    headers: { ...headers },
+    body,
+    source,
+    code: expected.code,
+    retryAfterMs: expected.retryAfterMs,
+  }));
+
+/** Azure-only answers beside them. */
+const azureOnly: Fixture[] = [
   {
     name: 'token rate limit with retry-after-ms (read before retry-after)',
     status: 429,
@@ -55,20 +44,6 @@ const fixtures: Fixture[] = [
     source: 'body: dotnetstudioai.com (Azure OpenAI 429 write-up); retry-after-ms: the header github.com/Azure/azure-openai-benchmark reads first',
     code: 'rate_limit',
     retryAfterMs: 6500,
-  },
-  {
-    name: 'daily quota of a trial resource: a day-long wait from the message',
-    status: 429,
-    body: {
-      error: {
-        code: '429',
-        message:
-          'Requests to the ChatCompletions_Create Operation under Azure OpenAI API version 2024-08-01-preview have exceeded token rate limit of your current OpenAI S0 pricing tier. Please retry after 86400 seconds. Please go here: https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.',
-      },
-    },
-    source: 'github.com/vanderschaarlab/climb issue #1',
-    code: 'rate_limit',
-    retryAfterMs: 86_400_000,
   },
   {
     name: 'wrong key',
@@ -115,6 +90,8 @@ const fixtures: Fixture[] = [
   },
 ];
 
+const fixtures = [...fromCorpus, ...azureOnly];
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -131,7 +108,7 @@ describe('Azure error bodies', () => {
   });
 
   it('a content-filter refusal is final: one request, no retry, no other credential tried', async () => {
-    const [filtered] = fixtures;
+    const filtered = fixtures.find((fixture) => fixture.name === 'azure-400-content-filter');
     let requests = 0;
     const fetch: typeof globalThis.fetch = async () => {
       requests += 1;
