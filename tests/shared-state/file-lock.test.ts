@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { FileCredentialStore } from '@kit/oauthmanager/node';
 import { createMockOAuthServer, type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kill, startUpstream } from './harness';
+import { callsWhileKillingTheRefresher, startUpstream } from './harness';
 
 const builtEntries = ['core/dist/index.js', 'openai/dist/index.js', 'oauthmanager/dist/index.js', 'oauthmanager/dist/node/index.js'];
 const workerPath = fileURLToPath(new URL('./file-lock-worker.mjs', import.meta.url));
@@ -148,16 +148,8 @@ describe('FileCredentialStore across 4 processes (lock file, refresh leases)', {
     closers.push(() => upstream.close());
     // A long lease: the take-over comes from seeing the holder's process gone, not from the lease expiring.
     const group = await startWorkers({ path, upstreamUrl: upstream.url, tokenUrl: oauth.tokenUrl, lockTtlMs: 60_000 });
-    const holder = new Promise<FileWorker>((resolve) => {
-      for (const worker of group) worker.nextEvent('refresh-started').then(() => resolve(worker));
-    });
-    const calls = group.map((worker) => worker.command<Outcomes>('calls', { count: 50 }).catch(() => 'killed' as const));
-    const killed = await holder;
-    await kill(killed.process);
-
-    const outcomes = await Promise.all(calls);
-    const survivors = group.filter((worker) => worker !== killed);
-    expect(outcomes.filter((_, index) => group[index] !== killed)).toEqual(survivors.map(() => ({ ok: 50 })));
+    const { survivors, survivorOutcomes } = await callsWhileKillingTheRefresher(group, 50);
+    expect(survivorOutcomes).toEqual(survivors.map(() => ({ ok: 50 })));
     // The hung request and the one made by the process that took over; no refresh token was presented twice.
     expect(oauth.refreshCount('account')).toBe(2);
     expect(oauth.requests.filter((request) => request.error === 'invalid_grant')).toEqual([]);

@@ -50,6 +50,21 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts `count` calls in every worker and SIGKILLs whichever worker starts a token refresh first (mid-refresh, its
+ * lock or lease held); resolves with the survivors and the outcomes of their calls (`{ ok: count }` when all succeed).
+ */
+export async function callsWhileKillingTheRefresher<W extends Pick<Worker, 'process' | 'command' | 'nextEvent'>>(group: readonly W[], count: number) {
+  const holder = new Promise<W>((resolve) => {
+    for (const worker of group) worker.nextEvent('refresh-started').then(() => resolve(worker));
+  });
+  const calls = group.map((worker) => worker.command<Record<string, number>>('calls', { count }).catch(() => 'killed' as const));
+  const killed = await holder;
+  await kill(killed.process);
+  const outcomes = await Promise.all(calls);
+  return { survivors: group.filter((worker) => worker !== killed), survivorOutcomes: outcomes.filter((_, index) => group[index] !== killed) };
+}
+
 const workerPath = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
 /** Starts a worker with the Node running the tests and resolves once it is ready. */

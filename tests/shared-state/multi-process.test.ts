@@ -12,6 +12,7 @@ import {
   valuesUnder,
 } from '../../packages/store-redis/src/redis-test-helpers';
 import {
+  callsWhileKillingTheRefresher,
   type CredentialVerdict,
   eventually,
   freePort,
@@ -150,16 +151,8 @@ describe.runIf(redisUrl)('shared credential state across 4 processes (real Redis
       account: expiredAccount,
       lockTtlMs: 1_000,
     });
-    const holder = new Promise<Worker>((resolve) => {
-      for (const worker of group) worker.nextEvent('refresh-started').then(() => resolve(worker));
-    });
-    const calls = group.map((worker) => worker.command<Outcomes>('calls', { count: 50 }).catch(() => 'killed' as const));
-    const killed = await holder;
-    await kill(killed.process);
-
-    const outcomes = await Promise.all(calls);
-    const survivors = group.filter((worker) => worker !== killed);
-    expect(outcomes.filter((_, index) => group[index] !== killed)).toEqual(survivors.map(() => ({ ok: 50 })));
+    const { survivors, survivorOutcomes } = await callsWhileKillingTheRefresher(group, 50);
+    expect(survivorOutcomes).toEqual(survivors.map(() => ({ ok: 50 })));
     // The hung request and the one made after the lock expired; no refresh token was presented twice.
     expect(oauth.refreshCount('account')).toBe(2);
     expect(oauth.requests.filter((request) => request.error === 'invalid_grant')).toEqual([]);
