@@ -49,6 +49,21 @@ describe('in-stream errors keep the request id and the provider refinement', () 
     expect(error.requestId).toBe('c2b25c93-header');
   });
 
+  it('30 concurrent Qwen streams: each error carries its own response request id (nothing shared between attempts)', async () => {
+    const inStream = { error: { message: 'Output data may contain inappropriate content.', type: 'data_inspection_failed', code: 'data_inspection_failed' } };
+    let served = 0;
+    const fetch = (async () => {
+      served += 1;
+      return new Response(sse([contentChunk('Once'), inStream]), { headers: { 'content-type': 'text/event-stream', 'x-request-id': `req-${served}` } });
+    }) as unknown as typeof globalThis.fetch;
+    const qwen = createQwen({ apiKey: 'test-key-qwen', fetch });
+    const errors = await Promise.all(
+      Array.from({ length: 30 }, async () => iterationError(await qwen.generateChatCompletion({ model: 'qwen-plus', prompt: 'Tell a story.' }))),
+    );
+    expect(errors.every((error) => error.code === 'content_filter')).toBe(true);
+    expect(new Set(errors.map((error) => error.requestId)).size).toBe(30);
+  });
+
   it('an OpenAI in-stream error before content fails the call with the request id of the response', async () => {
     const body = sse([{ error: { message: 'The server had an error processing your request.', type: 'server_error', code: null } }]);
     const openai = createOpenAI({ apiKey: 'test-key-openai', maxRetries: 0, fetch: respondWith(body, { 'x-request-id': 'req_abc123' }) });

@@ -42,6 +42,17 @@ describe('getModels follows every page', () => {
     ]);
   });
 
+  it('20 concurrent getModels() calls each read the whole list', async () => {
+    const upstream = pagedFetch((url) =>
+      url.searchParams.get('after_id') === null
+        ? { data: [claude('claude-a')], has_more: true, first_id: 'claude-a', last_id: 'claude-a' }
+        : { data: [claude('claude-b')], has_more: false, first_id: 'claude-b', last_id: 'claude-b' },
+    );
+    const anthropic = createAnthropic({ apiKey: 'test-key-anthropic', fetch: upstream.fetch });
+    const lists = await Promise.all(Array.from({ length: 20 }, () => anthropic.getModels({ refresh: true })));
+    for (const list of lists) expect(list.map((model) => model.id)).toEqual(['claude-a', 'claude-b']);
+  });
+
   it('a server that always answers "more" is read for 20 pages at most', async () => {
     let page = 0;
     const upstream = pagedFetch(() => {
