@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './loopback-server';
-import { oauthBehaviourAt, type OAuthBehaviour, type OAuthScript, type RecordedOAuthRequest } from './oauth-token-script';
+import { oauthBehaviourAt, playOAuthBehaviour, type OAuthBehaviour, type OAuthScript, type RecordedOAuthRequest } from './oauth-token-script';
 
 /** A service account the mock Google token endpoint knows: its email and the public key its assertions must verify with. */
 export interface MockServiceAccount {
@@ -262,31 +262,21 @@ export async function createMockGoogleTokenEndpoint(options: MockGoogleTokenEndp
     if ('status' in result) return send(result);
     return run(result.behaviour, result.tokens);
 
-    async function run(behaviour: OAuthBehaviour, tokens: () => Answer): Promise<void> {
-      switch (behaviour.kind) {
-        case 'tokens': {
+    function run(behaviour: OAuthBehaviour, tokens: () => Answer): Promise<void> {
+      return playOAuthBehaviour(behaviour, {
+        response,
+        record,
+        tokens: (expiresInSeconds) => {
           const issuedAnswer = tokens();
-          if (behaviour.expiresInSeconds !== undefined) {
+          if (expiresInSeconds !== undefined) {
             const state = liveTokens.get(String(issuedAnswer.body.access_token));
-            if (state) state.expiresAt = now() + behaviour.expiresInSeconds * 1000;
-            issuedAnswer.body.expires_in = behaviour.expiresInSeconds;
+            if (state) state.expiresAt = now() + expiresInSeconds * 1000;
+            issuedAnswer.body.expires_in = expiresInSeconds;
           }
-          return send(issuedAnswer);
-        }
-        case 'error':
-          return send(fail(behaviour.status, behaviour.error, behaviour.description ?? behaviour.error));
-        case 'hang':
-          return;
-        case 'delay':
-          await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
-          return run(behaviour.then, tokens);
-        case 'raw':
-          record.status = behaviour.status;
-          if (response.destroyed) return;
-          response.writeHead(behaviour.status, { 'content-type': behaviour.contentType ?? 'application/json' });
-          response.end(behaviour.body);
-          return;
-      }
+          send(issuedAnswer);
+        },
+        error: ({ status, error, description }) => send(fail(status, error, description ?? error)),
+      });
     }
   }
 

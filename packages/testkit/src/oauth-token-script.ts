@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 /** One request the mock OAuth server received, with every secret masked. */
 export interface RecordedOAuthRequest {
   method: string;
@@ -37,6 +39,51 @@ export type OAuthBehaviour =
   | { kind: 'delay'; ms: number; then: OAuthBehaviour }
   /** Exactly this body and status (e.g. HTML from a proxy, or broken JSON). */
   | { kind: 'raw'; status: number; body: string; contentType?: string };
+
+/** What a mock token endpoint does for each kind of behaviour that is its own (the rest is shared: `playOAuthBehaviour`). */
+export interface OAuthBehaviourPlayer {
+  /** Issue tokens, living `expiresInSeconds` when the behaviour says so. */
+  tokens(expiresInSeconds: number | undefined): void;
+  /** Answer an OAuth error. */
+  error(behaviour: Extract<OAuthBehaviour, { kind: 'error' }>): void;
+  /** The response a `raw` behaviour is written to, and the record of the request. */
+  response: ServerResponse;
+  record: RecordedOAuthRequest;
+}
+
+/**
+ * Plays one scripted behaviour on a mock token endpoint (the OAuth token server and the Google token endpoint share
+ * it): `hang` answers nothing, `delay` waits then plays its `then`, `raw` writes its body as it is; `tokens` and
+ * `error` are the endpoint's own.
+ */
+export async function playOAuthBehaviour(behaviour: OAuthBehaviour, player: OAuthBehaviourPlayer): Promise<void> {
+  switch (behaviour.kind) {
+    case 'tokens':
+      return player.tokens(behaviour.expiresInSeconds);
+    case 'error':
+      return player.error(behaviour);
+    case 'hang':
+      return;
+    case 'delay':
+      await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
+      return playOAuthBehaviour(behaviour.then, player);
+    case 'raw': {
+      const { response, record } = player;
+      record.status = behaviour.status;
+      if (response.destroyed) return;
+      response.writeHead(behaviour.status, { 'content-type': behaviour.contentType ?? 'application/json' });
+      response.end(behaviour.body);
+      return;
+    }
+    default:
+      return player.error({
+        kind: 'error',
+        status: 500,
+        error: 'server_error',
+        description: `mock token endpoint: unknown behaviour ${JSON.stringify(behaviour)}`,
+      });
+  }
+}
 
 /**
  * A refresh script: one behaviour for every request, a list consumed one per request (the last one repeating), or a

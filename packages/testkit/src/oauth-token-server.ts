@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { listenOnLoopback } from './loopback-server';
-import { oauthBehaviourAt, type DevicePollOutcome, type OAuthBehaviour, type OAuthScript, type RecordedOAuthRequest } from './oauth-token-script';
+import {
+  oauthBehaviourAt,
+  playOAuthBehaviour,
+  type DevicePollOutcome,
+  type OAuthBehaviour,
+  type OAuthScript,
+  type RecordedOAuthRequest,
+} from './oauth-token-script';
 
 export { oauthFaults, oauthReplies } from './oauth-token-script';
 export type { DevicePollOutcome, OAuthBehaviour, OAuthScript, RecordedOAuthRequest } from './oauth-token-script';
@@ -502,31 +509,14 @@ export async function createMockOAuthServer(options: MockOAuthServerOptions = {}
 
     return fail(400, 'unsupported_grant_type', `grant_type ${grantType ?? '(none)'} is not supported`);
 
-    async function run(behaviour: OAuthBehaviour, tokens: () => Record<string, unknown>): Promise<void> {
-      switch (behaviour.kind) {
-        case 'tokens':
-          return send(200, behaviour.expiresInSeconds === undefined ? tokens() : { ...tokens(), expires_in: behaviour.expiresInSeconds });
-        case 'error':
-          return fail(
-            behaviour.status,
-            behaviour.error,
-            behaviour.description ?? behaviour.error,
-            behaviour.retryAfterSeconds === undefined ? {} : { 'retry-after': String(behaviour.retryAfterSeconds) },
-          );
-        case 'hang':
-          return;
-        case 'delay':
-          await new Promise((resolve) => setTimeout(resolve, behaviour.ms));
-          return run(behaviour.then, tokens);
-        case 'raw':
-          record.status = behaviour.status;
-          if (response.destroyed) return;
-          response.writeHead(behaviour.status, { 'content-type': behaviour.contentType ?? 'application/json' });
-          response.end(behaviour.body);
-          return;
-        default:
-          return fail(500, 'server_error', `mock OAuth server: unknown behaviour ${JSON.stringify(behaviour)}`);
-      }
+    function run(behaviour: OAuthBehaviour, tokens: () => Record<string, unknown>): Promise<void> {
+      return playOAuthBehaviour(behaviour, {
+        response,
+        record,
+        tokens: (expiresInSeconds) => send(200, expiresInSeconds === undefined ? tokens() : { ...tokens(), expires_in: expiresInSeconds }),
+        error: ({ status, error, description, retryAfterSeconds }) =>
+          fail(status, error, description ?? error, retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) }),
+      });
     }
   }
 
