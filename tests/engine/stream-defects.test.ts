@@ -100,6 +100,32 @@ describe('mapper faults', () => {
     expect(engine.requests).toHaveLength(2);
   });
 
+  it('a non-KitError thrown while building the request is invalid_request: nothing sent, not retried, no credential blamed (20 concurrent calls)', async () => {
+    const { source, log } = recordingSource(['k1', 'k2']);
+    const engine = fakeFetchEngine({
+      credentials: source,
+      respond: answer,
+      definition: (base) => ({
+        ...base,
+        chat: {
+          ...base.chat,
+          buildRequest: () => {
+            throw new TypeError("Cannot read properties of undefined (reading 'map')"); // a request mapper's bug
+          },
+        },
+      }),
+    });
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => settle(engine.generate({ prompt: 'hi' }))));
+    for (const { error } of outcomes) {
+      expect(error?.code).toBe('invalid_request');
+      expect(error?.message).toMatch(/the request could not be built: Cannot read properties/);
+    }
+    // Before: classified `network`, retried with backoff and reported against each key.
+    expect(engine.requests).toHaveLength(0);
+    expect(engine.sleeps).toEqual([]);
+    expect(log.some((entry) => entry.startsWith('failure'))).toBe(false);
+  });
+
   it('an error thrown by a mapper at the end, after it emitted events, reaches the caller (not swallowed)', async () => {
     const { source } = recordingSource(['k1']);
     const engine = fakeFetchEngine({

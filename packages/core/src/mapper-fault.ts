@@ -20,6 +20,20 @@ export function fromMapper(error: unknown, provider: string, credentialId?: stri
   return kitError;
 }
 
+/**
+ * What a provider's `buildRequest` threw that is not a `KitError` (a bug in request mapping): `invalid_request`, which
+ * is final (the same call would build the same request again), and never held against the credential.
+ */
+export function fromRequestBuilder(error: unknown, provider: string): KitError {
+  if (KitError.is(error)) return error;
+  const kitError = new KitError('invalid_request', `${provider}: the request could not be built: ${(error as Error | undefined)?.message ?? String(error)}`, {
+    provider,
+    cause: error,
+  });
+  blameless.add(kitError);
+  return kitError;
+}
+
 /** Whether an error came from a mapper bug rather than from the upstream (see `fromMapper`). */
 export function isMapperFault(error: KitError): boolean {
   return blameless.has(error);

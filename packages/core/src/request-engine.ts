@@ -11,7 +11,7 @@ import type { ResolvedGenerateOptions } from './generate-options';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
 import { createHttpClient, type HttpClient, type HttpHooks } from './http-client';
-import { fromMapper, isMapperFault } from './mapper-fault';
+import { fromMapper, fromRequestBuilder, isMapperFault } from './mapper-fault';
 import { chatRequestHeaders } from './merge-headers';
 import { parseToolCallInput } from './tool-input';
 import { maskSecrets } from './mask-secrets';
@@ -387,7 +387,13 @@ export class RequestEngine {
     const { provider, definition } = this.#config;
     const { secret: _secret, ...credential } = lease;
     const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
-    const request = definition.chat.buildRequest(options, context);
+    let request: WireRequest;
+    try {
+      request = definition.chat.buildRequest(options, context);
+    } catch (error) {
+      // A bug in request mapping is no network fault: not retried, not the credential's fault.
+      throw fromRequestBuilder(error, provider);
+    }
     const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#now);
     const { controller } = attempt;
     const mapperError = (error: unknown) => fromMapper(error, provider, lease.id, [lease.secret]);
