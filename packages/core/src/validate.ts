@@ -183,9 +183,74 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return prototype === Object.prototype || prototype === null;
 }
 
+/** The parts of a zod field schema read by `parsePresentFields` and `plainValueTest`. */
+interface FieldSchemaInternals {
+  _zod?: {
+    optin?: string;
+    def?: {
+      type: string;
+      coerce?: boolean;
+      format?: string;
+      innerType?: FieldSchemaInternals;
+      checks?: readonly { _zod?: { def?: { check?: string; minimum?: unknown } } }[];
+    };
+  };
+}
+
 /** The parts of a zod object schema read by `parsePresentFields`. */
 interface ObjectSchemaInternals {
-  _zod?: { def: { type: string; shape?: Record<string, SafeParser<unknown> & { _zod: { optin?: string } }>; checks?: readonly unknown[] } };
+  _zod?: { def: { type: string; shape?: Record<string, SafeParser<unknown> & FieldSchemaInternals>; checks?: readonly unknown[] } };
+}
+
+/** Whether a value passes a field schema unchanged: answered without zod for the commonest fields (see below). */
+type PlainValueTest = (value: unknown) => boolean;
+
+/**
+ * For a field that is, under an optional wrapper, a plain `z.boolean()` or `z.string()` with at most `min_length`
+ * checks: a test that answers `true` only for values zod accepts as they are (a string at least twice the minimum
+ * long always has enough code points). Anything it does not answer `true` for goes to zod, which has the last word.
+ * A parse of a 2-field call through zod's machinery costs more than the rest of a call's preparation.
+ */
+function plainValueTest(schema: FieldSchemaInternals): PlainValueTest | undefined {
+  let def = schema._zod?.def;
+  if (def?.type === 'optional') def = def.innerType?._zod?.def;
+  if (!def || def.coerce || def.format !== undefined) return undefined;
+  if (def.type === 'boolean') return def.checks?.length ? undefined : (value) => typeof value === 'boolean';
+  if (def.type !== 'string') return undefined;
+  let floor = 0;
+  for (const check of def.checks ?? []) {
+    const checkDef = check._zod?.def;
+    if (checkDef?.check !== 'min_length' || typeof checkDef.minimum !== 'number') return undefined;
+    floor = Math.max(floor, 2 * checkDef.minimum);
+  }
+  return (value) => typeof value === 'string' && value.length >= floor;
+}
+
+/** What `parsePresentFields` needs of an object schema, worked out once per schema. */
+interface ObjectPlan {
+  shape: Record<string, SafeParser<unknown>>;
+  /** Per field, a test of values it takes as they are, when one could be derived. */
+  plainTests: Record<string, PlainValueTest | undefined>;
+  /** The fields that must be set (most settings and call options have none). */
+  required: readonly string[];
+}
+
+const objectPlans = /* @__PURE__ */ new WeakMap<object, ObjectPlan | null>();
+
+function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
+  let plan = objectPlans.get(schema);
+  if (plan === undefined) {
+    const def = (schema as ObjectSchemaInternals)._zod?.def;
+    const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
+    plan = null;
+    if (shape) {
+      const plainTests: Record<string, PlainValueTest | undefined> = Object.create(null);
+      for (const key of Object.keys(shape)) plainTests[key] = plainValueTest(shape[key] ?? {});
+      plan = { shape, plainTests, required: Object.keys(shape).filter((key) => shape[key]?._zod?.optin !== 'optional') };
+    }
+    objectPlans.set(schema, plan);
+  }
+  return plan;
 }
 
 /**
@@ -195,16 +260,22 @@ interface ObjectSchemaInternals {
  * bad or missing field, an object with checks of its own — takes the whole parse, which words the error.
  */
 function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
-  const def = (schema as ObjectSchemaInternals)._zod?.def;
-  const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
-  if (!shape || !isPlainObject(input)) return undefined;
+  const plan = objectPlanOf(schema);
+  if (!plan || !isPlainObject(input)) return undefined;
+  const { shape, plainTests } = plan;
   const output: Record<string, unknown> = {};
   for (const key of Object.keys(input)) {
-    const result = Object.hasOwn(shape, key) ? shape[key]?.safeParse(input[key], parseContext) : undefined;
+    if (!Object.hasOwn(shape, key)) return undefined;
+    const value = input[key];
+    if (plainTests[key]?.(value)) {
+      output[key] = value;
+      continue;
+    }
+    const result = shape[key]?.safeParse(value, parseContext);
     if (!result?.success) return undefined;
     output[key] = result.data;
   }
-  for (const key in shape) if (!(key in output) && shape[key]?._zod.optin !== 'optional') return undefined;
+  for (const key of plan.required) if (!Object.hasOwn(output, key)) return undefined;
   return output;
 }
 
