@@ -1,6 +1,6 @@
 import { abortedError, linkAbort } from './abort';
+import type { Deadline, DeadlineTimer } from './deadline-timer';
 import { KitError } from './kit-error';
-import { monotonicNow } from './monotonic-clock';
 
 /**
  * The resources of one HTTP attempt: its `AbortController` (the caller's signal, timeouts and `abort()` all end
@@ -8,9 +8,9 @@ import { monotonicNow } from './monotonic-clock';
  * for the headers (and, without a stream, the body) from the start; for a stream, while a read waits for the next
  * event — time the caller spends not reading does not count, and neither do bytes that decode to no event
  * (`: ping` comments are not progress). Until the stream's first content event the call's deadline bounds the wait
- * too. One timer at most, re-armed lazily: cheap per chunk.
+ * too. One deadline at most in the engine's `DeadlineTimer`, re-armed lazily: cheap per chunk.
  */
-export class Attempt {
+export class Attempt implements Deadline {
   readonly controller = new AbortController();
   #limitMs: number;
   readonly #idleTimeoutMs: number;
@@ -22,20 +22,25 @@ export class Attempt {
   #waiting = true;
   /** Monotonic time by which the stream must produce content (the call's deadline); `Infinity` once it has. */
   #contentDeadlineAt = Number.POSITIVE_INFINITY;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #timer: DeadlineTimer;
+  /** Whether this attempt's check is held by the timer; `dueAt` says when it runs. */
+  #scheduled = false;
+  dueAt = 0;
 
   /**
    * `timeoutMs` bounds the wait for the answer (the caller cuts it to what is left of the call's deadline);
-   * `idleTimeoutMs` (default the same) bounds each wait for a stream event after that.
+   * `idleTimeoutMs` bounds each wait for a stream event after that. `timer` runs the checks (the engine's: it
+   * shares one runtime timer between attempts), on the clock `now`.
    */
-  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string, idleTimeoutMs = timeoutMs, now: () => number = monotonicNow) {
+  constructor(signal: AbortSignal | undefined, timeoutMs: number, provider: string, idleTimeoutMs: number, timer: DeadlineTimer, now: () => number) {
     this.#limitMs = timeoutMs;
     this.#idleTimeoutMs = idleTimeoutMs;
     this.#provider = provider;
+    this.#timer = timer;
     this.#now = now;
     this.#waitingSince = now();
     this.#unlink = linkAbort(this.controller, signal, () => (KitError.is(signal?.reason) ? signal?.reason : abortedError(provider)));
-    this.#arm(timeoutMs);
+    this.#arm(this.#waitingSince + timeoutMs);
   }
 
   /** Until `contentStarted()`, no wait may go past `deadlineAt` (monotonic ms). */
@@ -53,7 +58,7 @@ export class Attempt {
     this.#waitingSince = this.#now();
     this.#waiting = true;
     this.#limitMs = this.#idleTimeoutMs;
-    if (this.#timer === undefined && !this.controller.signal.aborted) this.#arm(this.#dueAt() - this.#waitingSince);
+    if (!this.#scheduled && !this.controller.signal.aborted) this.#arm(this.#dueAt());
   }
 
   /** The upstream made progress (headers, or an event). */
@@ -63,8 +68,8 @@ export class Attempt {
 
   /** Stops the timer and unlinks the outer signal; the controller stays usable. */
   dispose(): void {
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#scheduled) this.#timer.delete(this);
+    this.#scheduled = false;
     this.#waiting = false;
     this.#unlink();
   }
@@ -73,17 +78,21 @@ export class Attempt {
     return Math.min(this.#waitingSince + this.#limitMs, this.#contentDeadlineAt);
   }
 
-  #arm(ms: number): void {
-    this.#timer = setTimeout(() => this.#check(), Math.max(0, ms));
+  /** Has the timer call `expire()` at `dueAt` (monotonic ms). */
+  #arm(dueAt: number): void {
+    this.dueAt = dueAt;
+    this.#scheduled = true;
+    this.#timer.add(this);
   }
 
-  #check(): void {
-    this.#timer = undefined;
+  /** The timer's call once `dueAt` has come: aborts the attempt if it is still waiting past its limit. */
+  expire(): void {
+    this.#scheduled = false;
     if (!this.#waiting) return;
     const now = this.#now();
     const dueAt = this.#dueAt();
     if (now < dueAt) {
-      this.#arm(dueAt - now);
+      this.#arm(dueAt);
       return;
     }
     const provider = this.#provider;

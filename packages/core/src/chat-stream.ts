@@ -249,17 +249,26 @@ export class KitChatStream implements ChatStream {
 /**
  * The completion of an assembled answer, with `object` when JSON was asked for (parsed, and validated by a Standard
  * Schema). A mismatch rejects with `invalid_response` naming the failing path, although the wire call succeeded.
+ * It returns the completion itself unless a schema validates asynchronously (no promise: fewer turns of the event
+ * loop per call); it throws on a mismatch, and its callers are async functions.
  */
-export async function completeAnswer(
+export function completeAnswer(
   assembler: CompletionAssembler,
   provider: string,
   credentialId: string | undefined,
   answer: AnswerShape | undefined,
-): Promise<ChatCompletion> {
+): ChatCompletion | Promise<ChatCompletion> {
   const completion = assembler.build(provider, credentialId);
   const format = answer?.responseFormat?.type;
-  if (answer && (format === 'json' || format === 'json-schema')) {
-    completion.object = await parseStructuredOutput(completion.text, answer, { provider, finishReason: completion.finishReason });
+  if (!answer || (format !== 'json' && format !== 'json-schema')) return completion;
+  // Throws when the answer is no JSON or fails the schema (callers are async: the caller sees a rejection).
+  const object = parseStructuredOutput(completion.text, answer, { provider, finishReason: completion.finishReason });
+  if (!isPromise(object)) {
+    completion.object = object;
+    return completion;
   }
-  return completion;
+  return object.then((settled) => {
+    completion.object = settled;
+    return completion;
+  });
 }

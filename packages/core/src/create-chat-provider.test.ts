@@ -115,6 +115,37 @@ describe('createChatProvider', () => {
     expect((await provider.complete({ prompt: 'hi' })).text).toBe('echo: hi');
   });
 
+  it('rejects bad call options, never throws them synchronously (complete() hands out the engine promise as it is)', async () => {
+    const provider = createChatProvider(definition, { apiKey: secret });
+    let pending: Promise<unknown> | undefined;
+    expect(() => {
+      pending = provider.complete({ prompt: 'hi', temperature: 7 });
+    }).not.toThrow();
+    await expect(pending).rejects.toThrow(/temperature: must be at most 2/);
+  });
+
+  it('parses rate-limit headers only when somebody consumes them (an onEvent listener, a metrics sink, a pool)', async () => {
+    const rateLimits = vi.fn(() => ({ requestsRemaining: 3 }));
+    const limited: ProviderDefinition = { ...definition, rateLimits };
+    await createChatProvider(limited, { apiKey: secret }).complete({ prompt: 'hi' });
+    expect(rateLimits).not.toHaveBeenCalled();
+
+    const events: KitEvent[] = [];
+    await createChatProvider(limited, { apiKey: secret, onEvent: (event) => events.push(event) }).complete({ prompt: 'hi' });
+    expect(events.find((event) => event.type === 'rate-limit')).toMatchObject({ rateLimit: { requestsRemaining: 3 } });
+
+    const reportRateLimit = vi.fn();
+    const credentials = {
+      acquire: async () => ({ id: 'pooled', secret, kind: 'api-key' as const }),
+      reportSuccess: () => {},
+      reportFailure: () => {},
+      reportRateLimit,
+    };
+    await createChatProvider(limited, { credentials }).complete({ prompt: 'hi' });
+    expect(reportRateLimit).toHaveBeenCalledWith('pooled', { requestsRemaining: 3 });
+    expect(rateLimits).toHaveBeenCalledTimes(2);
+  });
+
   it('caches the live model list for its TTL and refreshes on request', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     const provider = createChatProvider(definition, { apiKey: secret });

@@ -2,7 +2,7 @@ import type { ChatCompletion } from './chat-completion';
 import type { ChatStream } from './chat-stream.types';
 import { singleKeySource, type CredentialSource } from './credential-source';
 import { missingKeyAdvice, readEnvironmentVariable } from './environment';
-import type { GenerateOptions } from './generate-options';
+import type { GenerateOptions, ResolvedGenerateOptions } from './generate-options';
 import { resolveGenerateOptions } from './generate-options-schema';
 import { createEventEmitter, type KitEvent } from './kit-event';
 import { DEFAULT_PROVIDER_CAPABILITIES } from './default-capabilities';
@@ -52,6 +52,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     fetch: settings.fetch,
     hooks: settings.hooks,
     emit,
+    eventsObserved: Boolean(settings.onEvent || metricsSink),
   });
   const defaultModel = settings.defaultModel ?? definition.defaultModel;
   let modelsCache: { at: number; models: ModelInfo[] } | undefined;
@@ -63,12 +64,19 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     return engine.generate(resolved);
   }
 
-  async function complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>): Promise<ChatCompletion<OUTPUT>> {
-    const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: false });
-    const own = resolved.providerOptions?.[definition.type];
-    if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
+  // Not `async`: the engine's promise is handed out as it is (one turn of the event loop less per call); bad options
+  // still reject, never throw.
+  function complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>): Promise<ChatCompletion<OUTPUT>> {
+    let resolved: ResolvedGenerateOptions;
+    try {
+      resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: false });
+      const own = resolved.providerOptions?.[definition.type];
+      if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // `object` is the answer validated by `resolved.outputSchema`, the schema `OUTPUT` is inferred from.
-    return (await engine.complete(resolved)) as ChatCompletion<OUTPUT>;
+    return engine.complete(resolved) as Promise<ChatCompletion<OUTPUT>>;
   }
 
   async function getModels(options: GetModelsOptions = {}): Promise<ModelInfo[]> {

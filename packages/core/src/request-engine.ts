@@ -1,16 +1,17 @@
 import { abortedError, sleep } from './abort';
 import { Attempt } from './attempt';
+import { DeadlineTimer } from './deadline-timer';
 import { retryDelayMs } from './backoff';
 import type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
 import { completeAnswer, KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
 import { CompletionAssembler } from './completion-assembler';
-import type { CredentialLease, CredentialSource } from './credential-source';
+import type { AcquireOptions, CredentialLease, CredentialSource } from './credential-source';
 import { policyOf } from './error-codes';
 import type { ResolvedGenerateOptions } from './generate-options';
 import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
-import { createHttpClient, type HttpClient, type HttpHooks } from './http-client';
+import { createHttpClient, type HttpClient, type HttpHooks, type HttpRequestInit } from './http-client';
 import { fromMapper, fromRequestBuilder, isMapperFault } from './mapper-fault';
 import { chatRequestHeaders } from './merge-headers';
 import { parseToolCallInput } from './tool-input';
@@ -38,6 +39,12 @@ export interface EngineConfig {
   /** ky-style `beforeRequest` / `afterResponse` hooks run on every request (tracing, logging). */
   hooks?: HttpHooks | undefined;
   emit: KitEventListener;
+  /**
+   * Whether anyone outside the provider reads its events (`onEvent`, a metrics sink). Without that, and without a
+   * credential source that takes `reportRateLimit`, nobody reads rate limits: their headers are not parsed.
+   * Default `true`.
+   */
+  eventsObserved?: boolean;
   /** Waits between attempts (tests inject one that records the delay). Default: a timer. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
   /** Jitter source of the retry backoff. Default `Math.random`. */
@@ -101,12 +108,15 @@ export class RequestEngine {
   readonly #now: () => number;
   readonly #baseURL: string;
   readonly #client: HttpClient;
+  /** The one runtime timer of every attempt's timeout. */
+  readonly #deadlines: DeadlineTimer;
 
   constructor(config: EngineConfig) {
     this.#config = config;
     this.#client = createHttpClient({ fetch: config.fetch, hooks: config.hooks });
     this.#sleep = config.sleep ?? sleep;
     this.#now = config.now ?? monotonicNow;
+    this.#deadlines = new DeadlineTimer(this.#now);
     this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
   }
 
@@ -132,27 +142,42 @@ export class RequestEngine {
     request: WireRequest,
     options: { headers?: Record<string, string>; stream: boolean; signal: AbortSignal; model?: string },
   ): Promise<Response> {
+    const response = await this.#dispatch(lease, request, options);
+    return this.#accepted(response, lease, options.model) ?? response;
+  }
+
+  /** The request on its way: `fetch`'s promise of the response headers. */
+  #dispatch(
+    lease: CredentialLease,
+    request: WireRequest,
+    options: { headers?: Record<string, string>; stream: boolean; signal: AbortSignal },
+  ): Promise<Response> {
     const { url, headers } = this.prepare(lease, request, options.headers, options.stream);
-    const response = await this.#client(url, {
-      method: request.method ?? (request.body === undefined ? 'GET' : 'POST'),
-      headers,
-      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-      signal: options.signal,
-    });
-    this.#readRateLimits(lease.id, response.headers, options.model);
-    if (!response.ok) {
+    const init: HttpRequestInit = { method: request.method ?? (request.body === undefined ? 'GET' : 'POST'), headers, signal: options.signal };
+    if (request.body !== undefined) init.body = JSON.stringify(request.body);
+    return this.#client(url, init);
+  }
+
+  /**
+   * Reads a response's rate limits; a 2xx answer is accepted (`undefined`), any other gives a promise that rejects
+   * with its classified `KitError` (its body is read first).
+   */
+  #accepted(response: Response, lease: CredentialLease, model: string | undefined): Promise<never> | undefined {
+    this.#readRateLimits(lease.id, response.headers, model);
+    if (response.ok) return undefined;
+    return response.text().then((text) => {
       throw createUpstreamError(
-        { status: response.status, body: parseJsonOrText(await response.text()), headers: response.headers },
+        { status: response.status, body: parseJsonOrText(text), headers: response.headers },
         { provider: this.#config.provider, credentialId: lease.id, secrets: [lease.secret], refine: this.#config.definition.refineError },
       );
-    }
-    return response;
+    });
   }
 
   /** One authenticated request without retries (model list, health check); resolves with the parsed JSON body. */
   async requestOnce(request: WireRequest, options: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<unknown> {
     const { provider, credentials } = this.#config;
-    const attempt = new Attempt(options.signal, options.timeoutMs ?? this.#config.timeoutMs, provider, undefined, this.#now);
+    const timeoutMs = options.timeoutMs ?? this.#config.timeoutMs;
+    const attempt = new Attempt(options.signal, timeoutMs, provider, timeoutMs, this.#deadlines, this.#now);
     let lease: CredentialLease | undefined;
     try {
       lease = await credentials.acquire({ signal: attempt.controller.signal });
@@ -260,11 +285,10 @@ export class RequestEngine {
         }
         let lease: CredentialLease;
         try {
-          lease = await credentials.acquire({
-            signal,
-            ...(preferId ? { id: preferId } : {}),
-            ...(failedForGood.size > 0 ? { exclude: failedForGood } : {}),
-          });
+          const acquireOptions: AcquireOptions = { signal };
+          if (preferId) acquireOptions.id = preferId;
+          if (failedForGood.size > 0) acquireOptions.exclude = failedForGood;
+          lease = await credentials.acquire(acquireOptions);
         } catch (error) {
           const kitError = signal?.aborted ? abortedError(provider) : toKitError(error, 'credentials_exhausted', { provider });
           if (kitError.code !== 'credentials_exhausted') throw kitError;
@@ -357,8 +381,12 @@ export class RequestEngine {
     }
   }
 
+  /** Stamps `at` and `provider` on an event object built for this call (not copied: a spread of events of every shape is slow). */
   #emitEvent(event: KitEventInput): void {
-    this.#config.emit({ ...event, at: Date.now(), provider: this.#config.provider } as KitEvent);
+    const stamped = event as KitEvent;
+    stamped.at = Date.now();
+    stamped.provider = this.#config.provider;
+    this.#config.emit(stamped);
   }
 
   #emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
@@ -385,8 +413,13 @@ export class RequestEngine {
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
-    const { secret: _secret, ...credential } = lease;
-    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
+    const context: RequestContext = {
+      provider,
+      model: options.model,
+      stream: options.stream,
+      credential: withoutSecret(lease),
+      refineError: definition.refineError,
+    };
     let request: WireRequest;
     try {
       request = definition.chat.buildRequest(options, context);
@@ -394,11 +427,13 @@ export class RequestEngine {
       // A bug in request mapping is no network fault: not retried, not the credential's fault.
       throw fromRequestBuilder(error, provider);
     }
-    const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#now);
+    const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#deadlines, this.#now);
     const { controller } = attempt;
     const mapperError = (error: unknown) => fromMapper(error, provider, lease.id, [lease.secret]);
     try {
-      const response = await this.send(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal, model: options.model });
+      const response = await this.#dispatch(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal });
+      const refused = this.#accepted(response, lease, options.model);
+      if (refused) await refused;
       const buffered: StreamEvent[] = [];
       const requestId = requestIdOf(response.headers);
       // Errors the upstream sends inside the answer carry the request id and get the provider's refinement.
@@ -472,7 +507,9 @@ export class RequestEngine {
   }
 
   #readRateLimits(credentialId: string, headers: Headers, model: string | undefined): void {
-    const info = this.#config.definition.rateLimits?.(headers, Date.now());
+    const { definition, credentials, eventsObserved } = this.#config;
+    if (!definition.rateLimits || (eventsObserved === false && !credentials.reportRateLimit)) return;
+    const info = definition.rateLimits(headers, Date.now());
     if (!info) return;
     this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
@@ -548,6 +585,13 @@ export class RequestEngine {
       },
     });
   }
+}
+
+/** The lease as a provider's request builder sees it (a loop, not `{ secret, ...rest }`: object rest is a slow runtime copy). */
+function withoutSecret(lease: CredentialLease): Omit<CredentialLease, 'secret'> {
+  const credential: Partial<CredentialLease> = {};
+  for (const key in lease) if (key !== 'secret') (credential as Record<string, unknown>)[key] = lease[key as keyof CredentialLease];
+  return credential as Omit<CredentialLease, 'secret'>;
 }
 
 function withoutTrailingSlash(url: string): string {

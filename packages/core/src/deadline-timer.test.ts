@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Deadline, DeadlineTimer } from './deadline-timer';
+
+const timeouts = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+function deadline(dueAt: number, onExpire: (self: Deadline) => void = () => {}): Deadline {
+  const self: Deadline = { dueAt, expire: () => onExpire(self) };
+  return self;
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.restoreAllMocks();
+});
+
+describe('DeadlineTimer', () => {
+  it('expires 50 concurrent deadlines each at its own time, in order, with one runtime timer armed at a time', async () => {
+    vi.useFakeTimers();
+    const timer = new DeadlineTimer(() => Date.now());
+    const start = Date.now();
+    const expired: number[] = [];
+    // Added out of order: a sooner deadline re-arms the timer, a later one does not.
+    const offsets = Array.from({ length: 50 }, (_, index) => ((index * 37) % 50) * 10 + 10);
+    for (const offset of offsets) timer.add(deadline(start + offset, () => expired.push(Date.now() - start)));
+    expect(vi.getTimerCount()).toBe(1);
+    await vi.advanceTimersByTimeAsync(505);
+    expect(expired).toEqual([...offsets].sort((a, b) => a - b));
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('never expires a deleted deadline, and a deadline that expires may add itself again (a wait not over yet)', async () => {
+    vi.useFakeTimers();
+    const timer = new DeadlineTimer(() => Date.now());
+    const start = Date.now();
+    const gone = vi.fn();
+    const removed = deadline(start + 100, gone);
+    timer.add(removed);
+    let rounds = 0;
+    timer.add(
+      deadline(start + 100, (self) => {
+        rounds += 1;
+        if (rounds < 3) {
+          self.dueAt = Date.now() + 100;
+          timer.add(self);
+        }
+      }),
+    );
+    timer.delete(removed);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(gone).not.toHaveBeenCalled();
+    expect(rounds).toBe(3);
+  });
+
+  it('sets one runtime timer for 200 sequential deadlines of the same length, and holds the process only while one is held', () => {
+    const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const timer = new DeadlineTimer(() => performance.now());
+    const before = timeouts();
+    for (let index = 0; index < 200; index++) {
+      const held = deadline(performance.now() + 30_000);
+      timer.add(held);
+      // Held: the process may not exit before the deadline can fire.
+      expect(timeouts()).toBe(before + 1);
+      timer.delete(held);
+      // Idle: the armed timer keeps no process alive.
+      expect(timeouts()).toBe(before);
+    }
+    expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('clears its timer once idle where a timer handle cannot be unreferenced (Deno, workers, browsers)', () => {
+    const handles: number[] = [];
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation((() => handles.push(handles.length + 1)) as never);
+    const clearTimeoutSpy = vi.spyOn(globalThis, 'clearTimeout').mockImplementation(() => {});
+    const timer = new DeadlineTimer(() => 0);
+    const held = deadline(30_000);
+    timer.add(held);
+    timer.delete(held);
+    expect(clearTimeoutSpy).toHaveBeenCalledWith(1);
+    timer.add(held);
+    expect(handles).toEqual([1, 2]);
+  });
+});

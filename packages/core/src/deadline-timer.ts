@@ -1,0 +1,72 @@
+/** A deadline held by a `DeadlineTimer`: `expire()` is called once, after the monotonic time `dueAt` has come. */
+export interface Deadline {
+  dueAt: number;
+  expire(): void;
+}
+
+/** The parts of a runtime timer handle used when present (Node's and Bun's `Timeout`). */
+interface RefableTimer {
+  ref?: () => unknown;
+  unref?: () => unknown;
+}
+
+/**
+ * One runtime timer for the deadlines of many attempts (one engine's). Adding or removing a deadline is a `Set`
+ * operation; the runtime timer is re-armed only for a deadline sooner than the one it waits for, and when it fires
+ * it expires what is due and waits for the soonest of the rest.
+ *
+ * Why: a `setTimeout` + `clearTimeout` per attempt made Node create and drop its timer list of that duration on
+ * every sequential call (~7 µs of a ~300 µs loopback call). Where the handle can be unreferenced (Node, Bun), the
+ * timer stays armed while no deadline is held — unreferenced, so it keeps no process alive, and its next firing
+ * finds nothing due — and is referenced again while one is held. Elsewhere (Deno, workers, browsers) it is
+ * cleared as soon as no deadline is held, as a timer per attempt was.
+ */
+export class DeadlineTimer {
+  readonly #deadlines = new Set<Deadline>();
+  readonly #now: () => number;
+  #timer: (ReturnType<typeof setTimeout> & RefableTimer) | undefined;
+  /** When the armed timer fires (monotonic ms); `Infinity` when none is armed. */
+  #armedFor = Number.POSITIVE_INFINITY;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  add(deadline: Deadline): void {
+    this.#deadlines.add(deadline);
+    if (deadline.dueAt < this.#armedFor) this.#arm(deadline.dueAt);
+    else if (this.#deadlines.size === 1) this.#timer?.ref?.();
+  }
+
+  delete(deadline: Deadline): void {
+    if (!this.#deadlines.delete(deadline) || this.#deadlines.size > 0) return;
+    if (this.#timer?.unref) this.#timer.unref();
+    else this.#disarm();
+  }
+
+  #arm(dueAt: number): void {
+    this.#disarm();
+    this.#armedFor = dueAt;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, dueAt - this.#now()));
+  }
+
+  #disarm(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#armedFor = Number.POSITIVE_INFINITY;
+    const now = this.#now();
+    const due: Deadline[] = [];
+    for (const deadline of this.#deadlines) if (deadline.dueAt <= now) due.push(deadline);
+    for (const deadline of due) this.#deadlines.delete(deadline);
+    // An expiring deadline may add itself again (a wait that is not over yet): that re-arms the timer.
+    for (const deadline of due) deadline.expire();
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const deadline of this.#deadlines) soonest = Math.min(soonest, deadline.dueAt);
+    if (soonest < this.#armedFor) this.#arm(soonest);
+  }
+}
