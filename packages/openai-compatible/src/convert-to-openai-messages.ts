@@ -81,14 +81,18 @@ function textContent(parts: OpenAITextPart[]): string | OpenAITextPart[] {
 export function convertToOpenAIMessages(messages: readonly ChatMessage[], provider: string, options: ConvertToOpenAIMessagesOptions = {}): OpenAIMessage[] {
   return messages.map(({ role, content, name, toolCalls, toolCallId }, index): OpenAIMessage => {
     const field = `messages[${index}]`;
-    const given = typeof content === 'string' ? [{ type: 'text', text: content } as const] : content;
     const reasoning: string[] = [];
-    const parts: OpenAIContentPart[] = [];
-    for (const [partIndex, part] of given.entries()) {
-      if (role === 'assistant' && part.type === 'reasoning') reasoning.push(part.text);
-      else parts.push(wirePart(part, `${field}.content[${partIndex}]`, role, provider));
+    // A string is one text part: it goes out as it is, whatever the role.
+    let parts: string | OpenAIContentPart[] = content as string;
+    if (typeof content !== 'string') {
+      parts = [];
+      for (const [partIndex, part] of content.entries()) {
+        if (role === 'assistant' && part.type === 'reasoning') reasoning.push(part.text);
+        else parts.push(wirePart(part, `${field}.content[${partIndex}]`, role, provider));
+      }
     }
-    const text = textContent(parts as OpenAITextPart[]); // wirePart lets only text through for roles other than user
+    // wirePart lets only text through for roles other than user
+    const text = typeof parts === 'string' ? parts : textContent(parts as OpenAITextPart[]);
     if (role === 'tool') return { role, tool_call_id: toolCallId ?? invalidRequest(provider, `${field}.toolCallId`, 'is required'), content: text };
     // The parts are pieces of one thought (how core's assembler splits a stream), so they rejoin as they came.
     const replay = options.reasoningReplay === 'reasoning_content' && reasoning.length ? { reasoning_content: reasoning.join('') } : {};
@@ -97,7 +101,7 @@ export function convertToOpenAIMessages(messages: readonly ChatMessage[], provid
     // argument text, not its parsed `input`. With tool calls and no text, `content` is null.
     const message: OpenAIMessage =
       role === 'user'
-        ? { role, content: parts.length === 1 && parts[0]?.type === 'text' ? text : parts }
+        ? { role, content: typeof parts === 'string' || (parts.length === 1 && parts[0]?.type === 'text') ? text : parts }
         : role === 'system'
           ? { role, content: text }
           : { role, content: calls.tool_calls && text === '' ? null : text, ...replay, ...calls };

@@ -45,7 +45,9 @@ export function validateOpenAIProviderOptions(options: unknown, provider: string
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {
   const { model, toolChoice, responseFormat: format } = options;
   if (!model) invalidRequest(provider, 'model', 'is required (pass model, or set defaultModel)');
-  // `compact` leaves out what is unset, empty tool and stop lists included.
+  const maxTokensField = config.maxTokensField ?? 'max_tokens';
+  // `compact` leaves out what is unset, empty tool and stop lists included. (Fixed keys: a computed key or a spread
+  // in this literal makes every call build it the slow way.)
   let body: OpenAIChatBody = compact({
     model,
     messages: convertToOpenAIMessages(options.messages, provider, { reasoningReplay: config.reasoningReplay }),
@@ -55,7 +57,8 @@ export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: Op
     top_p: options.topP,
     stop: options.stop,
     seed: options.seed,
-    [config.maxTokensField ?? 'max_tokens']: options.maxTokens,
+    max_tokens: maxTokensField === 'max_tokens' ? options.maxTokens : undefined,
+    max_completion_tokens: maxTokensField === 'max_completion_tokens' ? options.maxTokens : undefined,
     response_format:
       format?.type === 'json'
         ? { type: 'json_object' }
@@ -63,13 +66,17 @@ export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: Op
           ? { type: 'json_schema', json_schema: compact({ name: format.name ?? 'response', schema: format.schema, strict: format.strict }) }
           : undefined,
     // Streams ask for the usage chunk, sent after the finish reason.
-    ...(options.stream && { stream: true, stream_options: { include_usage: true } }),
+    stream: options.stream || undefined,
+    stream_options: options.stream ? { include_usage: true } : undefined,
   });
   if (config.transformRequestBody) body = config.transformRequestBody(body, options);
   // `providerOptions[type]` goes last, so it wins; an instance name (`groq`, `my-vllm`) works as the key too.
-  for (const key of new Set([config.type, provider])) {
-    const extras = options.providerOptions?.[key];
-    if (extras !== undefined) Object.assign(body, validateOpenAIProviderOptions(extras, provider, key));
+  const { providerOptions } = options;
+  if (providerOptions) {
+    for (const key of config.type === provider ? [provider] : [config.type, provider]) {
+      const extras = providerOptions[key];
+      if (extras !== undefined) Object.assign(body, validateOpenAIProviderOptions(extras, provider, key));
+    }
   }
   return body;
 }
