@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { errorPolicies } from './error-codes';
 import type { KitEventListener } from './kit-event';
 import { KitError } from './kit-error';
-import { durationMsSchema, functionSchema, implementsSchema, recordSchema } from './setting-schemas';
+import { durationMsSchema, functionSchema, implementsSchema, integerSchema, recordSchema } from './setting-schemas';
 import type { CredentialStateStore } from './state-store';
 
 /** What a credential pool does with a credential after a failure of some HTTP status or `KitError` code. */
@@ -72,7 +72,7 @@ export function credentialHealthOptionsShape() {
      */
     maxTransientBackoffMs: z.optional(durationMsSchema(0)),
     /** Consecutive failure events after which a credential is reported unhealthy. Default 3. */
-    unhealthyAfter: z.optional(z.int().check(z.gte(1))),
+    unhealthyAfter: z.optional(integerSchema().check(z.gte(1))),
     /** How long a credential sleeps after `quota_exceeded`, in ms (longer if the server says so). Default 3 600 000 (1 h). */
     quotaCooldownMs: z.optional(durationMsSchema(0)),
     /** Jitter ratio in [0, 1]: each exponential backoff becomes `backoff × (1 ± jitter·random)`. Default 0. */

@@ -51,6 +51,18 @@ describe('DeadlineTimer', () => {
     expect(rounds).toBe(3);
   });
 
+  it('does not expire a due deadline that an earlier expiry deleted (an abort that ended another attempt)', async () => {
+    vi.useFakeTimers();
+    const timer = new DeadlineTimer(() => Date.now());
+    const start = Date.now();
+    const second = vi.fn();
+    const ended = deadline(start + 100, second);
+    timer.add(deadline(start + 100, () => timer.delete(ended)));
+    timer.add(ended);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(second).not.toHaveBeenCalled();
+  });
+
   it('sets one runtime timer for 200 sequential deadlines of the same length, and holds the process only while one is held', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const timer = new DeadlineTimer(() => performance.now());

@@ -60,11 +60,9 @@ export class DeadlineTimer {
     this.#timer = undefined;
     this.#armedFor = Number.POSITIVE_INFINITY;
     const now = this.#now();
-    const due: Deadline[] = [];
-    for (const deadline of this.#deadlines) if (deadline.dueAt <= now) due.push(deadline);
-    for (const deadline of due) this.#deadlines.delete(deadline);
-    // An expiring deadline may add itself again (a wait that is not over yet): that re-arms the timer.
-    for (const deadline of due) deadline.expire();
+    // Over a copy: an expiring deadline may add itself again (a wait that is not over yet), or make another attempt
+    // end and delete its deadline (that one is then not expired).
+    for (const deadline of [...this.#deadlines]) if (deadline.dueAt <= now && this.#deadlines.delete(deadline)) deadline.expire();
     let soonest = Number.POSITIVE_INFINITY;
     for (const deadline of this.#deadlines) soonest = Math.min(soonest, deadline.dueAt);
     if (soonest < this.#armedFor) this.#arm(soonest);

@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { ChatMessage, JSONSchema, ToolInputError } from './chat-message';
 import type { GenerateOptions, ResolvedGenerateOptions, ResolvedToolDefinition } from './generate-options';
 import { KitError } from './kit-error';
-import { durationMsSchema, headersSchema, nonEmptyStringSchema, patternStringSchema, recordSchema } from './setting-schemas';
+import { durationMsSchema, headersSchema, integerSchema, nonEmptyStringSchema, patternStringSchema, recordSchema } from './setting-schemas';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 import { standardSchemaToJSONSchema } from './standard-schema-to-json-schema';
 import { parseOrThrow } from './validate';
@@ -102,11 +102,11 @@ function createCallOptionsSchemas() {
     system: z.optional(z.string()),
     tools: z.optional(z.array(tool)),
     toolChoice: z.optional(toolChoice),
-    maxTokens: z.optional(z.int().check(z.positive())),
+    maxTokens: z.optional(integerSchema().check(z.positive())),
     temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
     topP: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
     stop: z.optional(z.array(z.string())),
-    seed: z.optional(z.int()),
+    seed: z.optional(integerSchema()),
     /** Plain text, any JSON, or JSON of a schema (`ChatCompletion.object` then holds the parsed answer). */
     responseFormat: z.optional(responseFormat),
     /** SSE on the wire (default `true`); with `false` the single JSON answer is replayed as events. */
@@ -123,7 +123,7 @@ function createCallOptionsSchemas() {
     /** Bound of the whole call, retries and waits included. Default `timeoutMs × (maxRetries + 1)`. */
     deadlineMs: z.optional(durationMsSchema()),
     /** Per-call override of the provider's `maxRetries`. */
-    maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+    maxRetries: z.optional(integerSchema().check(z.minimum(0), z.maximum(10))),
     /**
      * Re-send a non-streaming request that timed out (default `false`): the upstream may still be generating that
      * answer, and a re-sent request is generated — and billed — again.
@@ -139,9 +139,6 @@ function createCallOptionsSchemas() {
 
 /** The call-option schemas (types only outside this file: see `chat-message.ts`, `generate-options.ts`). */
 export const callOptionsSchemas = /* @__PURE__ */ createCallOptionsSchemas();
-
-/** Call options that `resolveGenerateOptions` resolves into other fields (or leaves out) rather than copies. */
-const resolvedApart = /* @__PURE__ */ new Set(['prompt', 'system', 'messages', 'tools', 'responseFormat', 'model', 'stream']);
 
 /**
  * Validates call options (unknown keys and bad values → `invalid_request` naming the field) and resolves them:
@@ -166,14 +163,11 @@ export function resolveGenerateOptions(
     }
   });
   if (valid.system !== undefined && valid.system !== '') messages.unshift({ role: 'system', content: valid.system });
-  const { tools, responseFormat } = valid;
+  const { prompt: _prompt, system: _system, messages: _messages, tools, responseFormat, ...rest } = valid;
   const model = valid.model ?? context.defaultModel;
   // A provider without a default model (an OpenAI-compatible server configured by hand) needs one per call.
   if (!model) throw new KitError('invalid_request', `${provider}: model: is required (pass model, or set defaultModel)`, { provider });
-  // The other options as they are (a loop, not `{ prompt, ...rest }`: object rest is a slow runtime copy on every call).
-  const resolved: ResolvedGenerateOptions = { model, messages, stream: valid.stream ?? context.defaultStream };
-  const copied = resolved as unknown as Record<string, unknown>;
-  for (const key in valid) if (!resolvedApart.has(key)) copied[key] = valid[key as keyof typeof valid];
+  const resolved: ResolvedGenerateOptions = { ...rest, model, messages, stream: valid.stream ?? context.defaultStream };
   if (tools) {
     const toolInputSchemas = new Map<string, StandardSchemaV1>();
     resolved.tools = tools.map((tool, index): ResolvedToolDefinition => {

@@ -10,6 +10,7 @@ import {
   headersSchema,
   httpURLSchema,
   implementsSchema,
+  integerSchema,
   isObject,
   nonEmptyStringSchema,
 } from './setting-schemas';
@@ -47,7 +48,7 @@ export const providerSettingsShape = /* @__PURE__ */ (() => ({
   /** Non-streaming: the whole attempt (default 60 000). Streams: first byte and every gap between chunks. */
   timeoutMs: z.optional(durationMsSchema()),
   /** Retries of transient failures (default 2). Moving to another credential after a credential fault is free. */
-  maxRetries: z.optional(z.int().check(z.minimum(0), z.maximum(10))),
+  maxRetries: z.optional(integerSchema().check(z.minimum(0), z.maximum(10))),
   fetch: z.optional(functionSchema<typeof globalThis.fetch>()),
   /**
    * ky hooks run on every request of this provider (chat, model list, health check): `beforeRequest` receives the

@@ -413,13 +413,8 @@ export class RequestEngine {
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
-    const context: RequestContext = {
-      provider,
-      model: options.model,
-      stream: options.stream,
-      credential: withoutSecret(lease),
-      refineError: definition.refineError,
-    };
+    const { secret: _secret, ...credential } = lease;
+    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
     let request: WireRequest;
     try {
       request = definition.chat.buildRequest(options, context);
@@ -585,13 +580,6 @@ export class RequestEngine {
       },
     });
   }
-}
-
-/** The lease as a provider's request builder sees it (a loop, not `{ secret, ...rest }`: object rest is a slow runtime copy). */
-function withoutSecret(lease: CredentialLease): Omit<CredentialLease, 'secret'> {
-  const credential: Partial<CredentialLease> = {};
-  for (const key in lease) if (key !== 'secret') (credential as Record<string, unknown>)[key] = lease[key as keyof CredentialLease];
-  return credential as Omit<CredentialLease, 'secret'>;
 }
 
 function withoutTrailingSlash(url: string): string {

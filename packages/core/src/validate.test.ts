@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import { KitError } from './kit-error';
-import { headersSchema } from './setting-schemas';
+import { headersSchema, nonEmptyStringSchema } from './setting-schemas';
 import { fieldName, formatIssues, parseContext, parseOrThrow } from './validate';
 
 function messageOf(schema: Parameters<typeof parseOrThrow>[0], input: unknown, prefix?: string): string {
@@ -131,17 +131,18 @@ describe('parseOrThrow reads only what a full parse would accept (the present-fi
   });
 });
 
-describe('parseOrThrow takes plain strings and booleans without zod, exactly when zod takes them as they are', () => {
+describe('parseOrThrow takes plain and non-empty strings and booleans without zod, exactly when zod takes them as they are', () => {
   const schema = z.strictObject({
     name: z.optional(z.string()),
     id: z.optional(z.string().check(z.minLength(2))),
+    model: z.optional(nonEmptyStringSchema()),
     flag: z.optional(z.boolean()),
     url: z.optional(z.url()),
   });
   // Code points, not UTF-16 units, count for a minimum length: '😀' is 2 units but 1 code point (too short for 2).
   const values = ['', 'a', 'ab', '😀', '😀😀', 'a😀', '\ud800', 'abc', 0, 1, true, false, null, undefined, [], {}, 'https://example.test/', 'not a url'];
 
-  it.each(['name', 'id', 'flag', 'url'])('%s: every value gives what the full zod parse gives', (field) => {
+  it.each(['name', 'id', 'model', 'flag', 'url'])('%s: every value gives what the full zod parse gives', (field) => {
     for (const value of values) {
       const input = { [field]: value };
       const full = schema.safeParse(input, parseContext);

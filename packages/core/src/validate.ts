@@ -1,5 +1,6 @@
 import type { KitErrorCode } from './error-codes';
 import { KitError } from './kit-error';
+import { nonEmptyCheck } from './non-empty-check';
 
 /**
  * One problem found by a schema: where (`path`) and what (`message`). zod's issues have this shape; a Standard
@@ -187,13 +188,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 interface FieldSchemaInternals {
   _zod?: {
     optin?: string;
-    def?: {
-      type: string;
-      coerce?: boolean;
-      format?: string;
-      innerType?: FieldSchemaInternals;
-      checks?: readonly { _zod?: { def?: { check?: string; minimum?: unknown } } }[];
-    };
+    def?: { type: string; coerce?: boolean; format?: string; innerType?: FieldSchemaInternals; checks?: readonly unknown[] };
   };
 }
 
@@ -206,23 +201,19 @@ interface ObjectSchemaInternals {
 type PlainValueTest = (value: unknown) => boolean;
 
 /**
- * For a field that is, under an optional wrapper, a plain `z.boolean()` or `z.string()` with at most `min_length`
- * checks: a test that answers `true` only for values zod accepts as they are (a string at least twice the minimum
- * long always has enough code points). Anything it does not answer `true` for goes to zod, which has the last word.
- * A parse of a 2-field call through zod's machinery costs more than the rest of a call's preparation.
+ * For a field that is, under an optional wrapper, a plain `z.boolean()` or `z.string()`, the latter perhaps with
+ * the shared `nonEmptyCheck`: a test that answers `true` only for values zod takes as they are. Anything it does not
+ * answer `true` for goes to zod, which has the last word. A zod parse of a 2-field call cost more than the rest of
+ * a call's preparation.
  */
 function plainValueTest(schema: FieldSchemaInternals): PlainValueTest | undefined {
   let def = schema._zod?.def;
   if (def?.type === 'optional') def = def.innerType?._zod?.def;
   if (!def || def.coerce || def.format !== undefined) return undefined;
-  if (def.type === 'boolean') return def.checks?.length ? undefined : (value) => typeof value === 'boolean';
-  if (def.type !== 'string') return undefined;
-  let floor = 0;
-  for (const check of def.checks ?? []) {
-    const checkDef = check._zod?.def;
-    if (checkDef?.check !== 'min_length' || typeof checkDef.minimum !== 'number') return undefined;
-    floor = Math.max(floor, 2 * checkDef.minimum);
-  }
+  const checks = def.checks ?? [];
+  if (def.type === 'boolean' && checks.length === 0) return (value) => typeof value === 'boolean';
+  if (def.type !== 'string' || !checks.every((check) => check === nonEmptyCheck)) return undefined;
+  const floor = checks.length > 0 ? 1 : 0;
   return (value) => typeof value === 'string' && value.length >= floor;
 }
 

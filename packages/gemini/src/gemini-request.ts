@@ -1,31 +1,30 @@
 import { KitError, type JSONSchema } from '@kit/core';
-import { compact, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
+import { compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const plainObject = (what: string) => z.custom<Record<string, unknown>>(isPlainObject, { error: `must be ${what}` });
-const nonEmpty = () => z.string().check(z.minLength(1));
 
 /** Gemini-only knobs, passed as `providerOptions.gemini`. Strict: an unknown key is an `invalid_request` error naming it. */
 export const geminiProviderOptionsSchema = /* @__PURE__ */ (() =>
   z.strictObject({
     /** `generationConfig.topK`. */
-    topK: z.optional(z.int().check(z.positive())),
+    topK: z.optional(integerSchema().check(z.positive())),
     presencePenalty: z.optional(z.number()),
     frequencyPenalty: z.optional(z.number()),
     /** `generationConfig.thinkingConfig`; `includeThoughts: true` streams thought summaries as `reasoning-delta`. */
     thinkingConfig: z.optional(
       z.strictObject({
-        thinkingBudget: z.optional(z.int().check(z.minimum(-1))),
+        thinkingBudget: z.optional(integerSchema().check(z.minimum(-1))),
         includeThoughts: z.optional(z.boolean()),
-        thinkingLevel: z.optional(nonEmpty()),
+        thinkingLevel: z.optional(nonEmptyStringSchema()),
       }),
     ),
     /** `safetySettings`: `[{ category: 'HARM_CATEGORY_HARASSMENT', threshold: 'BLOCK_ONLY_HIGH' }]`. */
-    safetySettings: z.optional(z.array(z.strictObject({ category: nonEmpty(), threshold: nonEmpty() }))),
+    safetySettings: z.optional(z.array(z.strictObject({ category: nonEmptyStringSchema(), threshold: nonEmptyStringSchema() }))),
     /** `cachedContent`: a context cache name (`cachedContents/…`). */
-    cachedContent: z.optional(nonEmpty()),
+    cachedContent: z.optional(nonEmptyStringSchema()),
     /**
      * A schema in Gemini's OpenAPI subset, sent as `responseSchema` instead of the JSON Schema of
      * `responseFormat` (which goes as `responseJsonSchema`): for models older than Gemini 2.5.

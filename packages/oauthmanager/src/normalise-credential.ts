@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { copyCredential } from './credential-store';
 import type { OAuthCredential } from './oauth-credential';
@@ -17,7 +17,7 @@ function credentialShape() {
     expiresAt: time(),
     scopes: z.optional(z.array(z.string())),
     lastRefreshAt: time(),
-    refreshCount: z.optional(z.int().check(z.gte(0))),
+    refreshCount: z.optional(integerSchema().check(z.gte(0))),
     resourceUrl: z.optional(filled()),
     projectId: z.optional(filled()),
     tokenUrl: z.optional(filled()),

@@ -1,13 +1,14 @@
 import type { CredentialStateStore, KitEventListener } from '@kit/core';
 import {
   credentialHealthOptionsShape,
+  type CredentialHealthPolicy,
   credentialPoolFunctionSchema,
   credentialStateStoreSchema,
   durationMsSchema,
   httpURLSchema,
+  integerSchema,
   parseOrThrow,
   resolveCredentialHealthPolicy,
-  type CredentialHealthPolicy,
 } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import type { Alert } from './alert';
@@ -68,7 +69,7 @@ function monitoringSchema() {
     /** A failure rate above this raises a `'failure-rate'` alert. Default 0.25. */
     failureRateThreshold: z.optional(z.number().check(z.gte(0), z.lte(1))),
     /** The failure rate is judged only over at least this many recent requests. Default 10. */
-    minRequestsForFailureRate: z.optional(z.int().check(z.gte(1))),
+    minRequestsForFailureRate: z.optional(integerSchema().check(z.gte(1))),
     /** Whether refresh failures raise `'refresh-failure'` alerts. Default `true`. */
     alertOnRefreshFailure: z.optional(z.boolean()),
     /** A token that cannot be refreshed and expires within this raises `'token-expiring'`. Default 24 h. */
@@ -90,7 +91,7 @@ function oauthManagerOptionsSchema() {
     strategy: z.optional(z.enum(['round-robin', 'random'])),
     ...credentialHealthOptionsShape(),
     /** Consecutive refresh failures after which a credential is unhealthy with the refresh backoff. Default 5. */
-    refreshFailuresBeforeUnhealthy: z.optional(z.int().check(z.gte(1))),
+    refreshFailuresBeforeUnhealthy: z.optional(integerSchema().check(z.gte(1))),
     /** First refresh backoff (then doubling). Default 60 000. */
     refreshBackoffMs: z.optional(durationMsSchema(0)),
     /** Cap of the refresh backoff. Default 480 000. */

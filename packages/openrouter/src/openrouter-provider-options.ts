@@ -1,4 +1,4 @@
-import { nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import { validateOpenAIProviderOptions } from '@kit/openai-compatible';
 import * as z from 'zod/mini';
 
@@ -35,7 +35,7 @@ export const openRouterProviderOptionsSchema = /* @__PURE__ */ (() =>
       z
         .strictObject({
           effort: z.optional(z.enum(['xhigh', 'high', 'medium', 'low', 'minimal', 'none'])),
-          max_tokens: z.optional(z.int().check(z.gte(1))),
+          max_tokens: z.optional(integerSchema().check(z.gte(1))),
           exclude: z.optional(z.boolean()),
           enabled: z.optional(z.boolean()),
         })

@@ -1,4 +1,5 @@
 import type { ChatProvider, Provider } from '@kit/core';
+import { nonEmptyStringSchema } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 /** A provider a router can route to: anything with `generateChatCompletion` and `complete` (a `Provider`, another router). */
@@ -42,14 +43,13 @@ const providerSchema = () => z.custom<RoutableProvider>(isChatProvider, { error:
 
 /** Strict: an unknown key of an entry object is an `invalid_config` error naming it. */
 export function routerEntrySchema() {
-  const nonEmpty = z.string().check(z.minLength(1));
   return z.union([
     providerSchema(),
     z.strictObject({
       provider: providerSchema(),
-      model: z.optional(nonEmpty),
+      model: z.optional(nonEmptyStringSchema()),
       weight: z.optional(z.number().check(z.positive(), z.refine(Number.isFinite, { error: 'must be a finite number' }))),
-      name: z.optional(nonEmpty),
+      name: z.optional(nonEmptyStringSchema()),
     }),
   ]);
 }

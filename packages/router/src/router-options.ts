@@ -1,10 +1,11 @@
 import type { KitEventListener } from '@kit/core';
 import {
   credentialHealthOptionsShape,
+  type CredentialHealthPolicy,
   durationMsSchema,
+  nonEmptyStringSchema,
   parseOrThrow,
   resolveCredentialHealthPolicy,
-  type CredentialHealthPolicy,
 } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { resolveEntries, routerEntriesSchema, type ResolvedEntry } from './router-entry';
@@ -13,7 +14,7 @@ import { resolveEntries, routerEntriesSchema, type ResolvedEntry } from './route
 function commonShape() {
   return {
     /** The router's name: `provider` of its events and of its errors. Default `'fallback'`, `'load-balancer'` or `'race'`. */
-    name: z.optional(z.string().check(z.minLength(1))),
+    name: z.optional(nonEmptyStringSchema()),
     /**
      * Let `context_length` errors move on to the next entry (one with a larger window, say). Default `false`: a prompt
      * too long for one model is usually too long for the others, so the error goes to the caller at once.

@@ -61,6 +61,7 @@ export {
   durationMsSchema,
   headersSchema,
   httpURLSchema,
+  integerSchema,
   isSecureOrLoopbackURL,
   nonEmptyStringSchema,
   patternStringSchema,
