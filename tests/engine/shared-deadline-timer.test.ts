@@ -62,9 +62,43 @@ describe('the engine’s one deadline timer under 40 concurrent calls', () => {
       if (outcome.call % 2 === 1) expect(outcome).toEqual({ call: outcome.call, text: `answer ${outcome.call}`, at: timeoutOf(outcome.call) / 2 });
       else expect(outcome).toEqual({ call: outcome.call, code: 'timeout', at: timeoutOf(outcome.call) });
     }
-    // Left: at most the engine's idle timer (unreferenced), gone once the last deadline would have passed.
-    expect(vi.getTimerCount()).toBeLessThanOrEqual(1);
-    await vi.advanceTimersByTimeAsync(1_000);
+    // The last call to end timed out: a failed attempt leaves no timer (an answered one may leave the idle one).
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a caller’s abort of 10 hanging calls leaves no timer behind (SPEC: aborted leaves no timer or socket)', async () => {
+    vi.useFakeTimers();
+    const engine = new RequestEngine({
+      provider: 'openai',
+      definition: defineOpenAICompatibleProvider({ type: 'openai', defaultBaseURL: 'https://api.example.test/v1', defaultModel: 'gpt-4o-mini' }),
+      credentials: singleKeySource(() => 'test-key-deadline-timer'),
+      baseURL: undefined,
+      headers: {},
+      timeoutMs: 60_000,
+      maxRetries: 0,
+      fetch: scriptedFetch(() => 60_000),
+      emit: () => {},
+      now: () => Date.now(),
+    });
+    // One answered call first: the engine's timer then idles, armed, between calls.
+    await Promise.all([
+      engine.complete(resolveGenerateOptions({ prompt: 'call-1' }, { provider: 'openai', defaultModel: 'gpt-4o-mini', defaultStream: false })),
+      vi.advanceTimersByTimeAsync(30_000),
+    ]);
+    const controller = new AbortController();
+    const calls = Array.from({ length: 10 }, (_, index) =>
+      engine
+        .complete(
+          resolveGenerateOptions(
+            { prompt: `call-${2 * index}`, signal: controller.signal },
+            { provider: 'openai', defaultModel: 'gpt-4o-mini', defaultStream: false },
+          ),
+        )
+        .catch((error: unknown) => (KitError.is(error) ? error.code : 'other')),
+    );
+    await vi.advanceTimersByTimeAsync(100);
+    controller.abort();
+    expect(await Promise.all(calls)).toEqual(Array.from({ length: 10 }, () => 'aborted'));
     expect(vi.getTimerCount()).toBe(0);
   });
 });

@@ -63,7 +63,7 @@ describe('DeadlineTimer', () => {
     expect(second).not.toHaveBeenCalled();
   });
 
-  it('sets one runtime timer for 200 sequential deadlines of the same length, and holds the process only while one is held', () => {
+  it('sets one runtime timer for 200 sequential answered attempts, and holds the process only while one is in flight', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
     const timer = new DeadlineTimer(() => performance.now());
     const before = timeouts();
@@ -72,11 +72,24 @@ describe('DeadlineTimer', () => {
       timer.add(held);
       // Held: the process may not exit before the deadline can fire.
       expect(timeouts()).toBe(before + 1);
-      timer.delete(held);
-      // Idle: the armed timer keeps no process alive.
+      timer.settle(held);
+      // Idle after an answer: the armed timer keeps no process alive.
       expect(timeouts()).toBe(before);
     }
     expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('leaves no timer at all once the last deadline is deleted (an attempt that failed or was aborted)', () => {
+    vi.useFakeTimers();
+    const timer = new DeadlineTimer(() => Date.now());
+    const answered = deadline(Date.now() + 30_000);
+    timer.add(answered);
+    timer.settle(answered);
+    expect(vi.getTimerCount()).toBe(1);
+    const aborted = deadline(Date.now() + 30_000);
+    timer.add(aborted);
+    timer.delete(aborted);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('clears its timer once idle where a timer handle cannot be unreferenced (Deno, workers, browsers)', () => {
@@ -86,7 +99,7 @@ describe('DeadlineTimer', () => {
     const timer = new DeadlineTimer(() => 0);
     const held = deadline(30_000);
     timer.add(held);
-    timer.delete(held);
+    timer.settle(held);
     expect(clearTimeoutSpy).toHaveBeenCalledWith(1);
     timer.add(held);
     expect(handles).toEqual([1, 2]);
