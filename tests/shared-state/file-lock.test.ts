@@ -1,7 +1,6 @@
 // One refresh across the processes of one machine through a FileCredentialStore: four worker processes
 // (file-lock-worker.mjs, on the built packages) share one encrypted credential file and its stateStore() (the lock
 // file `<file>.lock` and the refresh leases kept in the file). No Redis involved.
-import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { FileCredentialStore } from '@kit/oauthmanager/node';
 import { createMockOAuthServer, type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callsWhileKillingTheRefresher, startUpstream } from './harness';
+import { callsWhileKillingTheRefresher, forkWorker, startUpstream, type Worker } from './harness';
 
 const builtEntries = ['core/dist/index.js', 'openai/dist/index.js', 'oauthmanager/dist/index.js', 'oauthmanager/dist/node/index.js'];
 const workerPath = fileURLToPath(new URL('./file-lock-worker.mjs', import.meta.url));
@@ -20,53 +19,9 @@ const names = ['A', 'B', 'C', 'D'];
 
 type Outcomes = Record<string, number>;
 
-interface FileWorker {
-  readonly process: ChildProcess;
-  command<T>(cmd: string, extra?: object): Promise<T>;
-  /** Resolves at the worker's next message with this `event`. */
-  nextEvent(event: string): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** Forks a worker with the Node running the tests and resolves once it is ready. */
-async function startFileWorker(config: object): Promise<FileWorker> {
-  const child = fork(workerPath, [], { execPath: process.execPath, env: { ...process.env, KIT_WORKER_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
-  let next = 0;
-  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
-  const waiters: { event: string; resolve: () => void }[] = [];
-  child.once('exit', () => {
-    for (const { reject } of pending.values()) reject(new Error('worker exited'));
-  });
-  child.on('message', (message: { id?: number; result?: unknown; event?: string }) => {
-    if (message.id !== undefined) {
-      pending.get(message.id)?.resolve(message.result);
-      pending.delete(message.id);
-    }
-    const index = waiters.findIndex((waiter) => waiter.event === message.event);
-    if (index >= 0) waiters.splice(index, 1)[0]?.resolve();
-  });
-  const worker: FileWorker = {
-    process: child,
-    command: <T>(cmd: string, extra?: object) =>
-      new Promise<T>((resolve, reject) => {
-        const id = ++next;
-        pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
-        child.send({ id, cmd, ...extra });
-      }),
-    nextEvent: (event) => new Promise((resolve) => waiters.push({ event, resolve })),
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      await worker.command('stop').catch(() => {});
-    },
-  };
-  const ready = worker.nextEvent('ready');
-  await Promise.race([ready, new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`worker exited with ${code}`))))]);
-  return worker;
-}
-
 describe('FileCredentialStore across 4 processes (lock file, refresh leases)', { timeout: 120_000 }, () => {
   let directory: string;
-  const workers: FileWorker[] = [];
+  const workers: Worker[] = [];
   const closers: (() => Promise<unknown>)[] = [];
 
   beforeAll(async () => {
@@ -105,8 +60,8 @@ describe('FileCredentialStore across 4 processes (lock file, refresh leases)', {
     return server;
   }
 
-  async function startWorkers(config: object): Promise<FileWorker[]> {
-    const started = await Promise.all(names.map((name) => startFileWorker({ ...config, name, passphrase })));
+  async function startWorkers(config: object): Promise<Worker[]> {
+    const started = await Promise.all(names.map((name) => forkWorker(workerPath, name, { ...config, name, passphrase })));
     workers.push(...started);
     return started;
   }

@@ -67,21 +67,28 @@ export async function callsWhileKillingTheRefresher<W extends Pick<Worker, 'proc
 
 const workerPath = fileURLToPath(new URL('./worker.mjs', import.meta.url));
 
-/** Starts a worker with the Node running the tests and resolves once it is ready. */
-export async function startWorker(config: WorkerConfig): Promise<Worker> {
-  const child = fork(workerPath, [], { execPath: process.execPath, env: { ...process.env, KIT_WORKER_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
+/** Starts a worker (worker.mjs: a pool over Redis) with the Node running the tests and resolves once it is ready. */
+export function startWorker(config: WorkerConfig): Promise<Worker> {
+  return forkWorker(workerPath, config.name, config);
+}
+
+/**
+ * Forks the worker script at `path` with `config` (in `KIT_WORKER_CONFIG`) and resolves once it says `ready`.
+ * Commands to a worker that has died (killed on purpose) reject; they never raise an unhandled EPIPE.
+ */
+export async function forkWorker(path: string, name: string, config: object): Promise<Worker> {
+  const child = fork(path, [], { execPath: process.execPath, env: { ...process.env, KIT_WORKER_CONFIG: JSON.stringify(config) }, stdio: 'inherit' });
   let next = 0;
-  const pending = new Map<number, (result: unknown) => void>();
-  const failures = new Map<number, (error: Error) => void>();
+  const pending = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
   const eventWaiters: { event: string; resolve: () => void }[] = [];
   child.once('exit', () => {
-    for (const reject of failures.values()) reject(new Error(`worker ${config.name} exited`));
+    for (const { reject } of pending.values()) reject(new Error(`worker ${name} exited`));
+    pending.clear();
   });
   child.on('message', (message: { id?: number; result?: unknown; event?: string }) => {
     if (message.id !== undefined) {
-      pending.get(message.id)?.(message.result);
+      pending.get(message.id)?.resolve(message.result);
       pending.delete(message.id);
-      failures.delete(message.id);
     }
     if (message.event) {
       const index = eventWaiters.findIndex((waiter) => waiter.event === message.event);
@@ -89,23 +96,27 @@ export async function startWorker(config: WorkerConfig): Promise<Worker> {
     }
   });
   const worker: Worker = {
-    name: config.name,
+    name,
     process: child,
     command: (cmd, extra) =>
       new Promise((resolve, reject) => {
         const id = ++next;
-        pending.set(id, resolve as (result: unknown) => void);
-        failures.set(id, reject);
-        child.send({ id, cmd, ...extra });
+        pending.set(id, { resolve: resolve as (result: unknown) => void, reject });
+        // With a callback, a message to a process that just died fails here (EPIPE), not as an uncaught 'error'.
+        child.send({ id, cmd, ...extra }, (error) => {
+          if (!error) return;
+          pending.delete(id);
+          reject(error);
+        });
       }),
     nextEvent: (event) => new Promise((resolve) => eventWaiters.push({ event, resolve })),
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (!child.connected || child.exitCode !== null || child.signalCode !== null) return;
       await worker.command('stop').catch(() => {});
     },
   };
   const ready = worker.nextEvent('ready');
-  await Promise.race([ready, new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`worker ${config.name} exited with ${code}`))))]);
+  await Promise.race([ready, new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`worker ${name} exited with ${code}`))))]);
   return worker;
 }
 
