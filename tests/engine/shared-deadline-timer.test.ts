@@ -30,22 +30,27 @@ function scriptedFetch(timeoutOf: (call: number) => number): typeof globalThis.f
   };
 }
 
+/** The engine over the OpenAI dialect, on the fake clock (`Date.now`), with no retries. */
+function engineWith(fetch: typeof globalThis.fetch): RequestEngine {
+  return new RequestEngine({
+    provider: 'openai',
+    definition: defineOpenAICompatibleProvider({ type: 'openai', defaultBaseURL: 'https://api.example.test/v1', defaultModel: 'gpt-4o-mini' }),
+    credentials: singleKeySource(() => 'test-key-deadline-timer'),
+    baseURL: undefined,
+    headers: {},
+    timeoutMs: 60_000,
+    maxRetries: 0,
+    fetch,
+    emit: () => {},
+    now: () => Date.now(),
+  });
+}
+
 describe('the engine’s one deadline timer under 40 concurrent calls', () => {
   it('times out each hanging call at its own timeoutMs, answers the others, and ends with no timer left', async () => {
     vi.useFakeTimers();
     const timeoutOf = (call: number) => 1_000 - (call % 10) * 90; // 1 000 ms down to 190 ms: later calls are sooner
-    const engine = new RequestEngine({
-      provider: 'openai',
-      definition: defineOpenAICompatibleProvider({ type: 'openai', defaultBaseURL: 'https://api.example.test/v1', defaultModel: 'gpt-4o-mini' }),
-      credentials: singleKeySource(() => 'test-key-deadline-timer'),
-      baseURL: undefined,
-      headers: {},
-      timeoutMs: 60_000,
-      maxRetries: 0,
-      fetch: scriptedFetch(timeoutOf),
-      emit: () => {},
-      now: () => Date.now(),
-    });
+    const engine = engineWith(scriptedFetch(timeoutOf));
     const started = Date.now();
     const outcomes = Array.from({ length: 40 }, (_, call) => {
       const options = resolveGenerateOptions(
@@ -68,18 +73,7 @@ describe('the engine’s one deadline timer under 40 concurrent calls', () => {
 
   it('a caller’s abort of 10 hanging calls leaves no timer behind (SPEC: aborted leaves no timer or socket)', async () => {
     vi.useFakeTimers();
-    const engine = new RequestEngine({
-      provider: 'openai',
-      definition: defineOpenAICompatibleProvider({ type: 'openai', defaultBaseURL: 'https://api.example.test/v1', defaultModel: 'gpt-4o-mini' }),
-      credentials: singleKeySource(() => 'test-key-deadline-timer'),
-      baseURL: undefined,
-      headers: {},
-      timeoutMs: 60_000,
-      maxRetries: 0,
-      fetch: scriptedFetch(() => 60_000),
-      emit: () => {},
-      now: () => Date.now(),
-    });
+    const engine = engineWith(scriptedFetch(() => 60_000));
     // One answered call first: the engine's timer then idles, armed, between calls.
     await Promise.all([
       engine.complete(resolveGenerateOptions({ prompt: 'call-1' }, { provider: 'openai', defaultModel: 'gpt-4o-mini', defaultStream: false })),
