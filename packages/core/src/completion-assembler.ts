@@ -70,32 +70,36 @@ export class CompletionAssembler {
   /** Everything collected so far, as the completion and its replayable assistant message. */
   build(provider: string, credentialId: string | undefined): ChatCompletion {
     const text = this.#text.toString();
-    const reasoningParts = this.#reasoningParts.map(({ text: partText, signature }) => {
-      const part: ContentPart = { type: 'reasoning', text: partText.toString() };
-      if (signature !== undefined) part.signature = signature;
-      return part;
-    });
-    const reasoning = reasoningParts.length > 0 ? reasoningParts.map((part) => (part as { text: string }).text).join('') : undefined;
-    const content: ContentPart[] = [...reasoningParts];
-    if (text) content.push({ type: 'text', text });
     const toolCalls = this.#toolCalls;
-    const message: ChatMessage = { role: 'assistant', content: reasoning === undefined ? text : content };
-    if (toolCalls.length > 0) message.toolCalls = [...toolCalls];
-    const finishReason: FinishReason = this.#finish?.finishReason ?? 'other';
-    const usage: Usage = this.#finish?.usage ?? emptyUsage();
-    const serverTimings = this.#finish?.serverTimings;
-    return {
+    const message: ChatMessage = { role: 'assistant', content: text };
+    let reasoning: string | undefined;
+    // Reasoning makes the message's content a list of parts: each signed block, then the text.
+    if (this.#reasoningParts.length > 0) {
+      const content = this.#reasoningParts.map(({ text: partText, signature }): ContentPart => {
+        const part: ContentPart = { type: 'reasoning', text: partText.toString() };
+        if (signature !== undefined) part.signature = signature;
+        return part;
+      });
+      reasoning = content.map((part) => (part as { text: string }).text).join('');
+      if (text) content.push({ type: 'text', text });
+      message.content = content;
+    }
+    if (toolCalls.length > 0) message.toolCalls = toolCalls.slice();
+    const finish = this.#finish;
+    // Built with its fields in a fixed order and `serverTimings` added after: a spread in the literal is a slow copy.
+    const completion: ChatCompletion = {
       id: this.#id ?? `kit-${Date.now().toString(36)}-${++generatedIds}`,
       model: this.#model,
       provider,
       text,
       reasoning,
-      toolCalls: [...toolCalls],
-      finishReason,
-      usage,
+      toolCalls: toolCalls.slice(),
+      finishReason: finish?.finishReason ?? 'other',
+      usage: finish?.usage ?? emptyUsage(),
       credentialId,
       message,
-      ...(serverTimings ? { serverTimings } : {}),
     };
+    if (finish?.serverTimings) completion.serverTimings = finish.serverTimings;
+    return completion;
   }
 }

@@ -140,6 +140,9 @@ function createCallOptionsSchemas() {
 /** The call-option schemas (types only outside this file: see `chat-message.ts`, `generate-options.ts`). */
 export const callOptionsSchemas = /* @__PURE__ */ createCallOptionsSchemas();
 
+/** Call options that `resolveGenerateOptions` resolves into other fields (or leaves out) rather than copies. */
+const resolvedApart = /* @__PURE__ */ new Set(['prompt', 'system', 'messages', 'tools', 'responseFormat', 'model', 'stream']);
+
 /**
  * Validates call options (unknown keys and bad values → `invalid_request` naming the field) and resolves them:
  * `system` prepended, `prompt` used when `messages` is empty, the model chosen, `stream` defaulted. Standard Schemas
@@ -163,11 +166,14 @@ export function resolveGenerateOptions(
     }
   });
   if (valid.system !== undefined && valid.system !== '') messages.unshift({ role: 'system', content: valid.system });
-  const { prompt: _prompt, system: _system, messages: _messages, tools, responseFormat, ...rest } = valid;
+  const { tools, responseFormat } = valid;
   const model = valid.model ?? context.defaultModel;
   // A provider without a default model (an OpenAI-compatible server configured by hand) needs one per call.
   if (!model) throw new KitError('invalid_request', `${provider}: model: is required (pass model, or set defaultModel)`, { provider });
-  const resolved: ResolvedGenerateOptions = { ...rest, model, messages, stream: valid.stream ?? context.defaultStream };
+  const resolved: ResolvedGenerateOptions = { model, messages, stream: valid.stream ?? context.defaultStream };
+  // The other options as they are: a loop, not `{ prompt, ...rest }` and `{ ...rest }` (two slow copies per call).
+  const copied = resolved as unknown as Record<string, unknown>;
+  for (const key in valid) if (!resolvedApart.has(key)) copied[key] = valid[key as keyof typeof valid];
   if (tools) {
     const toolInputSchemas = new Map<string, StandardSchemaV1>();
     resolved.tools = tools.map((tool, index): ResolvedToolDefinition => {

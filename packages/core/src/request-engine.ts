@@ -524,7 +524,7 @@ export class RequestEngine {
     const { usage, finishReason, serverTimings } = finish;
     const { id, sequence } = lease;
     safely(() => credentials.reportSuccess(id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, sequence }));
-    this.#emitEvent({
+    const event: KitEventInput & { serverTimings?: ServerTimings } = {
       type: 'request-success',
       latencyMs,
       usage,
@@ -534,8 +534,9 @@ export class RequestEngine {
       credentialId: id,
       requestId: result.requestId,
       ttftMs: options.stream && firstContentAt ? firstContentAt - startedAt : undefined,
-      ...(serverTimings ? { serverTimings } : {}),
-    });
+    };
+    if (serverTimings) event.serverTimings = serverTimings;
+    this.#emitEvent(event);
   }
 
   /** A stream that broke after its first content (or an answer that could not be assembled): the call has failed. */
