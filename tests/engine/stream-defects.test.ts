@@ -203,3 +203,65 @@ describe('non-streaming calls', () => {
     expect(engine.events.map((event) => event.type)).toEqual(['request-start', 'request-success']);
   });
 });
+
+describe('a caller’s abort stops a stream at once, even with events already decoded', () => {
+  it('10 concurrent streams, each aborted after its first delta with 20 more queued: no further delta is handed out', async () => {
+    const { source } = recordingSource(['k1']);
+    // The whole answer arrives in one chunk: every delta is decoded (queued) before the consumer reads the first.
+    const oneChunk = () => sseResponse([Array.from({ length: 21 }, (_, index) => textChunk(`d${index} `)).join('')], { keepOpen: true });
+    const engine = fakeFetchEngine({ credentials: source, respond: oneChunk });
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const controller = new AbortController();
+        const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
+        const deltas: string[] = [];
+        const { error } = await settle(
+          (async () => {
+            for await (const event of stream) {
+              if (event.type !== 'text-delta') continue;
+              deltas.push(event.text);
+              controller.abort();
+            }
+          })(),
+        );
+        return { deltas, code: error?.code };
+      }),
+    );
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ deltas: ['d0 '], code: 'aborted' })));
+  });
+
+  it('an abort before the first read hands out no delta at all (the first one was read before the call resolved)', async () => {
+    const { source } = recordingSource(['k1']);
+    const engine = fakeFetchEngine({ credentials: source, respond: () => sseResponse([textChunk('d0 ') + textChunk('d1 ')], { keepOpen: true }) });
+    const controller = new AbortController();
+    const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
+    controller.abort();
+    const types: string[] = [];
+    const { error } = await settle(
+      (async () => {
+        for await (const event of stream) types.push(event.type);
+      })(),
+    );
+    expect({ types, code: error?.code }).toEqual({ types: ['start'], code: 'aborted' });
+  });
+
+  it('stream.abort() after the first delta hands out nothing more either', async () => {
+    const { source } = recordingSource(['k1']);
+    const engine = fakeFetchEngine({
+      credentials: source,
+      respond: () => sseResponse([Array.from({ length: 5 }, (_, index) => textChunk(`d${index} `)).join('')], { keepOpen: true }),
+    });
+    const stream = await engine.generate({ prompt: 'hi' });
+    const deltas: string[] = [];
+    const { error } = await settle(
+      (async () => {
+        for await (const event of stream) {
+          if (event.type !== 'text-delta') continue;
+          deltas.push(event.text);
+          stream.abort();
+        }
+      })(),
+    );
+    expect({ deltas, code: error?.code }).toEqual({ deltas: ['d0 '], code: 'aborted' });
+  });
+});

@@ -20,6 +20,8 @@ export interface EventFeed {
   readonly done: boolean;
   /** Reads until an event is queued or the stream ends. */
   fill(): Promise<void>;
+  /** The stream was stopped from outside (an abort, a timeout): nothing read before is handed out any more. */
+  readonly cancelled?: boolean;
 }
 
 /** Where a `ChatStream`'s events come from, and whom it tells how the stream ended. */
@@ -171,7 +173,8 @@ export class KitChatStream implements ChatStream {
     const { buffered, feed } = this.#source;
     for (;;) {
       let event: StreamEvent | undefined;
-      if (this.#bufferedIndex < buffered.length) {
+      // After an abort nothing read before it is handed out: the feed throws the abort.
+      if (this.#bufferedIndex < buffered.length && !feed?.cancelled) {
         event = buffered[this.#bufferedIndex++];
         if (this.#bufferedIndex === buffered.length) {
           buffered.length = 0;

@@ -1,4 +1,4 @@
-import type { ChatCompletion, FinishReason, Usage } from './chat-completion';
+import type { ChatCompletion } from './chat-completion';
 import { emptyUsage } from './chat-completion';
 import type { ChatMessage, ContentPart, ToolCall } from './chat-message';
 import type { StreamEvent } from './stream-event';

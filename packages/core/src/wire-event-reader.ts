@@ -28,6 +28,7 @@ export class WireEventReader {
   /** The body is done (ended, failed or cancelled): nothing more will be queued. */
   #ended = false;
   #failure: { error: unknown } | undefined;
+  #cancelled = false;
 
   /**
    * @param wrapError - turns what the mapper throws into the error the reader reports (core marks mapper bugs).
@@ -105,10 +106,21 @@ export class WireEventReader {
     }
   }
 
-  /** Stops reading and releases the connection; once the queue is drained, `take()`/`next()` throw `reason`. */
+  /**
+   * Stops reading and releases the connection (an abort, a timeout): events already decoded are dropped, and
+   * `take()`/`next()` throw `reason` from now on. (An in-stream error, by contrast, hands out what came before it.)
+   */
   cancel(reason?: unknown): void {
-    if (this.#ended) return;
-    this.#fail(reason);
+    this.#queue.length = 0;
+    this.#head = 0;
+    this.#cancelled = true;
+    if (!this.#ended) this.#fail(reason);
+    else this.#failure ??= { error: reason };
+  }
+
+  /** Whether `cancel()` stopped the stream: nothing read before it is handed out any more. */
+  get cancelled(): boolean {
+    return this.#cancelled;
   }
 
   #fail(error: unknown): void {
