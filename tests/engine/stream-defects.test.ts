@@ -1,4 +1,4 @@
-import { KitError } from '@kit/core';
+import { KitError, type StreamEvent } from '@kit/core';
 import type { StreamMapper } from '@kit/core/provider-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeFetchEngine, finishChunks, jsonResponse, keepAliveOnlyResponse, recordingSource, settle, sseResponse, textChunk } from './fetch-fakes';
@@ -204,64 +204,59 @@ describe('non-streaming calls', () => {
   });
 });
 
+/** The whole answer in one chunk, kept open: every delta is decoded (queued) before the consumer reads the first. */
+const deltasInOneChunk = (count: number) => () =>
+  sseResponse([Array.from({ length: count }, (_, index) => textChunk(`d${index} `)).join('')], { keepOpen: true });
+
+/** Iterates a stream, calling `onEvent` with each event, until it ends or fails; what was seen and the error code. */
+async function readUntilEnd(stream: AsyncIterable<StreamEvent>, onEvent: (event: StreamEvent) => void = () => {}) {
+  const texts: string[] = [];
+  const types: string[] = [];
+  const { error } = await settle(
+    (async () => {
+      for await (const event of stream) {
+        types.push(event.type);
+        if (event.type === 'text-delta') texts.push(event.text);
+        onEvent(event);
+      }
+    })(),
+  );
+  return { texts, types, code: error?.code };
+}
+
+const tenTimes = <T>(run: () => Promise<T>) => Promise.all(Array.from({ length: 10 }, run));
+
 describe('a caller’s abort stops a stream at once, even with events already decoded', () => {
   it('10 concurrent streams, each aborted after its first delta with 20 more queued: no further delta is handed out', async () => {
-    const { source } = recordingSource(['k1']);
-    // The whole answer arrives in one chunk: every delta is decoded (queued) before the consumer reads the first.
-    const oneChunk = () => sseResponse([Array.from({ length: 21 }, (_, index) => textChunk(`d${index} `)).join('')], { keepOpen: true });
-    const engine = fakeFetchEngine({ credentials: source, respond: oneChunk });
-    const outcomes = await Promise.all(
-      Array.from({ length: 10 }, async () => {
-        const controller = new AbortController();
-        const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
-        const deltas: string[] = [];
-        const { error } = await settle(
-          (async () => {
-            for await (const event of stream) {
-              if (event.type !== 'text-delta') continue;
-              deltas.push(event.text);
-              controller.abort();
-            }
-          })(),
-        );
-        return { deltas, code: error?.code };
-      }),
-    );
-    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ deltas: ['d0 '], code: 'aborted' })));
-  });
-
-  it('an abort before the first read hands out no delta at all (the first one was read before the call resolved)', async () => {
-    const { source } = recordingSource(['k1']);
-    const engine = fakeFetchEngine({ credentials: source, respond: () => sseResponse([textChunk('d0 ') + textChunk('d1 ')], { keepOpen: true }) });
-    const controller = new AbortController();
-    const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
-    controller.abort();
-    const types: string[] = [];
-    const { error } = await settle(
-      (async () => {
-        for await (const event of stream) types.push(event.type);
-      })(),
-    );
-    expect({ types, code: error?.code }).toEqual({ types: ['start'], code: 'aborted' });
-  });
-
-  it('stream.abort() after the first delta hands out nothing more either', async () => {
-    const { source } = recordingSource(['k1']);
-    const engine = fakeFetchEngine({
-      credentials: source,
-      respond: () => sseResponse([Array.from({ length: 5 }, (_, index) => textChunk(`d${index} `)).join('')], { keepOpen: true }),
+    const engine = fakeFetchEngine({ credentials: recordingSource(['k1']).source, respond: deltasInOneChunk(21) });
+    const outcomes = await tenTimes(async () => {
+      const controller = new AbortController();
+      const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
+      const { texts, code } = await readUntilEnd(stream, (event) => event.type === 'text-delta' && controller.abort());
+      return { texts, code };
     });
-    const stream = await engine.generate({ prompt: 'hi' });
-    const deltas: string[] = [];
-    const { error } = await settle(
-      (async () => {
-        for await (const event of stream) {
-          if (event.type !== 'text-delta') continue;
-          deltas.push(event.text);
-          stream.abort();
-        }
-      })(),
-    );
-    expect({ deltas, code: error?.code }).toEqual({ deltas: ['d0 '], code: 'aborted' });
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ texts: ['d0 '], code: 'aborted' })));
+  });
+
+  it('10 concurrent streams aborted before their first read hand out no delta (the first was read before the call resolved)', async () => {
+    const engine = fakeFetchEngine({ credentials: recordingSource(['k1']).source, respond: deltasInOneChunk(2) });
+    const outcomes = await tenTimes(async () => {
+      const controller = new AbortController();
+      const stream = await engine.generate({ prompt: 'hi', signal: controller.signal });
+      controller.abort();
+      const { types, code } = await readUntilEnd(stream);
+      return { types, code };
+    });
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ types: ['start'], code: 'aborted' })));
+  });
+
+  it('10 concurrent streams ended by stream.abort() after their first delta hand out nothing more either', async () => {
+    const engine = fakeFetchEngine({ credentials: recordingSource(['k1']).source, respond: deltasInOneChunk(5) });
+    const outcomes = await tenTimes(async () => {
+      const stream = await engine.generate({ prompt: 'hi' });
+      const { texts, code } = await readUntilEnd(stream, (event) => event.type === 'text-delta' && stream.abort());
+      return { texts, code };
+    });
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => ({ texts: ['d0 '], code: 'aborted' })));
   });
 });
