@@ -11,6 +11,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+// The non-streaming answer in the shape of OpenAI's API reference ("The chat completion object"), trimmed to what is read.
 const answer = (text: string) =>
   new Response(
     JSON.stringify({ id: 'chatcmpl-1', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: text }, finish_reason: 'stop' }] }),

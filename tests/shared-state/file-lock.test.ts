@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileCredentialStore } from '@kit/oauthmanager/node';
-import { createMockOAuthServer, type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
+import { type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callsWhileKillingTheRefresher, forkWorker, startUpstream, type Worker } from './harness';
+import { callsWhileKillingTheRefresher, expiredAccountTokenServer, forkWorker, type OAuthScript, startUpstream, type Worker } from './harness';
 
 const builtEntries = ['core/dist/index.js', 'openai/dist/index.js', 'oauthmanager/dist/index.js', 'oauthmanager/dist/node/index.js'];
 const workerPath = fileURLToPath(new URL('./file-lock-worker.mjs', import.meta.url));
@@ -50,12 +50,8 @@ describe('FileCredentialStore across 4 processes (lock file, refresh leases)', {
     return path;
   }
 
-  async function oauthServer(script: Parameters<MockOAuthServer['setScript']>[1]): Promise<MockOAuthServer> {
-    const server = await createMockOAuthServer({
-      accounts: [
-        { id: 'account', refreshToken: 'test-refresh-token-0', accessToken: 'test-access-token-0', accessTokenExpiresAt: Date.now() - 60_000, script },
-      ],
-    });
+  async function oauthServer(script: OAuthScript): Promise<MockOAuthServer> {
+    const server = await expiredAccountTokenServer(script);
     closers.push(() => server.close());
     return server;
   }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { createMockOAuthServer, type MockOAuthServer } from '@kit/testkit';
 
 const builtEntries = [
   'core/dist/index.js',
@@ -231,4 +232,14 @@ export async function eventually(condition: () => Promise<boolean> | boolean, li
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return condition();
+}
+
+/** A script of the mock token server's replies to the account's refresh grants. */
+export type OAuthScript = Parameters<MockOAuthServer['setScript']>[1];
+
+/** The test's OAuth token server, holding one account (`account`) whose access token expired a minute ago. */
+export function expiredAccountTokenServer(script: OAuthScript): Promise<MockOAuthServer> {
+  return createMockOAuthServer({
+    accounts: [{ id: 'account', refreshToken: 'test-refresh-token-0', accessToken: 'test-access-token-0', accessTokenExpiresAt: Date.now() - 60_000, script }],
+  });
 }

@@ -1,7 +1,7 @@
 // Shared credential state across real processes: four worker processes (worker.mjs, on the built packages) share one
 // pool through @kit/store-redis and the real Redis at REDIS_URL. Each test uses its own key prefix; every key is
 // deleted afterwards. The outage test runs its own redis-server (the machine's Redis is never stopped).
-import { createMockOAuthServer, type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
+import { type MockOAuthServer, oauthFaults, oauthReplies } from '@kit/testkit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   connectTestRedis,
@@ -15,8 +15,10 @@ import {
   callsWhileKillingTheRefresher,
   type CredentialVerdict,
   eventually,
+  expiredAccountTokenServer,
   freePort,
   kill,
+  type OAuthScript,
   requireBuiltPackages,
   startRedisServer,
   startUpstream,
@@ -58,12 +60,8 @@ describe.runIf(redisUrl)('shared credential state across 4 processes (real Redis
     return started;
   }
 
-  async function oauthServer(script: Parameters<MockOAuthServer['setScript']>[1]): Promise<MockOAuthServer> {
-    const server = await createMockOAuthServer({
-      accounts: [
-        { id: 'account', refreshToken: 'test-refresh-token-0', accessToken: 'test-access-token-0', accessTokenExpiresAt: Date.now() - 60_000, script },
-      ],
-    });
+  async function oauthServer(script: OAuthScript): Promise<MockOAuthServer> {
+    const server = await expiredAccountTokenServer(script);
     closers.push(() => server.close());
     return server;
   }
