@@ -8,6 +8,7 @@ import { isContentEvent } from './stream-event';
 import { parseStructuredOutput } from './structured-output';
 import { toTextStream, toTextStreamResponse } from './text-stream';
 import { parseToolCallInput } from './tool-input';
+import { isPromise } from './is-promise';
 
 /** What of the call's options shapes the answer: tool input schemas and the structured-output format. */
 export type AnswerShape = Pick<ResolvedGenerateOptions, 'toolInputSchemas' | 'responseFormat' | 'outputSchema'>;
@@ -48,7 +49,6 @@ export interface ChatStreamSource {
 
 /** `#step()` found no decoded event: the feed must be read first. */
 const PENDING = Symbol('pending');
-const isPromise = <T>(value: unknown): value is Promise<T> => typeof (value as { then?: unknown } | undefined)?.then === 'function';
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**

@@ -3,11 +3,10 @@ import type { ResolvedGenerateOptions } from './generate-options';
 import { KitError } from './kit-error';
 import type { StandardSchemaResult } from './standard-schema';
 import { formatIssues } from './validate';
+import { isPromise } from './is-promise';
 
 /** A whole answer wrapped in one Markdown code fence (some models add one even in JSON mode). */
 const fenced = /^\s*```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*```\s*$/;
-
-const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown })?.then === 'function';
 
 function parseJSON(text: string, context: { provider?: string; finishReason?: FinishReason }): unknown {
   const json = fenced.exec(text)?.[1] ?? text;

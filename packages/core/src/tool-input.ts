@@ -1,9 +1,9 @@
 import type { ToolCall } from './chat-message';
 import type { StandardSchemaResult, StandardSchemaV1 } from './standard-schema';
 import { formatIssues } from './validate';
+import { isPromise } from './is-promise';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const isPromise = <T>(value: T | Promise<T>): value is Promise<T> => typeof (value as { then?: unknown })?.then === 'function';
 
 function withResult(toolCall: ToolCall, input: unknown, result: StandardSchemaResult<unknown>): ToolCall {
   if (result.issues) return { ...toolCall, input, inputError: { message: formatIssues(result.issues, 'input'), issues: result.issues } };
