@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TextBuilder } from './text-builder';
 
 /** Pieces shaped like a stream's deltas: short, varied, some empty, some multi-byte. */
-const deltas = (count: number) => Array.from({ length: count }, (_, index) => (index % 11 === 0 ? '' : index % 7 === 0 ? `\nλ${index}` : ` tok${index.toString(36)}`));
+const deltas = (count: number) =>
+  Array.from({ length: count }, (_, index) => (index % 11 === 0 ? '' : index % 7 === 0 ? `\nλ${index}` : ` tok${index.toString(36)}`));
 
 describe('TextBuilder', () => {
   it('gives back exactly the concatenated pieces across many block joins (10 000 deltas, ~2.4 joins of 4 096)', () => {
