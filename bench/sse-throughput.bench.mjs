@@ -6,7 +6,9 @@
 // finish chunk, the usage chunk and `[DONE]`. Every client's concatenated text is compared with the expected text
 // (and its usage with the chunk count), so a reader that drops or garbles data cannot "win". Rounds are interleaved
 // with a rotating order.
-// Goals (median round time, scenario A): kit ≥ 2× the openai SDK's throughput; kit ≥ 0.85× the limit's.
+// Goals (median round time, scenario A): kit ≥ 2× the openai SDK's throughput; kit ≥ 0.85× the limit's. For reference,
+// a third baseline hands the limit's parsed chunks out through a minimal `for await` iterator: the floor of any
+// `AsyncIterable` stream, so the gap to it is what the kit's own code adds.
 //
 // Scenario A (the verdict): the server writes the body in 256 KiB writes, so only the client's parsing is measured.
 // Scenario B (reference): one write per SSE frame, as a server relaying tokens would; the socket matters more there.
@@ -59,6 +61,48 @@ async function readWithEventsourceParser(response) {
   return { text: parts.join(''), usage };
 }
 
+/**
+ * The limit's work handed out through `for await` (reference, not the goal): the same parse, each parsed chunk handed
+ * out by a minimal async iterator — one promise, one result object and one microtask turn per event, what any
+ * `AsyncIterable` stream (a `ChatStream` is one) pays and a callback does not.
+ */
+async function readWithEventsourceParserIterator(response) {
+  if (!response.ok) throw new Error(`limit + for await: HTTP ${response.status}`);
+  const queue = [];
+  let head = 0;
+  let ended = false;
+  const parser = createParser({
+    onEvent(event) {
+      if (event.data !== '[DONE]') queue.push(JSON.parse(event.data));
+    },
+  });
+  const decoder = new TextDecoder();
+  const reader = response.body.getReader();
+  const fill = async () => {
+    queue.length = 0;
+    head = 0;
+    while (queue.length === 0 && !ended) {
+      const read = await reader.read();
+      if (read.done) ended = true;
+      else parser.feed(decoder.decode(read.value, { stream: true }));
+    }
+  };
+  const next = () =>
+    head < queue.length
+      ? Promise.resolve({ done: false, value: queue[head++] })
+      : ended
+        ? Promise.resolve({ done: true, value: undefined })
+        : fill().then(next);
+  const parts = [];
+  let usage;
+  for await (const chunk of { [Symbol.asyncIterator]: () => ({ next }) }) {
+    const content = chunk.choices[0]?.delta?.content;
+    if (content) parts.push(content);
+    if (chunk.usage) usage = chunk.usage.completion_tokens;
+  }
+  return { text: parts.join(''), usage };
+}
+
 /** The kit's reader: iterate the events, keep the text deltas and the finish usage. */
 async function readWithKit(kit) {
   const stream = await kit.generateChatCompletion({ model: MODEL, prompt: PROMPT });
@@ -107,6 +151,18 @@ function clients(url) {
           body: limitBody,
         });
         return readWithEventsourceParser(response);
+      },
+    },
+    {
+      name: 'limit + for await (reference)',
+      key: 'limit-iterator',
+      async run() {
+        const response = await fetch(`${url}/chat/completions`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+          body: limitBody,
+        });
+        return readWithEventsourceParserIterator(response);
       },
     },
     {
@@ -183,7 +239,7 @@ async function scenario(title, serverOptions, rounds) {
     ]);
     console.log('');
     // Throughput ratios: kit/openai = openai time / kit time.
-    return { vsSdk: sdkMedian / kitMedian, vsLimit: limitMedian / kitMedian };
+    return { vsSdk: sdkMedian / kitMedian, vsLimit: limitMedian / kitMedian, vsLimitIterator: median(times.get('limit-iterator')) / kitMedian };
   } finally {
     await server.close();
   }
@@ -283,6 +339,9 @@ const reference = frames === undefined ? '' : ` (one write per frame, reference:
 console.log(`kit / openai SDK throughput: ${fixed(large.vsSdk, 2)}× with large writes${reference}`);
 console.log(
   `kit / limit throughput: ${fixed(large.vsLimit, 2)}× with large writes${frames === undefined ? '' : ` (one write per frame, reference: ${fixed(frames.vsLimit, 2)}×)`}`,
+);
+console.log(
+  `kit / (limit + for await) throughput: ${fixed(large.vsLimitIterator, 2)}× with large writes (reference: what the kit adds over the limit handed out by an async iterator)`,
 );
 if (long !== undefined) {
   console.log(`long line (8 MiB event): kit ${fixed(long.kit)} ms, eventsource-parser ${fixed(long.limit)} ms (${fixed(long.kit / long.limit, 2)}× its time)`);
