@@ -138,32 +138,25 @@ function clients(url) {
   const sdk = new OpenAI({ apiKey: API_KEY, baseURL: url, maxRetries: 0, timeout: 30_000 });
   const aiSdk = createAISDKOpenAI({ apiKey: API_KEY, baseURL: url }).chat(MODEL);
   const limitBody = JSON.stringify({ model: MODEL, messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
+  /** The bare request of the two limit readers. */
+  const requestStream = () =>
+    fetch(`${url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: limitBody,
+    });
   return [
     { name: '@kit/openai generateChatCompletion', key: 'kit', run: () => readWithKit(kit) },
     { name: 'openai SDK chat.completions.create', key: 'sdk', run: () => readWithOpenAISDK(sdk) },
     {
       name: 'limit: fetch + eventsource-parser + JSON.parse',
       key: 'limit',
-      async run() {
-        const response = await fetch(`${url}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-          body: limitBody,
-        });
-        return readWithEventsourceParser(response);
-      },
+      run: async () => readWithEventsourceParser(await requestStream()),
     },
     {
       name: 'limit + for await (reference)',
       key: 'limit-iterator',
-      async run() {
-        const response = await fetch(`${url}/chat/completions`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
-          body: limitBody,
-        });
-        return readWithEventsourceParserIterator(response);
-      },
+      run: async () => readWithEventsourceParserIterator(await requestStream()),
     },
     {
       name: '@ai-sdk/openai chat doStream (reference)',
