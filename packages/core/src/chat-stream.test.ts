@@ -1,8 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import { z } from 'zod';
 import { KitChatStream } from './chat-stream';
 import { fakeChatStream } from './chat-stream-source.test-helper';
 import { KitError } from './kit-error';
+import type { StandardSchemaV1 } from './standard-schema';
 import type { StreamEvent } from './stream-event';
+import { thenableSchema } from './thenable-schema.test-helper';
 
 const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };
 
@@ -197,5 +200,39 @@ describe('KitChatStream', () => {
     expect(events[0]).toEqual({ type: 'start', id: 'chatcmpl-azure-1', model: 'gpt-4o-2024-08-06', credentialId: 'key-1' });
     expect(events.filter((event) => event.type === 'start')).toHaveLength(1);
     expect((await stream.final()).id).toBe('chatcmpl-azure-1');
+  });
+
+  it('hands out tool calls whose schema validates asynchronously, by a promise or by a bare thenable, in order', async () => {
+    // zod answers an async refinement with a native promise; a Standard Schema may answer with any thenable.
+    const zodCity = z.object({ city: z.string().refine(async (city) => city === 'Paris', 'unknown city') });
+    const thenableCity = thenableSchema();
+    const answer = {
+      toolInputSchemas: new Map<string, StandardSchemaV1>([
+        ['zod_city', zodCity],
+        ['thenable_city', thenableCity],
+      ]),
+    };
+    const events = (index: number): StreamEvent[] => [
+      { type: 'text-delta', text: `call ${index}` },
+      { type: 'tool-call', toolCall: { id: `a${index}`, name: 'zod_city', arguments: '{"city":"Lyon"}' } },
+      { type: 'tool-call', toolCall: { id: `b${index}`, name: 'thenable_city', arguments: '{"city":"Paris"}' } },
+      { type: 'finish', finishReason: 'tool-calls', usage },
+    ];
+    // Ten concurrent streams, half iterated and half collected: every call is handed out parsed, none out of order.
+    const results = await Promise.all(
+      Array.from({ length: 10 }, async (_, index) => {
+        const { stream } = fakeChatStream([], events(index), { answer });
+        const toolCalls =
+          index % 2 === 0 ? (await collect(stream)).flatMap((event) => (event.type === 'tool-call' ? [event.toolCall] : [])) : (await stream.final()).toolCalls;
+        return { index, toolCalls };
+      }),
+    );
+    for (const { index, toolCalls } of results) {
+      expect(toolCalls).toMatchObject([
+        { id: `a${index}`, input: { city: 'Lyon' }, inputError: { message: 'input.city: unknown city' } },
+        { id: `b${index}`, input: { city: 'Paris', checked: true } },
+      ]);
+      expect(toolCalls[1]?.inputError).toBeUndefined();
+    }
   });
 });

@@ -99,7 +99,7 @@ export class KitChatStream implements ChatStream {
     for (;;) {
       const event = this.#step();
       if (event === PENDING) await this.#fill();
-      else if (isPromise(event)) await event;
+      else if (event instanceof Promise) await event;
       else if (event === undefined) break;
     }
     return completeAnswer(this.#assembler, this.#source.provider, this.#source.credentialId, this.#source.answer);
@@ -131,16 +131,17 @@ export class KitChatStream implements ChatStream {
     this.#claimed ??= mode;
   }
 
-  #next(): Promise<IteratorResult<StreamEvent>> {
-    let event: StreamEvent | undefined | typeof PENDING | Promise<StreamEvent>;
-    try {
-      event = this.#step();
-    } catch (error) {
-      return Promise.reject(error);
+  /**
+   * An `async` function that returns at once when an event is decoded: one promise per event, the least the
+   * async-iterator protocol allows; a throw from `#step()` becomes the rejection.
+   */
+  async #next(): Promise<IteratorResult<StreamEvent>> {
+    for (;;) {
+      const event = this.#step();
+      if (event === PENDING) await this.#fill();
+      else if (event instanceof Promise) return { done: false, value: await event };
+      else return event === undefined ? DONE : { done: false, value: event };
     }
-    if (event === PENDING) return this.#fill().then(() => this.#next());
-    if (isPromise<StreamEvent>(event)) return event.then((value) => ({ done: false, value }));
-    return Promise.resolve(event === undefined ? DONE : { done: false, value: event });
   }
 
   async #fill(): Promise<void> {
@@ -152,8 +153,8 @@ export class KitChatStream implements ChatStream {
   }
 
   /**
-   * The next event to hand out, synchronously; `PENDING` when the feed must be read; `undefined` at the end; a promise
-   * only for a tool call whose input schema validates asynchronously.
+   * The next event to hand out, synchronously; `PENDING` when the feed must be read; `undefined` at the end; a native
+   * promise only for a tool call whose input schema validates asynchronously.
    */
   #step(): StreamEvent | undefined | typeof PENDING | Promise<StreamEvent> {
     if (this.#failure) throw this.#failure;
@@ -199,7 +200,9 @@ export class KitChatStream implements ChatStream {
       }
       if (event.type === 'tool-call') {
         const toolCall = parseToolCallInput(event.toolCall, this.#source.answer?.toolInputSchemas?.get(event.toolCall.name));
-        if (isPromise<typeof toolCall>(toolCall)) return toolCall.then((parsed) => this.#handOut({ type: 'tool-call', toolCall: parsed }));
+        // A native promise (parseToolCallInput adopts a schema's thenable): `#next()` and `final()` tell it apart by
+        // `instanceof`, which unlike a look-up of `then` stays cheap on the many shapes of events.
+        if (toolCall instanceof Promise) return toolCall.then((parsed) => this.#handOut({ type: 'tool-call', toolCall: parsed }));
         event = { type: 'tool-call', toolCall };
       }
       return this.#handOut(event);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { KitError } from './kit-error';
+import { thenableSchema } from './thenable-schema.test-helper';
 import { parseStructuredOutput } from './structured-output';
 
 const jsonSchema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
@@ -58,5 +59,11 @@ describe('parseStructuredOutput', () => {
       code: 'invalid_response',
       message: expect.stringContaining('object.city: too short'),
     });
+  });
+
+  it('adopts a schema that answers with a bare thenable (whose then returns nothing) into a real promise', async () => {
+    const result = parseStructuredOutput('{"city":"Paris"}', { responseFormat: { type: 'json' }, outputSchema: thenableSchema() });
+    expect(result).toBeInstanceOf(Promise);
+    await expect(result).resolves.toEqual({ city: 'Paris', checked: true });
   });
 });

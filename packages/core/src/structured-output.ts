@@ -50,5 +50,6 @@ export function parseStructuredOutput(
   const schema = options.outputSchema;
   if (!schema) return value;
   const result = schema['~standard'].validate(value);
-  return isPromise(result) ? result.then((settled) => checked(settled, context.provider)) : checked(result, context.provider);
+  // A schema may answer with any thenable: adopted into a native promise, whatever its `then` returns.
+  return isPromise(result) ? Promise.resolve(result).then((settled) => checked(settled, context.provider)) : checked(result, context.provider);
 }

@@ -24,7 +24,8 @@ function withThrown(toolCall: ToolCall, input: unknown, error: unknown): ToolCal
  * - refused by `schema`: `inputError` naming each bad field (`input.city: …`) with the schema's `issues`, `input` the
  *   unvalidated parsed value.
  *
- * Returns a promise only when the schema validates asynchronously (zod with an async refinement).
+ * Returns a promise (always a native one) only when the schema validates asynchronously (zod with an async
+ * refinement, or any thenable).
  * Pure: the given call is not changed.
  */
 export function parseToolCallInput(given: ToolCall, schema?: StandardSchemaV1): ToolCall | Promise<ToolCall> {
@@ -44,8 +45,9 @@ export function parseToolCallInput(given: ToolCall, schema?: StandardSchemaV1): 
   } catch (error) {
     return withThrown(toolCall, input, error);
   }
+  // A schema may answer with any thenable: adopted into a native promise, whatever its `then` returns.
   return isPromise(result)
-    ? result.then(
+    ? Promise.resolve(result).then(
         (settled) => withResult(toolCall, input, settled),
         (error: unknown) => withThrown(toolCall, input, error),
       )
