@@ -17,7 +17,7 @@
 // `valgrind --tool=cachegrind --cache-sim=no`, once with 2 streams and once with 6; (count₆ − count₂) / 4 / chunks is
 // the count per event, free of start-up and warm-up.
 //
-//   npx -y pnpm@12.4.2 exec node sse-instructions.mjs [--chunks 20000]      (needs valgrind: apt-get install valgrind)
+//   npx -y pnpm@12.4.2 exec node sse-instructions.mjs [--chunks 20000] [--readers mapper,iterate]   (needs valgrind)
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fixed, printTable } from './bench-stats.mjs';
@@ -28,8 +28,11 @@ const argument = (name, fallback) => {
 };
 const CHUNKS = Number(argument('chunks', 20_000));
 const PIECE_BYTES = 256 * 1024;
-const READERS = ['limit', 'mapper', 'final', 'iterate'];
+const ALL_READERS = ['limit', 'mapper', 'final', 'iterate'];
 const REFERENCE = 'for-await';
+// `--readers limit,iterate` counts only those (the limit is always counted: every ratio is against it).
+const READERS = ALL_READERS.filter((reader) => reader === 'limit' || argument('readers', ALL_READERS.join(',')).split(',').includes(reader));
+const WITH_REFERENCE = argument('readers', REFERENCE).split(',').includes(REFERENCE);
 
 if (argument('reader', undefined)) await runChild(argument('reader'), Number(argument('streams', 1)));
 else await runParent();
@@ -158,7 +161,8 @@ async function runParent() {
         else resolve(Number(refs[1].replaceAll(',', '')));
       });
     });
-  const jobs = [...READERS, REFERENCE].flatMap((reader) => [2, 6].map((streams) => ({ reader, streams })));
+  const counted = WITH_REFERENCE ? [...READERS, REFERENCE] : READERS;
+  const jobs = counted.flatMap((reader) => [2, 6].map((streams) => ({ reader, streams })));
   const counts = new Map();
   let next = 0;
   const worker = async () => {
@@ -169,7 +173,7 @@ async function runParent() {
   };
   const started = performance.now();
   await Promise.all([worker(), worker()]);
-  const perEvent = Object.fromEntries([...READERS, REFERENCE].map((reader) => [reader, (counts.get(`${reader}×6`) - counts.get(`${reader}×2`)) / 4 / CHUNKS]));
+  const perEvent = Object.fromEntries(counted.map((reader) => [reader, (counts.get(`${reader}×6`) - counts.get(`${reader}×2`)) / 4 / CHUNKS]));
 
   console.log('# SSE path: machine instructions per stream event (valgrind cachegrind, node --single-threaded)');
   console.log(
@@ -189,6 +193,6 @@ async function runParent() {
   }
   printTable(rows);
   console.log('');
-  console.log(`reference: \`for await\` alone over ${CHUNKS} ready events: ${fixed(perEvent[REFERENCE], 0)} instructions / event`);
+  if (WITH_REFERENCE) console.log(`reference: \`for await\` alone over ${CHUNKS} ready events: ${fixed(perEvent[REFERENCE], 0)} instructions / event`);
   console.log(`(${fixed((performance.now() - started) / 1000, 0)} s; a second run of the same build repeats each count within ~1 %)`);
 }
