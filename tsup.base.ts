@@ -9,15 +9,16 @@ import type { Options } from 'tsup';
 const esmOnlyDependencies = ['ky', 'eventsource-parser'];
 
 /**
- * Shared build settings: ESM + CJS + d.ts, tree-shakeable, targeting Node 20 and modern runtimes. Two configs,
- * because tsup has no per-format `noExternal`: ESM with the ESM-only dependencies external, CJS with them bundled.
+ * Shared build settings: ESM + CJS + d.ts, tree-shakeable, targeting Node 20 and modern runtimes. Two code configs,
+ * because tsup has no per-format `noExternal`: ESM with the ESM-only dependencies external, CJS with them bundled;
+ * and one declarations-only config for both formats (one type-checking pass per package instead of two).
  * Built-in imports keep their `node:` prefix (tsup strips it by default): Deno resolves `node:crypto` but not a bare
  * `crypto` (without an unstable flag), and a bundler or reader sees at once that the module is Node's, not a package.
  */
 export function packageBuild(entry: Record<string, string>, overrides: Partial<Options> = {}): Options[] {
   const shared: Options = {
     entry,
-    dts: true,
+    dts: false,
     sourcemap: false,
     treeshake: true,
     target: 'es2022',
@@ -28,5 +29,7 @@ export function packageBuild(entry: Record<string, string>, overrides: Partial<O
   return [
     { ...shared, format: ['esm'], clean: true },
     { ...shared, format: ['cjs'], clean: false, noExternal: esmOnlyDependencies },
+    // The declarations of both formats (.d.ts and .d.cts) from one type-checking pass, not one per format config.
+    { ...shared, format: ['esm', 'cjs'], clean: false, dts: { only: true } },
   ];
 }
