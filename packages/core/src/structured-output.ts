@@ -3,7 +3,7 @@ import type { ResolvedGenerateOptions } from './generate-options';
 import { KitError } from './kit-error';
 import type { StandardSchemaResult } from './standard-schema';
 import { formatIssues } from './validate';
-import { isPromise } from './is-promise';
+import { whenSettled } from './is-promise';
 
 /** A whole answer wrapped in one Markdown code fence (some models add one even in JSON mode). */
 const fenced = /^\s*```[a-zA-Z]*[ \t]*\r?\n([\s\S]*?)\r?\n?[ \t]*```\s*$/;
@@ -50,6 +50,5 @@ export function parseStructuredOutput(
   const schema = options.outputSchema;
   if (!schema) return value;
   const result = schema['~standard'].validate(value);
-  // A schema may answer with any thenable: adopted into a native promise, whatever its `then` returns.
-  return isPromise(result) ? Promise.resolve(result).then((settled) => checked(settled, context.provider)) : checked(result, context.provider);
+  return whenSettled(result, (settled) => checked(settled, context.provider));
 }

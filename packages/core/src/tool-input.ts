@@ -1,7 +1,7 @@
 import type { ToolCall } from './chat-message';
 import type { StandardSchemaResult, StandardSchemaV1 } from './standard-schema';
 import { formatIssues } from './validate';
-import { isPromise } from './is-promise';
+import { whenSettled } from './is-promise';
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -45,11 +45,9 @@ export function parseToolCallInput(given: ToolCall, schema?: StandardSchemaV1): 
   } catch (error) {
     return withThrown(toolCall, input, error);
   }
-  // A schema may answer with any thenable: adopted into a native promise, whatever its `then` returns.
-  return isPromise(result)
-    ? Promise.resolve(result).then(
-        (settled) => withResult(toolCall, input, settled),
-        (error: unknown) => withThrown(toolCall, input, error),
-      )
-    : withResult(toolCall, input, result);
+  return whenSettled(
+    result,
+    (settled) => withResult(toolCall, input, settled),
+    (error) => withThrown(toolCall, input, error),
+  );
 }
