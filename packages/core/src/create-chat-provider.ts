@@ -46,7 +46,8 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     definition,
     credentials,
     baseURL: settings.baseURL,
-    headers: settings.headers ?? {},
+    // Read once, here: later changes to the object passed in do not reach requests (the engine merges them once).
+    headers: { ...settings.headers },
     timeoutMs,
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: settings.fetch,
