@@ -1,13 +1,11 @@
 import { KitError } from './kit-error';
 
-const noLink = () => {};
-
 /** Aborts `controller` when `signal` aborts; returns a function that removes the link. */
 export function linkAbort(controller: AbortController, signal: AbortSignal | undefined, reason: () => unknown): () => void {
-  if (!signal) return noLink;
+  if (!signal) return () => {};
   if (signal.aborted) {
     controller.abort(reason());
-    return noLink;
+    return () => {};
   }
   const onAbort = () => controller.abort(reason());
   signal.addEventListener('abort', onAbort, { once: true });

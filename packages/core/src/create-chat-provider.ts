@@ -46,8 +46,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
     definition,
     credentials,
     baseURL: settings.baseURL,
-    // Read once, here: later changes to the object passed in do not reach requests (the engine merges them once).
-    headers: { ...settings.headers },
+    headers: settings.headers ?? {},
     timeoutMs,
     maxRetries: settings.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: settings.fetch,

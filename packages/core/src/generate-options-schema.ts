@@ -160,12 +160,11 @@ export function resolveGenerateOptions(
   if (messages.length === 0) {
     throw new KitError('invalid_request', 'messages: provide `messages` or `prompt` (both are empty)', { provider });
   }
-  for (let index = 0; index < messages.length; index++) {
-    const item = messages[index] as ChatMessage;
+  messages.forEach((item, index) => {
     if (item.role === 'tool' && !item.toolCallId) {
       throw new KitError('invalid_request', `messages[${index}].toolCallId: is required for a tool message`, { provider });
     }
-  }
+  });
   if (valid.system !== undefined && valid.system !== '') messages.unshift({ role: 'system', content: valid.system });
   const { tools, responseFormat } = valid;
   const model = valid.model ?? context.defaultModel;

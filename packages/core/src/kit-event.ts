@@ -56,21 +56,10 @@ export type KitEventListener = (event: KitEvent) => void;
 /** Calls every listener, so that a throwing listener never breaks a request. */
 export function createEventEmitter(listeners: readonly (KitEventListener | undefined)[]): KitEventListener {
   const active = listeners.filter((listener): listener is KitEventListener => typeof listener === 'function');
-  const [only] = active;
-  // One listener (a provider's own metrics, when nobody else listens): called without a loop over a list.
-  if (active.length === 1 && only) {
-    return (event) => {
-      try {
-        only(event);
-      } catch {
-        // A listener's failure is its own; the request goes on.
-      }
-    };
-  }
   return (event) => {
-    for (let index = 0; index < active.length; index++) {
+    for (const listener of active) {
       try {
-        (active[index] as KitEventListener)(event);
+        listener(event);
       } catch {
         // A listener's failure is its own; the request goes on.
       }

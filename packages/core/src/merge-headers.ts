@@ -7,11 +7,7 @@ export type HeaderSource = Readonly<Record<string, string | undefined>> | Header
  * `{ authorization: 'b' }`, never `'a, b'`); an `undefined` source or value is skipped: it removes nothing.
  */
 export function mergeHeaders(...sources: readonly HeaderSource[]): Record<string, string> {
-  return mergeHeadersInto({}, sources);
-}
-
-/** `mergeHeaders` onto a record of lower-case names that the caller owns (changed in place and returned). */
-export function mergeHeadersInto(merged: Record<string, string>, sources: readonly HeaderSource[]): Record<string, string> {
+  const merged: Record<string, string> = {};
   for (const source of sources) {
     if (!source) continue;
     if (isHeaders(source)) {

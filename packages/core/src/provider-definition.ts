@@ -95,10 +95,7 @@ export interface ProviderDefinition {
   capabilities?: Partial<ProviderCapabilities>;
   /** Served by `getModels()` when the live list cannot be fetched. */
   fallbackModels: readonly ModelInfo[];
-  /**
-   * The authentication headers for a credential: a function of the lease alone (its secret, kind, base URL, project).
-   * The engine calls it once per credential and reuses the result until the lease changes (a new token, say).
-   */
+  /** The authentication headers for a credential. */
   authHeaders(lease: CredentialLease): Record<string, string>;
   /** Headers sent on every request (beyond the user's `headers`). */
   headers?: Record<string, string>;

@@ -23,15 +23,9 @@ export class ProviderMetricsTracker {
     if (event.type === 'request-success') {
       metrics.successCount += 1;
       metrics.lastSuccessAt = event.at;
-      // Field by field, not a loop over the keys: a keyed read and write per kind was a megamorphic access each.
-      const { tokens } = metrics;
-      const { usage } = event;
-      // (`?? 0` throughout: a third-party mapper's usage may lack a count; metrics never turn NaN.)
-      tokens.inputTokens += usage.inputTokens ?? 0;
-      tokens.outputTokens += usage.outputTokens ?? 0;
-      tokens.totalTokens += usage.totalTokens ?? 0;
-      tokens.cachedInputTokens = (tokens.cachedInputTokens ?? 0) + (usage.cachedInputTokens ?? 0);
-      tokens.reasoningTokens = (tokens.reasoningTokens ?? 0) + (usage.reasoningTokens ?? 0);
+      const tokens = metrics.tokens as unknown as Record<string, number>;
+      const usage = event.usage as unknown as Record<string, number | undefined>;
+      for (const kind in tokens) tokens[kind] = (tokens[kind] as number) + (usage[kind] ?? 0);
     } else if (event.type === 'request-error' && event.error.code !== 'aborted') {
       // The caller's abort (or breaking out of a stream) is nobody's failure: it ends the attempt, not as an error.
       metrics.errorCount += 1;

@@ -9,11 +9,11 @@ import { CompletionAssembler } from './completion-assembler';
 import type { AcquireOptions, CredentialLease, CredentialSource } from './credential-source';
 import { policyOf } from './error-codes';
 import type { ResolvedGenerateOptions } from './generate-options';
-import type { KitEvent, KitEventListener } from './kit-event';
+import type { KitEvent, KitEventInput, KitEventListener } from './kit-event';
 import { KitError, toKitError } from './kit-error';
 import { createHttpClient, type HttpClient, type HttpHooks, type HttpRequestInit } from './http-client';
 import { fromMapper, fromRequestBuilder, isMapperFault } from './mapper-fault';
-import { RequestHeaders } from './request-headers';
+import { chatRequestHeaders } from './merge-headers';
 import { parseToolCallInput } from './tool-input';
 import { maskSecrets } from './mask-secrets';
 import { monotonicNow } from './monotonic-clock';
@@ -110,9 +110,6 @@ export class RequestEngine {
   readonly #client: HttpClient;
   /** The one runtime timer of every attempt's timeout. */
   readonly #deadlines: DeadlineTimer;
-  readonly #headers: RequestHeaders;
-  /** The last request URL, and the base and path it was made of (most requests go to one URL). */
-  #lastURL = { base: '', path: '', url: '' };
 
   constructor(config: EngineConfig) {
     this.#config = config;
@@ -121,27 +118,22 @@ export class RequestEngine {
     this.#now = config.now ?? monotonicNow;
     this.#deadlines = new DeadlineTimer(this.#now);
     this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
-    this.#headers = new RequestHeaders({
-      provider: config.definition.headers,
-      settings: config.headers,
-      authHeaders: (lease) => config.definition.authHeaders(lease),
-      copyPerRequest: config.fetch !== undefined,
-    });
   }
 
   /** The URL and headers of a request for a credential. */
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
     const { definition } = this.#config;
     const base = definition.baseURLFor ? withoutTrailingSlash(definition.baseURLFor(lease, this.#baseURL)) : this.#baseURL;
-    const headers = this.#headers.for(lease, stream, request.body !== undefined, request.headers, extraHeaders);
-    return { url: this.#urlOf(base, request.path), headers };
-  }
-
-  /** `base + path`, the same string as last time when neither changed (a new string per request is checked anew). */
-  #urlOf(base: string, path: string): string {
-    const last = this.#lastURL;
-    if (last.base !== base || last.path !== path) this.#lastURL = { base, path, url: base + path };
-    return this.#lastURL.url;
+    const headers = chatRequestHeaders({
+      stream,
+      hasBody: request.body !== undefined,
+      provider: definition.headers,
+      request: request.headers,
+      settings: this.#config.headers,
+      call: extraHeaders,
+      auth: lease.secret ? definition.authHeaders(lease) : undefined,
+    });
+    return { url: base + request.path, headers };
   }
 
   /** Sends one wire request with a credential; a non-2xx answer is thrown as a classified `KitError`. */
@@ -171,7 +163,7 @@ export class RequestEngine {
    * with its classified `KitError` (its body is read first).
    */
   #accepted(response: Response, lease: CredentialLease, model: string | undefined): Promise<never> | undefined {
-    this.#readRateLimits(lease.id, response, model);
+    this.#readRateLimits(lease.id, response.headers, model);
     if (response.ok) return undefined;
     return response.text().then((text) => {
       throw createUpstreamError(
@@ -222,9 +214,7 @@ export class RequestEngine {
     if (options.stream || this.#config.definition.chat.streamsOnWire?.(options)) return (await this.generate({ ...options, stream: true })).final();
     const { result } = await this.#run(options);
     const assembler = new CompletionAssembler(options.model);
-    const { buffered } = result;
-    for (let index = 0; index < buffered.length; index++) {
-      const event = buffered[index] as StreamEvent;
+    for (const event of result.buffered) {
       if (event.type === 'start') assembler.start(event);
       else if (event.type === 'finish') assembler.holdFinish(event);
       else if (event.type === 'tool-call') {
@@ -332,21 +322,13 @@ export class RequestEngine {
         }
         waited = false;
         if (previousId !== undefined && previousId !== lease.id && lastError) {
-          this.#emitEvent({ type: 'failover', at: Date.now(), provider, from: previousId, to: lease.id, reason: lastError.code, model: options.model });
+          this.#emitEvent({ type: 'failover', from: previousId, to: lease.id, reason: lastError.code, model: options.model });
         }
         previousId = lease.id;
 
         attemptNumber += 1;
         const attemptStartedAt = now();
-        this.#emitEvent({
-          type: 'request-start',
-          at: Date.now(),
-          provider,
-          streaming: options.stream,
-          attempt: attemptNumber,
-          model: options.model,
-          credentialId: lease.id,
-        });
+        this.#emitEvent({ type: 'request-start', streaming: options.stream, attempt: attemptNumber, model: options.model, credentialId: lease.id });
         try {
           const result = await this.#attempt(lease, options, Math.min(timeoutMs, deadlineAt - attemptStartedAt), timeoutMs, deadlineAt, attemptStartedAt);
           return { result, attempts: attemptNumber };
@@ -395,33 +377,23 @@ export class RequestEngine {
     } catch (thrown) {
       const error = signal?.aborted ? abortedError(provider) : toKitError(thrown);
       const { code, status, message } = error;
-      this.#emitEvent({
-        type: 'call-error',
-        at: Date.now(),
-        provider,
-        latencyMs: now() - startedAt,
-        error: { code, status, message },
-        attempts: attemptNumber,
-        model: options.model,
-      });
+      this.#emitEvent({ type: 'call-error', latencyMs: now() - startedAt, error: { code, status, message }, attempts: attemptNumber, model: options.model });
       throw error;
     }
   }
 
-  /**
-   * Hands an event to the listeners. Each event is built whole, `at` and `provider` included, as one object literal
-   * per kind: stamping them on afterwards made the store site see every kind's shape (a megamorphic store per event).
-   */
-  #emitEvent(event: KitEvent): void {
-    this.#config.emit(event);
+  /** Stamps `at` and `provider` on an event object built for this call (not copied: a spread of events of every shape is slow). */
+  #emitEvent(event: KitEventInput): void {
+    const stamped = event as KitEvent;
+    stamped.at = Date.now();
+    stamped.provider = this.#config.provider;
+    this.#config.emit(stamped);
   }
 
   #emitRequestError(error: KitError, startedAt: number, credentialId: string, options: ResolvedGenerateOptions, willRetry: boolean) {
     const { code, status, message, requestId } = error;
     this.#emitEvent({
       type: 'request-error',
-      at: Date.now(),
-      provider: this.#config.provider,
       latencyMs: this.#now() - startedAt,
       error: { code, status, message },
       willRetry,
@@ -442,13 +414,8 @@ export class RequestEngine {
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
-    const context: RequestContext = {
-      provider,
-      model: options.model,
-      stream: options.stream,
-      credential: withoutSecret(lease),
-      refineError: definition.refineError,
-    };
+    const { secret: _secret, ...credential } = lease;
+    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
     let request: WireRequest;
     try {
       request = definition.chat.buildRequest(options, context);
@@ -535,13 +502,12 @@ export class RequestEngine {
     }
   }
 
-  /** A response's rate limits, for the listeners and the credential source; its headers are not read when nobody would. */
-  #readRateLimits(credentialId: string, response: Response, model: string | undefined): void {
+  #readRateLimits(credentialId: string, headers: Headers, model: string | undefined): void {
     const { definition, credentials, eventsObserved } = this.#config;
     if (!definition.rateLimits || (eventsObserved === false && !credentials.reportRateLimit)) return;
-    const info = definition.rateLimits(response.headers, Date.now());
+    const info = definition.rateLimits(headers, Date.now());
     if (!info) return;
-    this.#emitEvent({ type: 'rate-limit', at: Date.now(), provider: this.#config.provider, rateLimit: info, credentialId, model });
+    this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));
   }
 
@@ -557,14 +523,9 @@ export class RequestEngine {
     const latencyMs = this.#now() - startedAt;
     const { usage, finishReason, serverTimings } = finish;
     const { id, sequence } = lease;
-    // Not `safely(() => …)`: no closure per call on the hot path; a source's failing bookkeeping still fails nothing.
-    try {
-      credentials.reportSuccess(id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, sequence });
-    } catch {}
-    const event: KitEvent & { serverTimings?: ServerTimings } = {
+    safely(() => credentials.reportSuccess(id, { latencyMs, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, sequence }));
+    const event: KitEventInput & { serverTimings?: ServerTimings } = {
       type: 'request-success',
-      at: Date.now(),
-      provider: this.#config.provider,
       latencyMs,
       usage,
       streaming: options.stream,
@@ -588,15 +549,7 @@ export class RequestEngine {
       safely(() => this.#config.credentials.reportFailure(id, error, { sequence }));
     }
     const { code, status, message } = error;
-    this.#emitEvent({
-      type: 'call-error',
-      at: Date.now(),
-      provider: this.#config.provider,
-      latencyMs: this.#now() - startedAt,
-      error: { code, status, message },
-      attempts,
-      model: options.model,
-    });
+    this.#emitEvent({ type: 'call-error', latencyMs: this.#now() - startedAt, error: { code, status, message }, attempts, model: options.model });
   }
 
   #toChatStream(result: AttemptResult, options: ResolvedGenerateOptions, attempts: number): KitChatStream {
@@ -617,14 +570,7 @@ export class RequestEngine {
       onFirstContent: () => {
         firstContentAt ??= this.#now();
         if (options.stream) {
-          this.#emitEvent({
-            type: 'stream-first-token',
-            at: Date.now(),
-            provider,
-            ttftMs: firstContentAt - startedAt,
-            model: options.model,
-            credentialId: lease.id,
-          });
+          this.#emitEvent({ type: 'stream-first-token', ttftMs: firstContentAt - startedAt, model: options.model, credentialId: lease.id });
         }
       },
       onSuccess: (finish) => this.#reportSuccess(result, options, finish, firstContentAt),
@@ -636,14 +582,6 @@ export class RequestEngine {
       },
     });
   }
-}
-
-/**
- * What a request builder sees of a lease: every field but the secret, named one by one (a rest copy,
- * `{ secret, ...rest }`, walks the lease's keys generically on every attempt).
- */
-function withoutSecret(lease: CredentialLease): RequestContext['credential'] {
-  return { id: lease.id, kind: lease.kind, baseURL: lease.baseURL, projectId: lease.projectId, sequence: lease.sequence };
 }
 
 function withoutTrailingSlash(url: string): string {

@@ -34,7 +34,7 @@ export class TextBuilder {
   toString(): string {
     if (this.#pieces.length > 0) {
       this.#blocks.push(this.#pieces.length === 1 ? (this.#pieces[0] as string) : this.#pieces.join(''));
-      this.#pieces.length = 0;
+      this.#pieces = [];
     }
     if (this.#blocks.length > 1) this.#blocks = [this.#blocks.join('')];
     return this.#blocks[0] ?? '';

@@ -43,7 +43,6 @@ export class ToolCallAccumulator {
 
   /** Emits every pending call as a complete `tool-call` (empty arguments become `{}`) and forgets them. */
   flush(emit: EmitEvent): void {
-    if (this.#calls.size === 0) return; // most answers: nothing to sort, nothing to clear
     const indexes = [...this.#calls.keys()].sort((a, b) => a - b);
     for (const index of indexes) {
       const call = this.#calls.get(index) as PendingToolCall;

@@ -217,40 +217,30 @@ function plainValueTest(schema: FieldSchemaInternals): PlainValueTest | undefine
   return (value) => typeof value === 'string' && value.length >= floor;
 }
 
-/** One field of an `ObjectPlan`: its schema, and a test of values it takes as they are when one could be derived. */
-interface FieldPlan {
-  schema: SafeParser<unknown>;
-  plain: PlainValueTest | undefined;
-}
-
 /** What `parsePresentFields` needs of an object schema, worked out once per schema. */
 interface ObjectPlan {
-  /** The fields by name: a `Map`, so that looking up a call's keys is no property access keyed by each name. */
-  fields: Map<string, FieldPlan>;
+  shape: Record<string, SafeParser<unknown>>;
+  /** Per field, a test of values it takes as they are, when one could be derived. */
+  plainTests: Record<string, PlainValueTest | undefined>;
   /** The fields that must be set (most settings and call options have none). */
   required: readonly string[];
 }
 
 const objectPlans = /* @__PURE__ */ new WeakMap<object, ObjectPlan | null>();
 
-/** The schema of the last `objectPlanOf` call and its plan: most calls are a call's options, schema after schema. */
-let lastPlanned: { schema: object; plan: ObjectPlan | null } | undefined;
-
 function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
-  if (lastPlanned?.schema === schema) return lastPlanned.plan;
   let plan = objectPlans.get(schema);
   if (plan === undefined) {
     const def = (schema as ObjectSchemaInternals)._zod?.def;
     const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
     plan = null;
     if (shape) {
-      const fields = new Map<string, FieldPlan>();
-      for (const [key, field] of Object.entries(shape)) fields.set(key, { schema: field, plain: plainValueTest(field) });
-      plan = { fields, required: Object.keys(shape).filter((key) => shape[key]?._zod?.optin !== 'optional') };
+      const plainTests: Record<string, PlainValueTest | undefined> = Object.create(null);
+      for (const key of Object.keys(shape)) plainTests[key] = plainValueTest(shape[key] ?? {});
+      plan = { shape, plainTests, required: Object.keys(shape).filter((key) => shape[key]?._zod?.optin !== 'optional') };
     }
     objectPlans.set(schema, plan);
   }
-  lastPlanned = { schema, plan };
   return plan;
 }
 
@@ -259,38 +249,30 @@ function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
  * call sets 2, on every call. A value whose keys are all known, with every required field set and every field valid, is
  * accepted from its own fields alone (the same field schemas, so the same result); anything else — an unknown key, a
  * bad or missing field, an object with checks of its own — takes the whole parse, which words the error.
- *
- * The value itself is the result when every field's parse gives back the value it was given (plain strings and
- * booleans always do); a copy is made only for a field whose parse built a value of its own (an array, an object).
- * Copying every call's options key by key cost a megamorphic keyed store per field.
  */
 function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
   const plan = objectPlanOf(schema);
   if (!plan || !isPlainObject(input)) return undefined;
-  const { fields } = plan;
-  let output: Record<string, unknown> | undefined;
-  const keys = Object.keys(input);
-  for (let index = 0; index < keys.length; index++) {
-    const key = keys[index] as string;
-    const field = fields.get(key);
-    if (!field) return undefined;
+  const { shape, plainTests } = plan;
+  const output: Record<string, unknown> = {};
+  for (const key of Object.keys(input)) {
+    if (!Object.hasOwn(shape, key)) return undefined;
     const value = input[key];
-    if (field.plain?.(value)) continue;
-    const result = field.schema.safeParse(value, parseContext);
-    if (!result.success) return undefined;
-    if (result.data !== value) {
-      output ??= { ...input };
-      output[key] = result.data;
+    if (plainTests[key]?.(value)) {
+      output[key] = value;
+      continue;
     }
+    const result = shape[key]?.safeParse(value, parseContext);
+    if (!result?.success) return undefined;
+    output[key] = result.data;
   }
-  for (const key of plan.required) if (!Object.hasOwn(input, key)) return undefined;
-  return output ?? input;
+  for (const key of plan.required) if (!Object.hasOwn(output, key)) return undefined;
+  return output;
 }
 
 /**
  * Parses `input` with a schema, or throws a `KitError` whose message names every bad field.
- * `code` is `invalid_config` for settings and `invalid_request` for call options. An object whose fields all parse to
- * themselves may come back as the same object: treat the result as read-only, as the input.
+ * `code` is `invalid_config` for settings and `invalid_request` for call options.
  *
  * @example
  * parseOrThrow(settingsSchema, settings, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
