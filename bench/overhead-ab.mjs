@@ -28,12 +28,20 @@ const { createOpenAI: createBaseline } = await import(pathToFileURL(resolve(base
 const server = await forkLoopbackServer({ chunks: 10 });
 try {
   const callOptions = { model: MODEL, prompt: 'Say hello in one short sentence.' };
-  const url = `${server.url}/chat/completions`;
-  // What the kit sends (see overhead.bench.mjs, which captures it).
-  const headers = { accept: 'application/json', 'content-type': 'application/json', authorization: 'Bearer test-key-bench' };
-  const body = { model: MODEL, messages: [{ role: 'user', content: callOptions.prompt }] };
+  // The bare fetch sends exactly what this build's kit sends: captured from one call.
+  let captured;
+  await createOpenAI({
+    apiKey: 'test-key-bench',
+    baseURL: server.url,
+    maxRetries: 0,
+    fetch: (input, init) => {
+      captured = { url: String(input), method: init.method, headers: { ...init.headers }, body: JSON.parse(init.body) };
+      return globalThis.fetch(input, init);
+    },
+  }).complete(callOptions);
+  const { url, method, headers, body } = captured;
   const bare = async () => {
-    const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
+    const response = await fetch(url, { method, headers, body: JSON.stringify(body) });
     const json = await response.json();
     if (json.choices[0].message.content !== COMPLETION_TEXT) throw new Error('bare fetch read the wrong text');
   };
