@@ -1,5 +1,5 @@
 import type { ToolChoice } from '@kit/core';
-import { compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions, type WireRequest } from '@kit/core/provider-utils';
+import { atLeast, compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions, type WireRequest } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { defaultMaxTokens } from './anthropic-models';
 import { convertToAnthropicMessages, type AnthropicCacheControl, type AnthropicMessage, type AnthropicPrompt } from './convert-to-anthropic-messages';
@@ -23,7 +23,7 @@ function createProviderOptionsSchema() {
     /** Beta features for this call (`anthropic-beta`), joined with the provider's `beta` setting. */
     beta: z.optional(z.array(nonEmptyStringSchema())),
     /** Only sample from the top K options for each token. */
-    topK: z.optional(integerSchema().check(z.positive())),
+    topK: z.optional(integerSchema().check(atLeast(0, true))),
     /**
      * Prompt-caching breakpoints (`cache_control`): `{ message, part?, ttl? }` (a message's last block, or one part;
      * `message` counts the messages as sent, `system` first when given; negative counts from the end, `-1` the last)
@@ -34,7 +34,7 @@ function createProviderOptionsSchema() {
         z.union(
           [
             z.strictObject({ tools: z.literal(true), ttl }),
-            z.strictObject({ message: integerSchema(), part: z.optional(integerSchema().check(z.minimum(0))), ttl }),
+            z.strictObject({ message: integerSchema(), part: z.optional(integerSchema().check(atLeast(0))), ttl }),
           ],
           {
             error: 'must be { message, part?, ttl? } or { tools: true, ttl? }',

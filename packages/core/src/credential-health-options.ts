@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { errorPolicies } from './error-codes';
 import type { KitEventListener } from './kit-event';
 import { KitError } from './kit-error';
-import { durationMsSchema, functionSchema, implementsSchema, integerSchema, recordSchema } from './setting-schemas';
+import { atLeast, atMost, durationMsSchema, functionSchema, implementsSchema, integerSchema, recordSchema } from './setting-schemas';
 import type { CredentialStateStore } from './state-store';
 
 /** What a credential pool does with a credential after a failure of some HTTP status or `KitError` code. */
@@ -72,11 +72,11 @@ export function credentialHealthOptionsShape() {
      */
     maxTransientBackoffMs: z.optional(durationMsSchema(0)),
     /** Consecutive failure events after which a credential is reported unhealthy. Default 3. */
-    unhealthyAfter: z.optional(integerSchema().check(z.gte(1))),
+    unhealthyAfter: z.optional(integerSchema().check(atLeast(1))),
     /** How long a credential sleeps after `quota_exceeded`, in ms (longer if the server says so). Default 3 600 000 (1 h). */
     quotaCooldownMs: z.optional(durationMsSchema(0)),
     /** Jitter ratio in [0, 1]: each exponential backoff becomes `backoff × (1 ± jitter·random)`. Default 0. */
-    jitter: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    jitter: z.optional(z.number().check(atLeast(0), atMost(1))),
     /**
      * What a failure of an HTTP status or `KitError` code does to the credential, overriding the classification:
      * `{ 401: { action: 'disable' }, 429: { cooldownMs: 30_000 }, quota_exceeded: { cooldownMs: 600_000 } }`.

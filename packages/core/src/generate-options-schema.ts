@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import type { ChatMessage, JSONSchema, ToolInputError } from './chat-message';
 import type { GenerateOptions, ResolvedGenerateOptions, ResolvedToolDefinition } from './generate-options';
 import { KitError } from './kit-error';
-import { durationMsSchema, headersSchema, integerSchema, nonEmptyStringSchema, patternStringSchema, recordSchema } from './setting-schemas';
+import { atLeast, atMost, durationMsSchema, headersSchema, integerSchema, nonEmptyStringSchema, patternStringSchema, recordSchema } from './setting-schemas';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 import { standardSchemaToJSONSchema } from './standard-schema-to-json-schema';
 import { parseOrThrow } from './validate';
@@ -102,9 +102,9 @@ function createCallOptionsSchemas() {
     system: z.optional(z.string()),
     tools: z.optional(z.array(tool)),
     toolChoice: z.optional(toolChoice),
-    maxTokens: z.optional(integerSchema().check(z.positive())),
-    temperature: z.optional(z.number().check(z.minimum(0), z.maximum(2))),
-    topP: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+    maxTokens: z.optional(integerSchema().check(atLeast(0, true))),
+    temperature: z.optional(z.number().check(atLeast(0), atMost(2))),
+    topP: z.optional(z.number().check(atLeast(0), atMost(1))),
     stop: z.optional(z.array(z.string())),
     seed: z.optional(integerSchema()),
     /** Plain text, any JSON, or JSON of a schema (`ChatCompletion.object` then holds the parsed answer). */
@@ -123,7 +123,7 @@ function createCallOptionsSchemas() {
     /** Bound of the whole call, retries and waits included. Default `timeoutMs × (maxRetries + 1)`. */
     deadlineMs: z.optional(durationMsSchema()),
     /** Per-call override of the provider's `maxRetries`. */
-    maxRetries: z.optional(integerSchema().check(z.minimum(0), z.maximum(10))),
+    maxRetries: z.optional(integerSchema().check(atLeast(0), atMost(10))),
     /**
      * Re-send a non-streaming request that timed out (default `false`): the upstream may still be generating that
      * answer, and a re-sent request is generated — and billed — again.

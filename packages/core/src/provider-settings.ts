@@ -5,6 +5,8 @@ import { isHttpHooks, type HttpHooks } from './http-client';
 import type { KitEventListener, MetricsSink } from './kit-event';
 import {
   apiKeySchema,
+  atLeast,
+  atMost,
   durationMsSchema,
   functionSchema,
   headersSchema,
@@ -48,7 +50,7 @@ export const providerSettingsShape = /* @__PURE__ */ (() => ({
   /** Non-streaming: the whole attempt (default 60 000). Streams: first byte and every gap between chunks. */
   timeoutMs: z.optional(durationMsSchema()),
   /** Retries of transient failures (default 2). Moving to another credential after a credential fault is free. */
-  maxRetries: z.optional(integerSchema().check(z.minimum(0), z.maximum(10))),
+  maxRetries: z.optional(integerSchema().check(atLeast(0), atMost(10))),
   fetch: z.optional(functionSchema<typeof globalThis.fetch>()),
   /**
    * ky hooks run on every request of this provider (chat, model list, health check): `beforeRequest` receives the

@@ -1,5 +1,5 @@
 import { KitError, type JSONSchema } from '@kit/core';
-import { compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
+import { atLeast, compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
 
@@ -10,13 +10,13 @@ const plainObject = (what: string) => z.custom<Record<string, unknown>>(isPlainO
 export const geminiProviderOptionsSchema = /* @__PURE__ */ (() =>
   z.strictObject({
     /** `generationConfig.topK`. */
-    topK: z.optional(integerSchema().check(z.positive())),
+    topK: z.optional(integerSchema().check(atLeast(0, true))),
     presencePenalty: z.optional(z.number()),
     frequencyPenalty: z.optional(z.number()),
     /** `generationConfig.thinkingConfig`; `includeThoughts: true` streams thought summaries as `reasoning-delta`. */
     thinkingConfig: z.optional(
       z.strictObject({
-        thinkingBudget: z.optional(integerSchema().check(z.minimum(-1))),
+        thinkingBudget: z.optional(integerSchema().check(atLeast(-1))),
         includeThoughts: z.optional(z.boolean()),
         thinkingLevel: z.optional(nonEmptyStringSchema()),
       }),

@@ -1,4 +1,4 @@
-import { integerSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { atLeast, atMost, integerSchema, parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { modelPriceSchema, type PricingFunction } from './model-pricing';
 
@@ -43,7 +43,7 @@ const optionsSchema = /* @__PURE__ */ (() => {
       }),
     ),
     /** How many recent values each series keeps for its percentiles. Default 1024. */
-    percentileWindow: z.optional(integerSchema().check(z.minimum(1), z.maximum(MAX_PERCENTILE_WINDOW))),
+    percentileWindow: z.optional(integerSchema().check(atLeast(1), atMost(MAX_PERCENTILE_WINDOW))),
     /**
      * Upper bounds (ms, ascending) of the latency and time-to-first-token histograms of the Prometheus export.
      * Default `DEFAULT_LATENCY_BUCKETS_MS` (25 ms … 120 s).

@@ -1,3 +1,4 @@
+import { atLeast } from '@kit/core/provider-utils';
 import type { Usage } from '@kit/core';
 import * as z from 'zod/mini';
 
@@ -6,7 +7,7 @@ import * as z from 'zod/mini';
  * (A pure IIFE: a bundle that never validates prices drops it.)
  */
 export const modelPriceSchema = /* @__PURE__ */ (() => {
-  const amount = () => z.number().check(z.minimum(0));
+  const amount = () => z.number().check(atLeast(0));
   return z.strictObject({
     /** Uncached input (prompt) tokens. */
     inputPerMTok: amount(),

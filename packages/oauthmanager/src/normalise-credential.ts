@@ -1,11 +1,11 @@
-import { integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { atLeast, integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { copyCredential } from './credential-store';
 import type { OAuthCredential } from './oauth-credential';
 import { check } from './invalid-config';
 
 const filled = nonEmptyStringSchema;
-const time = () => z.optional(z.number().check(z.gte(0)));
+const time = () => z.optional(z.number().check(atLeast(0)));
 
 function credentialShape() {
   return {
@@ -17,7 +17,7 @@ function credentialShape() {
     expiresAt: time(),
     scopes: z.optional(z.array(z.string())),
     lastRefreshAt: time(),
-    refreshCount: z.optional(integerSchema().check(z.gte(0))),
+    refreshCount: z.optional(integerSchema().check(atLeast(0))),
     resourceUrl: z.optional(filled()),
     projectId: z.optional(filled()),
     tokenUrl: z.optional(filled()),

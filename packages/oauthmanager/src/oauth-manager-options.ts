@@ -1,5 +1,7 @@
 import type { CredentialStateStore, KitEventListener } from '@kit/core';
 import {
+  atLeast,
+  atMost,
   credentialHealthOptionsShape,
   type CredentialHealthPolicy,
   credentialPoolFunctionSchema,
@@ -26,7 +28,7 @@ export interface RotationNotice {
 }
 
 /** A span of calendar time compared against ages (never a timer): any finite number of ms ≥ 0. */
-const ageMsSchema = () => z.number().check(z.gte(0));
+const ageMsSchema = () => z.number().check(atLeast(0));
 
 const isFunction = (value: unknown): boolean => typeof value === 'function';
 
@@ -67,9 +69,9 @@ function monitoringSchema() {
     /** The alert kinds POSTed to the webhook. Default: every kind. */
     events: z.optional(z.array(z.enum(['failure-rate', 'refresh-failure', 'token-expiring', 'credential-unhealthy', 'persistence-failure']))),
     /** A failure rate above this raises a `'failure-rate'` alert. Default 0.25. */
-    failureRateThreshold: z.optional(z.number().check(z.gte(0), z.lte(1))),
+    failureRateThreshold: z.optional(z.number().check(atLeast(0), atMost(1))),
     /** The failure rate is judged only over at least this many recent requests. Default 10. */
-    minRequestsForFailureRate: z.optional(integerSchema().check(z.gte(1))),
+    minRequestsForFailureRate: z.optional(integerSchema().check(atLeast(1))),
     /** Whether refresh failures raise `'refresh-failure'` alerts. Default `true`. */
     alertOnRefreshFailure: z.optional(z.boolean()),
     /** A token that cannot be refreshed and expires within this raises `'token-expiring'`. Default 24 h. */
@@ -91,7 +93,7 @@ function oauthManagerOptionsSchema() {
     strategy: z.optional(z.enum(['round-robin', 'random'])),
     ...credentialHealthOptionsShape(),
     /** Consecutive refresh failures after which a credential is unhealthy with the refresh backoff. Default 5. */
-    refreshFailuresBeforeUnhealthy: z.optional(integerSchema().check(z.gte(1))),
+    refreshFailuresBeforeUnhealthy: z.optional(integerSchema().check(atLeast(1))),
     /** First refresh backoff (then doubling). Default 60 000. */
     refreshBackoffMs: z.optional(durationMsSchema(0)),
     /** Cap of the refresh backoff. Default 480 000. */

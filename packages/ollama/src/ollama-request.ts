@@ -1,5 +1,5 @@
 import type { JSONSchema } from '@kit/core';
-import { compact, integerSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
+import { atLeast, atMost, compact, integerSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToOllamaMessages, type OllamaMessage } from './convert-to-ollama-messages';
 import { keepAliveSchema } from './ollama-settings';
@@ -18,15 +18,15 @@ export const ollamaProviderOptionsSchema = /* @__PURE__ */ (() =>
     /** `keep_alive` for this request (wins over the `keepAlive` setting). */
     keepAlive: z.optional(keepAliveSchema()),
     /** `options.num_ctx`: the context window to load the model with (Ollama's default is small). */
-    numCtx: z.optional(integerSchema().check(z.positive())),
+    numCtx: z.optional(integerSchema().check(atLeast(0, true))),
     /** `options.top_k`. */
-    topK: z.optional(integerSchema().check(z.positive())),
+    topK: z.optional(integerSchema().check(atLeast(0, true))),
     /** `options.min_p`. */
-    minP: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+    minP: z.optional(z.number().check(atLeast(0), atMost(1))),
     /** `options.repeat_penalty`. */
     repeatPenalty: z.optional(z.number()),
     /** `options.repeat_last_n`. */
-    repeatLastN: z.optional(integerSchema().check(z.minimum(-1))),
+    repeatLastN: z.optional(integerSchema().check(atLeast(-1))),
     /** `options.presence_penalty`. */
     presencePenalty: z.optional(z.number()),
     /** `options.frequency_penalty`. */

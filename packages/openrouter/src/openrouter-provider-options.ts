@@ -1,9 +1,9 @@
-import { integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
+import { atLeast, integerSchema, nonEmptyStringSchema, parseOrThrow } from '@kit/core/provider-utils';
 import { validateOpenAIProviderOptions } from '@kit/openai-compatible';
 import * as z from 'zod/mini';
 
 const slugList = () => z.array(nonEmptyStringSchema());
-const price = () => z.optional(z.number().check(z.gte(0)));
+const price = () => z.optional(z.number().check(atLeast(0)));
 
 /**
  * `providerOptions.openrouter`: OpenRouter's request fields, sent as they are named on the wire. The four it is known
@@ -35,7 +35,7 @@ export const openRouterProviderOptionsSchema = /* @__PURE__ */ (() =>
       z
         .strictObject({
           effort: z.optional(z.enum(['xhigh', 'high', 'medium', 'low', 'minimal', 'none'])),
-          max_tokens: z.optional(integerSchema().check(z.gte(1))),
+          max_tokens: z.optional(integerSchema().check(atLeast(1))),
           exclude: z.optional(z.boolean()),
           enabled: z.optional(z.boolean()),
         })

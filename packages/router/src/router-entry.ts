@@ -1,5 +1,5 @@
 import type { ChatProvider, Provider } from '@kit/core';
-import { nonEmptyStringSchema } from '@kit/core/provider-utils';
+import { atLeast, nonEmptyStringSchema } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 
 /** A provider a router can route to: anything with `generateChatCompletion` and `complete` (a `Provider`, another router). */
@@ -48,7 +48,7 @@ export function routerEntrySchema() {
     z.strictObject({
       provider: providerSchema(),
       model: z.optional(nonEmptyStringSchema()),
-      weight: z.optional(z.number().check(z.positive(), z.refine(Number.isFinite, { error: 'must be a finite number' }))),
+      weight: z.optional(z.number().check(atLeast(0, true), z.refine(Number.isFinite, { error: 'must be a finite number' }))),
       name: z.optional(nonEmptyStringSchema()),
     }),
   ]);

@@ -58,6 +58,8 @@ export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../valid
 export {
   MAX_TIMER_MS,
   apiKeySchema,
+  atLeast,
+  atMost,
   durationMsSchema,
   headersSchema,
   httpURLSchema,
