@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
-import { nonEmptyStringSchema, integerSchema } from './setting-schemas';
+import { atLeast, atMost, integerSchema, nonEmptyStringSchema } from './setting-schemas';
 import { parseOrThrow } from './validate';
 
 const outcome = (schema: z.ZodMiniType, value: unknown) => {
@@ -21,6 +21,21 @@ describe('integerSchema', () => {
 
   it('words an integer beyond 2^53 as no integer (z.int() named its safe range)', () => {
     expect(outcome(integerSchema(), 2 ** 53)).toBe('bad: n: must be an integer');
+  });
+});
+
+describe('atLeast, atMost', () => {
+  it.each([-1, -0.5, 0, 0.5, 1, 2, 2.5, 3, '1', null, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY])(
+    '%s gives what z.minimum, z.positive and z.maximum give',
+    (value) => {
+      expect(outcome(z.number().check(atLeast(0), atMost(2)), value)).toBe(outcome(z.number().check(z.minimum(0), z.maximum(2)), value));
+      expect(outcome(z.number().check(atLeast(0, true)), value)).toBe(outcome(z.number().check(z.positive()), value));
+      expect(outcome(integerSchema().check(atLeast(-1)), value)).toBe(outcome(integerSchema().check(z.gte(-1)), value));
+    },
+  );
+
+  it('words an upper bound with the error it is given', () => {
+    expect(outcome(z.number().check(atMost(5, 'must be at most 5 (a timer limit)')), 6)).toBe('bad: n: must be at most 5 (a timer limit)');
   });
 });
 
