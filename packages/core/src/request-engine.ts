@@ -163,7 +163,7 @@ export class RequestEngine {
    * with its classified `KitError` (its body is read first).
    */
   #accepted(response: Response, lease: CredentialLease, model: string | undefined): Promise<never> | undefined {
-    this.#readRateLimits(lease.id, response.headers, model);
+    this.#readRateLimits(lease.id, response, model);
     if (response.ok) return undefined;
     return response.text().then((text) => {
       throw createUpstreamError(
@@ -502,10 +502,11 @@ export class RequestEngine {
     }
   }
 
-  #readRateLimits(credentialId: string, headers: Headers, model: string | undefined): void {
+  /** A response's rate limits, for the listeners and the credential source; its headers are not read when nobody would. */
+  #readRateLimits(credentialId: string, response: Response, model: string | undefined): void {
     const { definition, credentials, eventsObserved } = this.#config;
     if (!definition.rateLimits || (eventsObserved === false && !credentials.reportRateLimit)) return;
-    const info = definition.rateLimits(headers, Date.now());
+    const info = definition.rateLimits(response.headers, Date.now());
     if (!info) return;
     this.#emitEvent({ type: 'rate-limit', rateLimit: info, credentialId, model });
     safely(() => this.#config.credentials.reportRateLimit?.(credentialId, info));

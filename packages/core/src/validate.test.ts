@@ -129,6 +129,36 @@ describe('parseOrThrow reads only what a full parse would accept (the present-fi
       expect(parseOrThrow(schema, input, 'invalid_config', { what: 'bad' })).toEqual(schema.safeParse(input).data);
     }
   });
+
+  it('fields that parse to themselves: the input comes back as it is; a field parsed to a new value: a copy, the input untouched', () => {
+    const withTransform = z.strictObject({
+      a: z.optional(z.string()),
+      list: z.optional(
+        z.array(
+          z.pipe(
+            z.string(),
+            z.transform((item) => item.toUpperCase()),
+          ),
+        ),
+      ),
+    });
+    const plain = { a: 'x' };
+    expect(parseOrThrow(withTransform, plain, 'invalid_config', { what: 'bad' })).toBe(plain);
+    const list = ['p', 'q'];
+    const input = { a: 'x', list };
+    const parsed = parseOrThrow(withTransform, input, 'invalid_config', { what: 'bad' });
+    expect(parsed).toEqual({ a: 'x', list: ['P', 'Q'] });
+    expect(parsed).not.toBe(input);
+    expect(input).toEqual({ a: 'x', list: ['p', 'q'] });
+    expect(input.list).toBe(list);
+    // Interleaved with another schema: each still parses by its own fields.
+    for (let index = 0; index < 10; index++) {
+      expect(parseOrThrow(index % 2 ? schema : withTransform, { a: `y${index}` }, 'invalid_config', { what: 'bad' })).toEqual({ a: `y${index}` });
+      expect(() => parseOrThrow(index % 2 ? schema : withTransform, { list: [1] }, 'invalid_config', { what: 'bad' })).toThrow(
+        index % 2 ? /list: is not a known option/ : /list\[0\]: must be a string/,
+      );
+    }
+  });
 });
 
 describe('parseOrThrow takes plain and non-empty strings and booleans without zod, exactly when zod takes them as they are', () => {

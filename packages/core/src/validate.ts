@@ -249,30 +249,32 @@ function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
  * call sets 2, on every call. A value whose keys are all known, with every required field set and every field valid, is
  * accepted from its own fields alone (the same field schemas, so the same result); anything else — an unknown key, a
  * bad or missing field, an object with checks of its own — takes the whole parse, which words the error.
+ *
+ * The value itself is the result when every field parses to the value it was given (plain strings and booleans always
+ * do); it is copied only for a field whose parse built a value of its own. A copy, key by key, of every call's options
+ * was a megamorphic store per field, and the caller copies the fields it keeps anyway.
  */
 function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
   const plan = objectPlanOf(schema);
   if (!plan || !isPlainObject(input)) return undefined;
   const { shape, plainTests } = plan;
-  const output: Record<string, unknown> = {};
+  let output: Record<string, unknown> | undefined;
   for (const key of Object.keys(input)) {
     if (!Object.hasOwn(shape, key)) return undefined;
     const value = input[key];
-    if (plainTests[key]?.(value)) {
-      output[key] = value;
-      continue;
-    }
+    if (plainTests[key]?.(value)) continue;
     const result = shape[key]?.safeParse(value, parseContext);
     if (!result?.success) return undefined;
-    output[key] = result.data;
+    if (result.data !== value) (output ??= { ...input })[key] = result.data;
   }
-  for (const key of plan.required) if (!Object.hasOwn(output, key)) return undefined;
-  return output;
+  for (const key of plan.required) if (!Object.hasOwn(input, key)) return undefined;
+  return output ?? input;
 }
 
 /**
  * Parses `input` with a schema, or throws a `KitError` whose message names every bad field.
- * `code` is `invalid_config` for settings and `invalid_request` for call options.
+ * `code` is `invalid_config` for settings and `invalid_request` for call options. An object whose fields all parse to
+ * themselves may come back as the same object: treat the result as read-only, as the input.
  *
  * @example
  * parseOrThrow(settingsSchema, settings, 'invalid_config', { what: 'invalid openai settings', provider: 'openai' });
