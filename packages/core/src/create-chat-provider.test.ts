@@ -202,6 +202,36 @@ describe('createChatProvider', () => {
     expect(seen[1]).toMatchObject({ provider: 'example', model: 'example-1', credentialId: 'default', streaming: false, finishReason: 'stop' });
   });
 
+  it('hands request builders every field of the lease but its secret, on every attempt (20 concurrent calls)', async () => {
+    const seen: unknown[] = [];
+    let sequence = 0;
+    const credentials = {
+      acquire: async () => ({ id: 'account-1', secret, kind: 'oauth' as const, baseURL, projectId: 'project-1', sequence: ++sequence }),
+      reportSuccess: () => {},
+      reportFailure: () => {},
+    };
+    const provider = createChatProvider(
+      {
+        ...definition,
+        chat: {
+          ...definition.chat,
+          buildRequest: (options, context) => {
+            seen.push(context.credential);
+            return { path: '/chat', body: { model: options.model, prompt: 'hi' } };
+          },
+        },
+      },
+      { credentials },
+    );
+    await Promise.all(Array.from({ length: 20 }, () => provider.complete({ prompt: 'hi' })));
+    expect(seen).toHaveLength(20);
+    for (const credential of seen) {
+      expect(Object.keys(credential as object).sort()).toEqual(['baseURL', 'id', 'kind', 'projectId', 'sequence']);
+      expect(JSON.stringify(credential)).not.toContain(secret);
+    }
+    expect(new Set(seen.map((credential) => (credential as { sequence: number }).sequence)).size).toBe(20);
+  });
+
   it('complete() is non-streaming by default and the stream option still works', async () => {
     server.use(
       http.post(`${baseURL}/chat`, ({ request }) =>

@@ -214,7 +214,9 @@ export class RequestEngine {
     if (options.stream || this.#config.definition.chat.streamsOnWire?.(options)) return (await this.generate({ ...options, stream: true })).final();
     const { result } = await this.#run(options);
     const assembler = new CompletionAssembler(options.model);
-    for (const event of result.buffered) {
+    const { buffered } = result;
+    for (let index = 0; index < buffered.length; index++) {
+      const event = buffered[index] as StreamEvent;
       if (event.type === 'start') assembler.start(event);
       else if (event.type === 'finish') assembler.holdFinish(event);
       else if (event.type === 'tool-call') {
@@ -256,13 +258,14 @@ export class RequestEngine {
     let freePoolWait = false;
     let preferId: string | undefined;
     let previousId: string | undefined;
-    const failedWith = new Map<string, KitError>();
-    const failedForGood = new Set<string>();
-    const refreshed = new Set<string>();
+    // Made on a call's first failure: most calls succeed at once.
+    let failedWith: Map<string, KitError> | undefined;
+    let failedForGood: Set<string> | undefined;
+    let refreshed: Set<string> | undefined;
 
     const finalError = (cause: KitError, pool?: KitError) =>
       // With one credential in play the caller gets its own error, as with a single `apiKey`.
-      failedWith.size <= 1
+      (failedWith?.size ?? 0) <= 1
         ? cause
         : new KitError('credentials_exhausted', `${pool?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
             provider,
@@ -288,7 +291,7 @@ export class RequestEngine {
         try {
           const acquireOptions: AcquireOptions = { signal };
           if (preferId) acquireOptions.id = preferId;
-          if (failedForGood.size > 0) acquireOptions.exclude = failedForGood;
+          if (failedForGood) acquireOptions.exclude = failedForGood;
           lease = await credentials.acquire(acquireOptions);
         } catch (error) {
           const kitError = signal?.aborted ? abortedError(provider) : toKitError(error, 'credentials_exhausted', { provider });
@@ -310,8 +313,8 @@ export class RequestEngine {
         }
         preferId = undefined;
 
-        const earlier = failedWith.get(lease.id);
-        if (earlier && failedForGood.has(lease.id)) throw finalError(lastError ?? earlier); // a source that cannot exclude
+        const earlier = failedWith?.get(lease.id);
+        if (earlier && failedForGood?.has(lease.id)) throw finalError(lastError ?? earlier); // a source that cannot exclude
         if (earlier && !waited) {
           // The credential that failed in this call comes back (a single key, or every other one cooling): wait first —
           // at least as long as the server asked — and then ask the pool again, so no lease is held across the wait.
@@ -339,8 +342,8 @@ export class RequestEngine {
             this.#emitRequestError(error, attemptStartedAt, lease.id, options, false);
             throw signal?.aborted ? abortedError(provider) : error;
           }
-          if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed.has(lease.id)) {
-            refreshed.add(lease.id);
+          if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed?.has(lease.id)) {
+            (refreshed ??= new Set()).add(lease.id);
             const refreshedOk = await credentials.onUnauthorized(lease.id, { secret: lease.secret }).catch(() => false);
             if (refreshedOk) {
               this.#emitRequestError(error, attemptStartedAt, lease.id, options, true);
@@ -353,7 +356,7 @@ export class RequestEngine {
             const { id, sequence } = lease;
             safely(() => credentials.reportFailure(id, error, { sequence }));
           }
-          failedWith.set(lease.id, error);
+          (failedWith ??= new Map()).set(lease.id, error);
           const policy = policyOf(error.code);
           const canRetry =
             (policy.switchesCredential || policy.transient) &&
@@ -365,7 +368,7 @@ export class RequestEngine {
           if (error.code === 'invalid_response') invalidResponseRetried = true;
           waited = false;
           freePoolWait = policy.transient || policy.excludesCredential;
-          if (policy.excludesCredential) failedForGood.add(lease.id);
+          if (policy.excludesCredential) (failedForGood ??= new Set()).add(lease.id);
           // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
           // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the pool hands out.
           if (policy.transient) {
@@ -414,8 +417,13 @@ export class RequestEngine {
     startedAt: number,
   ): Promise<AttemptResult> {
     const { provider, definition } = this.#config;
-    const { secret: _secret, ...credential } = lease;
-    const context: RequestContext = { provider, model: options.model, stream: options.stream, credential, refineError: definition.refineError };
+    const context: RequestContext = {
+      provider,
+      model: options.model,
+      stream: options.stream,
+      credential: withoutSecret(lease),
+      refineError: definition.refineError,
+    };
     let request: WireRequest;
     try {
       request = definition.chat.buildRequest(options, context);
@@ -583,6 +591,11 @@ export class RequestEngine {
       },
     });
   }
+}
+
+/** What a request builder sees of a lease: its fields but the secret, named one by one (a rest copy is a generic, slow one). */
+function withoutSecret({ id, kind, baseURL, projectId, sequence }: CredentialLease): RequestContext['credential'] {
+  return { id, kind, baseURL, projectId, sequence };
 }
 
 function withoutTrailingSlash(url: string): string {
