@@ -219,9 +219,11 @@ function plainValueTest(schema: FieldSchemaInternals): PlainValueTest | undefine
 
 /** What `parsePresentFields` needs of an object schema, worked out once per schema. */
 interface ObjectPlan {
-  shape: Record<string, SafeParser<unknown>>;
-  /** Per field, a test of values it takes as they are, when one could be derived. */
-  plainTests: Record<string, PlainValueTest | undefined>;
+  /**
+   * The fields by name, each with its schema and, when one could be derived, a test of values it takes as they are: a
+   * `Map`, so that looking a call's keys up is no property access keyed by each name (a megamorphic one).
+   */
+  fields: Map<string, { schema: SafeParser<unknown>; plain: PlainValueTest | undefined }>;
   /** The fields that must be set (most settings and call options have none). */
   required: readonly string[];
 }
@@ -235,9 +237,9 @@ function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
     const shape = def?.type === 'object' && !def.checks?.length ? def.shape : undefined;
     plan = null;
     if (shape) {
-      const plainTests: Record<string, PlainValueTest | undefined> = Object.create(null);
-      for (const key of Object.keys(shape)) plainTests[key] = plainValueTest(shape[key] ?? {});
-      plan = { shape, plainTests, required: Object.keys(shape).filter((key) => shape[key]?._zod?.optin !== 'optional') };
+      const fields: ObjectPlan['fields'] = new Map();
+      for (const [key, schema] of Object.entries(shape)) fields.set(key, { schema, plain: plainValueTest(schema) });
+      plan = { fields, required: Object.keys(shape).filter((key) => shape[key]?._zod?.optin !== 'optional') };
     }
     objectPlans.set(schema, plan);
   }
@@ -257,14 +259,15 @@ function objectPlanOf(schema: SafeParser<unknown>): ObjectPlan | null {
 function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record<string, unknown> | undefined {
   const plan = objectPlanOf(schema);
   if (!plan || !isPlainObject(input)) return undefined;
-  const { shape, plainTests } = plan;
   let output: Record<string, unknown> | undefined;
-  for (const key of Object.keys(input)) {
-    if (!Object.hasOwn(shape, key)) return undefined;
+  // `for…in` (a plain object inherits nothing enumerable) reads each value through the key cache of the object's shape.
+  for (const key in input) {
+    const field = plan.fields.get(key);
+    if (!field) return undefined;
     const value = input[key];
-    if (plainTests[key]?.(value)) continue;
-    const result = shape[key]?.safeParse(value, parseContext);
-    if (!result?.success) return undefined;
+    if (field.plain?.(value)) continue;
+    const result = field.schema.safeParse(value, parseContext);
+    if (!result.success) return undefined;
     if (result.data !== value) (output ??= { ...input })[key] = result.data;
   }
   for (const key of plan.required) if (!Object.hasOwn(input, key)) return undefined;
