@@ -41,34 +41,34 @@ export function validateOpenAIProviderOptions(options: unknown, provider: string
   return fields;
 }
 
+/** Whether a knob is set: not `null`/`undefined`, and not an empty list or string (as `compact` reads it). */
+const isSet = (value: unknown): boolean => value != null && (value as { length?: number }).length !== 0;
+
 /** Maps resolved options (validated by core) to an OpenAI chat request body. Unset knobs are not sent. */
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {
   const { model, toolChoice, responseFormat: format } = options;
   if (!model) invalidRequest(provider, 'model', 'is required (pass model, or set defaultModel)');
   const maxTokensField = config.maxTokensField ?? 'max_tokens';
-  // `compact` leaves out what is unset, empty tool and stop lists included. (Fixed keys: a computed key or a spread
-  // in this literal makes every call build it the slow way.)
-  let body: OpenAIChatBody = compact({
-    model,
-    messages: convertToOpenAIMessages(options.messages, provider, { reasoningReplay: config.reasoningReplay }),
-    tools: options.tools?.map((tool) => functionOf(compact({ ...tool }))),
-    tool_choice: typeof toolChoice === 'object' ? functionOf({ name: toolChoice.name }) : toolChoice,
-    temperature: options.temperature,
-    top_p: options.topP,
-    stop: options.stop,
-    seed: options.seed,
-    max_tokens: maxTokensField === 'max_tokens' ? options.maxTokens : undefined,
-    max_completion_tokens: maxTokensField === 'max_completion_tokens' ? options.maxTokens : undefined,
-    response_format:
-      format?.type === 'json'
-        ? { type: 'json_object' }
-        : format?.type === 'json-schema'
-          ? { type: 'json_schema', json_schema: compact({ name: format.name ?? 'response', schema: format.schema, strict: format.strict }) }
-          : undefined,
+  // Unset knobs are not sent: each field is set by its own line when it has a value (a literal of every field
+  // passed through `compact` cost a generic copy, key by key, on every call).
+  let body: OpenAIChatBody = { model, messages: convertToOpenAIMessages(options.messages, provider, { reasoningReplay: config.reasoningReplay }) };
+  const tools = options.tools?.map((tool) => functionOf(compact({ ...tool })));
+  if (isSet(tools)) body.tools = tools;
+  if (isSet(toolChoice)) body.tool_choice = typeof toolChoice === 'object' ? functionOf({ name: toolChoice.name }) : toolChoice;
+  if (isSet(options.temperature)) body.temperature = options.temperature;
+  if (isSet(options.topP)) body.top_p = options.topP;
+  if (isSet(options.stop)) body.stop = options.stop;
+  if (isSet(options.seed)) body.seed = options.seed;
+  if (isSet(options.maxTokens)) body[maxTokensField] = options.maxTokens;
+  if (format?.type === 'json') body.response_format = { type: 'json_object' };
+  else if (format?.type === 'json-schema') {
+    body.response_format = { type: 'json_schema', json_schema: compact({ name: format.name ?? 'response', schema: format.schema, strict: format.strict }) };
+  }
+  if (options.stream) {
+    body.stream = true;
     // Streams ask for the usage chunk, sent after the finish reason.
-    stream: options.stream || undefined,
-    stream_options: options.stream ? { include_usage: true } : undefined,
-  });
+    body.stream_options = { include_usage: true };
+  }
   if (config.transformRequestBody) body = config.transformRequestBody(body, options);
   // `providerOptions[type]` goes last, so it wins; an instance name (`groq`, `my-vllm`) works as the key too.
   const { providerOptions } = options;

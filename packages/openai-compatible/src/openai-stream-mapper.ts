@@ -47,8 +47,9 @@ export interface OpenAIChunkMapper extends StreamMapper {
  * delta, its tool calls are indexed by position, `choices` must be there and the answer is complete.
  */
 export function createOpenAIStreamMapper(context: RequestContext, whole = false): OpenAIChunkMapper {
-  const toolCalls = new ToolCallAccumulator();
-  const indexById = new Map<string, number>();
+  // Made with the first tool call: most answers have none.
+  let toolCalls: ToolCallAccumulator | undefined;
+  let indexById: Map<string, number> | undefined;
   let complete = whole;
   let started = false;
   let startedWithId = false;
@@ -61,10 +62,11 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
 
   function addToolCall({ index, id, function: fn }: WireToolCall, emit: EmitEvent): void {
     // Servers that omit `index` send each new call with its id and its continuation pieces without one.
+    indexById ??= new Map();
     toolIndex = typeof index === 'number' ? index : id ? (indexById.get(id) ?? indexById.size) : toolIndex;
     if (id && !indexById.has(id)) indexById.set(id, toolIndex);
     const args = fn?.arguments;
-    toolCalls.add(
+    (toolCalls ??= new ToolCallAccumulator()).add(
       toolIndex,
       { id: id || undefined, name: fn?.name || undefined, argumentsDelta: args == null ? '' : typeof args === 'string' ? args : JSON.stringify(args) },
       emit,
@@ -122,7 +124,7 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
 
     end(emit) {
       if (finishReason === undefined && !complete) return; // truncated: core reports the missing finish
-      toolCalls.flush(emit);
+      toolCalls?.flush(emit);
       emit({ type: 'finish', finishReason: refused && !produced ? 'content-filter' : (finishReason ?? 'other'), usage: usage ?? emptyUsage() });
     },
   };
