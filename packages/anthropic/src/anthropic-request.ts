@@ -1,10 +1,17 @@
 import type { ToolChoice } from '@kit/core';
-import { atLeast, compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions, type WireRequest } from '@kit/core/provider-utils';
+import {
+  atLeast,
+  compact,
+  integerSchema,
+  isRecord,
+  nonEmptyStringSchema,
+  parseOrThrow,
+  type ResolvedGenerateOptions,
+  type WireRequest,
+} from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { defaultMaxTokens } from './anthropic-models';
 import { convertToAnthropicMessages, type AnthropicCacheControl, type AnthropicMessage, type AnthropicPrompt } from './convert-to-anthropic-messages';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * `providerOptions.anthropic`. The named options are checked; any other field is sent as a Messages API body field
@@ -16,7 +23,7 @@ function createProviderOptionsSchema() {
   return z.looseObject({
     /** Extended or adaptive thinking, as the API takes it: `{ type: 'enabled', budget_tokens: 4000 }`, `{ type: 'adaptive' }`. */
     thinking: z.optional(
-      z.custom<{ type: string; [field: string]: unknown }>((value) => isPlainObject(value) && typeof value.type === 'string', {
+      z.custom<{ type: string; [field: string]: unknown }>((value) => isRecord(value) && typeof value.type === 'string', {
         error: 'must be an object with a string "type"',
       }),
     ),

@@ -57,11 +57,16 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
   const defaultModel = settings.defaultModel ?? definition.defaultModel;
   let modelsCache: { at: number; models: ModelInfo[] } | undefined;
 
-  async function generateChatCompletion(options: GenerateOptions): Promise<ChatStream> {
-    const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: true });
+  /** A call's options validated and resolved, the provider's own `providerOptions` included. */
+  function resolve(options: GenerateOptions, defaultStream: boolean): ResolvedGenerateOptions {
+    const resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream });
     const own = resolved.providerOptions?.[definition.type];
     if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
-    return engine.generate(resolved);
+    return resolved;
+  }
+
+  async function generateChatCompletion(options: GenerateOptions): Promise<ChatStream> {
+    return engine.generate(resolve(options, true));
   }
 
   // Not `async`: the engine's promise is handed out as it is (one turn of the event loop less per call); bad options
@@ -69,9 +74,7 @@ export function createChatProvider(definition: ProviderDefinition, settings: Pro
   function complete<OUTPUT = unknown>(options: GenerateOptions<OUTPUT>): Promise<ChatCompletion<OUTPUT>> {
     let resolved: ResolvedGenerateOptions;
     try {
-      resolved = resolveGenerateOptions(options, { provider: name, defaultModel, defaultStream: false });
-      const own = resolved.providerOptions?.[definition.type];
-      if (own && definition.validateProviderOptions) definition.validateProviderOptions(own);
+      resolved = resolve(options, false);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -6,12 +6,11 @@ import { atLeast, atMost, durationMsSchema, headersSchema, integerSchema, nonEmp
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 import { standardSchemaToJSONSchema } from './standard-schema-to-json-schema';
 import { parseOrThrow } from './validate';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from './is-record';
 
 /** A JSON Schema written as an object literal (not a class instance such as a zod 3 schema, which is no JSON Schema). */
 function isJSONSchemaObject(value: unknown): value is JSONSchema {
-  if (!isPlainObject(value)) return false;
+  if (!isRecord(value)) return false;
   const prototype = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
@@ -54,7 +53,7 @@ function createCallOptionsSchemas() {
     input: z.optional(z.custom<unknown>()),
     /** Why `arguments` is not valid input: not JSON, not an object, or refused by the tool's schema. */
     inputError: z.optional(
-      z.custom<ToolInputError>((value) => isPlainObject(value) && typeof value.message === 'string', { error: 'must be { message, issues? }' }),
+      z.custom<ToolInputError>((value) => isRecord(value) && typeof value.message === 'string', { error: 'must be { message, issues? }' }),
     ),
   });
 
@@ -112,7 +111,7 @@ function createCallOptionsSchemas() {
     /** SSE on the wire (default `true`); with `false` the single JSON answer is replayed as events. */
     stream: z.optional(z.boolean()),
     signal: z.optional(
-      z.custom<AbortSignal>((value) => isPlainObject(value) && typeof (value as { aborted?: unknown }).aborted === 'boolean', {
+      z.custom<AbortSignal>((value) => isRecord(value) && typeof (value as { aborted?: unknown }).aborted === 'boolean', {
         error: 'must be an AbortSignal',
       }),
     ),
@@ -129,9 +128,9 @@ function createCallOptionsSchemas() {
      * answer, and a re-sent request is generated — and billed — again.
      */
     resendOnTimeout: z.optional(z.boolean()),
-    metadata: z.optional(z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' })),
+    metadata: z.optional(z.custom<Record<string, unknown>>(isRecord, { error: 'must be an object' })),
     /** Provider-specific extras, keyed by provider type: `{ openai: { ... } }`. Checked by that provider. */
-    providerOptions: z.optional(recordSchema(() => true, '', z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object' }))),
+    providerOptions: z.optional(recordSchema(() => true, '', z.custom<Record<string, unknown>>(isRecord, { error: 'must be an object' }))),
   });
 
   return { mediaSource, contentPart, toolCall, message, tool, toolChoice, responseFormat, generateOptions };

@@ -1,10 +1,9 @@
 import { KitError } from './kit-error';
 import type { StandardSchemaV1 } from './standard-schema';
+import { isRecord } from './is-record';
 
 /** The JSON Schema dialect requested from converters: the one OpenAI, Anthropic and Gemini document. */
 const JSON_SCHEMA_TARGET = 'draft-2020-12';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 // Keywords whose value is data (or a list of names), not a schema: copied as they are.
 const dataKeywords = new Set(['enum', 'const', 'default', 'examples', 'required', 'title', 'description', '$comment', 'pattern', 'format', 'type']);
@@ -18,19 +17,19 @@ const schemaMaps = new Set(['properties', '$defs', 'definitions', 'patternProper
  */
 function closeObjects(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(closeObjects);
-  if (!isPlainObject(node)) return node;
+  if (!isRecord(node)) return node;
   const copy: Record<string, unknown> = {};
   for (const key of Object.keys(node)) {
     const value = node[key];
     if (dataKeywords.has(key)) copy[key] = value;
-    else if (schemaMaps.has(key) && isPlainObject(value)) {
+    else if (schemaMaps.has(key) && isRecord(value)) {
       const map: Record<string, unknown> = {};
       for (const name of Object.keys(value)) map[name] = closeObjects(value[name]);
       copy[key] = map;
     } else copy[key] = closeObjects(value);
   }
   const isObjectType = copy.type === 'object' || (Array.isArray(copy.type) && copy.type.includes('object'));
-  if (isObjectType && isPlainObject(copy.properties) && copy.additionalProperties === undefined) copy.additionalProperties = false;
+  if (isObjectType && isRecord(copy.properties) && copy.additionalProperties === undefined) copy.additionalProperties = false;
   return copy;
 }
 
@@ -75,7 +74,7 @@ export function standardSchemaToJSONSchema(schema: StandardSchemaV1, field: stri
     const reason = error instanceof Error ? error.message : String(error);
     throw new KitError('invalid_request', `${field}: this schema cannot be described as JSON Schema (${reason})`, { ...options, cause: error });
   }
-  if (!isPlainObject(json)) throw new KitError('invalid_request', `${field}: ${withoutJSONSchema(schema['~standard'].vendor)}`, options);
+  if (!isRecord(json)) throw new KitError('invalid_request', `${field}: ${withoutJSONSchema(schema['~standard'].vendor)}`, options);
   const closed = closeObjects(json) as Record<string, unknown>;
   converted.set(schema, closed);
   return closed;

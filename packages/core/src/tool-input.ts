@@ -2,8 +2,7 @@ import type { ToolCall } from './chat-message';
 import type { StandardSchemaResult, StandardSchemaV1 } from './standard-schema';
 import { formatIssues } from './validate';
 import { whenSettled } from './is-promise';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+import { isRecord } from './is-record';
 
 function withResult(toolCall: ToolCall, input: unknown, result: StandardSchemaResult<unknown>): ToolCall {
   if (result.issues) return { ...toolCall, input, inputError: { message: formatIssues(result.issues, 'input'), issues: result.issues } };
@@ -37,7 +36,7 @@ export function parseToolCallInput(given: ToolCall, schema?: StandardSchemaV1): 
     // V8's message quotes the text: the model's text is not repeated in an error.
     return { ...toolCall, inputError: { message: 'arguments: not valid JSON' } };
   }
-  if (!isPlainObject(input)) return { ...toolCall, input, inputError: { message: 'arguments: must be a JSON object' } };
+  if (!isRecord(input)) return { ...toolCall, input, inputError: { message: 'arguments: must be a JSON object' } };
   if (!schema) return { ...toolCall, input };
   let result: StandardSchemaResult<unknown> | Promise<StandardSchemaResult<unknown>>;
   try {

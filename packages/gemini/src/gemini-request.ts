@@ -1,10 +1,9 @@
 import { KitError, type JSONSchema } from '@kit/core';
-import { atLeast, compact, integerSchema, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
+import { atLeast, compact, integerSchema, isRecord, nonEmptyStringSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToGeminiContents, type GeminiContent } from './convert-to-gemini-contents';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-const plainObject = (what: string) => z.custom<Record<string, unknown>>(isPlainObject, { error: `must be ${what}` });
+const plainObject = (what: string) => z.custom<Record<string, unknown>>(isRecord, { error: `must be ${what}` });
 
 /** Gemini-only knobs, passed as `providerOptions.gemini`. Strict: an unknown key is an `invalid_request` error naming it. */
 export const geminiProviderOptionsSchema = /* @__PURE__ */ (() =>

@@ -11,5 +11,4 @@ export function check(ok: unknown, provider: string, field: string, problem = 'i
 /** The problem of a field that is not expected or a key/id that is not in the pool. */
 export const UNKNOWN = 'is unknown';
 
-/** Whether `value` is a plain object (not null, not an array). */
-export const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export { isRecord } from '@kit/core/provider-utils';

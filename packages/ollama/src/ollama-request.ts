@@ -1,10 +1,8 @@
 import type { JSONSchema } from '@kit/core';
-import { atLeast, atMost, compact, integerSchema, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
+import { atLeast, atMost, compact, integerSchema, isRecord, parseOrThrow, type ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import * as z from 'zod/mini';
 import { convertToOllamaMessages, type OllamaMessage } from './convert-to-ollama-messages';
 import { keepAliveSchema } from './ollama-settings';
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Ollama-only knobs, passed as `providerOptions.ollama`. Strict: an unknown key is an `invalid_request` error naming
@@ -32,7 +30,7 @@ export const ollamaProviderOptionsSchema = /* @__PURE__ */ (() =>
     /** `options.frequency_penalty`. */
     frequencyPenalty: z.optional(z.number()),
     /** Any other Modelfile parameter (`num_gpu`, `mirostat`, …), sent in `options` as written. */
-    options: z.optional(z.custom<Record<string, unknown>>(isPlainObject, { error: 'must be an object of Ollama model options' })),
+    options: z.optional(z.custom<Record<string, unknown>>(isRecord, { error: 'must be an object of Ollama model options' })),
   }))();
 
 /** Ollama-only knobs, passed as `providerOptions.ollama`. */

@@ -55,6 +55,7 @@ export { malformedStreamChunk, parseStreamChunk } from '../malformed-stream-chun
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
+export { isRecord } from '../is-record';
 export {
   MAX_TIMER_MS,
   apiKeySchema,
