@@ -344,7 +344,8 @@ export class RequestEngine {
             throw signal?.aborted ? abortedError(provider) : error;
           }
           if (error.code === 'authentication' && credentials.onUnauthorized && !refreshed?.has(lease.id)) {
-            (refreshed ??= new Set()).add(lease.id);
+            refreshed ??= new Set();
+            refreshed.add(lease.id);
             const refreshedOk = await credentials.onUnauthorized(lease.id, { secret: lease.secret }).catch(() => false);
             if (refreshedOk) {
               this.#emitRequestError(error, attemptStartedAt, lease.id, options, true);
@@ -357,7 +358,8 @@ export class RequestEngine {
             const { id, sequence } = lease;
             safely(() => credentials.reportFailure(id, error, { sequence }));
           }
-          (failedWith ??= new Map()).set(lease.id, error);
+          failedWith ??= new Map();
+          failedWith.set(lease.id, error);
           const policy = policyOf(error.code);
           const canRetry =
             (policy.switchesCredential || policy.transient) &&
@@ -369,7 +371,10 @@ export class RequestEngine {
           if (error.code === 'invalid_response') invalidResponseRetried = true;
           waited = false;
           freePoolWait = policy.transient || policy.excludesCredential;
-          if (policy.excludesCredential) (failedForGood ??= new Set()).add(lease.id);
+          if (policy.excludesCredential) {
+            failedForGood ??= new Set();
+            failedForGood.add(lease.id);
+          }
           // A credential fault moves to the next credential at once; a transient one spends a retry and backs off
           // (500 ms × 2ⁿ, or the server's hint), then goes to whichever credential the pool hands out.
           if (policy.transient) {

@@ -268,7 +268,10 @@ function parsePresentFields(schema: SafeParser<unknown>, input: unknown): Record
     if (field.plain?.(value)) continue;
     const result = field.schema.safeParse(value, parseContext);
     if (!result.success) return undefined;
-    if (result.data !== value) (output ??= { ...input })[key] = result.data;
+    if (result.data !== value) {
+      output ??= { ...input };
+      output[key] = result.data;
+    }
   }
   for (const key of plan.required) if (!Object.hasOwn(input, key)) return undefined;
   return output ?? input;

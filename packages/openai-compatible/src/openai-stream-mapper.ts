@@ -66,7 +66,8 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
     toolIndex = typeof index === 'number' ? index : id ? (indexById.get(id) ?? indexById.size) : toolIndex;
     if (id && !indexById.has(id)) indexById.set(id, toolIndex);
     const args = fn?.arguments;
-    (toolCalls ??= new ToolCallAccumulator()).add(
+    toolCalls ??= new ToolCallAccumulator();
+    toolCalls.add(
       toolIndex,
       { id: id || undefined, name: fn?.name || undefined, argumentsDelta: args == null ? '' : typeof args === 'string' ? args : JSON.stringify(args) },
       emit,
