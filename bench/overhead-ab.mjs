@@ -3,12 +3,13 @@
 // and fast spells weigh on every client alike. Separate runs of overhead.bench.mjs on this VM move ±3 % from run to
 // run; this A/B tells a change worth one point of the ratio from noise (repeat it 3 times: ±0.7 points).
 //
-// The baseline is a build laid out as packages: <base>/node_modules/@kit/{core,openai-compatible,openai}/ each with
+// Several `--base` directories may be given: each is one more client in the rotation (variants of one change, side by
+// side). The baseline is a build laid out as packages: <base>/node_modules/@kit/{core,openai-compatible,openai}/ each with
 // its package.json and dist/, and <base>/node_modules/{zod,ky,eventsource-parser} (symlinks to this checkout's
 // copies). One way to make it: check out the baseline revision's packages/, build core, openai-compatible and openai,
 // copy those three folders' dist/ and package.json, and check out this revision again.
 //
-//   npx -y pnpm@12.4.2 exec node overhead-ab.mjs --base /tmp/baseline [--n 2000]
+//   npx -y pnpm@12.4.2 exec node overhead-ab.mjs --base /tmp/baseline [--base /tmp/variant …] [--n 2000] [--warmup 300]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createOpenAI } from '@kit/openai';
@@ -19,11 +20,12 @@ const option = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
   return index === -1 ? fallback : process.argv[index + 1];
 };
-const base = option('base');
-if (!base) throw new Error('pass --base <dir>: a baseline build laid out as described at the top of this file');
+const bases = process.argv.flatMap((argument, index) => (argument === '--base' ? [process.argv[index + 1]] : []));
+if (bases.length === 0) throw new Error('pass --base <dir>: a baseline build laid out as described at the top of this file');
 const N = Number(option('n', 2000));
-const WARMUP = 300;
-const { createOpenAI: createBaseline } = await import(pathToFileURL(resolve(base, 'node_modules/@kit/openai/dist/index.js')).href);
+const WARMUP = Number(option('warmup', 300));
+const baselines = [];
+for (const base of bases) baselines.push([base, (await import(pathToFileURL(resolve(base, 'node_modules/@kit/openai/dist/index.js')).href)).createOpenAI]);
 
 const server = await forkLoopbackServer({ chunks: 10 });
 try {
@@ -52,11 +54,7 @@ try {
       if (completion.text !== COMPLETION_TEXT) throw new Error(`kit read ${JSON.stringify(completion.text)}`);
     };
   };
-  const clients = [
-    ['bare fetch', bare],
-    ['baseline kit', kitClient(createBaseline)],
-    ['this build', kitClient(createOpenAI)],
-  ];
+  const clients = [['bare fetch', bare], ...baselines.map(([base, create]) => [base, kitClient(create)]), ['this build', kitClient(createOpenAI)]];
   const times = new Map(clients.map(([name]) => [name, []]));
   for (let index = 0; index < WARMUP; index++) for (const [, run] of clients) await run();
   for (let index = 0; index < N; index++) {
@@ -71,9 +69,10 @@ try {
   }
   const bareMedian = summarize(times.get('bare fetch')).p50;
   const ratio = (name) => summarize(times.get(name)).p50 / bareMedian;
-  console.log(`# overhead A/B: ${N} calls per client, rotated call by call after ${WARMUP} warm-up rounds; baseline ${base}`);
-  for (const [name] of clients) console.log(`${name.padEnd(13)} median ${fixed(summarize(times.get(name)).p50)} µs  ${fixed(ratio(name), 3)}× bare fetch`);
-  console.log(`this build − baseline: ${fixed((ratio('this build') - ratio('baseline kit')) * 100, 1)} points of the ratio`);
+  console.log(`# overhead A/B: ${N} calls per client, rotated call by call after ${WARMUP} warm-up rounds`);
+  const width = Math.max(...clients.map(([name]) => name.length));
+  for (const [name] of clients) console.log(`${name.padEnd(width)}  median ${fixed(summarize(times.get(name)).p50)} µs  ${fixed(ratio(name), 3)}× bare fetch`);
+  for (const base of bases) console.log(`this build − ${base}: ${fixed((ratio('this build') - ratio(base)) * 100, 1)} points of the ratio`);
 } finally {
   await server.close();
 }
