@@ -5,17 +5,11 @@ import { KitError } from './kit-error';
 import { atLeast, atMost, durationMsSchema, headersSchema, integerSchema, nonEmptyStringSchema, patternStringSchema, recordSchema } from './setting-schemas';
 import { isStandardSchema, type StandardSchemaV1 } from './standard-schema';
 import { standardSchemaToJSONSchema } from './standard-schema-to-json-schema';
-import { parseOrThrow } from './validate';
+import { isPlainObject, parseOrThrow } from './validate';
 import { isRecord } from './is-record';
 
-/** A JSON Schema written as an object literal (not a class instance such as a zod 3 schema, which is no JSON Schema). */
-function isJSONSchemaObject(value: unknown): value is JSONSchema {
-  if (!isRecord(value)) return false;
-  const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
-}
-
-const isSchema = (value: unknown) => isStandardSchema(value) || isJSONSchemaObject(value);
+/** A Standard Schema, or a JSON Schema written as an object literal (a class instance such as a zod 3 schema is none). */
+const isSchema = (value: unknown) => isStandardSchema(value) || isPlainObject(value);
 const schemaMessage = 'must be a JSON Schema object or a Standard Schema (a zod schema, for example)';
 
 /**
