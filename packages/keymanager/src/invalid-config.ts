@@ -10,5 +10,3 @@ export function check(ok: unknown, provider: string, field: string, problem = 'i
 
 /** The problem of a field that is not expected or a key/id that is not in the pool. */
 export const UNKNOWN = 'is unknown';
-
-export { isRecord } from '@kit/core/provider-utils';

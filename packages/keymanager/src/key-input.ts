@@ -1,4 +1,5 @@
-import { check, isRecord, UNKNOWN } from './invalid-config';
+import { isRecord } from '@kit/core/provider-utils';
+import { check, UNKNOWN } from './invalid-config';
 
 /** An API key with an explicit id and/or weight. */
 export interface KeyDefinition {

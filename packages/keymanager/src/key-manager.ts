@@ -22,7 +22,8 @@ import {
   type SharedStateBinding,
 } from '@kit/core/provider-utils';
 import { abortable, throwIfAborted } from './abort';
-import { check, isRecord, UNKNOWN } from './invalid-config';
+import { isRecord } from '@kit/core/provider-utils';
+import { check, UNKNOWN } from './invalid-config';
 import { toKeyHealth, type KeyHealth, type KeyManagerStatus } from './key-health';
 import { isFilled, normaliseKeyInput, type KeyInput } from './key-input';
 import { resolveKeyManagerOptions, type KeyManagerOptions, type ResolvedKeyManagerOptions } from './key-manager-options';

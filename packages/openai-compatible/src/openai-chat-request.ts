@@ -1,4 +1,4 @@
-import { compact } from '@kit/core/provider-utils';
+import { compact, isSet } from '@kit/core/provider-utils';
 import type { ResolvedGenerateOptions } from '@kit/core/provider-utils';
 import { convertToOpenAIMessages, type OpenAIMessage, type ReasoningReplay } from './convert-to-openai-messages';
 import { functionOf, invalidRequest } from './wire';
@@ -40,9 +40,6 @@ export function validateOpenAIProviderOptions(options: unknown, provider: string
   }
   return fields;
 }
-
-/** Whether a knob is set: not `null`/`undefined`, and not an empty list or string (as `compact` reads it). */
-const isSet = (value: unknown): boolean => value != null && (value as { length?: number }).length !== 0;
 
 /** Maps resolved options (validated by core) to an OpenAI chat request body. Unset knobs are not sent. */
 export function buildOpenAIChatBody(options: ResolvedGenerateOptions, config: OpenAIChatRequestConfig, provider: string): OpenAIChatBody {

@@ -29,7 +29,7 @@ export { ToolCallAccumulator } from '../tool-call-accumulator';
 export { parseToolCallInput } from '../tool-input';
 export { parseStructuredOutput } from '../structured-output';
 export { standardSchemaToJSONSchema } from '../standard-schema-to-json-schema';
-export { compact } from '../compact';
+export { compact, isSet } from '../compact';
 
 // Classifying upstream errors.
 export {
