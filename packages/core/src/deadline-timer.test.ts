@@ -63,32 +63,32 @@ describe('DeadlineTimer', () => {
     expect(second).not.toHaveBeenCalled();
   });
 
-  it('sets one runtime timer for 200 sequential answered attempts, and holds the process only while one is in flight', () => {
+  it('sets one runtime timer for 200 sequential attempts, and never holds the process (as AbortSignal.timeout does)', () => {
     const setTimeoutSpy = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimeoutSpy = vi.spyOn(globalThis, 'clearTimeout');
     const timer = new DeadlineTimer(() => performance.now());
     const before = timeouts();
     for (let index = 0; index < 200; index++) {
       const held = deadline(performance.now() + 30_000);
       timer.add(held);
-      // Held: the process may not exit before the deadline can fire.
-      expect(timeouts()).toBe(before + 1);
-      timer.settle(held);
-      // Idle after an answer: the armed timer keeps no process alive.
+      // Unreferenced even while held: a request in flight keeps the process alive through its socket, not this timer.
       expect(timeouts()).toBe(before);
+      timer.delete(held);
     }
     expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+    expect(clearTimeoutSpy).not.toHaveBeenCalled();
   });
 
-  it('leaves no timer at all once the last deadline is deleted (an attempt that failed or was aborted)', () => {
+  it('keeps its idle timer armed and unreferenced after the last deadline goes, and it fires finding nothing due', async () => {
     vi.useFakeTimers();
     const timer = new DeadlineTimer(() => Date.now());
-    const answered = deadline(Date.now() + 30_000);
-    timer.add(answered);
-    timer.settle(answered);
+    const expired = vi.fn();
+    const gone = deadline(Date.now() + 1_000, expired);
+    timer.add(gone);
+    timer.delete(gone);
     expect(vi.getTimerCount()).toBe(1);
-    const aborted = deadline(Date.now() + 30_000);
-    timer.add(aborted);
-    timer.delete(aborted);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(expired).not.toHaveBeenCalled();
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -99,7 +99,7 @@ describe('DeadlineTimer', () => {
     const timer = new DeadlineTimer(() => 0);
     const held = deadline(30_000);
     timer.add(held);
-    timer.settle(held);
+    timer.delete(held);
     expect(clearTimeoutSpy).toHaveBeenCalledWith(1);
     timer.add(held);
     expect(handles).toEqual([1, 2]);

@@ -4,9 +4,8 @@ export interface Deadline {
   expire(): void;
 }
 
-/** The parts of a runtime timer handle used when present (Node's and Bun's `Timeout`). */
+/** The part of a runtime timer handle used when present (Node's and Bun's `Timeout`). */
 interface RefableTimer {
-  ref?: () => unknown;
   unref?: () => unknown;
 }
 
@@ -16,11 +15,11 @@ interface RefableTimer {
  * it expires what is due and waits for the soonest of the rest.
  *
  * Why: a `setTimeout` + `clearTimeout` per attempt made Node create and drop its timer list of that duration on
- * every sequential call (~7 µs of a ~300 µs loopback call). So when the last held deadline is `settle`d (its attempt
- * got its answer), a timer whose handle can be unreferenced (Node, Bun) stays armed for the next call —
- * unreferenced, so it keeps no process alive, and its next firing finds nothing due — and is referenced again while
- * a deadline is held. A deadline `delete`d (an attempt that failed or was aborted), or any deadline where handles
- * cannot be unreferenced (Deno, workers, browsers), leaves no timer once none is held: an abort leaves nothing behind.
+ * every sequential call (~7 µs of a ~300 µs loopback call). So where a timer handle can be unreferenced (Node, Bun)
+ * it is, always, as Node's own `AbortSignal.timeout()` and undici's timers are: it keeps no process alive (a request
+ * in flight does, through its socket) and costs no `ref()`/`unref()` per call; once no deadline is held it stays
+ * armed for the next call and fires once, finding nothing due. Where handles cannot be unreferenced (Deno, workers,
+ * browsers) it is cleared once no deadline is held, so an idle engine leaves no timer behind.
  */
 export class DeadlineTimer {
   readonly #deadlines = new Set<Deadline>();
@@ -36,25 +35,19 @@ export class DeadlineTimer {
   add(deadline: Deadline): void {
     this.#deadlines.add(deadline);
     if (deadline.dueAt < this.#armedFor) this.#arm(deadline.dueAt);
-    else if (this.#deadlines.size === 1) this.#timer?.ref?.();
   }
 
-  /** Drops a deadline; once none is held, the runtime timer is cleared. */
+  /** Drops a deadline; where the timer could not be unreferenced, it is cleared once none is held. */
   delete(deadline: Deadline): void {
-    if (this.#deadlines.delete(deadline) && this.#deadlines.size === 0) this.#disarm();
-  }
-
-  /** Drops the deadline of an attempt that got its answer; once none is held, the timer idles unreferenced (see above). */
-  settle(deadline: Deadline): void {
-    if (!this.#deadlines.delete(deadline) || this.#deadlines.size > 0) return;
-    if (this.#timer?.unref) this.#timer.unref();
-    else this.#disarm();
+    if (this.#deadlines.delete(deadline) && this.#deadlines.size === 0 && !this.#timer?.unref) this.#disarm();
   }
 
   #arm(dueAt: number): void {
     this.#disarm();
     this.#armedFor = dueAt;
-    this.#timer = setTimeout(() => this.#fire(), Math.max(0, dueAt - this.#now()));
+    const timer: ReturnType<typeof setTimeout> & RefableTimer = setTimeout(() => this.#fire(), Math.max(0, dueAt - this.#now()));
+    timer.unref?.();
+    this.#timer = timer;
   }
 
   #disarm(): void {

@@ -183,7 +183,7 @@ export class RequestEngine {
       lease = await credentials.acquire({ signal: attempt.controller.signal });
       const response = await this.send(lease, request, { stream: false, signal: attempt.controller.signal });
       const body = parseJsonOrText(await response.text());
-      attempt.dispose(true);
+      attempt.dispose();
       const { id, sequence } = lease;
       safely(() => credentials.reportSuccess(id, { sequence }));
       return body;
@@ -465,7 +465,7 @@ export class RequestEngine {
         } catch (error) {
           throw mapperError(error);
         }
-        attempt.dispose(true);
+        attempt.dispose();
         return { lease, buffered, attempt, startedAt, requestId };
       }
       // Streaming: from here the timer counts only while a read waits for an event, and, until the first content
@@ -534,7 +534,7 @@ export class RequestEngine {
   ): void {
     const { credentials } = this.#config;
     const { lease, attempt, startedAt } = result;
-    attempt.dispose(true);
+    attempt.dispose();
     const latencyMs = this.#now() - startedAt;
     const { usage, finishReason, serverTimings } = finish;
     const { id, sequence } = lease;
