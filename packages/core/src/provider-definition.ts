@@ -95,7 +95,10 @@ export interface ProviderDefinition {
   capabilities?: Partial<ProviderCapabilities>;
   /** Served by `getModels()` when the live list cannot be fetched. */
   fallbackModels: readonly ModelInfo[];
-  /** The authentication headers for a credential. */
+  /**
+   * The authentication headers for a credential. They may depend on the lease's `id`, `kind`, `secret` and `projectId`
+   * only: the engine merges a credential's request headers once and reuses them while those are unchanged.
+   */
   authHeaders(lease: CredentialLease): Record<string, string>;
   /** Headers sent on every request (beyond the user's `headers`). */
   headers?: Record<string, string>;

@@ -110,6 +110,8 @@ export class RequestEngine {
   readonly #client: HttpClient;
   /** The one runtime timer of every attempt's timeout. */
   readonly #deadlines: DeadlineTimer;
+  /** Merged request headers per kind of request and credential (see `prepare`); never handed to a user's `fetch`. */
+  readonly #headersFor = new Map<string, { secret: string; kind: string; projectId: string | undefined; headers: Record<string, string> }>();
 
   constructor(config: EngineConfig) {
     this.#config = config;
@@ -120,20 +122,31 @@ export class RequestEngine {
     this.#baseURL = withoutTrailingSlash(config.baseURL ?? config.definition.defaultBaseURL);
   }
 
-  /** The URL and headers of a request for a credential. */
+  /**
+   * The URL and headers of a request for a credential. The headers of a request with none of its own (no wire request
+   * or call `headers`) are merged once per credential and kind of request, and reused while the credential's `kind`,
+   * `secret` and `projectId` stay the same (what `authHeaders` may depend on); a user's `fetch` gets its own copy.
+   */
   prepare(lease: CredentialLease, request: WireRequest, extraHeaders: Record<string, string> | undefined, stream: boolean) {
     const { definition } = this.#config;
     const base = definition.baseURLFor ? withoutTrailingSlash(definition.baseURLFor(lease, this.#baseURL)) : this.#baseURL;
-    const headers = chatRequestHeaders({
-      stream,
-      hasBody: request.body !== undefined,
-      provider: definition.headers,
-      request: request.headers,
-      settings: this.#config.headers,
-      call: extraHeaders,
-      auth: lease.secret ? definition.authHeaders(lease) : undefined,
-    });
-    return { url: base + request.path, headers };
+    const hasBody = request.body !== undefined;
+    const key = extraHeaders || request.headers ? undefined : `${+stream}${+hasBody}${lease.id}`;
+    const merged = key === undefined ? undefined : this.#headersFor.get(key);
+    let headers = merged && merged.secret === lease.secret && merged.kind === lease.kind && merged.projectId === lease.projectId ? merged.headers : undefined;
+    if (!headers) {
+      headers = chatRequestHeaders({
+        stream,
+        hasBody,
+        provider: definition.headers,
+        request: request.headers,
+        settings: this.#config.headers,
+        call: extraHeaders,
+        auth: lease.secret ? definition.authHeaders(lease) : undefined,
+      });
+      if (key !== undefined) this.#headersFor.set(key, { secret: lease.secret, kind: lease.kind, projectId: lease.projectId, headers });
+    }
+    return { url: base + request.path, headers: this.#config.fetch ? { ...headers } : headers };
   }
 
   /** Sends one wire request with a credential; a non-2xx answer is thrown as a classified `KitError`. */
