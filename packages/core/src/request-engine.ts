@@ -451,82 +451,92 @@ export class RequestEngine {
       throw fromRequestBuilder(error, provider);
     }
     const attempt = new Attempt(options.signal, firstByteTimeoutMs, provider, idleTimeoutMs, this.#deadlines, this.#now, startedAt);
-    const { controller } = attempt;
-    const mapperError = (error: unknown) => fromMapper(error, provider, lease.id, [lease.secret]);
     try {
-      const response = await this.#dispatch(lease, request, { headers: options.headers, stream: options.stream, signal: controller.signal });
+      const response = await this.#dispatch(lease, request, { headers: options.headers, stream: options.stream, signal: attempt.controller.signal });
       const refused = this.#accepted(response, lease, options.model);
       if (refused) await refused;
-      const buffered: StreamEvent[] = [];
       const requestId = requestIdOf(response.headers);
       // Errors the upstream sends inside the answer carry the request id and get the provider's refinement.
       context.requestId = requestId;
-      if (!options.stream || !response.body) {
-        const text = await response.text();
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch (error) {
-          throw new KitError('invalid_response', `${provider}: the answer is not JSON: ${(error as Error).message}`, {
-            provider,
-            credentialId: lease.id,
-            secrets: [lease.secret],
-          });
-        }
-        try {
-          definition.chat.parseResponse(body, context, (event) => buffered.push(event));
-        } catch (error) {
-          throw mapperError(error);
-        }
-        attempt.dispose();
-        return { lease, buffered, attempt, startedAt, requestId };
-      }
-      // Streaming: from here the timer counts only while a read waits for an event, and, until the first content
-      // event, never past the call's deadline (keep-alive comments are not progress).
-      attempt.progressed();
-      attempt.bindContentDeadline(deadlineAt);
-      const reader = new WireEventReader(
-        response.body,
-        definition.chat.framing,
-        definition.chat.createStreamMapper(context),
-        { waiting: () => attempt.waiting(), progressed: () => attempt.progressed() },
-        mapperError,
-      );
-      controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
-      let finished = false;
-      for (;;) {
-        const event = reader.take();
-        if (event === undefined) {
-          if (reader.done) break;
-          await reader.fill();
-          continue;
-        }
-        buffered.push(event);
-        if (isContentEvent(event)) {
-          attempt.contentStarted();
-          return { lease, buffered, reader, attempt, startedAt, requestId, firstContentAt: this.#now() };
-        }
-        if (event.type === 'finish') finished = true;
-      }
-      if (!finished) {
-        // Empty 200, comments only, a JSON body for a stream request: an attempt failure like any other before content.
-        const contentType = response.headers.get('content-type') ?? 'none';
-        throw new KitError('invalid_response', `${provider}: the stream ended before any content (content-type ${contentType})`, {
+      if (options.stream && response.body) return await this.#readToFirstContent(response, lease, context, attempt, deadlineAt, startedAt);
+      // One JSON answer. (The hot path ends here, at the end of the function: V8 tiers a function up by how far into
+      // its code a call returns, so the streaming and failure paths live in methods of their own.)
+      const text = await response.text();
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch (error) {
+        throw new KitError('invalid_response', `${provider}: the answer is not JSON: ${(error as Error).message}`, {
           provider,
           credentialId: lease.id,
+          secrets: [lease.secret],
         });
       }
-      return { lease, buffered, reader, attempt, startedAt, requestId };
-    } catch (error) {
-      const classified = classifyThrown(error, controller.signal, provider, lease);
-      if (classified.code === 'timeout' && !options.stream && !options.resendOnTimeout && !mayBeGenerating.has(classified)) {
-        mayBeGenerating.add(classified);
-        classified.message += ' (not re-sent: it may still be generating; see resendOnTimeout)';
+      const buffered: StreamEvent[] = [];
+      try {
+        definition.chat.parseResponse(body, context, (event) => buffered.push(event));
+      } catch (error) {
+        throw fromMapper(error, provider, lease.id, [lease.secret]);
       }
-      controller.abort(classified);
       attempt.dispose();
-      throw classified;
+      return { lease, buffered, attempt, startedAt, requestId };
+    } catch (error) {
+      throw attemptFailed(error, attempt, lease, options, provider);
     }
+  }
+
+  /**
+   * Reads a streamed answer (`response.body` is set: the caller checked) up to its first content event (or its end): a
+   * stream may fail over only before that.
+   * From here the timer counts only while a read waits for an event, and, until the first content event, never past
+   * the call's deadline (keep-alive comments are not progress).
+   */
+  async #readToFirstContent(
+    response: Response,
+    lease: CredentialLease,
+    context: RequestContext,
+    attempt: Attempt,
+    deadlineAt: number,
+    startedAt: number,
+  ): Promise<AttemptResult> {
+    const { provider, definition } = this.#config;
+    const { controller } = attempt;
+    const { requestId } = context;
+    attempt.progressed();
+    attempt.bindContentDeadline(deadlineAt);
+    const reader = new WireEventReader(
+      response.body as ReadableStream<Uint8Array>,
+      definition.chat.framing,
+      definition.chat.createStreamMapper(context),
+      { waiting: () => attempt.waiting(), progressed: () => attempt.progressed() },
+      (error) => fromMapper(error, provider, lease.id, [lease.secret]),
+    );
+    controller.signal.addEventListener('abort', () => reader.cancel(controller.signal.reason), { once: true });
+    const buffered: StreamEvent[] = [];
+    let finished = false;
+    for (;;) {
+      const event = reader.take();
+      if (event === undefined) {
+        if (reader.done) break;
+        await reader.fill();
+        continue;
+      }
+      buffered.push(event);
+      if (isContentEvent(event)) {
+        attempt.contentStarted();
+        return { lease, buffered, reader, attempt, startedAt, requestId, firstContentAt: this.#now() };
+      }
+      if (event.type === 'finish') finished = true;
+    }
+    if (!finished) {
+      // Empty 200, comments only, a JSON body for a stream request: an attempt failure like any other before content.
+      const contentType = response.headers.get('content-type') ?? 'none';
+      throw new KitError('invalid_response', `${provider}: the stream ended before any content (content-type ${contentType})`, {
+        provider,
+        credentialId: lease.id,
+      });
+    }
+    return { lease, buffered, reader, attempt, startedAt, requestId };
   }
 
   /** A response's rate limits, for the listeners and the credential source; its headers are not read when nobody would. */
@@ -619,4 +629,20 @@ function withoutSecret({ id, kind, baseURL, projectId, sequence }: CredentialLea
 
 function withoutTrailingSlash(url: string): string {
   return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
+}
+
+/**
+ * What an attempt threw, classified; the attempt is aborted with it and ends. A non-streaming request that timed out
+ * is marked as possibly still generating (not re-sent unless the call passes `resendOnTimeout`).
+ */
+function attemptFailed(error: unknown, attempt: Attempt, lease: CredentialLease, options: ResolvedGenerateOptions, provider: string): KitError {
+  const { controller } = attempt;
+  const classified = classifyThrown(error, controller.signal, provider, lease);
+  if (classified.code === 'timeout' && !options.stream && !options.resendOnTimeout && !mayBeGenerating.has(classified)) {
+    mayBeGenerating.add(classified);
+    classified.message += ' (not re-sent: it may still be generating; see resendOnTimeout)';
+  }
+  controller.abort(classified);
+  attempt.dispose();
+  return classified;
 }
