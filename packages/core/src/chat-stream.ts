@@ -266,8 +266,13 @@ export function completeAnswer(
 ): ChatCompletion | Promise<ChatCompletion> {
   const completion = assembler.build(provider, credentialId);
   const format = answer?.responseFormat?.type;
-  if (!answer || (format !== 'json' && format !== 'json-schema')) return completion;
-  // Throws when the answer is no JSON or fails the schema (callers are async: the caller sees a rejection).
+  // The plain answer returns last: V8 tiers a function up by how far into its code a call returns.
+  return answer && (format === 'json' || format === 'json-schema') ? withStructuredOutput(completion, answer, provider) : completion;
+}
+
+/** The answer with `object` set from its text; throws when the text is no JSON or fails the schema. */
+function withStructuredOutput(completion: ChatCompletion, answer: AnswerShape, provider: string): ChatCompletion | Promise<ChatCompletion> {
+  // Callers are async: the caller sees a rejection.
   const object = parseStructuredOutput(completion.text, answer, { provider, finishReason: completion.finishReason });
   if (!isPromise(object)) {
     completion.object = object;
