@@ -75,9 +75,12 @@ export class Attempt implements Deadline {
     this.#waiting = false;
   }
 
-  /** Stops the timer and unlinks the outer signal; the controller stays usable. */
-  dispose(): void {
-    if (this.#scheduled) this.#timer.delete(this);
+  /**
+   * Stops the timer and unlinks the outer signal; the controller stays usable. `answered`: the attempt got its answer
+   * (the engine's timer may then idle for the next call); otherwise no timer is left once no attempt is in flight.
+   */
+  dispose(answered = false): void {
+    if (this.#scheduled) this.#timer.delete(this, answered);
     this.#scheduled = false;
     this.#waiting = false;
     this.#unlink();

@@ -73,22 +73,26 @@ describe('DeadlineTimer', () => {
       timer.add(held);
       // Unreferenced even while held: a request in flight keeps the process alive through its socket, not this timer.
       expect(timeouts()).toBe(before);
-      timer.delete(held);
+      timer.delete(held, true);
     }
     expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
     expect(clearTimeoutSpy).not.toHaveBeenCalled();
   });
 
-  it('keeps its idle timer armed and unreferenced after the last deadline goes, and it fires finding nothing due', async () => {
+  it('keeps its idle timer armed after the last answered attempt, firing once on nothing; a failed or aborted one clears it', async () => {
     vi.useFakeTimers();
     const timer = new DeadlineTimer(() => Date.now());
     const expired = vi.fn();
-    const gone = deadline(Date.now() + 1_000, expired);
-    timer.add(gone);
-    timer.delete(gone);
+    const answered = deadline(Date.now() + 1_000, expired);
+    timer.add(answered);
+    timer.delete(answered, true);
     expect(vi.getTimerCount()).toBe(1);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(expired).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(0);
+    const aborted = deadline(Date.now() + 30_000);
+    timer.add(aborted);
+    timer.delete(aborted);
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -99,7 +103,7 @@ describe('DeadlineTimer', () => {
     const timer = new DeadlineTimer(() => 0);
     const held = deadline(30_000);
     timer.add(held);
-    timer.delete(held);
+    timer.delete(held, true);
     expect(clearTimeoutSpy).toHaveBeenCalledWith(1);
     timer.add(held);
     expect(handles).toEqual([1, 2]);

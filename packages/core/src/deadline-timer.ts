@@ -17,9 +17,10 @@ interface RefableTimer {
  * Why: a `setTimeout` + `clearTimeout` per attempt made Node create and drop its timer list of that duration on
  * every sequential call (~7 µs of a ~300 µs loopback call). So where a timer handle can be unreferenced (Node, Bun)
  * it is, always, as Node's own `AbortSignal.timeout()` and undici's timers are: it keeps no process alive (a request
- * in flight does, through its socket) and costs no `ref()`/`unref()` per call; once no deadline is held it stays
- * armed for the next call and fires once, finding nothing due. Where handles cannot be unreferenced (Deno, workers,
- * browsers) it is cleared once no deadline is held, so an idle engine leaves no timer behind.
+ * in flight does, through its socket) and costs no `ref()`/`unref()` per call; once the last answered attempt lets go
+ * of it, it stays armed for the next call and fires once, finding nothing due. Where handles cannot be unreferenced (Deno, workers,
+ * browsers) it is cleared once no deadline is held. After a failed or aborted attempt it is cleared everywhere once none
+ * is held: an abort leaves no timer behind (SPEC).
  */
 export class DeadlineTimer {
   readonly #deadlines = new Set<Deadline>();
@@ -37,9 +38,12 @@ export class DeadlineTimer {
     if (deadline.dueAt < this.#armedFor) this.#arm(deadline.dueAt);
   }
 
-  /** Drops a deadline; where the timer could not be unreferenced, it is cleared once none is held. */
-  delete(deadline: Deadline): void {
-    if (this.#deadlines.delete(deadline) && this.#deadlines.size === 0 && !this.#timer?.unref) this.#disarm();
+  /**
+   * Drops a deadline; once none is held, the runtime timer is cleared — unless the attempt was `answered` and the timer
+   * is unreferenced: it then idles for the next call. (A failed or aborted attempt leaves no timer behind.)
+   */
+  delete(deadline: Deadline, answered = false): void {
+    if (this.#deadlines.delete(deadline) && this.#deadlines.size === 0 && !(answered && this.#timer?.unref)) this.#disarm();
   }
 
   #arm(dueAt: number): void {

@@ -196,7 +196,7 @@ export class RequestEngine {
       lease = await credentials.acquire({ signal: attempt.controller.signal });
       const response = await this.send(lease, request, { stream: false, signal: attempt.controller.signal });
       const body = parseJsonOrText(await response.text());
-      attempt.dispose();
+      attempt.dispose(true);
       const { id, sequence } = lease;
       safely(() => credentials.reportSuccess(id, { sequence }));
       return body;
@@ -481,7 +481,7 @@ export class RequestEngine {
       } catch (error) {
         throw fromMapper(error, provider, lease.id, [lease.secret]);
       }
-      attempt.dispose();
+      attempt.dispose(true);
       return { lease, buffered, attempt, startedAt, requestId };
     } catch (error) {
       throw attemptFailed(error, attempt, lease, options, provider);
@@ -560,7 +560,7 @@ export class RequestEngine {
   ): void {
     const { credentials } = this.#config;
     const { lease, attempt, startedAt } = result;
-    attempt.dispose();
+    attempt.dispose(true);
     const latencyMs = this.#now() - startedAt;
     const { usage, finishReason, serverTimings } = finish;
     const { id, sequence } = lease;
