@@ -28,7 +28,11 @@ describe('core on an edge runtime', () => {
       },
     });
     const events: StreamEvent[] = [];
-    for (let event = await reader.next(); event; event = await reader.next()) events.push(event);
+    while (!reader.done) {
+      const event = reader.take();
+      if (event) events.push(event);
+      else await reader.fill();
+    }
     expect(events.at(-1)).toEqual({ type: 'tool-call', toolCall: { id: 'call_1', name: 'f', arguments: '{"x":1}' } });
   });
 });

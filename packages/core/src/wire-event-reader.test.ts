@@ -29,9 +29,18 @@ function echoMapper(seen: WireChunk[]): StreamMapper {
   };
 }
 
+/** The next event, read the way the engine and `ChatStream` read: take what is decoded, read only when none is. */
+async function nextOf(reader: WireEventReader): Promise<StreamEvent | undefined> {
+  for (;;) {
+    const event = reader.take();
+    if (event !== undefined || reader.done) return event;
+    await reader.fill();
+  }
+}
+
 async function drain(reader: WireEventReader): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for (let event = await reader.next(); event; event = await reader.next()) events.push(event);
+  for (let event = await nextOf(reader); event; event = await nextOf(reader)) events.push(event);
   return events;
 }
 
@@ -69,11 +78,11 @@ describe('WireEventReader', () => {
 
   it('hands out the events of a read before the in-stream error that came in the same read', async () => {
     const reader = new WireEventReader(bodyOf(['data: partial\n\ndata: boom\n\ndata: never\n\n']), sseFraming, echoMapper([]));
-    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'partial' });
-    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
+    expect(await nextOf(reader)).toEqual({ type: 'text-delta', text: 'partial' });
+    await expect(nextOf(reader)).rejects.toMatchObject({ code: 'server_error' });
   });
 
-  it('throws the mapper error from next()', async () => {
+  it('throws the mapper error once the events before it are taken', async () => {
     const reader = new WireEventReader(bodyOf(['data: ok\n\ndata: boom\n\n']), sseFraming, echoMapper([]));
     await expect(drain(reader)).rejects.toMatchObject({ code: 'server_error' });
   });
@@ -87,10 +96,10 @@ describe('WireEventReader', () => {
       },
     };
     const reader = new WireEventReader(bodyOf(['data: a\n\n']), sseFraming, mapper);
-    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'a' });
-    expect(await reader.next()).toEqual({ type: 'text-delta', text: 'tail' });
-    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
-    await expect(reader.next()).rejects.toMatchObject({ code: 'server_error' });
+    expect(await nextOf(reader)).toEqual({ type: 'text-delta', text: 'a' });
+    expect(await nextOf(reader)).toEqual({ type: 'text-delta', text: 'tail' });
+    await expect(nextOf(reader)).rejects.toMatchObject({ code: 'server_error' });
+    await expect(nextOf(reader)).rejects.toMatchObject({ code: 'server_error' });
   });
 
   it('passes a mapper bug through wrapError, so core can mark it', async () => {
@@ -101,7 +110,7 @@ describe('WireEventReader', () => {
       end: () => {},
     };
     const reader = new WireEventReader(bodyOf(['data: a\n\n']), sseFraming, mapper, {}, (error) => new KitError('invalid_response', String(error)));
-    await expect(reader.next()).rejects.toMatchObject({ code: 'invalid_response' });
+    await expect(nextOf(reader)).rejects.toMatchObject({ code: 'invalid_response' });
   });
 
   it('reads a multi-megabyte SSE event delivered in 16 KB chunks intact (eventsource-parser is linear on long lines)', async () => {

@@ -45,7 +45,8 @@ export class WireEventReader {
     this.#wrapError = wrapError;
     this.#reader = body.getReader();
     this.#emit = (event) => {
-      this.#queue.push(event);
+      const queue = this.#queue;
+      queue[queue.length] = event;
     };
     this.#framer = framing((chunk) => mapper.push(chunk, this.#emit));
   }
@@ -97,18 +98,9 @@ export class WireEventReader {
     if (this.#queue.length > 0) this.#hooks.progressed?.();
   }
 
-  /** The next event, or `undefined` when the upstream closed the stream and the mapper has flushed. */
-  async next(): Promise<StreamEvent | undefined> {
-    for (;;) {
-      const event = this.take();
-      if (event !== undefined || this.done) return event;
-      await this.fill();
-    }
-  }
-
   /**
    * Stops reading and releases the connection (an abort, a timeout): events already decoded are dropped, and
-   * `take()`/`next()` throw `reason` from now on. (An in-stream error, by contrast, hands out what came before it.)
+   * `take()` throws `reason` from now on. (An in-stream error, by contrast, hands out what came before it.)
    */
   cancel(reason?: unknown): void {
     this.#queue.length = 0;
