@@ -11,7 +11,6 @@ describe('TextBuilder', () => {
     const builder = new TextBuilder();
     for (const piece of pieces) builder.append(piece);
     const expected = pieces.join('');
-    expect(builder.length).toBe(expected.length);
     expect(builder.toString()).toBe(expected);
   });
 
@@ -30,7 +29,6 @@ describe('TextBuilder', () => {
     const builder = new TextBuilder();
     expect(builder.toString()).toBe('');
     builder.append('');
-    expect(builder.length).toBe(0);
     expect(builder.toString()).toBe('');
   });
 });

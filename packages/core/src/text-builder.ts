@@ -14,20 +14,15 @@ const BLOCK_PIECES = 4096;
 export class TextBuilder {
   #blocks: string[] = [];
   #pieces: string[] = [];
-  #length = 0;
 
   append(text: string): void {
     if (text === '') return;
-    this.#length += text.length;
-    this.#pieces.push(text);
-    if (this.#pieces.length >= BLOCK_PIECES) {
+    const pieces = this.#pieces;
+    pieces[pieces.length] = text;
+    if (pieces.length >= BLOCK_PIECES) {
       this.#blocks.push(this.#pieces.join(''));
       this.#pieces = [];
     }
-  }
-
-  get length(): number {
-    return this.#length;
   }
 
   /** The whole text as one flat string (which is then kept as the only block). */
