@@ -125,6 +125,36 @@ describe('KitChatStream', () => {
     expect(release).toHaveBeenCalledTimes(1);
   });
 
+  it('answers every next() with a promise, never a synchronous throw: a decoded event, a read, a failure, the end', async () => {
+    const failure = new KitError('server_error', 'overloaded');
+    const { stream } = fakeChatStream([{ type: 'text-delta', text: 'a' }], [{ type: 'text-delta', text: 'b' }, failure]);
+    const iterator = stream[Symbol.asyncIterator]();
+    const answers: unknown[] = [];
+    const next = () => {
+      const answer = iterator.next();
+      answers.push(answer);
+      return answer;
+    };
+    expect(await next()).toMatchObject({ done: false, value: { type: 'start' } });
+    expect(await next()).toEqual({ done: false, value: { type: 'text-delta', text: 'a' } }); // already decoded
+    expect(await next()).toEqual({ done: false, value: { type: 'text-delta', text: 'b' } }); // after a read
+    await expect(next()).rejects.toBe(failure); // thrown by the read
+    await expect(next()).rejects.toBe(failure); // held: thrown by the step itself, handed out as a rejection
+
+    const { stream: finished } = fakeChatStream([{ type: 'finish', finishReason: 'stop', usage }]);
+    const rest = finished[Symbol.asyncIterator]();
+    const more = () => {
+      const answer = rest.next();
+      answers.push(answer);
+      return answer;
+    };
+    await more(); // start
+    expect(await more()).toMatchObject({ done: false, value: { type: 'finish' } });
+    expect(await more()).toEqual({ done: true, value: undefined });
+    expect(await more()).toEqual({ done: true, value: undefined });
+    expect(answers.every((answer) => answer instanceof Promise)).toBe(true);
+  });
+
   it('treats a stream that ends without finish as invalid_response', async () => {
     const { stream, onSuccess } = fakeChatStream([{ type: 'text-delta', text: 'cut' }]);
     await expect(stream.final()).rejects.toMatchObject({ code: 'invalid_response' });

@@ -605,7 +605,7 @@ export class RequestEngine {
       requestId: result.requestId,
       buffered: result.buffered,
       answer: { toolInputSchemas: options.toolInputSchemas, responseFormat: options.responseFormat, outputSchema: options.outputSchema },
-      ...(reader ? { feed: reader } : {}),
+      feed: reader,
       classify: (error) => classifyThrown(error, controller.signal, provider, lease),
       // Called when the first content event is handed out; the time is when it arrived (usually while peeking).
       onFirstContent: () => {
