@@ -160,6 +160,7 @@ describe('createOpenAIStreamMapper', () => {
   it('tolerates nulls, unknown fields, empty deltas and keep-alive blanks', () => {
     const events = map([
       '',
+      ' \t ',
       JSON.stringify({ id: null, model: null, choices: [{ index: 0, delta: null, finish_reason: null }], future_field: { a: 1 } }),
       JSON.stringify({ choices: null, usage: null }),
       JSON.stringify({ choices: [{ delta: { content: null, tool_calls: null, refusal: null } }] }),

@@ -108,19 +108,22 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
   return {
     chunk,
     push({ event, data }, emit) {
-      if (data === '[DONE]') complete = true;
-      else if (data.trim()) {
-        let json: unknown;
-        try {
-          json = JSON.parse(data);
-        } catch {
-          // not JSON: an `event: error` may carry plain text
-        }
-        const parsed = json && typeof json === 'object';
-        if (event === 'error') throw openAIErrorFromBody(parsed ? json : { error: data }, context);
-        if (!parsed) throw responseError(context, 'invalid_response', `malformed JSON in the response stream: ${truncateMasked(data, 120)}`);
-        chunk(json as OpenAIWireChunk, emit);
+      if (data === '[DONE]') {
+        complete = true;
+        return;
       }
+      let json: unknown;
+      try {
+        json = JSON.parse(data);
+      } catch {
+        // A blank data line is nothing; other text is not JSON (an `event: error` may carry plain text). Looked at
+        // only here, after the parse failed: a trim of every event's data cost ~0.5 % of the SSE bench.
+        if (!data.trim()) return;
+      }
+      const parsed = json && typeof json === 'object';
+      if (event === 'error') throw openAIErrorFromBody(parsed ? json : { error: data }, context);
+      if (!parsed) throw responseError(context, 'invalid_response', `malformed JSON in the response stream: ${truncateMasked(data, 120)}`);
+      chunk(json as OpenAIWireChunk, emit);
     },
 
     end(emit) {
