@@ -19,7 +19,7 @@ export class TextBuilder {
     const pieces = this.#pieces;
     pieces[pieces.length] = text;
     if (pieces.length >= BLOCK_PIECES) {
-      this.#blocks.push(this.#pieces.join(''));
+      this.#blocks.push(pieces.join(''));
       this.#pieces = [];
     }
   }
