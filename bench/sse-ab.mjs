@@ -10,8 +10,8 @@
 //   npx -y pnpm@12.4.2 exec node sse-ab.mjs <build dir> [<build dir> …] [--rounds 120]
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createParser } from 'eventsource-parser';
 import { MODEL, buildStreamBody, expectedStreamText } from './loopback-server.mjs';
+import { inMemorySseFetch, readWithEventsourceParser, readWithEventsourceParserIterator } from './sse-readers.mjs';
 
 const argv = process.argv.slice(2);
 const roundsAt = argv.indexOf('--rounds');
@@ -23,79 +23,11 @@ const CHUNKS = 20_000;
 const PIECE_BYTES = 256 * 1024;
 const body = buildStreamBody(CHUNKS);
 const expected = expectedStreamText(CHUNKS);
-const pieces = [];
-for (let offset = 0; offset < body.length; offset += PIECE_BYTES) pieces.push(new Uint8Array(body.subarray(offset, offset + PIECE_BYTES)));
-const inMemoryFetch = async () => {
-  let next = 0;
-  const stream = new ReadableStream({
-    pull(controller) {
-      if (next < pieces.length) controller.enqueue(pieces[next++]);
-      else controller.close();
-    },
-  });
-  return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-};
-
-/** Reads the body through eventsource-parser; `onEvent` gets each event. */
-async function parse(onEvent) {
-  const response = await inMemoryFetch();
-  const parser = createParser({ onEvent });
-  const decoder = new TextDecoder();
-  const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) parser.feed(decoder.decode(read.value, { stream: true }));
-  parser.feed(decoder.decode());
-}
+const inMemoryFetch = inMemorySseFetch(body, PIECE_BYTES);
 
 const clients = [
-  {
-    name: 'limit',
-    async run() {
-      const parts = [];
-      await parse((event) => {
-        if (event.data === '[DONE]') return;
-        const content = JSON.parse(event.data).choices[0]?.delta?.content;
-        if (content) parts.push(content);
-      });
-      return parts.join('');
-    },
-  },
-  {
-    name: 'limit + for await',
-    async run() {
-      const response = await inMemoryFetch();
-      const queue = [];
-      let head = 0;
-      let ended = false;
-      const parser = createParser({
-        onEvent(event) {
-          if (event.data !== '[DONE]') queue.push(JSON.parse(event.data));
-        },
-      });
-      const decoder = new TextDecoder();
-      const reader = response.body.getReader();
-      const fill = async () => {
-        queue.length = 0;
-        head = 0;
-        while (queue.length === 0 && !ended) {
-          const read = await reader.read();
-          if (read.done) ended = true;
-          else parser.feed(decoder.decode(read.value, { stream: true }));
-        }
-      };
-      const next = () =>
-        head < queue.length
-          ? Promise.resolve({ done: false, value: queue[head++] })
-          : ended
-            ? Promise.resolve({ done: true, value: undefined })
-            : fill().then(next);
-      const parts = [];
-      for await (const chunk of { [Symbol.asyncIterator]: () => ({ next }) }) {
-        const content = chunk.choices[0]?.delta?.content;
-        if (content) parts.push(content);
-      }
-      return parts.join('');
-    },
-  },
+  { name: 'limit', run: async () => (await readWithEventsourceParser(await inMemoryFetch())).text },
+  { name: 'limit + for await', run: async () => (await readWithEventsourceParserIterator(await inMemoryFetch())).text },
 ];
 for (const build of builds) {
   const { createOpenAI } = await import(pathToFileURL(resolve(build, 'node_modules/@kit/openai/dist/index.js')).href);

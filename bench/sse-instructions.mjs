@@ -39,25 +39,15 @@ else await runParent();
 
 /** Reads `streams` streams with one reader (inside valgrind). */
 async function runChild(reader, streams) {
-  const [{ createOpenAI }, { createOpenAIStreamMapper }, { createParser }, { MODEL, buildStreamBody, expectedStreamText }] = await Promise.all([
-    import('@kit/openai'),
-    import('@kit/openai-compatible'),
-    import('eventsource-parser'),
-    import('./loopback-server.mjs'),
-  ]);
-  const body = buildStreamBody(CHUNKS);
-  const pieces = [];
-  for (let offset = 0; offset < body.length; offset += PIECE_BYTES) pieces.push(new Uint8Array(body.subarray(offset, offset + PIECE_BYTES)));
-  const inMemoryFetch = async () => {
-    let next = 0;
-    const stream = new ReadableStream({
-      pull(controller) {
-        if (next < pieces.length) controller.enqueue(pieces[next++]);
-        else controller.close();
-      },
-    });
-    return new Response(stream, { status: 200, headers: { 'content-type': 'text/event-stream' } });
-  };
+  const [{ createOpenAI }, { createOpenAIStreamMapper }, { createParser }, { MODEL, buildStreamBody, expectedStreamText }, { inMemorySseFetch }] =
+    await Promise.all([
+      import('@kit/openai'),
+      import('@kit/openai-compatible'),
+      import('eventsource-parser'),
+      import('./loopback-server.mjs'),
+      import('./sse-readers.mjs'),
+    ]);
+  const inMemoryFetch = inMemorySseFetch(buildStreamBody(CHUNKS), PIECE_BYTES);
   /** fetch + eventsource-parser, each event's data handed to `onData`. */
   const parseWith = async (onEvent) => {
     const response = await inMemoryFetch();

@@ -19,10 +19,10 @@
 //   npx -y pnpm@12.4.2 exec node sse-throughput.bench.mjs [--chunks 20000] [--rounds 41] [--frame-rounds 9] [--long-rounds 5] [--no-frames] [--no-long-line]
 import { createOpenAI as createAISDKOpenAI } from '@ai-sdk/openai';
 import { createOpenAI } from '@kit/openai';
-import { createParser } from 'eventsource-parser';
 import OpenAI from 'openai';
 import { environmentLine, fixed, median, printTable, quantile } from './bench-stats.mjs';
 import { MODEL, expectedStreamText, forkLoopbackServer } from './loopback-server.mjs';
+import { readWithEventsourceParser, readWithEventsourceParserIterator } from './sse-readers.mjs';
 
 const argument = (name, fallback) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -39,72 +39,6 @@ const LIMIT_GOAL = 0.85;
 const API_KEY = 'test-key-bench';
 const PROMPT = 'Write a very long story.';
 const expected = expectedStreamText(CHUNKS);
-
-/**
- * The limit: what any reader of this stream must at least do — read the body, split it into SSE events
- * (eventsource-parser), `JSON.parse` each one and pick the text and usage out. No validation, no events, no retries.
- */
-async function readWithEventsourceParser(response) {
-  if (!response.ok) throw new Error(`limit: HTTP ${response.status}`);
-  const parts = [];
-  let usage;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.data === '[DONE]') return;
-      const chunk = JSON.parse(event.data);
-      const content = chunk.choices[0]?.delta?.content;
-      if (content) parts.push(content);
-      if (chunk.usage) usage = chunk.usage.completion_tokens;
-    },
-  });
-  const decoder = new TextDecoder();
-  const reader = response.body.getReader();
-  for (let read = await reader.read(); !read.done; read = await reader.read()) parser.feed(decoder.decode(read.value, { stream: true }));
-  parser.feed(decoder.decode());
-  return { text: parts.join(''), usage };
-}
-
-/**
- * The limit's work handed out through `for await` (reference, not the goal): the same parse, each parsed chunk handed
- * out by a minimal async iterator — one promise, one result object and one microtask turn per event, what any
- * `AsyncIterable` stream (a `ChatStream` is one) pays and a callback does not.
- */
-async function readWithEventsourceParserIterator(response) {
-  if (!response.ok) throw new Error(`limit + for await: HTTP ${response.status}`);
-  const queue = [];
-  let head = 0;
-  let ended = false;
-  const parser = createParser({
-    onEvent(event) {
-      if (event.data !== '[DONE]') queue.push(JSON.parse(event.data));
-    },
-  });
-  const decoder = new TextDecoder();
-  const reader = response.body.getReader();
-  const fill = async () => {
-    queue.length = 0;
-    head = 0;
-    while (queue.length === 0 && !ended) {
-      const read = await reader.read();
-      if (read.done) ended = true;
-      else parser.feed(decoder.decode(read.value, { stream: true }));
-    }
-  };
-  const next = () =>
-    head < queue.length
-      ? Promise.resolve({ done: false, value: queue[head++] })
-      : ended
-        ? Promise.resolve({ done: true, value: undefined })
-        : fill().then(next);
-  const parts = [];
-  let usage;
-  for await (const chunk of { [Symbol.asyncIterator]: () => ({ next }) }) {
-    const content = chunk.choices[0]?.delta?.content;
-    if (content) parts.push(content);
-    if (chunk.usage) usage = chunk.usage.completion_tokens;
-  }
-  return { text: parts.join(''), usage };
-}
 
 /** The kit's reader: iterate the events, keep the text deltas and the finish usage. */
 async function readWithKit(kit) {
