@@ -30,6 +30,17 @@ function map(events: readonly WireEvent[]): StreamEvent[] {
 }
 
 describe('createAnthropicStreamMapper', () => {
+  it('blank data lines (a gateway keep-alive) are nothing: the same events as without them', () => {
+    const out: StreamEvent[] = [];
+    const mapper = createAnthropicStreamMapper(context);
+    plainText.forEach((event, index) => {
+      if (index === 2) for (const blank of ['', ' \t ']) mapper.push({ data: blank }, (item) => out.push(item));
+      mapper.push({ event: event.type, data: JSON.stringify(event) }, (item) => out.push(item));
+    });
+    mapper.end((item) => out.push(item));
+    expect(out).toEqual(map(plainText));
+  });
+
   it('plain text: start with id and model, every delta, finish with usage; ping ignored', () => {
     expect(map(plainText)).toEqual([
       { type: 'start', id: 'msg_01Test', model: 'claude-sonnet-5-5' },

@@ -1,5 +1,13 @@
 import { KitError, type FinishReason, type Usage } from '@kit/core';
-import { compact, ToolCallAccumulator, malformedStreamChunk, type EmitEvent, type RequestContext, type StreamMapper } from '@kit/core/provider-utils';
+import {
+  compact,
+  ToolCallAccumulator,
+  malformedStreamChunk,
+  parseStreamData,
+  type EmitEvent,
+  type RequestContext,
+  type StreamMapper,
+} from '@kit/core/provider-utils';
 import { anthropicStreamError } from './anthropic-errors';
 import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
 import { fieldsOf } from './wire';
@@ -134,13 +142,8 @@ export function createAnthropicStreamMapper(context: RequestContext): AnthropicE
   return {
     event,
     push({ event: name, data }, emit) {
-      if (!data.trim()) return;
-      let json: unknown;
-      try {
-        json = JSON.parse(data);
-      } catch {
-        // not JSON: an `event: error` may carry plain text
-      }
+      const json = parseStreamData(data);
+      if (json === undefined) return; // a blank data line
       if (json && typeof json === 'object') event(json as AnthropicWireEvent, emit, name === 'error' ? name : ((json as AnthropicWireEvent).type ?? name));
       else if (name === 'error') throw anthropicStreamError({ error: { message: data } }, context);
       else throw malformedStreamChunk(data, context);

@@ -13,11 +13,23 @@ export function malformedStreamChunk(data: string, context: RequestContext): Kit
   });
 }
 
-/** Parses one stream chunk's JSON, or throws `malformedStreamChunk`. */
-export function parseStreamChunk(data: string, context: RequestContext): unknown {
+/**
+ * One stream event's data: its JSON; `undefined` for a blank line (a keep-alive: nothing); otherwise `data` itself,
+ * a string and so no object (an `event: error` may carry plain text). Parsed JSON is never `data` itself: a JSON
+ * string parses to its content, without the quotes. Blankness is looked for only once the parse failed: a trim of
+ * every event's data cost ~0.5 % of the SSE bench.
+ */
+export function parseStreamData(data: string): unknown {
   try {
     return JSON.parse(data);
   } catch {
-    throw malformedStreamChunk(data, context);
+    return data.trim() ? data : undefined;
   }
+}
+
+/** Parses one stream chunk's JSON (`undefined` for a blank one), or throws `malformedStreamChunk`. */
+export function parseStreamChunk(data: string, context: RequestContext): unknown {
+  const json = parseStreamData(data);
+  if (json === data) throw malformedStreamChunk(data, context);
+  return json;
 }

@@ -27,7 +27,7 @@ export class TextBuilder {
   /** The whole text as one flat string (which is then kept as the only block). */
   toString(): string {
     if (this.#pieces.length > 0) {
-      this.#blocks.push(this.#pieces.length === 1 ? (this.#pieces[0] as string) : this.#pieces.join(''));
+      this.#blocks.push(this.#pieces.join(''));
       this.#pieces = [];
     }
     if (this.#blocks.length > 1) this.#blocks = [this.#blocks.join('')];

@@ -138,7 +138,7 @@ describe('createGeminiStreamMapper', () => {
           ],
         },
         { candidates: [{ finishReason: 'STOP' }] },
-      ]) + ': keep-alive comment\r\n\r\n',
+      ]) + ': keep-alive comment\r\n\r\ndata: \r\n\r\ndata:  \t \n\n',
     );
     expect(events.map((event) => event.type)).toEqual(['start', 'text-delta', 'finish']);
     expect(events[0]).toEqual({ type: 'start', model: 'gemini-2.5-flash' });

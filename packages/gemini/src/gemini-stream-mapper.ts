@@ -110,8 +110,8 @@ export function createGeminiStreamMapper(context: RequestContext, whole = false)
   return {
     chunk,
     push({ data }, emit) {
-      if (!data.trim()) return;
-      chunk(parseStreamChunk(data, context), emit);
+      const json = parseStreamChunk(data, context);
+      if (json !== undefined) chunk(json, emit); // undefined: a blank data line
     },
     end(emit) {
       if (finishReason === undefined && !blocked && !whole) return; // truncated: core reports the missing finish

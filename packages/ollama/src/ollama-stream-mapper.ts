@@ -112,7 +112,8 @@ export function createOllamaStreamMapper(context: RequestContext): OllamaChunkMa
   return {
     chunk,
     push({ data }, emit) {
-      chunk(parseStreamChunk(data, context), emit);
+      const json = parseStreamChunk(data, context);
+      if (json !== undefined) chunk(json, emit); // undefined: a blank line (the NDJSON framing drops those already)
     },
     end(emit) {
       if (!final) return; // truncated: core reports the missing finish

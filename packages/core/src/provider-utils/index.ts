@@ -51,7 +51,7 @@ export { parseDuration, parseRetryAfter, retryHintFromMessage, retryInfoDelayMs 
 export { anthropicRateLimitHeaders, openAIRateLimitHeaders, parseResetHeader, readRateLimitHeaders, type RateLimitHeaderNames } from '../rate-limit-info';
 export { maskSecrets, maskValue } from '../mask-secrets';
 export { truncateMasked } from '../truncate-masked';
-export { malformedStreamChunk, parseStreamChunk } from '../malformed-stream-chunk';
+export { malformedStreamChunk, parseStreamChunk, parseStreamData } from '../malformed-stream-chunk';
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
