@@ -21,7 +21,7 @@ export class Attempt implements Deadline {
   #waitingSince: number;
   #waiting = true;
   /** Monotonic time by which the stream must produce content (the call's deadline); `Infinity` once it has. */
-  #contentDeadlineAt = Number.POSITIVE_INFINITY;
+  #contentDeadlineAt = Infinity;
   readonly #timer: DeadlineTimer;
   /** Whether this attempt's check is held by the timer; `dueAt` says when it runs. */
   #scheduled = false;
@@ -59,7 +59,7 @@ export class Attempt implements Deadline {
 
   /** The first content event arrived: from now on only the idle timeout bounds the stream. */
   contentStarted(): void {
-    this.#contentDeadlineAt = Number.POSITIVE_INFINITY;
+    this.#contentDeadlineAt = Infinity;
   }
 
   /** A read starts waiting for the next event. */

@@ -97,7 +97,7 @@ export class CredentialHealthRecord {
 
   /** Monotonic ms from which the credential may be handed out (`Infinity` while disabled). */
   availableAt(): number {
-    if (this.disabled) return Number.POSITIVE_INFINITY;
+    if (this.disabled) return Infinity;
     return Math.max(this.transientCooldownUntil, this.penaltyUntil, this.rateLimitedUntil, this.heldUntil);
   }
 
@@ -256,12 +256,12 @@ export function soonestCredentialRecoveryMs<T extends WithCredentialHealth>(
   now: number,
   isExcluded?: (item: T) => boolean,
 ): number | undefined {
-  let soonest = Number.POSITIVE_INFINITY;
+  let soonest = Infinity;
   for (const item of items) {
     if (item.health.disabled || isExcluded?.(item)) continue;
     soonest = Math.min(soonest, item.health.availableAt());
   }
-  return soonest === Number.POSITIVE_INFINITY ? undefined : Math.max(0, soonest - now);
+  return soonest === Infinity ? undefined : Math.max(0, soonest - now);
 }
 
 /** A monotonic deadline as epoch ms for reports: `wallNow + (until − now)`; `undefined` unless it is still ahead. */

@@ -27,7 +27,7 @@ export class DeadlineTimer {
   readonly #now: () => number;
   #timer: (ReturnType<typeof setTimeout> & RefableTimer) | undefined;
   /** When the armed timer fires (monotonic ms); `Infinity` when none is armed. */
-  #armedFor = Number.POSITIVE_INFINITY;
+  #armedFor = Infinity;
 
   constructor(now: () => number) {
     this.#now = now;
@@ -57,17 +57,17 @@ export class DeadlineTimer {
   #disarm(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#armedFor = Number.POSITIVE_INFINITY;
+    this.#armedFor = Infinity;
   }
 
   #fire(): void {
     this.#timer = undefined;
-    this.#armedFor = Number.POSITIVE_INFINITY;
+    this.#armedFor = Infinity;
     const now = this.#now();
     // Over a copy: an expiring deadline may add itself again (a wait that is not over yet), or make another attempt
     // end and delete its deadline (that one is then not expired).
     for (const deadline of [...this.#deadlines]) if (deadline.dueAt <= now && this.#deadlines.delete(deadline)) deadline.expire();
-    let soonest = Number.POSITIVE_INFINITY;
+    let soonest = Infinity;
     for (const deadline of this.#deadlines) soonest = Math.min(soonest, deadline.dueAt);
     if (soonest < this.#armedFor) this.#arm(soonest);
   }
