@@ -53,6 +53,9 @@ export interface EngineConfig {
   now?: () => number;
 }
 
+/** At most this many merged header sets (credential × kind of request) are kept; past it the cache starts over. */
+const MAX_CACHED_HEADERS = 64;
+
 /** What one successful attempt leaves: the events read so far (streams: up to the first content event). */
 interface AttemptResult {
   lease: CredentialLease;
@@ -144,7 +147,11 @@ export class RequestEngine {
         call: extraHeaders,
         auth: lease.secret ? definition.authHeaders(lease) : undefined,
       });
-      if (key !== undefined) this.#headersFor.set(key, { secret: lease.secret, kind: lease.kind, projectId: lease.projectId, headers });
+      if (key !== undefined) {
+        // Bounded: a source that names each lease anew (a vault's one-off tokens) must not grow it, or keep their secrets.
+        if (this.#headersFor.size >= MAX_CACHED_HEADERS) this.#headersFor.clear();
+        this.#headersFor.set(key, { secret: lease.secret, kind: lease.kind, projectId: lease.projectId, headers });
+      }
     }
     return { url: base + request.path, headers: this.#config.fetch ? { ...headers } : headers };
   }

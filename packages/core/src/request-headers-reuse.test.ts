@@ -155,4 +155,27 @@ describe('request headers reused per credential', () => {
       expect(headers['x-written-by-wrapper']).toBeUndefined();
     }
   });
+
+  it('keeps at most 64 credentials: a source naming every lease anew (a vault of one-off tokens) does not grow it', async () => {
+    const sent = stubGlobalFetch();
+    let turn = 0;
+    // 200 distinct ids, then the same 200 again: an unbounded cache would hand every second-round request the header
+    // object merged for its id in the first round (and keep 200 secrets alive until the provider goes).
+    const provider = createChatProvider(definition, {
+      credentials: sourceOf(() => {
+        const index = turn++ % 200;
+        return { id: `one-off-${index}`, secret: `test-key-one-off-${index}`, kind: 'api-key' };
+      }),
+    });
+    for (let round = 0; round < 2; round++) {
+      await Promise.all(Array.from({ length: 200 }, () => provider.complete({ prompt: 'hi' })));
+    }
+    expect(sent).toHaveLength(400);
+    sent.forEach(({ headers }, index) => {
+      expect(headers['x-api-key']).toBe(`test-key-one-off-${index % 200}`);
+    });
+    const firstRound = new Set(sent.slice(0, 200).map(({ headers }) => headers));
+    const reused = sent.slice(200).filter(({ headers }) => firstRound.has(headers)).length;
+    expect(reused).toBeLessThanOrEqual(64);
+  });
 });
