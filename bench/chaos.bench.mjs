@@ -2,8 +2,9 @@
 // 10 000 mixed calls (iterate / final() / complete()) at concurrency 100 over 5 keys — 2 revoked, 1 flapping 429 with
 // `Retry-After: 1`, 1 answering 20 % 500s, 1 healthy — plus 2 % connection resets, 1 % hangs, 1 % malformed lines on
 // every key, and one 300 ms blip where every key answers 500.
-// Goals: success ≥ 98.5 % (the rest only streams that broke after their first content), 0 calls failed without a
-// request while a healthy credential existed, 0 requests sent with a credential in backoff, no unhandled rejection,
+// Goals: success ≥ 98.5 % (the rest only streams that broke after their first content, calls that ran out of retries
+// or deadline, and `complete()` calls whose request hung: a timed-out non-streaming request may still be generating,
+// so it is not re-sent — docs/error-handling.md, rule 10), 0 calls failed without a request while a healthy credential existed, 0 requests sent with a credential in backoff, no unhandled rejection,
 // no handle left open.
 //
 //   npx -y pnpm@12.4.2 exec node chaos.bench.mjs [--calls 10000] [--concurrency 100] [--seed 7]
@@ -96,6 +97,8 @@ const provider = createOpenAI({
 const outcomes = { ok: 0, brokeAfterContent: 0, failed: 0 };
 /** Calls that failed before content although they had not used up their retries on transient faults: must be none. */
 const unexplainedFailures = [];
+/** `complete()` calls whose request timed out: final by the contract (docs/error-handling.md, rule 10). */
+let notResent = 0;
 const failures = new Map();
 const latencies = [];
 const modes = ['iterate', 'final', 'complete'];
@@ -132,7 +135,10 @@ async function callWithLog(index, attempts) {
       // The engine starts no wait that would end past the deadline: with at most 1.2 s of backoff before a third attempt
       // (1 s ± 20 %), a call past 1.8 s had no room left for one.
       const deadlineSpent = performance.now() - started > 1_800;
-      if (transient < 3 && invalidResponses < 2 && !deadlineSpent) unexplainedFailures.push(`${mode} ${error.code}: ${attempts.join(' → ')}`);
+      // Rule 10: a non-streaming attempt that timed out may still be generating (and billing) its answer: not re-sent.
+      const mayStillBeGenerating = mode === 'complete' && error.code === 'timeout' && codes.at(-1) === 'timeout';
+      if (mayStillBeGenerating) notResent += 1;
+      else if (transient < 3 && invalidResponses < 2 && !deadlineSpent) unexplainedFailures.push(`${mode} ${error.code}: ${attempts.join(' → ')}`);
     }
   }
   latencies.push(performance.now() - started);
@@ -165,8 +171,9 @@ printTable(
   [
     ['measure', 'value', 'goal', 'verdict'],
     ['success', `${fixed(successRate * 100, 2)} % (${outcomes.ok})`, '≥ 98.5 %', successRate >= 0.985 ? 'met' : 'MISSED'],
-    ['streams broken after first content', String(outcomes.brokeAfterContent), 'the only other outcome', ''],
-    ['calls failed before any content', `${outcomes.failed} ${JSON.stringify(Object.fromEntries(failures))}`, 'only when retries or deadline ran out', ''],
+    ['streams broken after first content', String(outcomes.brokeAfterContent), 'reported (1 % resets after content)', ''],
+    ['calls failed before any content', `${outcomes.failed} ${JSON.stringify(Object.fromEntries(failures))}`, 'retries or deadline ran out, or rule 10', ''],
+    ['  … of them complete() timeouts, not re-sent (may still be generating)', String(notResent), 'reported (1 % hangs)', ''],
     ['  … of them with retries or deadline left', String(unexplainedFailures.length), '0', unexplainedFailures.length === 0 ? 'met' : 'MISSED'],
     ['calls failed without a request', String(failedWithoutRequest.length), '0', failedWithoutRequest.length === 0 ? 'met' : 'MISSED'],
     ['requests sent with a key in backoff', String(sentInBackoff), '0', sentInBackoff === 0 ? 'met' : 'MISSED'],
