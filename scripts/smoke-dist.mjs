@@ -21,6 +21,13 @@ const providerUtilsEsm = await import('../packages/core/dist/provider-utils/inde
 const providerUtilsCjs = require('../packages/core/dist/provider-utils/index.cjs');
 const missingUtils = Object.keys(providerUtilsEsm).filter((key) => !(key in providerUtilsCjs));
 if (missingUtils.length > 0) fail(`@kit/core/provider-utils CJS lacks ${missingUtils.join(', ')}`);
+// The Node-only entries: core's loopback sign-in helper, and the provider entries built on it (through `@kit/core/node`).
+for (const entry of ['core', 'gemini', 'openrouter']) {
+  const nodeEsm = await import(`../packages/${entry}/dist/node/index.js`);
+  const nodeCjs = require(`../packages/${entry}/dist/node/index.cjs`);
+  const missingNode = Object.keys(nodeEsm).filter((key) => !(key in nodeCjs));
+  if (Object.keys(nodeEsm).length === 0 || missingNode.length > 0) fail(`@kit/${entry}/node CJS lacks ${missingNode.join(', ') || 'everything'}`);
+}
 
 const chunks = ['Hello', ' from', ' Node'];
 const server = createServer((request, response) => {

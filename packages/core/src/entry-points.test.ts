@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as userApi from './index';
+import * as nodeHelpers from './node';
 import * as providerUtils from './provider-utils';
 
 // The two public entries of @kit/core: `@kit/core` (src/index.ts), what applications import, and
@@ -87,5 +88,12 @@ describe('@kit/core/provider-utils', () => {
   it('re-exports nothing of the user API: a name shared by both lives in @kit/core alone', () => {
     const shared = Object.keys(providerUtils).filter((name) => name in userApi);
     expect(shared).toEqual([]);
+  });
+});
+
+describe('@kit/core/node', () => {
+  it('exports the loopback sign-in helpers of provider packages, and nothing of the other entries', () => {
+    expect(Object.keys(nodeHelpers).sort()).toEqual(['showSignInUrl', 'waitForLoopbackCallback']);
+    expect(Object.keys(nodeHelpers).filter((name) => name in userApi || name in providerUtils)).toEqual([]);
   });
 });

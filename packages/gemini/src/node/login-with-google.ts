@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KitError, type HttpHooks } from '@kit/core';
+import { showSignInUrl, waitForLoopbackCallback } from '@kit/core/node';
 import { createPkcePair, randomBase64Url } from '@kit/core/provider-utils';
 import type { GoogleOAuthCredential } from '../gemini-oauth';
 import { GOOGLE_TOKEN_ENDPOINT, requestGoogleTokens } from '../google-token';
@@ -64,9 +63,6 @@ export interface GoogleLoginSession {
   cancel(): void;
 }
 
-const page = (title: string, text: string) =>
-  `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
-
 /**
  * Starts Google's installed-app sign-in (OAuth 2.0 authorization code with PKCE S256, RFC 8252 loopback
  * redirect): a one-shot HTTP server on `127.0.0.1` and a free port, a random `state` checked on the callback before
@@ -79,92 +75,55 @@ export async function startGoogleLogin(options: GoogleLoginOptions): Promise<Goo
       provider: 'gemini',
     });
   }
-  const { clientId, clientSecret, signal } = options;
-  const callbackPath = options.callbackPath ?? '/oauth2callback';
+  const { clientId, clientSecret } = options;
   const state = randomBase64Url(24);
   const pkce = await createPkcePair();
   const scopes = options.scopes ?? GOOGLE_DEFAULT_SCOPES;
 
-  let settle!: { resolve: (credential: GoogleOAuthCredential) => void; reject: (error: KitError) => void };
-  const credential = new Promise<GoogleOAuthCredential>((resolve, reject) => (settle = { resolve, reject }));
-  credential.catch(() => {}); // a session nobody awaits must not raise an unhandled rejection
-  let done = false;
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500).end();
-    });
-  });
-  const finish = (error: KitError | undefined, result?: GoogleOAuthCredential) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-    server.close();
-    server.closeIdleConnections();
-    if (error) settle.reject(error);
-    else settle.resolve(result as GoogleOAuthCredential);
-  };
-  const onAbort = () => finish(new KitError('aborted', 'Google sign-in was aborted', { provider: 'gemini' }));
-  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
-  const timer = setTimeout(() => finish(new KitError('timeout', `Google sign-in did not complete within ${timeoutMs} ms`, { provider: 'gemini' })), timeoutMs);
-  timer.unref?.();
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    finish(new KitError('network', `Google sign-in: cannot listen on 127.0.0.1: ${(error as Error).message}`, { provider: 'gemini' }));
-    throw error;
-  });
-  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}${callbackPath}`;
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const answer = (status: number, title: string, text: string) =>
-      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(page(title, text));
-    if (url.pathname !== callbackPath || done) {
-      answer(404, 'Not found', 'This server only waits for the Google sign-in callback.');
-      return;
-    }
-    const fail = (message: string) => {
-      answer(400, 'Sign-in failed', 'You can close this tab and try again.');
-      finish(new KitError('authentication', `Google sign-in failed: ${message}`, { provider: 'gemini' }));
-    };
-    const params = url.searchParams;
-    // The state first: a callback without this login's state did not come from Google's redirect for it (any local
-    // process or web page can hit the loopback port) — refused, and the login goes on waiting for the real one.
-    if (params.get('state') !== state) {
-      answer(400, 'Sign-in failed', 'This sign-in link is not the one this application is waiting for (its "state" does not match).');
-      return;
-    }
-    if (params.get('error')) return fail(params.get('error') as string);
-    const code = params.get('code');
-    if (!code) return fail('the callback has no authorization code');
-    try {
-      const tokens = await requestGoogleTokens(
-        options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT,
-        { grant_type: 'authorization_code', code, redirect_uri: redirectUri, client_id: clientId, client_secret: clientSecret, code_verifier: pkce.verifier },
-        { fetch: options.fetch, signal, hooks: options.hooks },
-      );
+  const wait = await waitForLoopbackCallback<GoogleOAuthCredential>({
+    what: 'Google sign-in',
+    provider: 'gemini',
+    path: options.callbackPath ?? '/oauth2callback',
+    port: options.port,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    async handle({ params, url, reply }) {
+      // The state first: a callback without this login's state did not come from Google's redirect for it (any local
+      // process or web page can hit the loopback port) — refused, and the login goes on waiting for the real one.
+      if (params.get('state') !== state) {
+        reply(400, 'Sign-in failed', 'This sign-in link is not the one this application is waiting for (its "state" does not match).');
+        return undefined;
+      }
+      const code = params.get('code');
+      const denied = params.get('error') || (code ? undefined : 'the callback has no authorization code');
+      if (denied || !code) {
+        reply(400, 'Sign-in failed', 'You can close this tab and try again.');
+        throw new KitError('authentication', `Google sign-in failed: ${denied}`, { provider: 'gemini' });
+      }
+      let tokens: Awaited<ReturnType<typeof requestGoogleTokens>>;
+      try {
+        tokens = await requestGoogleTokens(
+          options.tokenEndpoint ?? GOOGLE_TOKEN_ENDPOINT,
+          { grant_type: 'authorization_code', code, redirect_uri: url, client_id: clientId, client_secret: clientSecret, code_verifier: pkce.verifier },
+          { fetch: options.fetch, signal: options.signal, hooks: options.hooks },
+        );
+      } catch (error) {
+        reply(502, 'Sign-in failed', 'The sign-in code could not be exchanged for tokens.');
+        throw error;
+      }
       const result: GoogleOAuthCredential = { id: options.id ?? 'google', clientId, accessToken: tokens.accessToken, scopes: tokens.scopes ?? [...scopes] };
       if (clientSecret) result.clientSecret = clientSecret;
       if (tokens.refreshToken) result.refreshToken = tokens.refreshToken;
       if (tokens.expiresInMs !== undefined) result.expiresAt = Date.now() + tokens.expiresInMs;
-      answer(200, 'Signed in', 'You can close this tab and return to the application.');
-      finish(undefined, result);
-    } catch (error) {
-      answer(502, 'Sign-in failed', 'The sign-in code could not be exchanged for tokens.');
-      finish(KitError.is(error) ? error : new KitError('network', `Google sign-in: ${(error as Error).message}`, { provider: 'gemini' }));
-    }
-  }
+      reply(200, 'Signed in', 'You can close this tab and return to the application.');
+      return result;
+    },
+  });
 
   const authorization = new URL(options.authorizationEndpoint ?? GOOGLE_AUTHORIZATION_ENDPOINT);
   const query = {
     client_id: clientId,
-    redirect_uri: redirectUri,
+    redirect_uri: wait.url,
     response_type: 'code',
     scope: scopes.join(' '),
     access_type: 'offline', // a refresh token
@@ -175,7 +134,7 @@ export async function startGoogleLogin(options: GoogleLoginOptions): Promise<Goo
     ...(options.loginHint ? { login_hint: options.loginHint } : {}),
   };
   for (const [name, value] of Object.entries(query)) authorization.searchParams.set(name, value);
-  return { authorizationUrl: authorization.toString(), redirectUri, credential, cancel: onAbort };
+  return { authorizationUrl: authorization.toString(), redirectUri: wait.url, credential: wait.result, cancel: wait.cancel };
 }
 
 /**
@@ -189,13 +148,6 @@ export async function startGoogleLogin(options: GoogleLoginOptions): Promise<Goo
  */
 export async function loginWithGoogle(options: GoogleLoginOptions): Promise<GoogleOAuthCredential> {
   const session = await startGoogleLogin(options);
-  (options.onAuthorizationUrl ?? ((url: string) => process.stderr.write(`Open this URL to sign in with Google:\n${url}\n`)))(session.authorizationUrl);
-  if (options.openBrowser) {
-    try {
-      await options.openBrowser(session.authorizationUrl);
-    } catch {
-      // the URL was shown: the user can open it by hand
-    }
-  }
+  await showSignInUrl(session.authorizationUrl, options, 'Google');
   return session.credential;
 }

@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KitError, type HttpHooks } from '@kit/core';
+import { showSignInUrl, waitForLoopbackCallback } from '@kit/core/node';
 import { createPkcePair, randomBase64Url } from '@kit/core/provider-utils';
 import { buildOpenRouterAuthUrl, exchangeOpenRouterCode, type OpenRouterUserKey } from '../openrouter-auth';
 
@@ -36,9 +35,6 @@ export interface OpenRouterLoginSession {
   cancel(): void;
 }
 
-const page = (title: string, text: string) =>
-  `<!doctype html><meta charset="utf-8"><title>${title}</title><body style="font-family:sans-serif;margin:3em"><h1>${title}</h1><p>${text}</p></body>`;
-
 /**
  * Starts "Sign in with OpenRouter" for a CLI or desktop app (OAuth PKCE S256 with a loopback callback): a one-shot
  * HTTP server on `127.0.0.1` and a free port whose callback path holds a random segment (OpenRouter has no `state`
@@ -47,85 +43,41 @@ const page = (title: string, text: string) =>
  * `authorizationUrl`.
  */
 export async function startOpenRouterLogin(options: OpenRouterLoginOptions = {}): Promise<OpenRouterLoginSession> {
-  const { signal } = options;
-  const callbackPath = `/callback/${randomBase64Url(24)}`;
   const pkce = await createPkcePair();
-
-  let settle!: { resolve: (key: OpenRouterUserKey) => void; reject: (error: KitError) => void };
-  const key = new Promise<OpenRouterUserKey>((resolve, reject) => (settle = { resolve, reject }));
-  key.catch(() => {}); // a session nobody awaits must not raise an unhandled rejection
-  let done = false;
-  let exchanging = false;
-
-  const server = createServer((request, response) => {
-    handle(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500).end();
-    });
+  const wait = await waitForLoopbackCallback<OpenRouterUserKey>({
+    what: 'OpenRouter sign-in',
+    provider: 'openrouter',
+    path: `/callback/${randomBase64Url(24)}`,
+    port: options.port,
+    timeoutMs: options.timeoutMs,
+    signal: options.signal,
+    async handle({ params, reply }) {
+      const code = params.get('code');
+      if (!code) {
+        reply(400, 'Sign-in failed', 'You can close this tab and try again.');
+        const reason = params.get('error') ?? 'the callback has no code';
+        throw new KitError('authentication', `OpenRouter sign-in failed: ${reason.slice(0, 200)}`, { provider: 'openrouter' });
+      }
+      let userKey: OpenRouterUserKey;
+      try {
+        userKey = await exchangeOpenRouterCode({
+          code,
+          codeVerifier: pkce.verifier,
+          keysUrl: options.keysUrl,
+          fetch: options.fetch,
+          signal: options.signal,
+          hooks: options.hooks,
+        });
+      } catch (error) {
+        reply(502, 'Sign-in failed', 'The sign-in code could not be exchanged for a key.');
+        throw error;
+      }
+      reply(200, 'Signed in', 'You can close this tab and return to the application.');
+      return userKey;
+    },
   });
-  const finish = (error: KitError | undefined, result?: OpenRouterUserKey) => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', onAbort);
-    server.close();
-    server.closeIdleConnections();
-    if (error) settle.reject(error);
-    else settle.resolve(result as OpenRouterUserKey);
-  };
-  const onAbort = () => finish(new KitError('aborted', 'OpenRouter sign-in was aborted', { provider: 'openrouter' }));
-  const timeoutMs = options.timeoutMs ?? 5 * 60_000;
-  const timer = setTimeout(
-    () => finish(new KitError('timeout', `OpenRouter sign-in did not complete within ${timeoutMs} ms`, { provider: 'openrouter' })),
-    timeoutMs,
-  );
-  timer.unref?.();
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  }).catch((error: unknown) => {
-    finish(new KitError('network', `OpenRouter sign-in: cannot listen on 127.0.0.1: ${(error as Error).message}`, { provider: 'openrouter' }));
-    throw error;
-  });
-  const callbackUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}${callbackPath}`;
-  if (signal?.aborted) onAbort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://127.0.0.1');
-    const answer = (status: number, title: string, text: string) =>
-      response.writeHead(status, { 'content-type': 'text/html; charset=utf-8', connection: 'close' }).end(page(title, text));
-    if (url.pathname !== callbackPath || done || exchanging) {
-      answer(404, 'Not found', 'This server only waits for the OpenRouter sign-in callback.');
-      return;
-    }
-    const code = url.searchParams.get('code');
-    if (!code) {
-      answer(400, 'Sign-in failed', 'You can close this tab and try again.');
-      const reason = url.searchParams.get('error') ?? 'the callback has no code';
-      finish(new KitError('authentication', `OpenRouter sign-in failed: ${reason.slice(0, 200)}`, { provider: 'openrouter' }));
-      return;
-    }
-    exchanging = true; // one exchange: a second callback is not the one the login waits for
-    try {
-      const userKey = await exchangeOpenRouterCode({
-        code,
-        codeVerifier: pkce.verifier,
-        keysUrl: options.keysUrl,
-        fetch: options.fetch,
-        signal,
-        hooks: options.hooks,
-      });
-      answer(200, 'Signed in', 'You can close this tab and return to the application.');
-      finish(undefined, userKey);
-    } catch (error) {
-      answer(502, 'Sign-in failed', 'The sign-in code could not be exchanged for a key.');
-      finish(KitError.is(error) ? error : new KitError('network', `OpenRouter sign-in: ${(error as Error).message}`, { provider: 'openrouter' }));
-    }
-  }
-
-  const authorizationUrl = buildOpenRouterAuthUrl({ callbackUrl, codeChallenge: pkce.challenge, authUrl: options.authUrl });
-  return { authorizationUrl, callbackUrl, key, cancel: onAbort };
+  const authorizationUrl = buildOpenRouterAuthUrl({ callbackUrl: wait.url, codeChallenge: pkce.challenge, authUrl: options.authUrl });
+  return { authorizationUrl, callbackUrl: wait.url, key: wait.result, cancel: wait.cancel };
 }
 
 /**
@@ -139,13 +91,6 @@ export async function startOpenRouterLogin(options: OpenRouterLoginOptions = {})
  */
 export async function loginWithOpenRouter(options: OpenRouterLoginOptions = {}): Promise<OpenRouterUserKey> {
   const session = await startOpenRouterLogin(options);
-  (options.onAuthorizationUrl ?? ((url: string) => process.stderr.write(`Open this URL to sign in with OpenRouter:\n${url}\n`)))(session.authorizationUrl);
-  if (options.openBrowser) {
-    try {
-      await options.openBrowser(session.authorizationUrl);
-    } catch {
-      // the URL was shown: the user can open it by hand
-    }
-  }
+  await showSignInUrl(session.authorizationUrl, options, 'OpenRouter');
   return session.key;
 }
