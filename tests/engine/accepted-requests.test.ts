@@ -56,6 +56,45 @@ describe('a non-streaming request that timed out is not re-sent', () => {
     expect(upstream.requests).toEqual([{ stream: true }, { stream: true }]);
   });
 
+  it("a 504 or 408 the server answered is retried like the official SDKs do: only the call's own timer means 'may still be generating'", async () => {
+    // 10 concurrent complete() calls; each one's first request is answered 504 (a gateway timed out) or 408, the next 200.
+    const requests = new Map<string, number>();
+    const fetch = async (_input: RequestInfo | URL, init?: RequestInit) => {
+      const prompt = JSON.parse(String(init?.body)).messages[0].content as string;
+      const count = (requests.get(prompt) ?? 0) + 1;
+      requests.set(prompt, count);
+      if (count === 1) {
+        const status = prompt.endsWith('even') ? 504 : 408;
+        return new Response(JSON.stringify({ error: { message: 'upstream timed out', type: 'server_error' } }), {
+          status,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      const completion = {
+        id: 'chatcmpl-1',
+        object: 'chat.completion',
+        model: 'gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'done' }, finish_reason: 'stop' }],
+      };
+      return new Response(JSON.stringify(completion), { headers: { 'content-type': 'application/json' } });
+    };
+    const events: { type: string; willRetry?: boolean; error?: { code: string; status?: number } }[] = [];
+    const openai = createOpenAI({
+      apiKey: 'test-key-accepted',
+      fetch: fetch as typeof globalThis.fetch,
+      maxRetries: 2,
+      onEvent: (event) => events.push(event),
+    });
+    const prompts = Array.from({ length: 10 }, (_, index) => `question ${index} ${index % 2 === 0 ? 'even' : 'odd'}`);
+    const answers = await Promise.all(prompts.map((prompt) => openai.complete({ prompt, timeoutMs: 5_000 })));
+    expect(answers.map((answer) => answer.text)).toEqual(Array(10).fill('done'));
+    expect([...requests.values()]).toEqual(Array(10).fill(2));
+    const failures = events.filter((event) => event.type === 'request-error');
+    expect(failures).toHaveLength(10);
+    expect(failures.every((event) => event.willRetry === true && event.error?.code === 'timeout')).toBe(true);
+    expect(new Set(failures.map((event) => event.error?.status))).toEqual(new Set([504, 408]));
+  });
+
   it('resendOnTimeout must be a boolean', async () => {
     const openai = createOpenAI({ apiKey: 'test-key-accepted', fetch: generatingForever().fetch });
     await expect(openai.complete({ prompt: 'hi', resendOnTimeout: 'yes' as unknown as boolean })).rejects.toThrow(/resendOnTimeout: must be a boolean/);

@@ -1,4 +1,6 @@
 import { KitError } from '@kit/core';
+import { KeyManager } from '@kit/keymanager';
+import { createOpenAI } from '@kit/openai';
 import { describe, expect, it } from 'vitest';
 import { fakeFetchEngine, finishChunks, jsonResponse, recordingSource, settle, sseResponse, textChunk } from './fetch-fakes';
 
@@ -97,5 +99,35 @@ describe('concurrent callers pass each lease its sequence number back', () => {
     expect(outcomes.every((outcome) => outcome.error?.code === 'server_error')).toBe(true);
     const sequences = log.filter((entry) => entry.startsWith('failure')).map((entry) => Number(entry.split('#')[1]));
     expect(new Set(sequences).size).toBe(50);
+  });
+});
+
+describe('a pool that refuses every credential for a while', () => {
+  it('gives the caller credentials_exhausted that is retryable, with retryAfterMs, after 10 concurrent calls benched both keys', async () => {
+    let requests = 0;
+    const fetch = async () => {
+      requests += 1;
+      return rateLimited({ 'retry-after': '60' });
+    };
+    const pool = new KeyManager('openai', [
+      { id: 'k1', key: 'test-key-pool-1' },
+      { id: 'k2', key: 'test-key-pool-2' },
+    ]);
+    const openai = createOpenAI({ credentials: pool, fetch: fetch as typeof globalThis.fetch });
+    const first = await Promise.allSettled(Array.from({ length: 10 }, () => openai.complete({ prompt: 'hi', deadlineMs: 2_000 })));
+    expect(first.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    const sent = requests;
+    // Both keys now wait out their 60 s: the next call is refused by the pool before anything is sent.
+    const error = await openai.complete({ prompt: 'again', deadlineMs: 2_000 }).catch((thrown: unknown) => thrown);
+    expect(KitError.is(error)).toBe(true);
+    expect(error).toMatchObject({ code: 'credentials_exhausted', retryable: true });
+    expect((error as KitError).retryAfterMs).toBeGreaterThan(55_000);
+    expect(requests).toBe(sent);
+  });
+
+  it('a KitError credentials_exhausted is retryable exactly when retryAfterMs says when a credential comes back', () => {
+    expect(new KitError('credentials_exhausted', 'every key is cooling', { retryAfterMs: 1_000 }).retryable).toBe(true);
+    expect(new KitError('credentials_exhausted', 'every key is disabled').retryable).toBe(false);
+    expect(new KitError('credentials_exhausted', 'told', { retryAfterMs: 1_000, retryable: false }).retryable).toBe(false);
   });
 });

@@ -5,6 +5,10 @@ export interface KitErrorOptions {
   status?: number;
   provider?: string;
   credentialId?: string;
+  /**
+   * Default: the code's (rate limits and transient faults), and `credentials_exhausted` when `retryAfterMs` says when
+   * a credential comes back.
+   */
   retryable?: boolean;
   retryAfterMs?: number;
   requestId?: string;
@@ -43,7 +47,7 @@ export class KitError extends Error {
     Object.defineProperty(this, kitErrorBrand, { value: true });
     this.code = code;
     // A code from a newer copy of core (a newer provider package) is unknown to this copy's table: final, blameless.
-    this.retryable = options.retryable ?? isRetryableCode(code);
+    this.retryable = options.retryable ?? (isRetryableCode(code) || (code === 'credentials_exhausted' && options.retryAfterMs !== undefined));
     this.status = options.status;
     this.provider = options.provider;
     this.credentialId = options.credentialId;

@@ -290,7 +290,6 @@ export class RequestEngine {
         : new KitError('credentials_exhausted', `${pool?.message ?? `${provider}: every credential failed`}; last error: ${cause.message}`, {
             provider,
             retryAfterMs: pool?.retryAfterMs,
-            retryable: pool?.retryAfterMs !== undefined,
             cause,
           });
 
@@ -638,17 +637,20 @@ function withoutSecret({ id, kind, baseURL, projectId, sequence }: CredentialLea
 }
 
 function withoutTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url.replace(/\/+$/, '') : url;
+  return url.replace(/\/+$/, '');
 }
 
 /**
- * What an attempt threw, classified; the attempt is aborted with it and ends. A non-streaming request that timed out
- * is marked as possibly still generating (not re-sent unless the call passes `resendOnTimeout`).
+ * What an attempt threw, classified; the attempt is aborted with it and ends. A non-streaming request whose own timer
+ * ran out is marked as possibly still generating (not re-sent unless the call passes `resendOnTimeout`); a 408 or 504
+ * the server answered is a `timeout` that retries, as in the official SDKs.
  */
 function attemptFailed(error: unknown, attempt: Attempt, lease: CredentialLease, options: ResolvedGenerateOptions, provider: string): KitError {
   const { controller } = attempt;
   const classified = classifyThrown(error, controller.signal, provider, lease);
-  if (classified.code === 'timeout' && !options.stream && !options.resendOnTimeout && !mayBeGenerating.has(classified)) {
+  // The attempt's timer aborts its controller with the `timeout` it reports: that error is the signal's reason (a
+  // new one per attempt, and each attempt fails here once: never marked twice).
+  if (classified === controller.signal.reason && classified.code === 'timeout' && !options.stream && !options.resendOnTimeout) {
     mayBeGenerating.add(classified);
     classified.message += ' (not re-sent: it may still be generating; see resendOnTimeout)';
   }
