@@ -209,10 +209,7 @@ export class RequestEngine {
       return body;
     } catch (error) {
       const kitError = classifyThrown(error, attempt.controller.signal, provider, lease);
-      if (lease && kitError.code !== 'aborted') {
-        const { id, sequence } = lease;
-        safely(() => credentials.reportFailure(id, kitError, { sequence }));
-      }
+      if (lease && kitError.code !== 'aborted') this.#reportFailure(lease, kitError);
       throw kitError;
     } finally {
       attempt.dispose();
@@ -372,11 +369,7 @@ export class RequestEngine {
               continue;
             }
           }
-          // A mapper bug is nobody's fault but the mapper's: the credential is not blamed for it.
-          if (!isMapperFault(error)) {
-            const { id, sequence } = lease;
-            safely(() => credentials.reportFailure(id, error, { sequence }));
-          }
+          this.#reportFailure(lease, error);
           failedWith ??= new Map();
           failedWith.set(lease.id, error);
           const policy = policyOf(error.code);
@@ -586,15 +579,19 @@ export class RequestEngine {
     this.#emitEvent(event);
   }
 
+  /** Tells the credential source an attempt of this credential failed; a mapper bug is nobody's fault but the mapper's. */
+  #reportFailure(lease: CredentialLease, error: KitError): void {
+    if (isMapperFault(error)) return;
+    const { id, sequence } = lease;
+    safely(() => this.#config.credentials.reportFailure(id, error, { sequence }));
+  }
+
   /** A stream that broke after its first content (or an answer that could not be assembled): the call has failed. */
   #reportStreamError(result: AttemptResult, options: ResolvedGenerateOptions, attempts: number, error: KitError): void {
     const { lease, startedAt } = result;
     this.#emitRequestError(error, startedAt, lease.id, options, false);
     if (error.code === 'aborted') return;
-    if (!isMapperFault(error)) {
-      const { id, sequence } = lease;
-      safely(() => this.#config.credentials.reportFailure(id, error, { sequence }));
-    }
+    this.#reportFailure(lease, error);
     const { code, status, message } = error;
     this.#emitEvent({ type: 'call-error', latencyMs: this.#now() - startedAt, error: { code, status, message }, attempts, model: options.model });
   }
