@@ -8,6 +8,7 @@ import {
   reasoningContentStream,
   reasoningStream,
   refusalStream,
+  sameIndexParallelToolCallStream,
   runMapper,
   textStream,
   toolCallStream,
@@ -74,6 +75,17 @@ describe('createOpenAIStreamMapper', () => {
       { id: 'call_a', name: 'get_weather', arguments: '{"city":"Oslo"}' },
       { id: 'call_b', name: 'get_time', arguments: '{"tz":"CET"}' },
     ]);
+  });
+
+  it('keeps parallel calls apart by id when a server sends them all at index 0 (Ollama /v1, vLLM)', () => {
+    const events = map(sameIndexParallelToolCallStream);
+    expect(ofType(events, 'tool-call').map((event) => event.toolCall)).toEqual([
+      { id: 'call-9439f831', name: 'add_numbers', arguments: '{"b":2,"a":2}' },
+      { id: 'call-84eb6907', name: 'get_weather', arguments: '{"unit":"celsius","location":"Tokyo"}' },
+    ]);
+    // Each call's deltas carry its own slot, so a consumer assembling deltas by index keeps them apart too.
+    expect(ofType(events, 'tool-call-delta').map((delta) => delta.index)).toEqual([0, 1, 1, 1]);
+    expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });
   });
 
   it('tells calls apart by id when a server omits the index', () => {

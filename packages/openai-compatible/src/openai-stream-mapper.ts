@@ -57,7 +57,8 @@ export interface OpenAIChunkMapper extends StreamMapper {
 export function createOpenAIStreamMapper(context: RequestContext, whole = false): OpenAIChunkMapper {
   // Made with the first tool call: most answers have none.
   let toolCalls: ToolCallAccumulator | undefined;
-  let indexById: Map<string, number> | undefined;
+  /** A call's slot by its id (a string), and the slot of the call last begun at each wire `index` (a number; -1: none). */
+  let slots: Map<string | number, number> | undefined;
   let complete = whole;
   let started = false;
   let startedWithId = false;
@@ -66,17 +67,20 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
   let usage: Usage | undefined;
   let refused = false;
   let produced = false;
-  let toolIndex = 0;
-
   function addToolCall({ index, id, function: fn }: WireToolCall, emit: EmitEvent): void {
-    // Servers that omit `index` send each new call with its id and its continuation pieces without one.
-    indexById ??= new Map();
-    toolIndex = typeof index === 'number' ? index : id ? (indexById.get(id) ?? indexById.size) : toolIndex;
-    if (id && !indexById.has(id)) indexById.set(id, toolIndex);
-    const args = fn?.arguments;
+    // A new id begins a call, even at an `index` already in use: Ollama's /v1, vLLM and LiteLLM send parallel calls all
+    // at index 0 (ollama/ollama#15457, ai-dynamo/dynamo#4723), and some servers send no index. A piece without an id
+    // continues the call last begun at its index.
     toolCalls ??= new ToolCallAccumulator();
+    slots ??= new Map();
+    const wire = typeof index === 'number' ? index : -1;
+    // A new call takes the next slot: the accumulator holds one entry per call begun.
+    const slot = slots.get(id || wire) ?? toolCalls.size;
+    if (id) slots.set(id, slot);
+    slots.set(wire, slot);
+    const args = fn?.arguments;
     toolCalls.add(
-      toolIndex,
+      slot,
       { id: id || undefined, name: fn?.name || undefined, argumentsDelta: args == null ? '' : typeof args === 'string' ? args : JSON.stringify(args) },
       emit,
     );

@@ -80,6 +80,26 @@ export const parallelToolCallStream = [
   '[DONE]',
 ];
 
+/**
+ * Parallel calls that all carry `index: 0`, told apart only by their ids, as Ollama's OpenAI-compatible endpoint streams
+ * them (ollama/ollama#15457) and as vLLM-style servers do (the `index=0, id='call-…'` pair of deltas printed in
+ * ai-dynamo/dynamo#4723). The second call's arguments come in pieces without an id, at index 0 too.
+ */
+export const sameIndexParallelToolCallStream = [
+  chunk({
+    role: 'assistant',
+    content: null,
+    tool_calls: [{ index: 0, id: 'call-9439f831', type: 'function', function: { name: 'add_numbers', arguments: '{"b":2,"a":2}' } }],
+  }),
+  chunk({ content: '\n' }),
+  chunk({ tool_calls: [{ index: 0, id: 'call-84eb6907', type: 'function', function: { name: 'get_weather', arguments: '' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: '{"unit":"celsius",' } }] }),
+  chunk({ tool_calls: [{ index: 0, function: { arguments: '"location":"Tokyo"}' } }] }),
+  chunk({}, 'tool_calls'),
+  usageChunk(usage),
+  '[DONE]',
+];
+
 export const refusalStream = [
   chunk({ role: 'assistant', content: null, refusal: '' }),
   chunk({ refusal: "I'm sorry, " }),
