@@ -125,6 +125,27 @@ describe('convertToOpenAIMessages', () => {
     ]);
   });
 
+  it('gives a tool-call turn without reasoning an empty reasoning_content (DeepSeek rejects the next request without it)', () => {
+    // The second request of a tool loop whose first answer streamed `reasoning_content: ""` and then the call (the shape
+    // reported in Oaklight/llm-rosetta#356), or whose history was stored as plain text.
+    const messages = [
+      { role: 'user' as const, content: 'What time is it? Use the tool.' },
+      { role: 'assistant' as const, content: '', toolCalls: [{ id: 'call_00_time', name: 'get_current_time', arguments: '{}', input: {} }] },
+      { role: 'tool' as const, toolCallId: 'call_00_time', content: '10:30 AM UTC' },
+      { role: 'assistant' as const, content: 'It is 10:30 UTC.' },
+    ];
+    const wire = convertToOpenAIMessages(messages, 'deepseek', { reasoningReplay: 'reasoning_content' });
+    expect(wire[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      reasoning_content: '',
+      tool_calls: [{ id: 'call_00_time', type: 'function', function: { name: 'get_current_time', arguments: '{}' } }],
+    });
+    // A turn without tool calls and without reasoning stays as it was; other providers never get the field.
+    expect(wire[3]).toEqual({ role: 'assistant', content: 'It is 10:30 UTC.' });
+    expect(convertToOpenAIMessages(messages, 'openai')[1]).not.toHaveProperty('reasoning_content');
+  });
+
   it('never glues system text parts: several go out as a list of text parts', () => {
     expect(
       convert([

@@ -94,8 +94,11 @@ export function convertToOpenAIMessages(messages: readonly ChatMessage[], provid
     // wirePart lets only text through for roles other than user
     const text = typeof parts === 'string' ? parts : textContent(parts as OpenAITextPart[]);
     if (role === 'tool') return { role, tool_call_id: toolCallId ?? invalidRequest(provider, `${field}.toolCallId`, 'is required'), content: text };
-    // The parts are pieces of one thought (how core's assembler splits a stream), so they rejoin as they came.
-    const replay = options.reasoningReplay === 'reasoning_content' && reasoning.length ? { reasoning_content: reasoning.join('') } : {};
+    // The parts are pieces of one thought (how core's assembler splits a stream), so they rejoin as they came. A turn
+    // with tool calls always carries the field, empty when there was no reasoning (DeepSeek's first delta is often
+    // `reasoning_content: ""`, and history may come as plain text): without it DeepSeek answers 400 "Missing
+    // `reasoning_content` field in the assistant message" (HKUDS/nanobot#946; Chevey339/kelivo#966 found "" accepted).
+    const replay = options.reasoningReplay === 'reasoning_content' && (reasoning.length || toolCalls?.length) ? { reasoning_content: reasoning.join('') } : {};
     const calls = toolCalls?.length ? { tool_calls: toolCalls.map(({ id, name, arguments: args }) => ({ id, ...functionOf({ name, arguments: args }) })) } : {};
     // A user's single text part goes out as a plain string, any other parts as a list. The wire takes a call's name and
     // argument text, not its parsed `input`. With tool calls and no text, `content` is null.
