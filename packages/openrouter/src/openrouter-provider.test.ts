@@ -184,6 +184,48 @@ describe('createOpenRouter: requests', () => {
     });
   });
 
+  it("round-trips Gemini's encrypted thought signature: the tool turn after it carries the reasoning.encrypted detail as it came", async () => {
+    // Gemini 3 through OpenRouter: the thought signature arrives as a `reasoning.encrypted` detail (`data`, `id`,
+    // `format: "google-gemini-v1"`; openrouter.ai/docs/guides/best-practices/reasoning-tokens, "reasoning_details"), and
+    // the turn after the tool call is refused without it ("Function call is missing a thought_signature",
+    // microsoft/vscode-copilot-chat#2649).
+    const encrypted = {
+      type: 'reasoning.encrypted',
+      data: 'CiQBcsjafGx0aG91Z2h0LXNpZ25hdHVyZS0xMjM0NTY3OA==',
+      id: 'tool_weather_a1b2',
+      format: 'google-gemini-v1',
+    };
+    const geminiToolStream = [
+      chunk({
+        role: 'assistant',
+        content: '',
+        reasoning: 'Need the weather.',
+        reasoning_details: [{ type: 'reasoning.text', text: 'Need the weather.', format: 'google-gemini-v1', index: 0 }],
+      }),
+      chunk({
+        tool_calls: [{ index: 0, id: 'tool_weather_a1b2', type: 'function', function: { name: 'weather', arguments: '{"city":"Paris"}' } }],
+        reasoning_details: [{ ...encrypted, index: 1 }],
+      }),
+      chunk({}, 'tool_calls'),
+      'data: [DONE]',
+    ];
+    let turn = 0;
+    const seen = captureChat(() => (turn++ === 0 ? sse(geminiToolStream) : sse(reasoningStream)));
+    const openrouter = createOpenRouter({ apiKey: 'test-key-1', defaultModel: 'google/gemini-3-pro-preview' });
+    const first = await openrouter.complete({ prompt: 'Weather in Paris?', stream: true });
+    expect(first.toolCalls.map((call) => call.id)).toEqual(['tool_weather_a1b2']);
+    await openrouter.complete({
+      stream: true,
+      messages: [{ role: 'user', content: 'Weather in Paris?' }, first.message, { role: 'tool', toolCallId: 'tool_weather_a1b2', content: '18°C' }],
+    });
+    expect((seen[1]?.body.messages as Record<string, unknown>[] | undefined)?.[1]?.reasoning_details).toEqual([
+      { type: 'reasoning.text', text: 'Need the weather.', index: 0 },
+      { ...encrypted, index: 1 },
+    ]);
+    // The signature segment is the kit's carrier only: the reasoning text the caller reads is untouched.
+    expect(first.reasoning).toBe('Need the weather.');
+  });
+
   it('rejects unknown or bad settings, and says which variable to set', async () => {
     expect(() => createOpenRouter({ siteURL: 'https://x' } as never)).toThrowError(/siteURL/);
     expect(() => createOpenRouter({ siteUrl: 'not a url' })).toThrowError(/siteUrl/);
