@@ -136,6 +136,39 @@ describe('createAzure: URL shapes', () => {
       ['max_tokens'],
     ]);
   });
+
+  it('streams: stream_options only on api-versions that know it (older ones answer 400 "Unrecognized request argument")', async () => {
+    // A 2024-02-01 deployment streams no usage chunk; the call still finishes, with zero tokens.
+    const answer = () =>
+      sse([
+        {
+          id: 'c',
+          object: 'chat.completion.chunk',
+          model: 'gpt-4o',
+          choices: [{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }],
+        },
+        { id: 'c', object: 'chat.completion.chunk', model: 'gpt-4o', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+      ]);
+    const versions = [undefined, '2024-10-21', '2024-09-01-preview', '2024-08-01-preview', '2024-02-01', '2023-05-15'];
+    const bodies = await Promise.all(
+      versions.map(async (apiVersion) => {
+        const { fetch, sent } = recordingFetch(answer);
+        const azure = createAzure({ resourceName: 'r', apiKey: 'test-key-azure-1', fetch, ...(apiVersion ? { apiVersion } : {}) });
+        const completion = await azure.complete({ model: 'd', prompt: 'Hi', stream: true });
+        expect(completion.text).toBe('ok');
+        return sent[0]?.body ?? {};
+      }),
+    );
+    expect(bodies.map((body) => body.stream_options ?? null)).toEqual([
+      { include_usage: true },
+      { include_usage: true },
+      { include_usage: true },
+      null,
+      null,
+      null,
+    ]);
+    expect(bodies.every((body) => body.stream === true)).toBe(true);
+  });
 });
 
 describe('createAzure: credential headers', () => {

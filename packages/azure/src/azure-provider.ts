@@ -1,6 +1,12 @@
 import { KitError, type ChatCompletion, type ChatStream, type GenerateOptions, type Provider } from '@kit/core';
 import { createChatProvider, parseOrThrow, type ProviderDefinition } from '@kit/core/provider-utils';
-import { buildOpenAIChatBody, defineOpenAICompatibleProvider, type MaxTokensField, type OpenAICompatibleConfig } from '@kit/openai-compatible';
+import {
+  buildOpenAIChatBody,
+  defineOpenAICompatibleProvider,
+  type MaxTokensField,
+  type OpenAIChatBody,
+  type OpenAICompatibleConfig,
+} from '@kit/openai-compatible';
 import { azureAuthHeaders, refuseCredentialHeaders } from './azure-auth-headers';
 import { azureBaseURLFor, azureResourceBaseURL } from './azure-base-url';
 import { refineAzureError } from './azure-errors';
@@ -20,12 +26,27 @@ export interface AzureDefinitionOptions {
   name?: string;
 }
 
+/** Whether an api-version predates 2024-09-01 (preview): the request fields OpenAI added since are unknown there. */
+function isBeforeSeptember2024(apiVersion: string | undefined): boolean {
+  return apiVersion !== undefined && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) && apiVersion < '2024-09-01';
+}
+
 /**
  * The field that carries `maxTokens`: `max_completion_tokens` (which reasoning deployments require) on the v1 API and
  * api-versions from 2024-09-01 (preview) on; `max_tokens` on older api-versions, which do not know the other.
  */
 export function azureMaxTokensField(apiVersion: string | undefined): MaxTokensField {
-  return apiVersion !== undefined && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) && apiVersion < '2024-09-01' ? 'max_tokens' : 'max_completion_tokens';
+  return isBeforeSeptember2024(apiVersion) ? 'max_tokens' : 'max_completion_tokens';
+}
+
+/**
+ * Older api-versions refuse `stream_options` ("Unrecognized request argument supplied: stream_options",
+ * openai/openai-python#1469 on 2023-05-15; supported from 2024-09-01-preview and in the stable 2024-10-21): their
+ * streams carry no usage, so the call reports zero tokens rather than failing.
+ */
+function withoutStreamOptions(body: OpenAIChatBody): OpenAIChatBody {
+  const { stream_options: _dropped, ...rest } = body;
+  return rest;
 }
 
 /** The path of a chat request below the base URL: v1, or the deployment path with `api-version`. */
@@ -51,6 +72,7 @@ export function defineAzureProvider(options: AzureDefinitionOptions = {}): Provi
     apiKeyEnvVar: AZURE_OPENAI_API_KEY_ENV_VAR,
     capabilities: { vision: true },
     maxTokensField: azureMaxTokensField(apiVersion),
+    transformRequestBody: isBeforeSeptember2024(apiVersion) ? withoutStreamOptions : undefined,
     refineError: refineAzureError,
   };
   const definition = defineOpenAICompatibleProvider(config);
