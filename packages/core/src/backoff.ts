@@ -10,12 +10,16 @@ export function retryBackoffMs(retryIndex: number, random: () => number = Math.r
   return Math.min(Math.round(base * jitter), RETRY_CAP_MS);
 }
 
+/** The longest wait a server may ask of a transient retry (`Retry-After`); past it, the computed backoff applies. */
+export const MAX_SERVER_RETRY_WAIT_MS = 60_000;
+
 /**
- * The wait before a retry: the server's `Retry-After` / `retry-after-ms` / RetryInfo when it gave one — never
- * sooner than asked, however long (the engine fails fast instead when the wait would not end before the call's
- * deadline) — else the computed backoff.
+ * The wait before a transient retry: the server's `Retry-After` / `retry-after-ms` / RetryInfo when it gave one of at
+ * most 60 s (the engine fails fast instead when the wait would not end before the call's deadline), else the computed
+ * backoff — as the official SDKs do: a 503 asking for minutes does not hold the call, and a pool retries on another
+ * credential at once. (A credential fault's wait is the pool's: it is never cut short.)
  */
 export function retryDelayMs(retryIndex: number, serverRetryAfterMs: number | undefined, random?: () => number): number {
-  if (serverRetryAfterMs !== undefined) return serverRetryAfterMs;
+  if (serverRetryAfterMs !== undefined && serverRetryAfterMs <= MAX_SERVER_RETRY_WAIT_MS) return serverRetryAfterMs;
   return retryBackoffMs(retryIndex, random);
 }

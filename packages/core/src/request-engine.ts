@@ -1,7 +1,7 @@
 import { abortedError, sleep } from './abort';
 import { Attempt } from './attempt';
 import { DeadlineTimer } from './deadline-timer';
-import { retryDelayMs } from './backoff';
+import { retryBackoffMs, retryDelayMs } from './backoff';
 import type { ChatCompletion, FinishReason, ServerTimings, Usage } from './chat-completion';
 import { completeAnswer, KitChatStream } from './chat-stream';
 import { createUpstreamError } from './classify-error';
@@ -337,7 +337,7 @@ export class RequestEngine {
           // at least as long as the server asked — and then ask the pool again, so no lease is held across the wait.
           if (retriesUsed >= maxRetries) throw finalError(earlier);
           retriesUsed += 1;
-          await waitOrThrow(retryDelayMs(retriesUsed - 1, earlier.retryAfterMs, this.#config.random), earlier);
+          await waitOrThrow(earlier.retryAfterMs ?? retryBackoffMs(retriesUsed - 1, this.#config.random), earlier);
           continue;
         }
         waited = false;

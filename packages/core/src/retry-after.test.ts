@@ -93,9 +93,11 @@ describe('retry backoff', () => {
     expect(retryBackoffMs(10, () => 1)).toBe(8000);
   });
 
-  it('honours a server hint however long: never sooner than asked (the engine fails fast when it does not fit the deadline)', () => {
+  it('honours a server hint of up to 60 s exactly; past it the computed backoff applies, as in the official SDKs', () => {
     expect(retryDelayMs(0, 2500, () => 0.5)).toBe(2500);
-    expect(retryDelayMs(0, 86_400_000, () => 0.5)).toBe(86_400_000);
+    expect(retryDelayMs(0, 60_000, () => 0.5)).toBe(60_000);
+    expect(retryDelayMs(0, 60_001, () => 0.5)).toBe(500);
+    expect(retryDelayMs(2, 86_400_000, () => 0.5)).toBe(2000);
     expect(retryDelayMs(1, undefined, () => 0.5)).toBe(1000);
   });
 });

@@ -73,7 +73,7 @@ export {
 // Time, aborts, backoff.
 export { abortedError, sleep } from '../abort';
 export { monotonicNow } from '../monotonic-clock';
-export { RETRY_BASE_MS, RETRY_CAP_MS, retryBackoffMs, retryDelayMs } from '../backoff';
+export { MAX_SERVER_RETRY_WAIT_MS, RETRY_BASE_MS, RETRY_CAP_MS, retryBackoffMs, retryDelayMs } from '../backoff';
 export { readEnvironmentVariable, type EnvironmentVariables } from '../environment';
 
 // Shared credential state across processes (the managers' `stateStore`): the backend contract and its sync layer.
