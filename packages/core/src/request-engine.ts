@@ -101,8 +101,8 @@ function classifyThrown(error: unknown, signal: AbortSignal, provider: string, l
  * event (a stream may fail over only before that).
  *
  * Rules (docs/error-handling.md): a credential fault (401/403/429/quota) moves to another credential at once and
- * costs no retry; a transient fault spends a retry and backs off (500 ms × 2ⁿ, or the server's hint — never sooner
- * than asked); a lease is never held across a wait (after any wait the pool is asked again); a wait that cannot end
+ * costs no retry; a transient fault spends a retry and backs off (500 ms × 2ⁿ, or the server's hint of up to 60 s —
+ * never sooner than that); a lease is never held across a wait (after any wait the pool is asked again); a wait that cannot end
  * before the deadline is not started: the call fails fast with what it knows.
  */
 export class RequestEngine {
