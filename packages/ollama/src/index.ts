@@ -1,5 +1,5 @@
 /**
- * `createOllama`: Ollama's native chat API (NDJSON), local or on ollama.com.
+ * `createOllama`: Ollama's native chat API (NDJSON) and embeddings (`embed`), local or on ollama.com.
  *
  * @module @kit/ollama
  */
@@ -14,6 +14,16 @@ export {
   type OllamaSettings,
 } from './ollama-settings';
 export { ollamaHostToBaseURL } from './ollama-host';
+export {
+  buildOllamaEmbedRequest,
+  ollamaEmbedOptionsSchema,
+  parseOllamaEmbeddings,
+  validateOllamaEmbedOptions,
+  type OllamaEmbedBody,
+  type OllamaEmbedContext,
+  type OllamaEmbeddings,
+  type OllamaEmbedOptions,
+} from './ollama-embed';
 export {
   buildOllamaRequest,
   ollamaProviderOptionsSchema,

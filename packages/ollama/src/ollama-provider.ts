@@ -9,6 +9,7 @@ import {
   requestJsonOnce,
   type ProviderDefinition,
 } from '@kit/core/provider-utils';
+import { buildOllamaEmbedRequest, parseOllamaEmbeddings, validateOllamaEmbedOptions, type OllamaEmbeddings, type OllamaEmbedOptions } from './ollama-embed';
 import { ollamaHostToBaseURL } from './ollama-host';
 import { ollamaFallbackModels, parseOllamaModels, parseOllamaRunningModels, type OllamaRunningModel } from './ollama-models';
 import { buildOllamaRequest, validateOllamaProviderOptions } from './ollama-request';
@@ -22,10 +23,16 @@ import {
 } from './ollama-settings';
 import { createOllamaStreamMapper, parseOllamaResponse } from './ollama-stream-mapper';
 
-/** An Ollama provider: a `Provider` that can also list the models loaded in memory. */
+/** An Ollama provider: a `Provider` that can also list the models loaded in memory and embed text. */
 export interface OllamaProvider extends Provider {
   /** `GET /api/ps`: the models loaded right now, with their memory use and when they unload. */
   listRunningModels(options?: CallOptions): Promise<OllamaRunningModel[]>;
+  /**
+   * `POST /api/embed`: one vector per input, in order. `model` is required (an embedding model such as
+   * `'embeddinggemma'`; the chat `defaultModel` cannot embed). Bad options throw `invalid_request` before any
+   * request; an answer without one vector of numbers per input throws `invalid_response`.
+   */
+  embed(options: OllamaEmbedOptions): Promise<OllamaEmbeddings>;
 }
 
 /** Bearer for ollama.com; a local server gets no auth header at all (no key configured). */
@@ -80,13 +87,26 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
   const baseURL = (common.baseURL ?? ollamaHostToBaseURL(readEnvironmentVariable(OLLAMA_HOST_ENV_VAR, common.env))).replace(/\/+$/, '');
   const provider = createChatProvider(defineOllamaProvider({ keepAlive }), { ...common, baseURL });
 
-  async function listRunningModels(options: CallOptions = {}): Promise<OllamaRunningModel[]> {
+  /**
+   * One request to the server's own API (not chat) with a credential of the pool: the Bearer header only when the
+   * lease has a secret, a `json` body makes it a POST. `read` turns the answer into the result before the success is
+   * reported, so an answer it refuses counts as the lease's failure; the caller's abort counts as nobody's.
+   */
+  async function requestWithLease<T>(
+    path: string,
+    what: string,
+    options: CallOptions,
+    read: (body: unknown, credentialId: string) => T,
+    json?: unknown,
+  ): Promise<T> {
     const { credentials } = provider;
     const lease = await credentials.acquire(options.signal ? { signal: options.signal } : {});
+    const report = lease.sequence === undefined ? {} : { sequence: lease.sequence };
     try {
-      const body = await requestJsonOnce(`${baseURL}/api/ps`, {
+      const body = await requestJsonOnce(`${baseURL}${path}`, {
         provider: provider.name,
-        what: 'running models',
+        what,
+        json,
         headers: mergeHeaders(common.headers, lease.secret ? bearer(lease.secret) : undefined),
         timeoutMs: options.timeoutMs ?? common.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         signal: options.signal,
@@ -95,14 +115,26 @@ export function createOllama(settings: OllamaSettings = {}): OllamaProvider {
         secrets: [lease.secret],
         credentialId: lease.id,
       });
-      credentials.reportSuccess(lease.id, lease.sequence === undefined ? {} : { sequence: lease.sequence });
-      return parseOllamaRunningModels(body);
+      const result = read(body, lease.id);
+      credentials.reportSuccess(lease.id, report);
+      return result;
     } catch (error) {
       const kitError = toKitError(error);
-      if (kitError.code !== 'aborted') credentials.reportFailure(lease.id, kitError, lease.sequence === undefined ? {} : { sequence: lease.sequence });
+      if (kitError.code !== 'aborted') credentials.reportFailure(lease.id, kitError, report);
       throw kitError;
     }
   }
 
-  return { ...provider, listRunningModels };
+  function listRunningModels(options: CallOptions = {}): Promise<OllamaRunningModel[]> {
+    return requestWithLease('/api/ps', 'running models', options, parseOllamaRunningModels);
+  }
+
+  async function embed(options: OllamaEmbedOptions): Promise<OllamaEmbeddings> {
+    const valid = validateOllamaEmbedOptions(options, provider.name);
+    const context = { provider: provider.name, model: valid.model, count: typeof valid.input === 'string' ? 1 : valid.input.length };
+    const read = (body: unknown, credentialId: string) => parseOllamaEmbeddings(body, { ...context, credentialId });
+    return requestWithLease('/api/embed', 'embeddings', valid, read, buildOllamaEmbedRequest(valid, keepAlive));
+  }
+
+  return { ...provider, listRunningModels, embed };
 }

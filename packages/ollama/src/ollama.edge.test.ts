@@ -3,6 +3,8 @@ import type { StreamEvent } from '@kit/core';
 import { ndjsonFraming, resolveGenerateOptions } from '@kit/core/provider-utils';
 import { describe, expect, it } from 'vitest';
 import { ndjson, thinkingThenToolCall } from './__fixtures__/ollama-chat';
+import { singleEmbedding } from './__fixtures__/ollama-embed';
+import { createOllama } from './ollama-provider';
 import { buildOllamaRequest } from './ollama-request';
 import { createOllamaStreamMapper } from './ollama-stream-mapper';
 
@@ -28,5 +30,16 @@ describe('@kit/ollama on an edge runtime', () => {
       stream: true,
       options: { num_predict: 10 },
     });
+  });
+
+  it('embeds through a custom fetch', async () => {
+    const bodies: unknown[] = [];
+    const fetch = async (_url: RequestInfo | URL, init?: RequestInit) => {
+      bodies.push(JSON.parse(String(init?.body)));
+      return Response.json(singleEmbedding);
+    };
+    const result = await createOllama({ fetch }).embed({ model: 'embeddinggemma', input: 'Why is the sky blue?', dimensions: 10 });
+    expect(bodies).toEqual([{ model: 'embeddinggemma', input: 'Why is the sky blue?', dimensions: 10 }]);
+    expect(result).toMatchObject({ model: 'embeddinggemma', embeddings: singleEmbedding.embeddings, usage: { inputTokens: 8 } });
   });
 });
