@@ -16,7 +16,7 @@
 // `fetch` (no socket, so only parsing is timed), through the kit and through fetch + eventsource-parser + JSON.parse;
 // a parser that re-scans its buffer on every chunk is quadratic here (the old hand-written one: 2.6 s vs 15 ms).
 //
-//   npx -y pnpm@12.4.2 exec node sse-throughput.bench.mjs [--chunks 20000] [--rounds 41] [--frame-rounds 9] [--long-rounds 5] [--no-frames] [--no-long-line]
+//   npx -y pnpm@12.4.2 exec node sse-throughput.bench.mjs [--chunks 20000] [--rounds 81] [--frame-rounds 9] [--long-rounds 5] [--no-frames] [--no-long-line]
 import { createOpenAI as createAISDKOpenAI } from '@ai-sdk/openai';
 import { createOpenAI } from '@kit/openai';
 import OpenAI from 'openai';
@@ -29,9 +29,10 @@ const argument = (name, fallback) => {
   return index === -1 ? fallback : Number(process.argv[index + 1]);
 };
 const CHUNKS = argument('chunks', 20_000);
-// 41 rounds: one round's kit/limit ratio spreads over ±4 % (middle half), so the median of 9 or 15 rounds moved by
-// ±3 % from run to run on the development VM, that of 41 by ~±1.5 %.
-const ROUNDS = argument('rounds', 41);
+// 81 rounds: one round's kit/limit ratio spreads over ±4 % (middle half) on a quiet VM and over ±10 % on a busy one
+// (2026-12-03: 0.75–0.96), so the median of 9 or 15 rounds moved by ±3 % from run to run, that of 41 by ±1.5–3 %
+// (two of nineteen runs fell 1–2 points under 0.85 around a median of 0.88), that of 81 by about 1/√2 of that.
+const ROUNDS = argument('rounds', 81);
 const FRAME_ROUNDS = argument('frame-rounds', 9);
 const LONG_ROUNDS = argument('long-rounds', 5);
 const SDK_GOAL = 2;
