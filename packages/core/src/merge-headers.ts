@@ -55,5 +55,6 @@ export function chatRequestHeaders(parts: ChatRequestHeaderParts): Record<string
 }
 
 function isHeaders(source: Readonly<Record<string, string | undefined>> | Headers): source is Headers {
-  return typeof Headers !== 'undefined' && source instanceof Headers;
+  // `Headers` is there wherever `fetch` is (every runtime @kit supports).
+  return source instanceof Headers;
 }
