@@ -4,12 +4,13 @@ import {
   ToolCallAccumulator,
   malformedStreamChunk,
   parseStreamData,
+  signatureSegment,
   type EmitEvent,
   type RequestContext,
   type StreamMapper,
 } from '@kit/core/provider-utils';
 import { anthropicStreamError } from './anthropic-errors';
-import { REDACTED_THINKING_PREFIX } from './convert-to-anthropic-messages';
+import { REDACTED_THINKING } from './convert-to-anthropic-messages';
 import { fieldsOf } from './wire';
 
 /** One Messages API stream event, read leniently: every field may be missing or null. */
@@ -108,7 +109,7 @@ export function createAnthropicStreamMapper(context: RequestContext): AnthropicE
       const block = fieldsOf(json.content_block);
       if (block.type === 'text' && text(block.text)) emit({ type: 'text-delta', text: text(block.text) });
       else if (block.type === 'thinking') reasoning(text(block.thinking), text(block.signature), emit);
-      else if (block.type === 'redacted_thinking') reasoning('', `${REDACTED_THINKING_PREFIX}${text(block.data)};`, emit);
+      else if (block.type === 'redacted_thinking') reasoning('', signatureSegment(REDACTED_THINKING, text(block.data)), emit);
       else if (block.type === 'tool_use') {
         const toolIndex = toolIndexes.size;
         toolIndexes.set(index, toolIndex);

@@ -1,5 +1,5 @@
 import type { ChatMessage, ContentPart, MediaSource } from '@kit/core';
-import { decodeBase64Text } from '@kit/core/provider-utils';
+import { decodeBase64Text, splitSignature } from '@kit/core/provider-utils';
 import { invalidRequest } from './wire';
 
 /** A prompt-caching breakpoint: `ttl` defaults to 5 minutes on Anthropic's side. */
@@ -41,20 +41,20 @@ export interface AnthropicPrompt {
 /** The cache breakpoint for a message (`part` undefined: its last block) or one of its parts, if any. */
 export type CacheControlLookup = (message: number, part?: number) => AnthropicCacheControl | undefined;
 
+/** The kind of segment a `redacted_thinking` block travels as inside a reasoning part's `signature` (core's `signatureSegment`). */
+export const REDACTED_THINKING = 'redacted_thinking';
 /**
- * How a `redacted_thinking` block travels inside a reasoning part's `signature`: `redacted_thinking:<data>;`.
- * Neither `:` nor `;` occurs in a real (base64) signature, so a signature holding a thinking block's signature
- * and any number of redacted blocks splits back into them.
+ * How a `redacted_thinking` block travels inside a reasoning part's `signature`: `redacted_thinking:<data>;`, a
+ * segment of core's `signatureSegment`.
  */
-export const REDACTED_THINKING_PREFIX = 'redacted_thinking:';
-const redactedSegment = /redacted_thinking:([^;]*);?/g;
+export const REDACTED_THINKING_PREFIX = `${REDACTED_THINKING}:`;
 
 /** A thinking block and the redacted ones a reasoning part carries; an unsigned one cannot be sent back and is dropped. */
 function reasoningBlocks({ text, signature = '' }: { text: string; signature?: string }): AnthropicContentBlock[] {
   const blocks: AnthropicContentBlock[] = [];
-  const thinkingSignature = signature.replace(redactedSegment, '');
-  if (thinkingSignature) blocks.push({ type: 'thinking', thinking: text, signature: thinkingSignature });
-  for (const [, data] of signature.matchAll(redactedSegment)) if (data) blocks.push({ type: 'redacted_thinking', data });
+  const { own, payloads } = splitSignature(signature, REDACTED_THINKING);
+  if (own) blocks.push({ type: 'thinking', thinking: text, signature: own });
+  for (const data of payloads) if (data) blocks.push({ type: 'redacted_thinking', data });
   return blocks;
 }
 

@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@kit/core';
-import type { EmitEvent } from '@kit/core/provider-utils';
+import { signatureSegment, splitSignature, type EmitEvent } from '@kit/core/provider-utils';
 import type { OpenAIChatBody } from '@kit/openai-compatible';
 
 /**
@@ -26,11 +26,10 @@ const nonEmpty = (value: unknown): value is string => typeof value === 'string' 
  * way (`format: "google-gemini-v1"`), and Gemini refuses the turn after a tool call without them; OpenAI's encrypted
  * reasoning too. A part's signature may hold the signature of its text detail and any number of these.
  */
-const ENCRYPTED_PREFIX = 'reasoning.encrypted:';
-const encryptedSegment = /reasoning\.encrypted:([^;]*);/g;
+const ENCRYPTED = 'reasoning.encrypted';
 
 function encryptedDetailSegment({ index: _index, ...detail }: OpenRouterReasoningDetail): string {
-  return `${ENCRYPTED_PREFIX}${encodeURIComponent(JSON.stringify(detail))};`;
+  return signatureSegment(ENCRYPTED, encodeURIComponent(JSON.stringify(detail)));
 }
 
 /**
@@ -56,11 +55,11 @@ export function emitReasoningDetails(details: unknown, hasReasoningText: boolean
 /** A reasoning part as `reasoning_details`: its text (with its own signature), then its encrypted details as they came. */
 function detailsOf(text: string, signature = ''): Record<string, unknown>[] {
   const details: Record<string, unknown>[] = [];
-  const ownSignature = signature.replace(encryptedSegment, '');
-  if (text || ownSignature) details.push({ type: 'reasoning.text', text, ...(ownSignature ? { signature: ownSignature } : {}) });
-  for (const [, encoded] of signature.matchAll(encryptedSegment)) {
+  const { own, payloads } = splitSignature(signature, ENCRYPTED);
+  if (text || own) details.push({ type: 'reasoning.text', text, ...(own ? { signature: own } : {}) });
+  for (const encoded of payloads) {
     try {
-      details.push(JSON.parse(decodeURIComponent(encoded as string)) as Record<string, unknown>);
+      details.push(JSON.parse(decodeURIComponent(encoded)) as Record<string, unknown>);
     } catch {
       // not a segment this package wrote: left out rather than sent garbled
     }

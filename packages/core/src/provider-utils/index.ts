@@ -52,6 +52,7 @@ export { anthropicRateLimitHeaders, openAIRateLimitHeaders, parseResetHeader, re
 export { maskSecrets, maskValue } from '../mask-secrets';
 export { truncateMasked } from '../truncate-masked';
 export { malformedStreamChunk, parseStreamChunk, parseStreamData } from '../malformed-stream-chunk';
+export { signatureSegment, splitSignature } from '../signature-segments';
 
 // Settings and option validation (zod/mini).
 export { fieldName, formatIssues, parseOrThrow, type SafeParser } from '../validate';
