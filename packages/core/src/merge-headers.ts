@@ -10,7 +10,8 @@ export function mergeHeaders(...sources: readonly HeaderSource[]): Record<string
   const merged: Record<string, string> = {};
   for (const source of sources) {
     if (!source) continue;
-    if (isHeaders(source)) {
+    // `Headers` is there wherever `fetch` is (every runtime @kit supports).
+    if (source instanceof Headers) {
       source.forEach((value, name) => {
         merged[name] = value;
       });
@@ -52,9 +53,4 @@ export function chatRequestHeaders(parts: ChatRequestHeaderParts): Record<string
   const defaults: Record<string, string> = { accept: parts.stream ? 'text/event-stream' : 'application/json' };
   if (parts.hasBody) defaults['content-type'] = 'application/json';
   return mergeHeaders(defaults, parts.provider, parts.request, parts.settings, parts.call, parts.auth);
-}
-
-function isHeaders(source: Readonly<Record<string, string | undefined>> | Headers): source is Headers {
-  // `Headers` is there wherever `fetch` is (every runtime @kit supports).
-  return source instanceof Headers;
 }

@@ -76,9 +76,10 @@ export function createOpenAIStreamMapper(context: RequestContext, whole = false)
     toolCalls ??= new ToolCallAccumulator();
     calls ??= new Map();
     const wire = typeof index === 'number' ? index : -1;
-    let call = calls.get(wire);
+    const current = calls.get(wire);
     // A new call takes the next slot: the accumulator holds one entry per call begun.
-    if (!call || (id && fn?.name && call[1] && id !== call[1])) calls.set(wire, (call = [toolCalls.size, id]));
+    const call: [number, string | null | undefined] = !current || (id && fn?.name && current[1] && id !== current[1]) ? [toolCalls.size, id] : current;
+    calls.set(wire, call);
     const args = fn?.arguments;
     toolCalls.add(
       call[0],
